@@ -1,0 +1,59 @@
+/**
+ * Every code a {@link StepDownError} can carry. The codes are part of the public API: a host may
+ * switch on them, so they never change meaning once released.
+ */
+export const errorCodes = [
+  'INVALID_ARGUMENT',
+  'INVALID_DATE',
+  'CALENDAR_OUT_OF_RANGE',
+  'INVALID_POLICY',
+  'INVALID_EVENT',
+  'INVALID_INPUT',
+  'NOT_ALLOWED',
+  'EVENT_NOT_ACCEPTED',
+  'GATE_BLOCKED',
+  'INVALID_SNAPSHOT',
+  'SNAPSHOT_VERSION',
+  'UNKNOWN_CASE',
+  'CASE_EXISTS',
+  'VERSION_CONFLICT',
+  'STORE_FAILURE',
+] as const;
+
+/** A stable string that says which kind of failure a {@link StepDownError} reports. */
+export type StepDownErrorCode = (typeof errorCodes)[number];
+
+/**
+ * The one error type the library throws. `code` is stable and safe to branch on; `message` says what
+ * to fix; `details` carries structured data (field paths, rule ids, citations) and never personal data
+ * from an event's payload.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   addWorkingDays('2031-01-02', 5);
+ * } catch (error) {
+ *   if (error instanceof StepDownError && error.code === 'CALENDAR_OUT_OF_RANGE') {
+ *     // load a newer calendar with createCalendar() or calendarFromGovUk()
+ *   }
+ * }
+ * ```
+ */
+export class StepDownError extends Error {
+  /** The stable code of this failure. */
+  readonly code: StepDownErrorCode;
+  /** Structured context: field paths, rule ids, citations. Never free text from an event. */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(code: StepDownErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'StepDownError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** True when `value` is a {@link StepDownError}, optionally with the given code. */
+export function isStepDownError(value: unknown, code?: StepDownErrorCode): value is StepDownError {
+  return value instanceof StepDownError && (code === undefined || value.code === code);
+}

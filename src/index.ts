@@ -1,0 +1,2 @@
+export { StepDownError, isStepDownError, errorCodes } from './errors.js';
+export type { StepDownErrorCode } from './errors.js';
