@@ -1,0 +1,247 @@
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { StepDownError } from '../src/errors.js';
+import { chainEntry } from '../src/engine/audit-chain.js';
+import type { AuditDraft, AuditEntry, CaseStore, OutboxMessage, StoredCase } from '../src/engine/store.js';
+
+/** Options of the file store. */
+export interface FileStoreOptions {
+  /** The directory that holds the store; created if missing. */
+  readonly directory: string;
+  /** A lock older than this is taken to be left by a crashed process and broken (default 30 s). */
+  readonly staleLockMs?: number;
+}
+
+/**
+ * What a case file holds. `pending` is the write that was committed with the case but whose audit
+ * line and outbox files may not be on disk yet; it is finished before the case is touched again.
+ */
+interface CaseFile {
+  readonly record: StoredCase;
+  readonly last: AuditEntry | null;
+  readonly pending: { readonly audit: AuditEntry; readonly outbox: readonly OutboxMessage[] } | null;
+}
+
+/**
+ * A store in one directory: a JSON file per case, an append-only audit log (JSON lines) per case, a
+ * file per outbox message and an index of next-due times kept as file names. Every file is written
+ * to a temporary name, flushed to disk and renamed, so a crash mid-write loses nothing already
+ * saved; a lock file per case keeps two processes from interleaving writes to one case.
+ *
+ * @example
+ * ```ts
+ * import { fileStore } from 'caf-step-down/adapters/file';
+ * const engine = createCaseEngine({ store: fileStore({ directory: '/var/lib/step-down' }) });
+ * ```
+ */
+export function fileStore(options: FileStoreOptions): CaseStore {
+  const dir = options.directory;
+  const staleLockMs = options.staleLockMs ?? 30_000;
+  const paths = {
+    case: (id: string) => join(dir, 'cases', `${encode(id)}.json`),
+    audit: (id: string) => join(dir, 'audit', `${encode(id)}.jsonl`),
+    lock: (name: string) => join(dir, 'locks', `${name}.lock`),
+    outbox: (id: string) => join(dir, 'outbox', `${encode(id)}.json`),
+    due: (at: number, id: string) => join(dir, 'due', `${String(at).padStart(16, '0')}~${encode(id)}`),
+  };
+  let ready: Promise<void> | null = null;
+  const init = () =>
+    (ready ??= Promise.all(
+      ['cases', 'audit', 'locks', 'outbox', 'due'].map((sub) => fs.mkdir(join(dir, sub), { recursive: true })),
+    ).then(() => undefined));
+
+  const withLock = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+    await init();
+    const path = paths.lock(name);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const handle = await fs.open(path, 'wx');
+        await handle.close();
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw storeFailure(error);
+        const stat = await fs.stat(path).catch(() => null);
+        if (stat && Date.now() - stat.mtimeMs > staleLockMs) await fs.rm(path, { force: true });
+        else await sleep(Math.min(50, 2 + attempt));
+      }
+    }
+    try {
+      return await work();
+    } finally {
+      await fs.rm(path, { force: true });
+    }
+  };
+
+  const readCase = async (caseId: string): Promise<CaseFile | null> => {
+    try {
+      return JSON.parse(await fs.readFile(paths.case(caseId), 'utf8')) as CaseFile;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new StepDownError('INVALID_SNAPSHOT', `The file of case ${caseId} cannot be read as JSON.`, { caseId });
+    }
+  };
+
+  /** Finishes a committed write: the audit line (unless already there) and the outbox files. */
+  const flush = async (file: CaseFile): Promise<CaseFile> => {
+    if (!file.pending) return file;
+    const { audit, outbox } = file.pending;
+    const trail = await readTrail(audit.caseId);
+    if ((trail.at(-1)?.seq ?? 0) < audit.seq) {
+      const handle = await fs.open(paths.audit(audit.caseId), 'a');
+      try {
+        await handle.appendFile(`${JSON.stringify(audit)}\n`);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
+    for (const message of outbox) await writeAtomic(paths.outbox(message.id), JSON.stringify(message));
+    const flushed = { ...file, pending: null };
+    await writeAtomic(paths.case(audit.caseId), JSON.stringify(flushed));
+    return flushed;
+  };
+
+  const readTrail = async (caseId: string): Promise<AuditEntry[]> => {
+    const text = await fs.readFile(paths.audit(caseId), 'utf8').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return '';
+      throw storeFailure(error);
+    });
+    return text.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as AuditEntry);
+  };
+
+  /** The commit point is the rename of the case file; everything after it is repeatable by `flush`. */
+  const commit = async (
+    previous: CaseFile | null,
+    record: StoredCase,
+    draft: AuditDraft,
+    outbox: readonly OutboxMessage[],
+  ): Promise<AuditEntry> => {
+    const audit = chainEntry(previous?.last ?? null, draft);
+    if (record.nextDueAt !== null) await writeAtomic(paths.due(record.nextDueAt, record.caseId), '');
+    await writeAtomic(paths.case(record.caseId), JSON.stringify({ record, last: audit, pending: { audit, outbox } }));
+    const old = previous?.record.nextDueAt;
+    if (old !== undefined && old !== null && old !== record.nextDueAt) await fs.rm(paths.due(old, record.caseId), { force: true });
+    await flush({ record, last: audit, pending: { audit, outbox } });
+    return audit;
+  };
+
+  return {
+    async load(caseId) {
+      await init();
+      const file = await readCase(caseId);
+      if (!file) return null;
+      return (file.pending ? await withLock(encode(caseId), async () => flush((await readCase(caseId))!)) : file).record;
+    },
+    async create(record, draft, outbox) {
+      return withLock(encode(record.caseId), async () => {
+        if (await readCase(record.caseId)) {
+          throw new StepDownError('CASE_EXISTS', `Case ${record.caseId} already exists; open it once, then send events.`, {
+            caseId: record.caseId,
+          });
+        }
+        return commit(null, record, draft, outbox);
+      });
+    },
+    async save(record, expectedVersion, draft, outbox) {
+      return withLock(encode(record.caseId), async () => {
+        const stored = await readCase(record.caseId);
+        if (!stored) throw new StepDownError('UNKNOWN_CASE', `No case ${record.caseId}.`, { caseId: record.caseId });
+        const current = await flush(stored);
+        if (current.record.version !== expectedVersion) {
+          throw new StepDownError(
+            'VERSION_CONFLICT',
+            `Case ${record.caseId} is at version ${current.record.version}, not ${expectedVersion}: reload it and send again.`,
+            { caseId: record.caseId, expectedVersion, actualVersion: current.record.version },
+          );
+        }
+        return commit(current, record, draft, outbox);
+      });
+    },
+    async appendAudit(draft, outbox) {
+      return withLock(encode(draft.caseId), async () => {
+        const stored = await readCase(draft.caseId);
+        if (!stored) throw new StepDownError('UNKNOWN_CASE', `No case ${draft.caseId}.`, { caseId: draft.caseId });
+        const current = await flush(stored);
+        return commit(current, current.record, draft, outbox);
+      });
+    },
+    async audit(caseId) {
+      await init();
+      const file = await readCase(caseId);
+      if (file?.pending) await withLock(encode(caseId), async () => flush((await readCase(caseId))!));
+      return readTrail(caseId);
+    },
+    async dueCases(at, limit) {
+      await init();
+      const names = (await fs.readdir(join(dir, 'due'))).sort();
+      const ids: string[] = [];
+      for (const name of names) {
+        const [time, id] = name.split('~');
+        if (Number(time) >= at) break;
+        const caseId = decode(id!);
+        if (!ids.includes(caseId)) ids.push(caseId);
+        if (ids.length >= limit) break;
+      }
+      return ids;
+    },
+    async claimOutbox(now, limit, leaseMs) {
+      return withLock('outbox', async () => {
+        const claimed: OutboxMessage[] = [];
+        for (const name of await fs.readdir(join(dir, 'outbox'))) {
+          if (claimed.length >= limit) break;
+          if (!name.endsWith('.json')) continue;
+          const path = join(dir, 'outbox', name);
+          const text = await fs.readFile(path, 'utf8').catch(() => null);
+          if (text === null) continue;
+          const message = JSON.parse(text) as OutboxMessage;
+          if (message.availableAt > now) continue;
+          await writeAtomic(path, JSON.stringify({ ...message, availableAt: now + leaseMs }));
+          claimed.push(message);
+        }
+        return claimed;
+      });
+    },
+    async acknowledge(ids) {
+      await init();
+      for (const id of ids) await fs.rm(paths.outbox(id), { force: true });
+    },
+    async release(id, availableAt) {
+      await withLock('outbox', async () => {
+        const text = await fs.readFile(paths.outbox(id), 'utf8').catch(() => null);
+        if (text === null) return;
+        const message = JSON.parse(text) as OutboxMessage;
+        await writeAtomic(paths.outbox(id), JSON.stringify({ ...message, attempts: message.attempts + 1, availableAt }));
+      });
+    },
+  };
+}
+
+/** Writes a whole file or nothing: to a temporary name, flushed to disk, then renamed over the target. */
+async function writeAtomic(path: string, content: string): Promise<void> {
+  const temporary = `${path}.${process.pid}.${randomUUID()}.tmp`;
+  const handle = await fs.open(temporary, 'w');
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  await fs.rename(temporary, path);
+}
+
+function encode(id: string): string {
+  return Buffer.from(id, 'utf8').toString('base64url');
+}
+
+function decode(name: string): string {
+  return Buffer.from(name, 'base64url').toString('utf8');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function storeFailure(error: unknown): StepDownError {
+  return new StepDownError('STORE_FAILURE', `The file store could not complete the write: ${(error as Error).message}`);
+}

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import type { AuditDraft, AuditEntry } from './store.js';
+
+/** The `prevHash` of a case's first audit entry. */
+export const genesisHash = '0'.repeat(64);
+
+/**
+ * JSON with object keys sorted at every level, so the same entry always hashes the same way
+ * whichever store wrote it or in what key order a database returned it.
+ */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** SHA-256 over the previous hash and the canonical JSON of the entry without its own hash. */
+export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
+  return createHash('sha256').update(entry.prevHash).update('\n').update(canonicalJson(entry)).digest('hex');
+}
+
+/**
+ * Gives a draft its place in the chain after `previous` (null for the case's first entry). Every
+ * driver calls this inside its own lock or transaction, so the chain has one writer at a time.
+ */
+export function chainEntry(previous: { readonly seq: number; readonly hash: string } | null, draft: AuditDraft): AuditEntry {
+  const linked = { ...draft, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? genesisHash };
+  return { ...linked, hash: hashEntry(linked) };
+}
+
+/** What {@link verifyAuditTrail} found. */
+export type AuditVerification =
+  | { readonly ok: true; readonly entries: number }
+  | {
+      readonly ok: false;
+      /** `changed`: an entry's content no longer matches its hash. `removed`: a sequence number is missing.
+       * `reordered`: entries are out of sequence. `inserted`: an entry does not follow from the one before. */
+      readonly problem: 'changed' | 'removed' | 'reordered' | 'inserted';
+      /** The position (0-based) in the list given where the chain first breaks. */
+      readonly index: number;
+      /** The sequence number found there. */
+      readonly seq: number;
+      readonly message: string;
+    };
+
+/**
+ * Checks a case's audit entries, oldest first: each entry's hash matches its content, sequence
+ * numbers run 1, 2, 3… without a gap, and each entry links to the hash of the one before. Finds a
+ * changed, removed, reordered or inserted entry and says which.
+ *
+ * @example
+ * ```ts
+ * const result = verifyAuditTrail(await engine.history('C-1'));
+ * if (!result.ok) console.error(result.message); // e.g. "entry 4 was changed after it was written"
+ * ```
+ */
+export function verifyAuditTrail(entries: readonly AuditEntry[]): AuditVerification {
+  let previous: AuditEntry | null = null;
+  for (const [index, entry] of entries.entries()) {
+    const { hash, ...rest } = entry;
+    const expectedSeq = (previous?.seq ?? 0) + 1;
+    const fail = (problem: 'changed' | 'removed' | 'reordered' | 'inserted', message: string): AuditVerification => ({
+      ok: false, problem, index, seq: entry.seq, message,
+    });
+    if (entry.seq > expectedSeq) return fail('removed', `entry ${expectedSeq} is missing before entry ${entry.seq}`);
+    if (entry.seq < expectedSeq) return fail('reordered', `entry ${entry.seq} appears after entry ${expectedSeq - 1}`);
+    if (hashEntry(rest) !== hash) return fail('changed', `entry ${entry.seq} was changed after it was written`);
+    if (entry.prevHash !== (previous?.hash ?? genesisHash)) {
+      return fail('inserted', `entry ${entry.seq} does not follow from the entry before it`);
+    }
+    previous = entry;
+  }
+  return { ok: true, entries: entries.length };
+}

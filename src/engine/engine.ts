@@ -1,0 +1,391 @@
+import { randomUUID } from 'node:crypto';
+import { initialTransition, transition } from 'xstate';
+import { z } from 'zod';
+import { memoryStore } from '../../adapters/memory.js';
+import { StepDownError, isStepDownError } from '../errors.js';
+import { parseEvent, type StepDownEvent } from '../events/index.js';
+import { describeCase, type CaseDescription } from '../machine/describe.js';
+import { explainRefusal, type Refusal } from '../machine/explain.js';
+import { gatesFor } from '../machine/gates.js';
+import { instant } from '../machine/instants.js';
+import { caseInputSchema } from '../machine/initial-context.js';
+import { createStepDownMachine } from '../machine/machine.js';
+import { emittedNotifications, type Notification } from '../machine/notifications.js';
+import { persistCase, restoreCase } from '../machine/persistence.js';
+import type { CaseSnapshot } from '../machine/snapshot.js';
+import { defaultPolicy, type Policy } from '../policy/define-policy.js';
+import { roleSchema } from '../policy/roles.js';
+import type { Route } from '../machine/context.js';
+import { defaultDeliveryOptions, deliverOutbox, type DeliveryOptions, type Emitter } from './delivery.js';
+import type { AuditDraft, AuditEntry, CaseStore, EngineNotification, OutboxMessage, StoredCase } from './store.js';
+
+/** A case as the engine returns it: {@link describeCase} plus the stored version. */
+export interface CaseView extends CaseDescription {
+  readonly version: number;
+}
+
+/** Anything the engine delivers: the machine's notifications and its own. */
+export type EngineEvent = Notification | EngineNotification;
+
+/** A listener registered with `engine.on`; it receives the notification and its stable message id. */
+export type Listener = (notification: EngineEvent, meta: { id: string }) => void | Promise<void>;
+
+/** Options of {@link createCaseEngine}. */
+export interface CaseEngineOptions {
+  /** Where cases live; the in-memory store when omitted. */
+  readonly store?: CaseStore;
+  /** The council's policy; the guidance's own when omitted. */
+  readonly policy?: Policy;
+  /** Delivery beyond in-process listeners, e.g. a webhook. */
+  readonly emitters?: readonly Emitter[];
+  /** The engine's clock, for `recordedAt` and delivery retries only: the machine never reads it. */
+  readonly now?: () => Date;
+  /** Retry and lease settings of the outbox. */
+  readonly delivery?: Partial<DeliveryOptions>;
+}
+
+/** What opens a case. */
+export interface OpenCase {
+  readonly caseId: string;
+  readonly route: Route;
+  /** When the step-down decision was taken: ISO 8601 with offset. */
+  readonly at: string;
+  readonly actor: { readonly id: string; readonly role: 'social-worker' | 'team-manager' };
+}
+
+const openSchema = z
+  .object({
+    caseId: z.string(),
+    route: z.string(),
+    at: z.string(),
+    actor: z.object({ id: z.string().trim().min(1), role: roleSchema.extract(['social-worker', 'team-manager']) }).strict(),
+  })
+  .strict();
+
+const systemActor = { id: 'system', role: 'system' } as const;
+const conflictRetries = 5;
+
+/**
+ * The one way a host drives cases. Every event takes one path: validate → authorise → transition →
+ * save atomically (snapshot, audit entry, notifications) → deliver.
+ *
+ * @example
+ * ```ts
+ * const engine = createCaseEngine();
+ * await engine.open({ caseId: 'C-1', route: 'cin-outcome', at: '2024-05-01T10:00:00+01:00', actor: { id: 'tm-1', role: 'team-manager' } });
+ * await engine.send('C-1', { type: 'decision.agreed', at: '2024-05-01T11:00:00+01:00', actor: { id: 'tm-1', role: 'team-manager' }, rationale: '…' });
+ * engine.on('breach.recorded', (n) => alertManager(n.caseId, n.rule));
+ * ```
+ */
+export function createCaseEngine(options: CaseEngineOptions = {}) {
+  const store = options.store ?? memoryStore();
+  const policy = options.policy ?? defaultPolicy;
+  const machine = createStepDownMachine(policy);
+  const now = options.now ?? (() => new Date());
+  const delivery = { ...defaultDeliveryOptions, ...options.delivery };
+  const listeners = new Map<string, Set<Listener>>();
+
+  const inProcess: Emitter = {
+    name: 'in-process',
+    async deliver(message) {
+      const handlers = [
+        ...(listeners.get(message.notification.type) ?? []),
+        ...(listeners.get('*') ?? []),
+      ];
+      for (const handler of handlers) await handler(message.notification, { id: message.id });
+    },
+  };
+  const emitters = [inProcess, ...(options.emitters ?? [])];
+
+  const view = (record: StoredCase, snapshot: CaseSnapshot): CaseView => ({
+    ...describeCase(snapshot),
+    version: record.version,
+  });
+
+  const load = async (caseId: string): Promise<StoredCase> => {
+    const record = await store.load(caseId);
+    if (!record) throw new StepDownError('UNKNOWN_CASE', `No case with id '${caseId}': open it first.`, { caseId });
+    return record;
+  };
+
+  const deliver = async () => {
+    try {
+      return await deliverOutbox(store, emitters, now().getTime(), delivery);
+    } catch {
+      // The messages stay in the outbox; the next pass (or `engine.deliver()`) retries them.
+      return { delivered: 0, failed: 0 };
+    }
+  };
+
+  const draft = (fields: Partial<AuditDraft> & Pick<AuditDraft, 'caseId' | 'type' | 'version' | 'accepted'>): AuditDraft => ({
+    event: null,
+    actor: null,
+    at: null,
+    recordedAt: now().toISOString(),
+    stateBefore: null,
+    stateAfter: null,
+    rules: { checked: [], breached: [] },
+    errorCode: null,
+    ...fields,
+  });
+
+  const refuse = async (
+    record: StoredCase,
+    snapshot: CaseSnapshot | null,
+    event: StepDownEvent | null,
+    type: string,
+    error: StepDownError,
+    rules: readonly string[],
+  ): Promise<never> => {
+    const notification: EngineNotification = {
+      type: 'event.refused',
+      caseId: record.caseId,
+      eventType: type,
+      code: error.code,
+      rules,
+      at: event?.at ?? null,
+    };
+    await store.appendAudit(
+      draft({
+        caseId: record.caseId,
+        type,
+        event,
+        actor: event?.actor ?? null,
+        at: event?.at ?? null,
+        stateBefore: snapshot ? describeCase(snapshot).states : null,
+        stateAfter: snapshot ? describeCase(snapshot).states : null,
+        version: record.version,
+        accepted: false,
+        errorCode: error.code,
+        rules: { checked: rules, breached: [] },
+      }),
+      [{ id: `${record.caseId}:refused:${randomUUID()}`, caseId: record.caseId, notification, attempts: 0, availableAt: 0 }],
+    );
+    await deliver();
+    throw error;
+  };
+
+  const sendOnce = async (caseId: string, input: unknown, expectedVersion: number | undefined): Promise<CaseView> => {
+    const record = await load(caseId);
+    const inputType = typeof (input as { type?: unknown })?.type === 'string' ? (input as { type: string }).type : '(none)';
+    let event: StepDownEvent;
+    try {
+      event = parseEvent(input);
+    } catch (error) {
+      if (isStepDownError(error)) return refuse(record, null, null, inputType, error, []);
+      throw error;
+    }
+    if (expectedVersion !== undefined && expectedVersion !== record.version) {
+      throw new StepDownError(
+        'VERSION_CONFLICT',
+        `Case ${caseId} is at version ${record.version}, not ${expectedVersion}: reload it and decide again.`,
+        { caseId, expectedVersion, actualVersion: record.version },
+      );
+    }
+    const snapshot = restoreCase(record.snapshot, machine);
+    const refusal = explainRefusal(snapshot, event, policy);
+    if (refusal) return refuse(record, snapshot, event, event.type, refusalError(caseId, refusal), refusal.rules.map((r) => r.rule));
+
+    let next: CaseSnapshot;
+    let notifications: Notification[];
+    try {
+      const [after, actions] = transition(machine, snapshot, event);
+      next = after;
+      notifications = emittedNotifications(actions);
+    } catch (error) {
+      // A calendar fault (a date beyond the shipped bank holidays) refuses the event; nothing is stored.
+      if (isStepDownError(error)) return refuse(record, snapshot, event, event.type, error, []);
+      throw error;
+    }
+    const breached = next.context.breaches.slice(snapshot.context.breaches.length).map((b) => b.rule);
+    const version = record.version + 1;
+    const saved: StoredCase = { caseId, version, snapshot: persistCase(next), nextDueAt: nextDue(next) };
+    await store.save(
+      saved,
+      record.version,
+      draft({
+        caseId,
+        type: event.type,
+        event,
+        actor: event.actor,
+        at: event.at,
+        stateBefore: describeCase(snapshot).states,
+        stateAfter: describeCase(next).states,
+        version,
+        accepted: true,
+        rules: { checked: [...gatesFor[event.type]], breached },
+      }),
+      notifications.map((notification, index) => ({
+        id: `${caseId}:v${version}:${index}`,
+        caseId,
+        notification,
+        attempts: 0,
+        availableAt: 0,
+      })),
+    );
+    await deliver();
+    return view(saved, next);
+  };
+
+  return {
+    /**
+     * Opens a case at version 1. `CASE_EXISTS` when the id is taken; `INVALID_INPUT` naming each bad field.
+     */
+    async open(request: OpenCase): Promise<CaseView> {
+      const parsed = openSchema.safeParse(request);
+      const input = caseInputSchema.safeParse({ caseId: request?.caseId, route: request?.route, openedAt: request?.at });
+      if (!parsed.success || !input.success) {
+        const issues = [...(parsed.error?.issues ?? []), ...(input.error?.issues ?? [])].map(
+          (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
+        );
+        throw new StepDownError('INVALID_INPUT', `Cannot open the case: ${[...new Set(issues)].join('; ')}`, { issues });
+      }
+      const [snapshot, actions] = initialTransition(machine, input.data);
+      const notifications: EngineEvent[] = [
+        { type: 'case.opened', caseId: input.data.caseId, at: input.data.openedAt },
+        ...emittedNotifications(actions),
+      ];
+      const record: StoredCase = { caseId: input.data.caseId, version: 1, snapshot: persistCase(snapshot), nextDueAt: null };
+      await store.create(
+        record,
+        draft({
+          caseId: record.caseId,
+          type: 'case.opened',
+          event: { ...input.data },
+          actor: parsed.data.actor,
+          at: input.data.openedAt,
+          stateAfter: describeCase(snapshot).states,
+          version: 1,
+          accepted: true,
+        }),
+        notifications.map((notification, index) => ({
+          id: `${record.caseId}:v1:${index}`,
+          caseId: record.caseId,
+          notification,
+          attempts: 0,
+          availableAt: 0,
+        })),
+      );
+      await deliver();
+      return view(record, snapshot);
+    },
+
+    /**
+     * Sends one event to a case. Refusals throw `StepDownError` (`INVALID_EVENT`, `NOT_ALLOWED`,
+     * `EVENT_NOT_ACCEPTED`, `GATE_BLOCKED` with the unmet rules in `details.rules`) and are audited.
+     * Without `expectedVersion` a concurrent write is retried on the fresh case; with it, a
+     * stale version is `VERSION_CONFLICT`.
+     */
+    async send(caseId: string, event: unknown, sendOptions: { expectedVersion?: number } = {}): Promise<CaseView> {
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await sendOnce(caseId, event, sendOptions.expectedVersion);
+        } catch (error) {
+          const retry = isStepDownError(error, 'VERSION_CONFLICT') && sendOptions.expectedVersion === undefined;
+          if (!retry || attempt >= conflictRetries) throw error;
+        }
+      }
+    },
+
+    /** The case as {@link describeCase} shows it, with its version. `UNKNOWN_CASE` when there is none. */
+    async get(caseId: string): Promise<CaseView> {
+      const record = await load(caseId);
+      return view(record, restoreCase(record.snapshot, machine));
+    },
+
+    /** Why the case would refuse an event now, or null when it would take it. Stores nothing. */
+    async explain(caseId: string, input: unknown): Promise<Refusal | null> {
+      const record = await load(caseId);
+      return explainRefusal(restoreCase(record.snapshot, machine), parseEvent(input), policy);
+    },
+
+    /** The case's audit entries, oldest first. */
+    async history(caseId: string): Promise<AuditEntry[]> {
+      await load(caseId);
+      return store.audit(caseId);
+    },
+
+    /**
+     * Sends `clock.tick` at `at` to every case with a deadline due before it, found through the
+     * store's next-due index (never by loading every case). Safe to run from several processes.
+     */
+    async tick(at: string): Promise<{ cases: number; breaches: number }> {
+      const tickEvent = parseEvent({ type: 'clock.tick', at, actor: systemActor });
+      const atMs = instant(tickEvent.at);
+      const seen = new Set<string>();
+      let cases = 0;
+      let breaches = 0;
+      for (;;) {
+        const due = (await store.dueCases(atMs, 500)).filter((id) => !seen.has(id));
+        if (due.length === 0) break;
+        for (const caseId of due) {
+          seen.add(caseId);
+          const touched = await tickCase(caseId, tickEvent, atMs);
+          if (touched !== null) {
+            cases += 1;
+            breaches += touched;
+          }
+        }
+      }
+      return { cases, breaches };
+    },
+
+    /**
+     * Listens to notifications of one type, or all with `'*'`. Returns the function that stops
+     * listening. A listener that throws makes the message be retried (at least once).
+     */
+    on<T extends EngineEvent['type'] | '*'>(
+      type: T,
+      listener: (notification: T extends '*' ? EngineEvent : Extract<EngineEvent, { type: T }>, meta: { id: string }) => void | Promise<void>,
+    ): () => void {
+      const set = listeners.get(type) ?? new Set<Listener>();
+      set.add(listener as Listener);
+      listeners.set(type, set);
+      return () => set.delete(listener as Listener);
+    },
+
+    /** Runs one delivery pass over the outbox: for a host's retry loop after a failure. */
+    deliver,
+
+    /** The store the engine writes to. */
+    store,
+    /** The machine the engine runs. */
+    machine,
+    /** The policy the engine enforces. */
+    policy,
+  };
+
+  async function tickCase(caseId: string, event: StepDownEvent, atMs: number): Promise<number | null> {
+    for (let attempt = 0; attempt <= conflictRetries; attempt += 1) {
+      const record = await store.load(caseId);
+      // Another process may have ticked it already, or it closed.
+      if (!record || record.nextDueAt === null || record.nextDueAt >= atMs) return null;
+      try {
+        const before = restoreCase(record.snapshot, machine).context.breaches.length;
+        const after = await sendOnce(caseId, event, record.version);
+        return after.breaches.length - before;
+      } catch (error) {
+        if (!isStepDownError(error, 'VERSION_CONFLICT')) throw error;
+      }
+    }
+    return null;
+  }
+}
+
+/** The engine {@link createCaseEngine} returns. */
+export type CaseEngine = ReturnType<typeof createCaseEngine>;
+
+function refusalError(caseId: string, refusal: Refusal): StepDownError {
+  return new StepDownError(refusal.code, `Case ${caseId}: ${refusal.message}`, {
+    caseId,
+    rules: refusal.rules.map((r) => ({ rule: r.rule, citation: r.citation, reason: r.reason })),
+  });
+}
+
+/** The earliest open deadline's due instant: what the store indexes for `tick`. */
+function nextDue(snapshot: CaseSnapshot): number | null {
+  if (snapshot.status !== 'active') return null;
+  const open = snapshot.context.deadlines.filter((d) => d.status === 'open').map((d) => instant(d.due));
+  return open.length === 0 ? null : Math.min(...open);
+}
+

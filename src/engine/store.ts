@@ -1,0 +1,101 @@
+import type { PersistedCase } from '../machine/persistence.js';
+import type { Notification } from '../machine/notifications.js';
+
+/** A case as a store keeps it. */
+export interface StoredCase {
+  readonly caseId: string;
+  /** Starts at 1 when the case opens; each accepted event adds exactly 1. */
+  readonly version: number;
+  readonly snapshot: PersistedCase;
+  /** Epoch milliseconds of the earliest open deadline's due instant, or null: the index `tick` uses. */
+  readonly nextDueAt: number | null;
+}
+
+/** One line of a case's audit trail: an accepted event, or a refusal. Hash-chained per case. */
+export interface AuditEntry {
+  readonly caseId: string;
+  /** 1, 2, 3… per case, gapless, in the order the store appended them. */
+  readonly seq: number;
+  /** The event type, or `case.opened`. */
+  readonly type: string;
+  /** The event as validated; null when it failed validation (its raw form is not kept). */
+  readonly event: unknown;
+  readonly actor: { readonly id: string; readonly role: string } | null;
+  /** When it happened, from the event. */
+  readonly at: string | null;
+  /** When the engine recorded it, from the engine's `now`. */
+  readonly recordedAt: string;
+  readonly stateBefore: readonly string[] | null;
+  readonly stateAfter: readonly string[] | null;
+  /** The case version after this entry (unchanged by a refusal). */
+  readonly version: number;
+  readonly rules: { readonly checked: readonly string[]; readonly breached: readonly string[] };
+  readonly accepted: boolean;
+  readonly errorCode: string | null;
+  /** Hash of the previous entry of the case (64 zeros for the first). */
+  readonly prevHash: string;
+  /** SHA-256 over `prevHash` and the canonical JSON of this entry without its hash. */
+  readonly hash: string;
+}
+
+/** An audit entry before the store gives it its place in the chain. */
+export type AuditDraft = Omit<AuditEntry, 'seq' | 'prevHash' | 'hash'>;
+
+/** A notification waiting in the outbox: saved with the case, delivered after the commit. */
+export interface OutboxMessage {
+  /** Stable across retries, so a receiver can drop duplicates. */
+  readonly id: string;
+  readonly caseId: string;
+  readonly notification: Notification | EngineNotification;
+  readonly attempts: number;
+  /** Epoch milliseconds before which it is not retried (a claim also pushes it forward as a lease). */
+  readonly availableAt: number;
+}
+
+/** Notifications the engine adds to the machine's own. */
+export type EngineNotification =
+  | { readonly type: 'case.opened'; readonly caseId: string; readonly at: string }
+  | {
+      /** An event was refused: a gate blocked it, the role was wrong, or it is not a step of this stage. */
+      readonly type: 'event.refused';
+      readonly caseId: string;
+      readonly eventType: string;
+      readonly code: string;
+      readonly rules: readonly string[];
+      readonly at: string | null;
+    };
+
+/**
+ * Where cases live. One small interface, one file per driver, one conformance suite for all
+ * (`test/adapters/conformance.ts`). A driver knows nothing of the policy.
+ */
+export interface CaseStore {
+  /** The case, or null when there is none. */
+  load(caseId: string): Promise<StoredCase | null>;
+  /** Stores a new case at version 1 with its first audit entry. `CASE_EXISTS` when the id is taken. */
+  create(record: StoredCase, audit: AuditDraft, outbox: readonly OutboxMessage[]): Promise<AuditEntry>;
+  /**
+   * Replaces the case if it is still at `expectedVersion`, appends the audit entry and queues the
+   * outbox messages, all in one atomic write. `VERSION_CONFLICT` when another writer got there first.
+   */
+  save(
+    record: StoredCase,
+    expectedVersion: number,
+    audit: AuditDraft,
+    outbox: readonly OutboxMessage[],
+  ): Promise<AuditEntry>;
+  /** Appends an entry, and queues its messages, without changing the case (a refusal). */
+  appendAudit(audit: AuditDraft, outbox: readonly OutboxMessage[]): Promise<AuditEntry>;
+  /** The case's audit entries, oldest first. */
+  audit(caseId: string): Promise<AuditEntry[]>;
+  /** Ids of cases whose next deadline's last instant is before `at` (epoch ms), earliest first. */
+  dueCases(at: number, limit: number): Promise<string[]>;
+  /** Claims up to `limit` messages available at `now`, leasing them until `now + leaseMs`. */
+  claimOutbox(now: number, limit: number, leaseMs: number): Promise<OutboxMessage[]>;
+  /** Removes delivered messages. */
+  acknowledge(ids: readonly string[]): Promise<void>;
+  /** Records a failed attempt and when to try again. */
+  release(id: string, availableAt: number): Promise<void>;
+  /** Frees connections or handles, if the driver holds any. */
+  close?(): Promise<void>;
+}

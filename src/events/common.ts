@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import { roleSchema } from '../policy/roles.js';
+
+/** The example every date-time message and description shows, so a host sees the one accepted shape. */
+const dateTimeExample = '2024-05-01T10:00:00+01:00';
+
+/**
+ * The policy's "documented" free text: a trimmed, non-empty string. Whitespace alone is not a
+ * reason, a view or a summary. The pattern (not only the trim) carries the rule into the JSON Schema,
+ * because hosts in other languages validate without trimming.
+ *
+ * @example
+ * ```ts
+ * text.parse('  Attendance is now 96%. '); // => 'Attendance is now 96%.'
+ * text.safeParse('   ').success;           // => false
+ * ```
+ */
+export const text = z
+  .string()
+  .trim()
+  .regex(/\S/, { error: 'required text is empty' })
+  .describe('Required free text: trimmed, not empty.');
+
+/**
+ * A list the policy needs at least one entry of (agencies asked, recipients, reasons): each entry
+ * is {@link text}.
+ *
+ * @example
+ * ```ts
+ * const agenciesAsked = textList('The agencies asked to take the Lead Professional role.');
+ * ```
+ */
+export function textList(description: string) {
+  return z.array(text.describe('One entry: trimmed, not empty.')).min(1).describe(description);
+}
+
+/**
+ * When something happened: ISO 8601 date-time with seconds and an offset (`Z` or `±hh:mm`). An
+ * offset is required because a local time is ambiguous across the clock change, and the machine's
+ * deadlines are instants (DOMAIN "Time").
+ *
+ * @example
+ * ```ts
+ * isoDateTime.parse('2024-05-01T10:00:00+01:00'); // ok
+ * isoDateTime.safeParse('2024-05-01T10:00:00').success; // => false: no offset
+ * ```
+ */
+export const isoDateTime = z.iso
+  .datetime({
+    offset: true,
+    error: (issue) =>
+      issue.code === 'invalid_format'
+        ? `expected an ISO 8601 date-time with offset, e.g. ${dateTimeExample}`
+        : undefined,
+  })
+  .describe(`ISO 8601 date-time with seconds and an offset (Z or ±hh:mm), e.g. ${dateTimeExample}.`);
+
+/**
+ * A calendar date, `YYYY-MM-DD`, for days the policy counts in whole days (a meeting's date, an
+ * action's target), read in the council's calendar (Europe/London).
+ *
+ * @example
+ * ```ts
+ * isoDate.parse('2024-05-29'); // ok
+ * isoDate.safeParse('2023-02-29').success; // => false: not a day
+ * ```
+ */
+export const isoDate = z.iso
+  .date({
+    error: (issue) =>
+      issue.code === 'invalid_format' ? 'expected a calendar date YYYY-MM-DD, e.g. 2024-05-29' : undefined,
+  })
+  .describe('Calendar date YYYY-MM-DD (Europe/London), e.g. 2024-05-29.');
+
+/**
+ * Who sent an event. The library trusts the host's authentication for `id`; the machine checks that
+ * `role` may take the step (rule `division-of-duties`), so any known role passes here and a refusal
+ * is audited rather than lost as a malformed event.
+ */
+export const actor = z
+  .strictObject({
+    id: text.describe("The host's stable id of the person (or 'system' for the clock)."),
+    role: roleSchema.describe('The role the person acts in for this step.'),
+  })
+  .describe('Who sent the event.');
+
+/** Who sent an event: the type of {@link actor}. */
+export type Actor = z.infer<typeof actor>;
+
+/**
+ * Builds an event's schema: `{ type, at, actor, ...payload }`, strict so a misspelt field is reported
+ * rather than dropped. `description` says what the event records and cites the policy; it becomes
+ * the event's description in the JSON Schema.
+ *
+ * @example
+ * ```ts
+ * export const stepUpReferredSchema = defineEvent('stepUp.referred', 'Referred back to CSC.', {
+ *   reason: text.describe('Why the case is referred back.'),
+ * });
+ * ```
+ */
+export function defineEvent<const T extends string, const S extends z.ZodRawShape>(
+  type: T,
+  description: string,
+  payload: S,
+) {
+  return z
+    .strictObject({
+      type: z.literal(type).describe(`The event type: always '${type}'.`),
+      at: isoDateTime.describe(
+        `When it happened, not when it was recorded: ISO 8601 with offset, e.g. ${dateTimeExample}.`,
+      ),
+      actor,
+      ...payload,
+    })
+    .describe(description);
+}
+
+/**
+ * A list of items with an `id` each, at least one, ids unique: two actions with one id would make
+ * the plan's "all actions met" (G "Role of the Lead Professional" ¶3) ambiguous. The duplicate is
+ * reported at its own path, without its value.
+ */
+export function listWithUniqueIds<I extends z.ZodType<{ id: string }>>(item: I, description: string) {
+  return z
+    .array(item)
+    .min(1)
+    .superRefine((items, ctx) => {
+      const seen = new Set<string>();
+      items.forEach(({ id }, index) => {
+        if (seen.has(id)) {
+          ctx.addIssue({ code: 'custom', path: [index, 'id'], message: 'duplicate id: each entry needs its own id' });
+        }
+        seen.add(id);
+      });
+    })
+    .describe(`${description} At least one; ids unique.`);
+}
+
+/**
+ * A group of required free-text fields, each described by its label: the e-CAF form's areas and the
+ * closure summary are lists of headings, each one documented in words.
+ *
+ * @example
+ * ```ts
+ * const views = textFields({ child: "The child's view.", parents: "The parents' views." });
+ * ```
+ */
+export function textFields<const L extends Record<string, string>>(labels: L) {
+  const shape = Object.fromEntries(Object.entries(labels).map(([key, label]) => [key, text.describe(label)]));
+  return z.strictObject(shape as { [K in keyof L]: typeof text });
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { defineEvent, isoDate, listWithUniqueIds, text } from './common.js';
+
+/** One action of the SMART family plan: what, who and by when (G "Final CIN/Step down to CAF meeting" ¶3). */
+export const familyPlanActionSchema = z
+  .strictObject({
+    id: text.describe("The host's id for the action, unique within the plan; family plan meetings report its status by this id."),
+    description: text.describe('What will be done: specific and measurable.'),
+    owner: text.describe('Who is responsible for it.'),
+    by: isoDate.describe('When it is to be done by.'),
+  })
+  .describe('One action of the family plan.');
+
+/**
+ * The final meeting: the final CIN or core group meeting (CIN and CP routes) or the multi-agency
+ * meeting with the family (10-day-checkpoint route). G "Final CIN/Step down to CAF meeting" ¶1–3,
+ * F step 3; it also records the outcome "step down to CAF" (F step 4, docs/decisions.md).
+ */
+export const finalMeetingHeldSchema = defineEvent(
+  'finalMeeting.held',
+  'The final CIN / core group meeting, or the multi-agency meeting with the family: views gathered, the step-down CAF assessment completed, a SMART family plan agreed and the first family plan meeting date set within 4 weeks (G "Final CIN/Step down to CAF meeting" ¶1–3, F steps 3–4).',
+  {
+    kind: z
+      .enum(['final-cin', 'core-group', 'multi-agency'])
+      .describe("'final-cin' or 'core-group' on the CIN and CP routes; 'multi-agency' (with the family) on the 10-day-checkpoint route."),
+    attendees: z
+      .array(
+        z
+          .strictObject({
+            role: text.describe("The attendee's role in the host's words, e.g. 'Lead Professional', 'parent', 'school nurse'."),
+            name: text.describe("The attendee's name."),
+          })
+          .describe('One attendee.'),
+      )
+      .min(1)
+      .describe('Who attended: the Social Worker, the family and all partners, including the Lead Professional.'),
+    views: z
+      .strictObject({
+        child: text.describe("The child's view, gathered in the meeting."),
+        parents: text.describe("The parents'/carers' views."),
+        partners: text.describe("The partner agencies' views."),
+      })
+      .describe('The views gathered and recorded in the meeting (G "Final CIN/Step down to CAF meeting" ¶1).'),
+    cafAssessment: z
+      .strictObject({
+        progress: text.describe('Updated, current information evidencing impact and progress for the child.'),
+        remainingNeeds: text.describe('The areas that still need support.'),
+        childVoice: text.describe("The child's voice and experience, informing the decision and the plan."),
+      })
+      .describe('The step-down CAF assessment completed in the meeting with all partners (G "Final CIN/Step down to CAF meeting" ¶2).'),
+    familyPlan: z
+      .strictObject({
+        actions: listWithUniqueIds(familyPlanActionSchema, 'The actions of the plan.'),
+        smart: z.literal(true).describe('The plan is SMART (G "Role of the Social Worker" ¶5): must be true.'),
+        agreedByFamily: z.literal(true).describe('The family agreed the plan: must be true.'),
+        agreedByPartners: z.literal(true).describe('All partners agreed the plan: must be true.'),
+      })
+      .describe('The SMART family plan agreed by all partners and the family (G "Final CIN/Step down to CAF meeting" ¶3).'),
+    firstFamilyPlanMeetingDate: isoDate.describe(
+      'The date set for the initial family plan meeting: within 4 weeks of this meeting (G "Final CIN/Step down to CAF meeting" ¶3).',
+    ),
+  },
+);
+
+/** The final meeting's event. */
+export const finalMeetingEventSchemas = [finalMeetingHeldSchema] as const;

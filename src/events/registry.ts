@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { closureEventSchemas } from './closure.js';
+import { earlyHelpEventSchemas } from './early-help.js';
+import { ehmEventSchemas } from './ehm.js';
+import { finalMeetingEventSchemas } from './final-meeting.js';
+import { preparationEventSchemas } from './preparation.js';
+import { timeEventSchemas } from './time.js';
+
+/** Every event's schema, in the order of the policy's stages. */
+const allEventSchemas = [
+  ...preparationEventSchemas,
+  ...finalMeetingEventSchemas,
+  ...closureEventSchemas,
+  ...ehmEventSchemas,
+  ...earlyHelpEventSchemas,
+  ...timeEventSchemas,
+] as const;
+
+type AllEventSchemas = typeof allEventSchemas;
+
+/** Keys a list of event schemas by their literal `type`, so a lookup by type keeps its schema's type. */
+type SchemasByType<S extends AllEventSchemas> = {
+  readonly [E in S[number] as E['shape']['type']['value']]: E;
+};
+
+/**
+ * Every event's schema by its type. The keys are the event types, literal in the type, so
+ * `eventSchemas['views.recorded']` is that event's schema.
+ */
+export const eventSchemas = Object.fromEntries(
+  allEventSchemas.map((schema) => [schema.shape.type.value, schema]),
+) as SchemasByType<AllEventSchemas>;
+
+/** Any event the library accepts: the union of every event schema, discriminated by `type`. */
+export const stepDownEventSchema = z.discriminatedUnion('type', allEventSchemas);
+
+/** Any event the library accepts, as its schema parses it. */
+export type StepDownEvent = z.infer<typeof stepDownEventSchema>;
+
+/** The name of an event, e.g. `'views.recorded'`. */
+export type EventType = StepDownEvent['type'];
+
+/** The event of the given type, e.g. `EventOf<'views.recorded'>`. */
+export type EventOf<T extends EventType> = Extract<StepDownEvent, { type: T }>;
+
+/** Every event type, in the order of the policy's stages. */
+export const eventTypes: readonly EventType[] = allEventSchemas.map((schema) => schema.shape.type.value);
+
+/** True when `type` names an event of the library. */
+export function isEventType(type: string): type is EventType {
+  return (eventTypes as readonly string[]).includes(type);
+}

@@ -1,0 +1,59 @@
+import { addDays, addMonths, endOfDay, toLondonDate } from '../../calendar/index.js';
+import type { EventOf } from '../../events/index.js';
+import type { Policy } from '../../policy/define-policy.js';
+import { openDeadline, type Effects } from '../deadlines.js';
+
+/** F steps 4–8: a main-line closure step moves the sequence on. */
+export function recordClosureStep(effects: Effects, event: { at: string }): Effects {
+  return { ...effects, context: { ...effects.context, lastStepAt: event.at } };
+}
+
+/** G "Role of the Social Worker" ¶6: the summary goes to the Team Manager; its author is kept for rule `separation-of-duties`. */
+export function completeClosureSummary(effects: Effects, event: EventOf<'closureSummary.completed'>): Effects {
+  const closure = { ...effects.context.closure, summaryBy: event.actor.id, summaryAt: event.at };
+  return { ...effects, context: { ...effects.context, closure, lastStepAt: event.at } };
+}
+
+/** G "Role of the Social Work Team Manager" ¶1 (rule `tm-file-review`): the latest review is the one that counts. */
+export function completeFileReview(effects: Effects, event: EventOf<'fileReview.completed'>): Effects {
+  const complete =
+    event.supervisions && event.chronology && event.childsPlans && event.childsReviews &&
+    event.assessmentsUploaded && event.viewsOnClosureEvidenced;
+  const closure = { ...effects.context.closure, review: { at: event.at, complete } };
+  return { ...effects, context: { ...effects.context, closure, lastStepAt: event.at } };
+}
+
+/** F step 7: authorised by the Team Manager. */
+export function authoriseStepDown(effects: Effects, event: EventOf<'stepDown.authorised'>): Effects {
+  const closure = { ...effects.context.closure, authorisedAt: event.at };
+  return { ...effects, context: { ...effects.context, closure, lastStepAt: event.at } };
+}
+
+/** G "Role of the Social Work Team Manager" ¶2: returned with reasons; a fresh review is needed after resubmission. */
+export function returnStepDown(effects: Effects, event: EventOf<'stepDown.returned'>): Effects {
+  const closure = { ...effects.context.closure, review: null, returns: effects.context.closure.returns + 1 };
+  return { ...effects, context: { ...effects.context, closure, lastStepAt: event.at } };
+}
+
+/**
+ * F step 8: the case closes to CSC. The CAF starts that day, which starts two clocks: the initial
+ * family plan meeting within 28 days (G "Role of the Lead Professional" ¶2) and the 12 months
+ * (G "Role of the Lead Professional" ¶4).
+ */
+export function closeToCsc(effects: Effects, event: EventOf<'csc.closed'>, policy: Policy): Effects {
+  const closure = { ...effects.context.closure, closedAt: event.at };
+  let next: Effects = { ...effects, context: { ...effects.context, closure, lastStepAt: event.at } };
+  const closedOn = toLondonDate(event.at);
+  next = openDeadline(next, {
+    id: 'first-family-plan-meeting',
+    rule: 'first-family-plan-meeting',
+    opensAt: event.at,
+    due: endOfDay(addDays(closedOn, policy.timescales.firstFamilyPlanMeetingDays)),
+  });
+  return openDeadline(next, {
+    id: 'caf-twelve-months:1',
+    rule: 'caf-twelve-months',
+    opensAt: event.at,
+    due: endOfDay(addMonths(closedOn, policy.timescales.cafMonths)),
+  });
+}

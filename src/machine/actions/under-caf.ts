@@ -1,0 +1,91 @@
+import { addDays, addMonths, endOfDay, toLondonDate } from '../../calendar/index.js';
+import type { EventOf } from '../../events/index.js';
+import type { Policy } from '../../policy/define-policy.js';
+import { countDeadlines, meetDeadline, openDeadline, recordBreach, unmetDeadlineOf, type Effects } from '../deadlines.js';
+
+/** G "Role of the CAF Link Worker" ¶2: each request for information is counted; any number of rounds. */
+export function requestInformation(effects: Effects): Effects {
+  const ehm = { ...effects.context.ehm, infoRequests: effects.context.ehm.infoRequests + 1 };
+  return { ...effects, context: { ...effects.context, ehm } };
+}
+
+/** G "Role of the CAF Link Worker" ¶2–3: authorised in EHM; the CLW is to contact the Lead Professional. */
+export function authoriseInEhm(effects: Effects, event: EventOf<'ehm.authorised'>): Effects {
+  const ehm = { ...effects.context.ehm, authorisedAt: event.at };
+  return {
+    context: { ...effects.context, ehm },
+    notifications: [...effects.notifications, { type: 'leadProfessional.toContact', caseId: effects.context.caseId, at: event.at }],
+  };
+}
+
+/** G "Role of the CAF Link Worker" ¶3 (rule `clw-contacts-lead-professional`). */
+export function contactLeadProfessional(effects: Effects, event: EventOf<'leadProfessional.contacted'>): Effects {
+  const ehm = { ...effects.context.ehm, leadProfessionalContactedAt: event.at };
+  return { ...effects, context: { ...effects.context, ehm } };
+}
+
+/**
+ * A family plan meeting (G "Initial Family Planning Meeting" ¶1, G "Role of the Lead Professional"
+ * ¶2–3). The initial one meets `first-family-plan-meeting`; every later one meets the open
+ * `family-plan-review`. Each but the final opens the next review: due by day 56 after it. A review
+ * held before day 42 is met, not a breach (see docs/decisions.md). A meeting not recorded on EHM or
+ * not shared with the family breaches `family-plan-meeting-record`.
+ */
+export function holdFamilyPlanMeeting(effects: Effects, event: EventOf<'familyPlanMeeting.held'>, policy: Policy): Effects {
+  const { familyPlan } = effects.context;
+  const actions = { ...familyPlan.actions };
+  for (const action of event.actions) actions[action.id] = action.status;
+  let next: Effects = {
+    ...effects,
+    context: {
+      ...effects.context,
+      familyPlan: {
+        ...familyPlan,
+        actions,
+        meetings: familyPlan.meetings + 1,
+        lastMeetingAt: event.at,
+        finalMeetingAt: event.kind === 'final' ? event.at : familyPlan.finalMeetingAt,
+      },
+    },
+  };
+  if (event.kind === 'initial') {
+    next = meetDeadline(next, 'first-family-plan-meeting', event.at);
+  } else {
+    const review = unmetDeadlineOf(next.context, 'family-plan-review');
+    if (review) next = meetDeadline(next, review.id, event.at);
+  }
+  if (!event.recordedOnEhm || !event.copiesSharedWithFamily) {
+    next = recordBreach(next, 'family-plan-meeting-record', event.at);
+  }
+  if (event.kind === 'final') return next;
+  const number = countDeadlines(next.context, 'family-plan-review') + 1;
+  return openDeadline(next, {
+    id: `family-plan-review:${number}`,
+    rule: 'family-plan-review',
+    opensAt: event.at,
+    due: endOfDay(addDays(toLondonDate(event.at), policy.timescales.reviewWindowEndDays)),
+  });
+}
+
+/** G "Role of the Lead Professional" ¶4: a reassessment meets the 12-month clock and starts it again. */
+export function completeReassessment(effects: Effects, event: EventOf<'reassessment.completed'>, policy: Policy): Effects {
+  const current = unmetDeadlineOf(effects.context, 'caf-twelve-months');
+  let next = current ? meetDeadline(effects, current.id, event.at) : effects;
+  next = {
+    ...next,
+    context: { ...next.context, familyPlan: { ...next.context.familyPlan, reassessments: next.context.familyPlan.reassessments + 1 } },
+  };
+  const number = countDeadlines(next.context, 'caf-twelve-months') + 1;
+  return openDeadline(next, {
+    id: `caf-twelve-months:${number}`,
+    rule: 'caf-twelve-months',
+    opensAt: event.at,
+    due: endOfDay(addMonths(toLondonDate(event.at), policy.timescales.cafMonths)),
+  });
+}
+
+/** G "Role of the Lead Professional" ¶3: closing the CAF with the plan met meets the 12-month clock. */
+export function closeCaf(effects: Effects, event: EventOf<'caf.closed'>): Effects {
+  const current = unmetDeadlineOf(effects.context, 'caf-twelve-months');
+  return current ? meetDeadline(effects, current.id, event.at) : effects;
+}

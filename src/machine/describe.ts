@@ -1,0 +1,59 @@
+import { getRule, type RuleId } from '../policy/rules.js';
+import type { Breach, DeadlineStatus, Outcome, Route } from './context.js';
+import type { Stage } from './notifications.js';
+import { pendingSteps, type PendingStep } from './pending.js';
+import { stageOf, type CaseSnapshot } from './snapshot.js';
+
+/** A deadline as a manager sees it. */
+export interface DeadlineView {
+  readonly id: string;
+  readonly rule: RuleId;
+  readonly citation: string;
+  readonly opensAt: string;
+  /** The deadline's last instant in London, ISO 8601 with offset. */
+  readonly due: string;
+  readonly status: DeadlineStatus;
+  readonly closedAt: string | null;
+}
+
+/** What a case is, at a glance: stage, outcome, deadlines, breaches and what it waits for. No personal data. */
+export interface CaseDescription {
+  readonly caseId: string;
+  readonly route: Route;
+  readonly stage: Stage;
+  readonly outcome: Outcome | null;
+  /** The active state(s), dotted, e.g. `withChildrensSocialCare.closure.managerReview`. */
+  readonly states: readonly string[];
+  readonly deadlines: readonly DeadlineView[];
+  readonly breaches: readonly Breach[];
+  readonly pending: readonly PendingStep[];
+}
+
+/**
+ * Describes a case from its snapshot. Carries ids, rule ids, dates and citations only, so it is safe
+ * to show on a dashboard or log.
+ *
+ * @example
+ * ```ts
+ * const view = describeCase(snapshot);
+ * view.pending; // [{ step: 'consent.given', role: 'social-worker', rule: 'informed-consent' }, …]
+ * ```
+ */
+export function describeCase(snapshot: CaseSnapshot): CaseDescription {
+  const { context } = snapshot;
+  return {
+    caseId: context.caseId,
+    route: context.route,
+    stage: stageOf(snapshot),
+    outcome: context.outcome,
+    states: leafStates(snapshot.value),
+    deadlines: context.deadlines.map((d) => ({ ...d, citation: getRule(d.rule).citation })),
+    breaches: context.breaches,
+    pending: pendingSteps(snapshot),
+  };
+}
+
+function leafStates(value: unknown, prefix = ''): string[] {
+  if (typeof value === 'string') return [prefix + value];
+  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => leafStates(child, `${prefix}${key}.`));
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { StepDownError } from '../errors.js';
+import type { CaseContext, CaseInput } from './context.js';
+
+/** Validates the input that opens a case. */
+export const caseInputSchema = z
+  .object({
+    caseId: z.string().trim().min(1).describe("The host's id for the case"),
+    route: z.enum(['cin-outcome', 'cp-outcome', 'ten-day-checkpoint']).describe('F step 1: the decision the case enters from'),
+    openedAt: z.iso.datetime({ offset: true }).describe('When the step-down decision was taken, ISO 8601 with offset'),
+  })
+  .strict();
+
+/** The context of a newly opened case. Throws `INVALID_INPUT` naming each bad field. */
+export function initialContext(input: CaseInput): CaseContext {
+  const parsed = caseInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+    throw new StepDownError(
+      'INVALID_INPUT',
+      `Case input is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      { issues },
+    );
+  }
+  const { caseId, route, openedAt } = parsed.data;
+  return {
+    caseId,
+    route,
+    openedAt,
+    decisionAt: null,
+    views: [],
+    consent: { status: 'none', at: null },
+    disagreements: [],
+    leadProfessional: null,
+    ladderAt: null,
+    finalMeeting: null,
+    closure: { summaryBy: null, summaryAt: null, review: null, returns: 0, authorisedAt: null, closedAt: null },
+    ehm: { infoRequests: 0, authorisedAt: null, leadProfessionalContactedAt: null },
+    familyPlan: { actions: {}, meetings: 0, lastMeetingAt: null, finalMeetingAt: null, reassessments: 0 },
+    deadlines: [],
+    breaches: [],
+    lastStepAt: openedAt,
+    outcome: null,
+  };
+}

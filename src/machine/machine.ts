@@ -1,0 +1,386 @@
+import { and, enqueueActions, setup } from 'xstate';
+import type { EventOf, EventType, StepDownEvent } from '../events/index.js';
+import { defaultPolicy, type Policy } from '../policy/define-policy.js';
+import * as closure from './actions/closure.js';
+import { holdFinalMeeting } from './actions/final-meeting.js';
+import { reachOutcome } from './actions/outcome.js';
+import * as preparation from './actions/preparation.js';
+import { tick } from './actions/time.js';
+import * as underCaf from './actions/under-caf.js';
+import type { CaseContext, CaseInput, Outcome } from './context.js';
+import type { Effects } from './deadlines.js';
+import { gateChecks, gatesFor, type GateRuleId } from './gates.js';
+import { initialContext } from './initial-context.js';
+import type { Notification, Stage } from './notifications.js';
+
+/**
+ * The version of the machine's snapshot shape. Raise it when a change would make an older
+ * persisted snapshot read differently; register a migration for the step (see the engine).
+ */
+export const machineVersion = 1;
+
+type Reducer<E extends StepDownEvent> = (effects: Effects, event: E, policy: Policy) => Effects;
+
+/**
+ * Builds the step-down machine for a policy. Pure and durable: no delays, no invoked actors, no
+ * history states, no clock reads. Time enters only as each event's `at`; deadlines are data in
+ * context; notifications are `emit`s.
+ *
+ * @example
+ * ```ts
+ * import { createStepDownMachine, definePolicy } from 'caf-step-down';
+ * import { initialTransition, transition } from 'xstate';
+ *
+ * const machine = createStepDownMachine(definePolicy({ division: 'scotland' }));
+ * const [opened] = initialTransition(machine, { caseId: 'C-1', route: 'cin-outcome', openedAt: '2024-05-01T10:00:00+01:00' });
+ * ```
+ */
+export function createStepDownMachine(policy: Policy = defaultPolicy) {
+  /** Wraps a reducer as an action that assigns its context and emits its notifications. */
+  const effect = <T extends EventType>(_type: T, reducer: Reducer<EventOf<T>>) =>
+    enqueueActions<CaseContext, StepDownEvent, undefined, StepDownEvent, never, never, never, never, Notification>(
+      ({ context, event, enqueue }) => {
+        const result = reducer({ context, notifications: [] }, event as EventOf<T>, policy);
+        enqueue.assign(() => result.context);
+        for (const notification of result.notifications) enqueue.emit(notification);
+      },
+    );
+
+  const outcome = (target: Outcome) =>
+    enqueueActions<CaseContext, StepDownEvent, undefined, StepDownEvent, never, never, never, never, Notification>(
+      ({ context, event, enqueue }) => {
+        const result = reachOutcome({ context, notifications: [] }, target, event.at);
+        enqueue.assign(() => result.context);
+        for (const notification of result.notifications) enqueue.emit(notification);
+      },
+    );
+
+  const stageEntered = enqueueActions<CaseContext, StepDownEvent, { stage: Stage }, StepDownEvent, never, never, never, never, Notification>(
+    ({ context, event, enqueue }, params) => {
+      // On opening, the initial state is entered by xstate's init event, which has no `at`.
+      const at = (event as Partial<StepDownEvent>).at ?? context.openedAt;
+      enqueue.emit({ type: 'stage.entered', caseId: context.caseId, stage: params.stage, at });
+    },
+  );
+
+  const guards = Object.fromEntries(
+    Object.entries(gateChecks).map(([rule, check]) => [
+      rule,
+      ({ context, event }: { context: CaseContext; event: StepDownEvent }) => check(context, event, policy) === null,
+    ]),
+  ) as Record<GateRuleId, (args: { context: CaseContext; event: StepDownEvent }) => boolean>;
+
+  /** The guard of an event: every gate the policy sets on it, each a named guard (a rule id). */
+  const gates = (type: EventType) => and([...gatesFor[type]]);
+
+  const disagreements = {
+    'consent.refused': { guard: gates('consent.refused'), actions: 'consent-refusal-is-disagreement' },
+    'disagreement.raised': { guard: gates('disagreement.raised'), actions: 'disagreement-raised' },
+    'disagreement.resolved': [
+      {
+        guard: and([...gatesFor['disagreement.resolved'], 'withdraws-step-down']),
+        target: '#step-down.remains-with-csc',
+        actions: ['disagreement-resolution', 'outcome-remains-with-csc'],
+      },
+      { guard: gates('disagreement.resolved'), actions: 'disagreement-resolution' },
+    ],
+  } as const;
+
+  const agreeLeadProfessional = {
+    guard: gates('leadProfessional.agreed'),
+    target: 'leadProfessionalIdentified',
+    actions: 'lead-professional-identified',
+  } as const;
+
+  return setup({
+    types: {
+      context: {} as CaseContext,
+      events: {} as StepDownEvent,
+      input: {} as CaseInput,
+      emitted: {} as Notification,
+    },
+    guards: {
+      ...guards,
+      'withdraws-step-down': ({ event }) =>
+        event.type === 'disagreement.resolved' && event.outcome === 'step-down-withdrawn',
+      'is-final-family-plan-meeting': ({ event }) =>
+        event.type === 'familyPlanMeeting.held' && event.kind === 'final',
+    },
+    actions: {
+      'stage-entered': stageEntered,
+      'threshold-decision': effect('decision.agreed', preparation.agreeDecision),
+      'views-recorded': effect('views.recorded', preparation.recordViews),
+      'informed-consent': effect('consent.given', preparation.giveConsent),
+      'consent-refusal-is-disagreement': effect('consent.refused', preparation.refuseConsent),
+      'disagreement-raised': effect('disagreement.raised', preparation.raiseDisagreement),
+      'disagreement-resolution': effect('disagreement.resolved', preparation.resolveDisagreement),
+      'lead-professional-identified': effect('leadProfessional.agreed', preparation.agreeLeadProfessional),
+      'lp-ladder-climbed': effect('leadProfessional.notFound', preparation.climbLadder),
+      'final-meeting': effect('finalMeeting.held', holdFinalMeeting),
+      'closure-step': effect('eCaf.referralCompleted', closure.recordClosureStep),
+      'closure-summary': effect('closureSummary.completed', closure.completeClosureSummary),
+      'tm-file-review': effect('fileReview.completed', closure.completeFileReview),
+      'tm-quality-assurance': effect('stepDown.authorised', closure.authoriseStepDown),
+      'tm-returned': effect('stepDown.returned', closure.returnStepDown),
+      'csc-closure': effect('csc.closed', closure.closeToCsc),
+      'ehm-information-requested': effect('ehm.infoRequested', underCaf.requestInformation),
+      'ehm-quality-assurance': effect('ehm.authorised', underCaf.authoriseInEhm),
+      'clw-contacts-lead-professional': effect('leadProfessional.contacted', underCaf.contactLeadProfessional),
+      'family-plan-meeting': effect('familyPlanMeeting.held', underCaf.holdFamilyPlanMeeting),
+      'reassessment': effect('reassessment.completed', underCaf.completeReassessment),
+      'caf-closure': effect('caf.closed', underCaf.closeCaf),
+      'sweep-deadlines': effect('clock.tick', tick),
+      'outcome-caf-closed': outcome('caf-closed'),
+      'outcome-universal-services': outcome('universal-services'),
+      'outcome-remains-with-csc': outcome('remains-with-csc'),
+      'outcome-stepped-up': outcome('stepped-up'),
+      'outcome-consent-withdrawn': outcome('consent-withdrawn'),
+    },
+  }).createMachine({
+    id: 'step-down',
+    context: ({ input }) => initialContext(input),
+    initial: 'withChildrensSocialCare',
+    // DOMAIN "Time": the host's clock reaches the machine only as a system tick, in any open state.
+    on: { 'clock.tick': { guard: gates('clock.tick'), actions: 'sweep-deadlines' } },
+    states: {
+      withChildrensSocialCare: {
+        description: 'Stages 1–4: the case is still open to Children’s Social Care.',
+        initial: 'decision',
+        on: {
+          'stepDown.withdrawn': {
+            guard: gates('stepDown.withdrawn'),
+            target: '#step-down.remains-with-csc',
+            actions: 'outcome-remains-with-csc',
+          },
+        },
+        states: {
+          decision: {
+            description: 'G "Role of the Social Worker" ¶1; F step 1.',
+            meta: { rules: ['entry-route', 'threshold-decision'] },
+            entry: { type: 'stage-entered', params: { stage: 'decision' } },
+            on: {
+              'decision.agreed': { guard: gates('decision.agreed'), target: 'preparation', actions: 'threshold-decision' },
+            },
+          },
+          preparation: {
+            description: 'G "Decision made to step down from CSC to CAF" ¶1–4 and "Challenge and support to identify a Lead Professional".',
+            meta: { rules: ['views-recorded', 'informed-consent', 'lead-professional-identified', 'no-open-disagreement'] },
+            entry: { type: 'stage-entered', params: { stage: 'preparation' } },
+            initial: 'seekingLeadProfessional',
+            on: {
+              'views.recorded': { guard: gates('views.recorded'), actions: 'views-recorded' },
+              'consent.given': { guard: gates('consent.given'), actions: 'informed-consent' },
+              ...disagreements,
+              'finalMeeting.held': { guard: gates('finalMeeting.held'), target: 'closure', actions: 'final-meeting' },
+            },
+            // The Lead Professional ladder, climbed rung by rung; an agreement ends it at any rung.
+            states: {
+              seekingLeadProfessional: {
+                on: {
+                  'leadProfessional.agreed': agreeLeadProfessional,
+                  'leadProfessional.notFound': {
+                    guard: gates('leadProfessional.notFound'),
+                    target: 'withCafLinkWorker',
+                    actions: 'lp-ladder-climbed',
+                  },
+                },
+              },
+              withCafLinkWorker: {
+                meta: { rules: ['lp-escalation-clw', 'lp-clw-challenge'] },
+                on: {
+                  'leadProfessional.agreed': agreeLeadProfessional,
+                  'leadProfessional.challengeFailed': {
+                    guard: gates('leadProfessional.challengeFailed'),
+                    target: 'atTransformingLivesPanel',
+                    actions: 'lp-ladder-climbed',
+                  },
+                },
+              },
+              atTransformingLivesPanel: {
+                meta: { rules: ['lp-transforming-lives-panel'] },
+                on: {
+                  'leadProfessional.agreed': agreeLeadProfessional,
+                  'leadProfessional.panelFailed': {
+                    guard: gates('leadProfessional.panelFailed'),
+                    target: 'noLeadProfessionalFound',
+                    actions: 'lp-ladder-climbed',
+                  },
+                },
+              },
+              noLeadProfessionalFound: {
+                meta: { rules: ['lp-none-universal-services'] },
+                on: {
+                  'leadProfessional.agreed': agreeLeadProfessional,
+                  'noLeadProfessional.recorded': {
+                    guard: gates('noLeadProfessional.recorded'),
+                    target: '#step-down.universal-services',
+                    actions: ['lp-ladder-climbed', 'outcome-universal-services'],
+                  },
+                },
+              },
+              leadProfessionalIdentified: {
+                on: { 'leadProfessional.agreed': agreeLeadProfessional },
+              },
+            },
+          },
+          closure: {
+            description: 'G "Case closure and referral to EHM", "Role of the Social Worker", "Role of the Social Work Team Manager"; F steps 4–8, in order.',
+            meta: { rules: ['final-meeting-kind', 'smart-family-plan', 'first-meeting-date', 'step-down-outcome'] },
+            entry: { type: 'stage-entered', params: { stage: 'closure' } },
+            initial: 'referral',
+            on: { ...disagreements },
+            states: {
+              referral: {
+                meta: { rules: ['ecaf-referral-complete'] },
+                on: {
+                  'eCaf.referralCompleted': {
+                    guard: gates('eCaf.referralCompleted'),
+                    target: 'transferDetails',
+                    actions: 'closure-step',
+                  },
+                },
+              },
+              transferDetails: {
+                meta: { rules: ['parents-aware-of-transfer'] },
+                on: {
+                  'transferDetails.completed': {
+                    guard: gates('transferDetails.completed'),
+                    target: 'closureSummary',
+                    actions: 'closure-step',
+                  },
+                },
+              },
+              closureSummary: {
+                meta: { rules: ['closure-summary'] },
+                on: {
+                  'closureSummary.completed': {
+                    guard: gates('closureSummary.completed'),
+                    target: 'managerReview',
+                    actions: 'closure-summary',
+                  },
+                },
+              },
+              managerReview: {
+                meta: { rules: ['tm-file-review', 'tm-quality-assurance', 'separation-of-duties'] },
+                on: {
+                  'fileReview.completed': { guard: gates('fileReview.completed'), actions: 'tm-file-review' },
+                  'stepDown.authorised': { guard: gates('stepDown.authorised'), target: 'sharing', actions: 'tm-quality-assurance' },
+                  'stepDown.returned': { guard: gates('stepDown.returned'), target: 'revising', actions: 'tm-returned' },
+                },
+              },
+              revising: {
+                description: 'Returned by the Team Manager: the Social Worker may correct the referral and transfer details and resubmits the closure summary.',
+                on: {
+                  'eCaf.referralCompleted': { guard: gates('eCaf.referralCompleted'), actions: 'closure-step' },
+                  'transferDetails.completed': { guard: gates('transferDetails.completed'), actions: 'closure-step' },
+                  'closureSummary.completed': {
+                    guard: gates('closureSummary.completed'),
+                    target: 'managerReview',
+                    actions: 'closure-summary',
+                  },
+                },
+              },
+              sharing: {
+                meta: { rules: ['documents-shared-with-all'] },
+                on: {
+                  'documents.shared': { guard: gates('documents.shared'), target: 'closing', actions: 'closure-step' },
+                },
+              },
+              closing: {
+                meta: { rules: ['csc-closure'] },
+                on: {
+                  'csc.closed': { guard: gates('csc.closed'), target: '#step-down.underCaf', actions: 'csc-closure' },
+                },
+              },
+            },
+          },
+        },
+      },
+      underCaf: {
+        description: 'Stages 5–6: closed to CSC; the CAF is quality assured in EHM while the Lead Professional runs the family plan.',
+        type: 'parallel',
+        entry: { type: 'stage-entered', params: { stage: 'early-help' } },
+        on: {
+          'stepUp.referred': { guard: gates('stepUp.referred'), target: '#step-down.stepped-up', actions: 'outcome-stepped-up' },
+          'consent.withdrawn': {
+            guard: gates('consent.withdrawn'),
+            target: '#step-down.consent-withdrawn',
+            actions: 'outcome-consent-withdrawn',
+          },
+          'caf.closed': { guard: gates('caf.closed'), target: '#step-down.caf-closed', actions: ['caf-closure', 'outcome-caf-closed'] },
+          'reassessment.completed': { guard: gates('reassessment.completed'), actions: 'reassessment' },
+        },
+        states: {
+          ehm: {
+            meta: { rules: ['ehm-quality-assurance', 'clw-contacts-lead-professional'] },
+            initial: 'qualityAssurance',
+            states: {
+              qualityAssurance: {
+                on: {
+                  'ehm.infoRequested': {
+                    guard: gates('ehm.infoRequested'),
+                    target: 'awaitingInformation',
+                    actions: 'ehm-information-requested',
+                  },
+                  'ehm.authorised': { guard: gates('ehm.authorised'), target: 'transferred', actions: 'ehm-quality-assurance' },
+                },
+              },
+              awaitingInformation: {
+                on: { 'ehm.infoProvided': { guard: gates('ehm.infoProvided'), target: 'qualityAssurance' } },
+              },
+              transferred: {
+                on: {
+                  'leadProfessional.contacted': {
+                    guard: gates('leadProfessional.contacted'),
+                    target: 'leadProfessionalContacted',
+                    actions: 'clw-contacts-lead-professional',
+                  },
+                },
+              },
+              leadProfessionalContacted: {},
+            },
+          },
+          familyPlan: {
+            meta: { rules: ['first-family-plan-meeting', 'family-plan-review', 'family-plan-meeting-record', 'caf-twelve-months'] },
+            initial: 'awaitingInitialMeeting',
+            states: {
+              awaitingInitialMeeting: {
+                on: {
+                  'familyPlanMeeting.held': {
+                    guard: gates('familyPlanMeeting.held'),
+                    target: 'reviewing',
+                    actions: 'family-plan-meeting',
+                  },
+                },
+              },
+              reviewing: {
+                on: {
+                  'familyPlanMeeting.held': [
+                    {
+                      guard: and([...gatesFor['familyPlanMeeting.held'], 'is-final-family-plan-meeting']),
+                      target: 'finalMeetingHeld',
+                      actions: 'family-plan-meeting',
+                    },
+                    { guard: gates('familyPlanMeeting.held'), actions: 'family-plan-meeting' },
+                  ],
+                },
+              },
+              finalMeetingHeld: { meta: { rules: ['caf-closure-all-actions-met'] } },
+            },
+          },
+        },
+      },
+      'caf-closed': { type: 'final' },
+      'universal-services': { type: 'final' },
+      'remains-with-csc': { type: 'final' },
+      'stepped-up': { type: 'final' },
+      'consent-withdrawn': { type: 'final' },
+    },
+  });
+}
+
+/** The step-down machine for the default policy (England and Wales, the guidance's own timescales). */
+export const stepDownMachine = createStepDownMachine();
+
+/** The type of a step-down machine. */
+export type StepDownMachine = ReturnType<typeof createStepDownMachine>;

@@ -1,0 +1,107 @@
+import type { EventType } from '../events/index.js';
+import type { Role } from '../policy/roles.js';
+import type { RuleId } from '../policy/rules.js';
+import type { CaseContext } from './context.js';
+import { isAfter } from './instants.js';
+import type { CaseSnapshot } from './snapshot.js';
+
+/** A step the case is waiting for, and from whom. `detail` is an id or a party, never free text. */
+export interface PendingStep {
+  readonly step: EventType;
+  readonly role: Role;
+  readonly rule: RuleId;
+  readonly detail?: string;
+}
+
+/** What the case is waiting for, in policy order. */
+export function pendingSteps(snapshot: CaseSnapshot): PendingStep[] {
+  if (snapshot.status !== 'active') return [];
+  const context = snapshot.context;
+  const at = (path: Parameters<CaseSnapshot['matches']>[0]) => snapshot.matches(path);
+  if (at({ withChildrensSocialCare: 'decision' })) {
+    return [{ step: 'decision.agreed', role: 'team-manager', rule: 'threshold-decision' }];
+  }
+  if (at({ withChildrensSocialCare: 'preparation' })) return preparationSteps(snapshot, context);
+  if (at({ withChildrensSocialCare: 'closure' })) return closureSteps(snapshot, context);
+  return underCafSteps(snapshot, context);
+}
+
+function preparationSteps(snapshot: CaseSnapshot, context: CaseContext): PendingStep[] {
+  const steps: PendingStep[] = [];
+  for (const party of ['child', 'parent', 'partner'] as const) {
+    if (!context.views.some((v) => v.party === party)) {
+      steps.push({ step: 'views.recorded', role: 'social-worker', rule: 'views-recorded', detail: party });
+    }
+  }
+  if (context.consent.status !== 'given') {
+    steps.push({ step: 'consent.given', role: 'social-worker', rule: 'informed-consent' });
+  }
+  const ladder = (state: string) => snapshot.matches({ withChildrensSocialCare: { preparation: state } } as never);
+  if (ladder('seekingLeadProfessional')) {
+    steps.push({ step: 'leadProfessional.agreed', role: 'social-worker', rule: 'lead-professional-identified' });
+  } else if (ladder('withCafLinkWorker')) {
+    steps.push({ step: 'leadProfessional.challengeFailed', role: 'caf-link-worker', rule: 'lp-clw-challenge' });
+  } else if (ladder('atTransformingLivesPanel')) {
+    steps.push({ step: 'leadProfessional.panelFailed', role: 'early-help-manager', rule: 'lp-transforming-lives-panel' });
+  } else if (ladder('noLeadProfessionalFound')) {
+    steps.push({ step: 'noLeadProfessional.recorded', role: 'early-help-manager', rule: 'lp-none-universal-services' });
+  }
+  for (const d of context.disagreements) {
+    if (d.status === 'open') {
+      steps.push({ step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: d.id });
+    }
+  }
+  if (steps.length === 0) steps.push({ step: 'finalMeeting.held', role: 'social-worker', rule: 'final-meeting-kind' });
+  return steps;
+}
+
+const closureStepByState: Record<string, PendingStep> = {
+  referral: { step: 'eCaf.referralCompleted', role: 'social-worker', rule: 'ecaf-referral-complete' },
+  transferDetails: { step: 'transferDetails.completed', role: 'social-worker', rule: 'parents-aware-of-transfer' },
+  closureSummary: { step: 'closureSummary.completed', role: 'social-worker', rule: 'closure-summary' },
+  revising: { step: 'closureSummary.completed', role: 'social-worker', rule: 'tm-quality-assurance' },
+  sharing: { step: 'documents.shared', role: 'social-worker', rule: 'documents-shared-with-all' },
+  closing: { step: 'csc.closed', role: 'social-worker', rule: 'csc-closure' },
+};
+
+function closureSteps(snapshot: CaseSnapshot, context: CaseContext): PendingStep[] {
+  const steps: PendingStep[] = context.disagreements
+    .filter((d) => d.status === 'open')
+    .map((d) => ({ step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: d.id }));
+  const value = snapshot.value as { withChildrensSocialCare: { closure: string } };
+  const state = value.withChildrensSocialCare.closure;
+  if (state === 'managerReview') {
+    const { review, summaryAt } = context.closure;
+    const reviewed = review?.complete === true && !(summaryAt !== null && isAfter(summaryAt, review.at));
+    steps.push(
+      reviewed
+        ? { step: 'stepDown.authorised', role: 'team-manager', rule: 'tm-quality-assurance' }
+        : { step: 'fileReview.completed', role: 'team-manager', rule: 'tm-file-review' },
+    );
+  } else {
+    const step = closureStepByState[state];
+    if (step) steps.push(step);
+  }
+  return steps;
+}
+
+function underCafSteps(snapshot: CaseSnapshot, context: CaseContext): PendingStep[] {
+  const steps: PendingStep[] = [];
+  const ehm = (state: string) => snapshot.matches({ underCaf: { ehm: state } } as never);
+  const plan = (state: string) => snapshot.matches({ underCaf: { familyPlan: state } } as never);
+  if (ehm('qualityAssurance')) steps.push({ step: 'ehm.authorised', role: 'caf-link-worker', rule: 'ehm-quality-assurance' });
+  if (ehm('awaitingInformation')) steps.push({ step: 'ehm.infoProvided', role: 'social-worker', rule: 'ehm-quality-assurance' });
+  if (ehm('transferred')) {
+    steps.push({ step: 'leadProfessional.contacted', role: 'caf-link-worker', rule: 'clw-contacts-lead-professional' });
+  }
+  if (plan('awaitingInitialMeeting')) {
+    steps.push({ step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'first-family-plan-meeting', detail: 'initial' });
+  }
+  if (plan('reviewing')) {
+    steps.push({ step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'family-plan-review', detail: 'review' });
+    const twelve = context.deadlines.find((d) => d.rule === 'caf-twelve-months' && d.status === 'missed');
+    if (twelve) steps.push({ step: 'reassessment.completed', role: 'lead-professional', rule: 'caf-twelve-months' });
+  }
+  if (plan('finalMeetingHeld')) steps.push({ step: 'caf.closed', role: 'lead-professional', rule: 'caf-closure-all-actions-met' });
+  return steps;
+}

@@ -1,0 +1,85 @@
+import type { EventType, StepDownEvent } from '../events/index.js';
+import type { CaseContext } from './context.js';
+import { isAfter, latest } from './instants.js';
+
+/**
+ * Events on the main line of F steps 3–8: each one moves the case on, and the next may not be
+ * dated before it.
+ */
+export const mainLineEvents: ReadonlySet<EventType> = new Set<EventType>([
+  'decision.agreed',
+  'finalMeeting.held',
+  'eCaf.referralCompleted',
+  'transferDetails.completed',
+  'closureSummary.completed',
+  'fileReview.completed',
+  'stepDown.authorised',
+  'stepDown.returned',
+  'documents.shared',
+  'csc.closed',
+]);
+
+/**
+ * The earliest instant an event may be dated (rule `step-sequence`): never before the case opened,
+ * and never before the step it follows. Late recording is fine; recording a step as happening
+ * before the step it depends on is a data error the host must correct.
+ */
+export function sequenceFloor(context: CaseContext, event: StepDownEvent): string {
+  const afterDecision = context.decisionAt ?? context.openedAt;
+  const afterClosure = context.closure.closedAt ?? context.lastStepAt;
+  switch (event.type) {
+    case 'clock.tick':
+    case 'decision.agreed':
+      return context.openedAt;
+    case 'leadProfessional.challengeFailed':
+    case 'leadProfessional.panelFailed':
+    case 'noLeadProfessional.recorded':
+      return context.ladderAt ?? afterDecision;
+    case 'disagreement.resolved': {
+      const disagreement = context.disagreements.find((d) => d.id === event.disagreementId);
+      return disagreement?.raisedAt ?? afterDecision;
+    }
+    case 'ehm.infoRequested':
+    case 'ehm.infoProvided':
+    case 'ehm.authorised':
+    case 'reassessment.completed':
+    case 'consent.withdrawn':
+    case 'stepUp.referred':
+      return afterClosure;
+    case 'leadProfessional.contacted':
+      return context.ehm.authorisedAt ?? afterClosure;
+    case 'familyPlanMeeting.held':
+      return latest(context.familyPlan.lastMeetingAt, afterClosure) ?? afterClosure;
+    case 'caf.closed':
+      return context.familyPlan.finalMeetingAt ?? afterClosure;
+    default:
+      return mainLineEvents.has(event.type) ? context.lastStepAt : afterDecision;
+  }
+}
+
+/** Why an event breaks the sequence of steps, or null when it does not. Never quotes the event's text. */
+export function sequenceProblem(context: CaseContext, event: StepDownEvent): string | null {
+  const floor = sequenceFloor(context, event);
+  if (isAfter(floor, event.at)) {
+    return `'${event.type}' is dated ${event.at}, before the step it follows (${floor}); check the date.`;
+  }
+  switch (event.type) {
+    case 'disagreement.raised':
+    case 'consent.refused':
+      return context.disagreements.some((d) => d.id === event.disagreementId)
+        ? `disagreement id '${event.disagreementId}' is already used in this case; give the new disagreement its own id.`
+        : null;
+    case 'disagreement.resolved':
+      return context.disagreements.some((d) => d.id === event.disagreementId && d.status === 'open')
+        ? null
+        : `no open disagreement has id '${event.disagreementId}'.`;
+    case 'familyPlanMeeting.held': {
+      const first = context.familyPlan.meetings === 0;
+      if (first && event.kind !== 'initial') return 'the initial family plan meeting must be recorded first.';
+      if (!first && event.kind === 'initial') return 'the initial family plan meeting has already been recorded; use a review or final meeting.';
+      return null;
+    }
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,23 @@
+import type { SnapshotFrom } from 'xstate';
+import type { StepDownMachine } from './machine.js';
+import type { Stage } from './notifications.js';
+
+/** A snapshot of a step-down machine, live or restored from JSON. */
+export type CaseSnapshot = SnapshotFrom<StepDownMachine>;
+
+/** The stage a snapshot is in, as DOMAIN.md names the stages. */
+export function stageOf(snapshot: CaseSnapshot): Stage {
+  if (snapshot.status !== 'active') return 'closed';
+  if (snapshot.matches('underCaf')) return 'early-help';
+  if (snapshot.matches({ withChildrensSocialCare: 'closure' })) return 'closure';
+  if (snapshot.matches({ withChildrensSocialCare: 'preparation' })) return 'preparation';
+  return 'decision';
+}
+
+/** The event types some active state handles: what the case can take at all, gates aside. */
+export function handledEvents(snapshot: CaseSnapshot): Set<string> {
+  const handled = new Set<string>();
+  if (snapshot.status !== 'active') return handled;
+  for (const node of snapshot._nodes) for (const type of Object.keys(node.on)) handled.add(type);
+  return handled;
+}

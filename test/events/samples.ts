@@ -1,0 +1,268 @@
+import type { Actor, EventOf, EventType } from '../../src/events/index.js';
+
+/**
+ * The people of the sample case, so tests can build events that agree with each other (the names in
+ * `documents.shared` are those whose views were recorded, plus the Lead Professional).
+ */
+export const samplePeople = {
+  child: 'Leo Taylor',
+  parent: 'Sarah Taylor',
+  partner: 'Mrs Helen Price, Designated Safeguarding Lead, St Mary’s CE Primary School',
+  leadProfessional: { name: 'Jo Patel', agency: 'St Mary’s CE Primary School', contact: 'jo.patel@stmarys.example.sch.uk, 01632 960 114' },
+  socialWorker: { id: 'sw-amira-khan', role: 'social-worker' },
+  teamManager: { id: 'tm-david-okafor', role: 'team-manager' },
+  cafLinkWorker: { id: 'clw-rachel-evans', role: 'caf-link-worker' },
+  leadProfessionalActor: { id: 'lp-jo-patel', role: 'lead-professional' },
+  earlyHelpManager: { id: 'ehm-sunita-rao', role: 'early-help-manager' },
+  clock: { id: 'system', role: 'system' },
+} as const;
+
+/** The ids of the sample family plan's actions: family plan meetings report on the same ids. */
+export const sampleActionIds = ['FP-1', 'FP-2', 'FP-3'] as const;
+
+const { socialWorker: sw, teamManager: tm, cafLinkWorker: clw, leadProfessionalActor: lp, earlyHelpManager: ehm } = samplePeople;
+
+/** The default sender of each event: a role the policy gives that step to. */
+const senders: Readonly<Record<EventType, Actor>> = {
+  'decision.agreed': tm,
+  'views.recorded': sw,
+  'consent.given': sw,
+  'consent.refused': sw,
+  'disagreement.raised': sw,
+  'disagreement.resolved': tm,
+  'leadProfessional.agreed': sw,
+  'leadProfessional.notFound': sw,
+  'leadProfessional.challengeFailed': clw,
+  'leadProfessional.panelFailed': ehm,
+  'noLeadProfessional.recorded': ehm,
+  'stepDown.withdrawn': tm,
+  'finalMeeting.held': sw,
+  'eCaf.referralCompleted': sw,
+  'transferDetails.completed': sw,
+  'closureSummary.completed': sw,
+  'fileReview.completed': tm,
+  'stepDown.authorised': tm,
+  'stepDown.returned': tm,
+  'documents.shared': sw,
+  'csc.closed': sw,
+  'ehm.infoRequested': clw,
+  'ehm.infoProvided': sw,
+  'ehm.authorised': clw,
+  'leadProfessional.contacted': clw,
+  'familyPlanMeeting.held': lp,
+  'reassessment.completed': lp,
+  'caf.closed': lp,
+  'consent.withdrawn': lp,
+  'stepUp.referred': lp,
+  'clock.tick': samplePeople.clock,
+};
+
+/** An event's own fields: everything but `type`, `at` and `actor`. */
+type Payload<T extends EventType> = Omit<EventOf<T>, 'type' | 'at' | 'actor'>;
+
+/** The calendar date `days` after the date part of `at` (plain date arithmetic: samples only). */
+function dateAfter(at: string, days: number): string {
+  const date = new Date(`${at.slice(0, 10)}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+const { child, parent, partner, leadProfessional } = samplePeople;
+const firstFamilyPlanMeetingDays = 21;
+
+/** Each event's sample payload; dates are derived from the event's `at` so they are always plausible. */
+const payloads: { readonly [T in EventType]: (at: string) => Payload<T> } = {
+  'decision.agreed': () => ({
+    rationale:
+      'Leo’s school attendance has risen from 71% to 96% over the CIN plan, Sarah has engaged with the domestic abuse recovery programme and no new concerns have been raised in six months. Needs can be met through Early Help.',
+  }),
+  'views.recorded': () => ({
+    party: 'parent',
+    name: parent,
+    agrees: true,
+    summary: 'Sarah says she feels more confident and would like support from school rather than social care.',
+  }),
+  'consent.given': () => ({
+    parentCarer: parent,
+    informationShared: ['Step-down CAF assessment', 'Family plan', 'Final CIN meeting minutes'],
+    purpose: 'So that the Lead Professional and the team around the family can support Leo and Sarah under the CAF.',
+  }),
+  'consent.refused': () => ({
+    parentCarer: parent,
+    reason: 'Sarah is worried that support will stop suddenly once social care closes.',
+    disagreementId: 'D-1',
+  }),
+  'disagreement.raised': () => ({
+    disagreementId: 'D-2',
+    by: 'partner',
+    party: partner,
+    reason: 'School believes the recent missing episode needs a further CIN review before closure.',
+  }),
+  'disagreement.resolved': () => ({
+    disagreementId: 'D-2',
+    outcome: 'agreed',
+    summary: 'Discussed with the Team Manager and school; a safety plan for missing episodes was added to the family plan.',
+  }),
+  'leadProfessional.agreed': () => ({ ...leadProfessional }),
+  'leadProfessional.notFound': () => ({
+    agenciesAsked: ['St Mary’s CE Primary School', '0–19 Public Health Nursing Service'],
+  }),
+  'leadProfessional.challengeFailed': () => ({
+    agenciesChallenged: ['St Mary’s CE Primary School', 'Child and Adolescent Mental Health Services'],
+  }),
+  'leadProfessional.panelFailed': (at) => ({ panelDate: dateAfter(at, 0) }),
+  'noLeadProfessional.recorded': () => ({
+    caseNote: 'No agency has agreed to take the Lead Professional role after challenge and the Transforming Lives Panel. Case steps down to universal services.',
+    informed: { socialWorker: true, family: true, agencies: ['St Mary’s CE Primary School', '0–19 Public Health Nursing Service'] },
+  }),
+  'stepDown.withdrawn': () => ({
+    reason: 'New information from police about the father’s return to the household; CIN plan continues.',
+  }),
+  'finalMeeting.held': (at) => ({
+    kind: 'final-cin',
+    attendees: [
+      { role: 'Social Worker', name: 'Amira Khan' },
+      { role: 'parent', name: parent },
+      { role: 'Lead Professional', name: leadProfessional.name },
+      { role: 'Designated Safeguarding Lead', name: 'Helen Price' },
+    ],
+    views: {
+      child: 'Leo said he likes Mrs Patel’s lunchtime club and wants to keep seeing her.',
+      parents: 'Sarah agrees with the step down and wants help with routines and Leo’s sleep.',
+      partners: 'School and the school nurse agree the threshold for CIN is no longer met.',
+    },
+    cafAssessment: {
+      progress: 'Attendance 96%, no police call-outs since January, Sarah completed the Freedom Programme.',
+      remainingNeeds: 'Bedtime routine, Leo’s anxiety about his father, Sarah’s debt management.',
+      childVoice: 'Leo drew his “worry monster” and said it is smaller now.',
+    },
+    familyPlan: {
+      actions: [
+        { id: 'FP-1', description: 'Weekly 1:1 emotional literacy sessions for Leo in school', owner: 'Jo Patel', by: dateAfter(at, 56) },
+        { id: 'FP-2', description: 'Referral to Citizens Advice for debt support', owner: 'Sarah Taylor', by: dateAfter(at, 28) },
+        { id: 'FP-3', description: 'Sleep hygiene advice and review by the school nurse', owner: 'School nurse', by: dateAfter(at, 42) },
+      ],
+      smart: true,
+      agreedByFamily: true,
+      agreedByPartners: true,
+    },
+    firstFamilyPlanMeetingDate: dateAfter(at, firstFamilyPlanMeetingDays),
+  }),
+  'eCaf.referralCompleted': (at) => ({
+    form: {
+      backgroundAndHistory: 'Open to CSC since March 2023 following domestic abuse by Leo’s father; CIN plan since July 2023.',
+      reasonForStepDown: 'Risks reduced: father has left the household, protective factors strong, needs can be met by Early Help.',
+      familyExperiencing: ['Domestic abuse (historic)', 'Financial difficulties', 'Child emotional wellbeing'],
+      keyAgencies: ['St Mary’s CE Primary School', '0–19 Public Health Nursing Service'],
+      voiceOfChild: 'Leo says he feels safe at home and likes school now.',
+      voiceOfParents: 'Sarah wants continued support with routines and money worries.',
+      childsNeeds: {
+        health: 'Up to date with immunisations; registered with a GP and dentist.',
+        education: 'Attendance 96%; working at expected level in reading.',
+        developmentSpeechAndLanguage: 'No concerns.',
+        physical: 'Healthy weight; active in football club.',
+        emotional: 'Anxiety about his father; improving with ELSA support.',
+        identity: 'Proud of his Welsh and Nigerian heritage.',
+        socialPresentation: 'Well presented; uniform provided.',
+        selfCare: 'Age-appropriate.',
+        familyRelationships: 'Warm relationship with his mother and maternal grandmother.',
+      },
+      parentingCapacity: {
+        adverseChildhoodExperiences: 'Witnessed domestic abuse before 2023.',
+        emotionalCare: 'Sarah is warm and attuned to Leo.',
+        guidanceAndBoundaries: 'Bedtime routine still inconsistent.',
+        stability: 'Secure tenancy since October 2023.',
+        safety: 'Non-molestation order in place.',
+        adultIssues: 'Sarah manages low mood with GP support.',
+      },
+      environmentalFactors: {
+        familyHistoryAndFunctioning: 'Single-parent household since 2023.',
+        relationships: 'Supportive maternal grandmother nearby.',
+        housingFacilitiesIncome: 'Housing association flat; Universal Credit; rent arrears being repaid.',
+        widerFamily: 'Grandmother provides after-school care twice a week.',
+        socialIntegrationAndCommunityResources: 'Attends church toddler group and local football club.',
+      },
+      familyPlanOutline: 'Emotional support for Leo in school, debt advice for Sarah, sleep routine support; reviewed every 6–8 weeks.',
+      firstFamilyPlanMeetingDate: dateAfter(at, firstFamilyPlanMeetingDays),
+      leadProfessional: { name: leadProfessional.name, contact: leadProfessional.contact },
+    },
+  }),
+  'transferDetails.completed': () => ({ parentsAware: true }),
+  'closureSummary.completed': () => ({
+    whyInvolved: 'Referral by police in March 2023 after a domestic abuse incident witnessed by Leo.',
+    whatWasDone: 'CIN plan; Freedom Programme for Sarah; ELSA sessions for Leo; safety planning.',
+    outcome: 'Father left the household; non-molestation order; no further incidents.',
+    impact: 'Leo’s attendance and wellbeing improved; Sarah reports feeling safe and confident.',
+    whyThresholdNoLongerMet: 'No significant harm or need for statutory support; remaining needs are Early Help level.',
+    stepDownPlan: 'Step down to CAF with Jo Patel (school) as Lead Professional; first family plan meeting agreed.',
+  }),
+  'fileReview.completed': () => ({
+    supervisions: true,
+    chronology: true,
+    childsPlans: true,
+    childsReviews: true,
+    assessmentsUploaded: true,
+    viewsOnClosureEvidenced: true,
+  }),
+  'stepDown.authorised': () => ({}),
+  'stepDown.returned': () => ({
+    reasons: ['Closure summary does not evidence Leo’s views on closure', 'Chronology not updated since May'],
+  }),
+  'documents.shared': () => ({
+    recipients: [parent, partner, leadProfessional.name],
+  }),
+  'csc.closed': () => ({}),
+  'ehm.infoRequested': () => ({
+    questions: ['Is the non-molestation order still in force?', 'Who attends the family plan meetings from health?'],
+  }),
+  'ehm.infoProvided': () => ({
+    answers: 'The order runs until March 2025. The school nurse will attend the family plan meetings.',
+  }),
+  'ehm.authorised': () => ({}),
+  'leadProfessional.contacted': () => ({}),
+  'familyPlanMeeting.held': () => ({
+    kind: 'initial',
+    progress: 'Leo has attended four ELSA sessions; the Citizens Advice appointment is booked.',
+    childVoice: 'Leo said the sessions help and he wants Mum to come to the next meeting.',
+    recordedOnEhm: true,
+    copiesSharedWithFamily: true,
+    actions: [
+      { id: 'FP-1', status: 'open' },
+      { id: 'FP-2', status: 'met' },
+      { id: 'FP-3', status: 'open' },
+    ],
+  }),
+  'reassessment.completed': () => ({
+    contributors: [leadProfessional.name, parent, 'School nurse'],
+  }),
+  'caf.closed': () => ({
+    summary: 'All actions met: Leo’s anxiety has reduced, routines are settled and debts are managed. Universal services continue.',
+  }),
+  'consent.withdrawn': () => ({
+    parentCarer: parent,
+    reason: 'Sarah no longer wants Early Help involvement.',
+  }),
+  'stepUp.referred': () => ({
+    reason: 'Leo disclosed that his father has returned to the home.',
+  }),
+  'clock.tick': () => ({}),
+};
+
+/**
+ * A valid event of the given type, dated `at`, with realistic content for the sample case in
+ * {@link samplePeople}. The sender is a role the policy gives that step to, unless overridden.
+ * Dates in the payload follow `at`: the final meeting sets the first family plan meeting 21 days
+ * later. The e-CAF form's section 11 is also 21 days after its own `at`; a test of the machine that
+ * needs it equal to the final meeting's date overrides it.
+ *
+ * @example
+ * ```ts
+ * const views = { ...sampleEvent('views.recorded', '2024-05-01T10:00:00+01:00'), party: 'child', name: samplePeople.child };
+ * ```
+ */
+export function sampleEvent<T extends EventType>(type: T, at: string, actorOverride?: Partial<Actor>): EventOf<T> {
+  const payload: Payload<T> = payloads[type](at);
+  // TypeScript cannot correlate `type` with its payload through a generic index; the test suite
+  // parses every sample to prove the shape.
+  return { type, at, actor: { ...senders[type], ...actorOverride }, ...payload } as unknown as EventOf<T>;
+}

@@ -1,0 +1,105 @@
+import { initialTransition, transition } from 'xstate';
+import { expect } from 'vitest';
+import {
+  createStepDownMachine,
+  defaultPolicy,
+  describeCase,
+  emittedNotifications,
+  explainRefusal,
+  persistCase,
+  restoreCase,
+  type CaseSnapshot,
+  type EventOf,
+  type EventType,
+  type Notification,
+  type Policy,
+  type Refusal,
+  type Route,
+  type StepDownEvent,
+} from '../../src/index.js';
+import { samplePeople, sampleEvent } from '../events/samples.js';
+
+/** A valid sample event of `type` at `at`, sent by the sample person of a role given that step, with overrides. */
+export function event<T extends EventType>(
+  type: T,
+  at: string,
+  overrides: Partial<Omit<EventOf<T>, 'type' | 'at'>> = {},
+): EventOf<T> {
+  return { ...sampleEvent(type, at), ...overrides } as EventOf<T>;
+}
+
+/**
+ * Drives one case through the pure machine. Every step is also taken from a JSON round trip of the
+ * persisted snapshot, and the two results must be identical: the durability the engine relies on.
+ */
+export class CaseRun {
+  snapshot: CaseSnapshot;
+  readonly notifications: Notification[] = [];
+  private readonly machine;
+
+  constructor(
+    readonly route: Route,
+    openedAt: string,
+    readonly policy: Policy = defaultPolicy,
+    caseId = 'case-1',
+  ) {
+    this.machine = createStepDownMachine(policy);
+    const [snapshot, actions] = initialTransition(this.machine, { caseId, route, openedAt });
+    this.snapshot = snapshot;
+    this.notifications.push(...emittedNotifications(actions));
+  }
+
+  /** Sends an event the case must accept; fails the test with the refusal otherwise. */
+  send(event: StepDownEvent): this {
+    const refusal = explainRefusal(this.snapshot, event, this.policy);
+    expect(refusal, `expected ${event.type} to be accepted`).toBeNull();
+    const [next, actions] = transition(this.machine, this.snapshot, event);
+    const restored = restoreCase(JSON.parse(JSON.stringify(persistCase(this.snapshot))), this.machine);
+    const [fromJson, actionsFromJson] = transition(this.machine, restored, event);
+    expect(persistCase(fromJson)).toEqual(persistCase(next));
+    expect(emittedNotifications(actionsFromJson)).toEqual(emittedNotifications(actions));
+    expect(next.context, `${event.type} changed nothing`).not.toBe(this.snapshot.context);
+    this.snapshot = next;
+    this.notifications.push(...emittedNotifications(actions));
+    return this;
+  }
+
+  /** Sends an event the case must refuse, proves nothing changed, and returns the refusal. */
+  refuse(event: StepDownEvent): Refusal {
+    const refusal = explainRefusal(this.snapshot, event, this.policy);
+    expect(refusal, `expected ${event.type} to be refused`).not.toBeNull();
+    const [next] = transition(this.machine, this.snapshot, event);
+    expect(persistCase(next)).toEqual(persistCase(this.snapshot));
+    return refusal!;
+  }
+
+  /** Ticks the clock at `at`. */
+  tick(at: string): this {
+    return this.send(event('clock.tick', at));
+  }
+
+  get view() {
+    return describeCase(this.snapshot);
+  }
+
+  deadline(id: string) {
+    const found = this.view.deadlines.find((d) => d.id === id);
+    expect(found, `deadline ${id}`).toBeDefined();
+    return found!;
+  }
+
+  breachesOf(rule: string) {
+    return this.view.breaches.filter((b) => b.rule === rule);
+  }
+}
+
+/** A case opened on `openedAt` and taken through the decision and the preparation to a final meeting-ready state. */
+export function readyForFinalMeeting(route: Route, days: { opened: string; decision: string; prep: string }, policy?: Policy): CaseRun {
+  return new CaseRun(route, days.opened, policy)
+    .send(event('decision.agreed', days.decision))
+    .send(event('views.recorded', days.prep, { party: 'child', name: samplePeople.child }))
+    .send(event('views.recorded', days.prep, { party: 'parent', name: samplePeople.parent }))
+    .send(event('views.recorded', days.prep, { party: 'partner', name: samplePeople.partner }))
+    .send(event('consent.given', days.prep))
+    .send(event('leadProfessional.agreed', days.prep));
+}
