@@ -25,14 +25,16 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   const outbox = new Map<string, OutboxMessage>();
   const copy = <T>(value: T): T => structuredClone(value);
 
-  const append = (draft: AuditDraft): AuditEntry => {
+  /** Copies everything first, then changes state: a fault while copying leaves the store as it was. */
+  const write = (record: StoredCase | null, draft: AuditDraft, messages: readonly OutboxMessage[]): AuditEntry => {
+    const recordCopy = record ? copy(record) : null;
+    const messageCopies = messages.map((m) => copy(m));
     const trail = trails.get(draft.caseId) ?? [];
     const entry = chainEntry(trail.at(-1) ?? null, copy(draft));
+    if (recordCopy) cases.set(recordCopy.caseId, recordCopy);
+    for (const message of messageCopies) outbox.set(message.id, message);
     trails.set(draft.caseId, [...trail, entry]);
     return copy(entry);
-  };
-  const queue = (messages: readonly OutboxMessage[]) => {
-    for (const message of messages) outbox.set(message.id, copy(message));
   };
 
   return {
@@ -47,9 +49,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
           caseId: record.caseId,
         });
       }
-      cases.set(record.caseId, copy(record));
-      queue(messages);
-      return append(audit);
+      return write(record, audit, messages);
     },
     async save(record, expectedVersion, audit, messages) {
       options.beforeWrite?.('save');
@@ -62,15 +62,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
           { caseId: record.caseId, expectedVersion, actualVersion: current.version },
         );
       }
-      // Nothing above has changed state, so a fault before this point leaves the case as it was.
-      cases.set(record.caseId, copy(record));
-      queue(messages);
-      return append(audit);
+      return write(record, audit, messages);
     },
     async appendAudit(audit, messages) {
       options.beforeWrite?.('appendAudit');
-      queue(messages);
-      return append(audit);
+      if (!cases.has(audit.caseId)) throw new StepDownError('UNKNOWN_CASE', `No case ${audit.caseId}.`, { caseId: audit.caseId });
+      return write(null, audit, messages);
     },
     async audit(caseId) {
       return copy(trails.get(caseId) ?? []);

@@ -1,2 +1,13 @@
+/**
+ * caf-step-down: the council's policy for stepping a child's case down from Children's Social Care
+ * to Early Help under a CAF, as an explicit XState machine with working-day deadlines.
+ *
+ * @packageDocumentation
+ */
 export { StepDownError, isStepDownError, errorCodes } from './errors.js';
 export type { StepDownErrorCode } from './errors.js';
+export * from './calendar/index.js';
+export * from './events/index.js';
+export * from './policy/index.js';
+export * from './machine/index.js';
+export * from './engine/index.js';

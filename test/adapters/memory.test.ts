@@ -1,0 +1,4 @@
+import { memoryStore } from '../../adapters/memory.js';
+import { testStore } from './conformance.js';
+
+testStore('memory', { make: async () => memoryStore() });
