@@ -1,11 +1,19 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    'adapters/memory': 'adapters/memory.ts',
+    'adapters/file': 'adapters/file.ts',
+    'adapters/postgres': 'adapters/postgres.ts',
+    'adapters/webhook': 'adapters/webhook.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,
   sourcemap: true,
   target: 'node20',
+  // Shared code (StepDownError above all) lives in one chunk, so `instanceof` holds across subpaths.
+  splitting: true,
   treeshake: true,
 });

@@ -18,6 +18,7 @@ export const errorCodes = [
   'CASE_EXISTS',
   'VERSION_CONFLICT',
   'STORE_FAILURE',
+  'DELIVERY_FAILED',
 ] as const;
 
 /** A stable string that says which kind of failure a {@link StepDownError} reports. */
