@@ -111,9 +111,13 @@ export const gatesFor: Readonly<Record<EventType, readonly GateRuleId[]>> = with
   ],
   'eCaf.referralCompleted': ['ecaf-referral-complete'],
   'transferDetails.completed': ['parents-aware-of-transfer'],
-  'stepDown.authorised': ['tm-quality-assurance', 'tm-file-review', 'separation-of-duties', 'no-open-disagreement'],
+  // Consent refused during closure (G "Decision made to step down from CSC to CAF" ¶1, ¶3) must be
+  // given again before the Team Manager authorises the step down or the case closes to CSC.
+  'stepDown.authorised': [
+    'tm-quality-assurance', 'tm-file-review', 'separation-of-duties', 'no-open-disagreement', 'informed-consent',
+  ],
   'documents.shared': ['documents-shared-with-all'],
-  'csc.closed': ['no-open-disagreement'],
+  'csc.closed': ['no-open-disagreement', 'informed-consent'],
   'familyPlanMeeting.held': ['caf-closure-all-actions-met'],
   'caf.closed': ['ehm-quality-assurance', 'caf-closure-all-actions-met'],
 });

@@ -225,10 +225,21 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
           },
           closure: {
             description: 'G "Case closure and referral to EHM", "Role of the Social Worker", "Role of the Social Work Team Manager"; F steps 4–8, in order.',
-            meta: { rules: ['final-meeting-kind', 'smart-family-plan', 'first-meeting-date', 'step-down-outcome'] },
+            // The final meeting's views and CAF assessment are required fields of its event: a meeting
+            // without them is not a valid event (rules 'final-meeting-views', 'caf-assessment-in-meeting').
+            meta: {
+              rules: [
+                'final-meeting-kind', 'final-meeting-views', 'caf-assessment-in-meeting', 'smart-family-plan',
+                'first-meeting-date', 'lead-professional-attends', 'step-down-outcome',
+              ],
+            },
             entry: { type: 'stage-entered', params: { stage: 'closure' } },
             initial: 'referral',
-            on: { ...disagreements },
+            on: {
+              ...disagreements,
+              // Consent refused during closure can be given again; the closing gates wait for it.
+              'consent.given': { guard: gates('consent.given'), actions: 'informed-consent' },
+            },
             states: {
               referral: {
                 meta: { rules: ['ecaf-referral-complete'] },
@@ -370,11 +381,11 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
           },
         },
       },
-      'caf-closed': { type: 'final' },
-      'universal-services': { type: 'final' },
-      'remains-with-csc': { type: 'final' },
-      'stepped-up': { type: 'final' },
-      'consent-withdrawn': { type: 'final' },
+      'caf-closed': { type: 'final', meta: { rules: ['caf-closure-all-actions-met'] } },
+      'universal-services': { type: 'final', meta: { rules: ['lp-none-universal-services'] } },
+      'remains-with-csc': { type: 'final', meta: { rules: ['step-down-withdrawal', 'disagreement-withdrawal'] } },
+      'stepped-up': { type: 'final', meta: { rules: ['step-up'] } },
+      'consent-withdrawn': { type: 'final', meta: { rules: ['consent-withdrawal'] } },
     },
   });
 }

@@ -52,9 +52,33 @@ export function sequenceFloor(context: CaseContext, event: StepDownEvent): strin
       return latest(context.familyPlan.lastMeetingAt, afterClosure) ?? afterClosure;
     case 'caf.closed':
       return context.familyPlan.finalMeetingAt ?? afterClosure;
+    case 'finalMeeting.held':
+      return finalMeetingFloor(context);
     default:
       return mainLineEvents.has(event.type) ? context.lastStepAt : afterDecision;
   }
+}
+
+/**
+ * The final meeting is where the step down is agreed on what preparation recorded (G "Decision made
+ * to step down from CSC to CAF" ¶1–4): each view, the consent, the Lead Professional's agreement and
+ * every resolution must be dated no later than the meeting, or at the meeting's date its gate was
+ * not met. A party's earliest view counts: a later, second view does not undo the first.
+ */
+function finalMeetingFloor(context: CaseContext): string {
+  const firstViews = new Map<string, string>();
+  for (const view of context.views) {
+    const seen = firstViews.get(view.party);
+    if (!seen || isAfter(seen, view.at)) firstViews.set(view.party, view.at);
+  }
+  const records = [
+    context.lastStepAt,
+    ...firstViews.values(),
+    context.consent.status === 'given' ? context.consent.at : null,
+    context.leadProfessional?.agreedAt ?? null,
+    ...context.disagreements.map((d) => d.resolvedAt),
+  ];
+  return records.reduce<string | null>((floor, at) => latest(floor, at), null) ?? context.lastStepAt;
 }
 
 /** Why an event breaks the sequence of steps, or null when it does not. Never quotes the event's text. */

@@ -3,6 +3,7 @@ import type { EventOf } from '../../events/index.js';
 import type { Policy } from '../../policy/define-policy.js';
 import type { Disagreement } from '../context.js';
 import { meetDeadline, openDeadline, type Effects } from '../deadlines.js';
+import { isAfter } from '../instants.js';
 import { calendarOptions } from './calendar-options.js';
 
 /** G "Role of the Social Worker" ¶1: the decision agreed in supervision opens preparation. */
@@ -18,7 +19,17 @@ export function recordViews(effects: Effects, event: EventOf<'views.recorded'>):
 
 /** G "Decision made to step down from CSC to CAF" ¶1 (rule `informed-consent`). */
 export function giveConsent(effects: Effects, event: EventOf<'consent.given'>): Effects {
+  if (decidedLater(effects.context.consent.at, event.at)) return effects;
   return { ...effects, context: { ...effects.context, consent: { status: 'given', at: event.at } } };
+}
+
+/**
+ * Consent stands as the latest-dated decision says, not the latest typed: a consent form dated
+ * before a refusal, entered afterwards, must not restore consent (docs/decisions.md "Latest-dated
+ * decision wins").
+ */
+function decidedLater(current: string | null, at: string): boolean {
+  return current !== null && isAfter(current, at);
 }
 
 /**
@@ -26,7 +37,9 @@ export function giveConsent(effects: Effects, event: EventOf<'consent.given'>): 
  * family disagreement with its 5-working-day deadline.
  */
 export function refuseConsent(effects: Effects, event: EventOf<'consent.refused'>, policy: Policy): Effects {
-  const refused = { ...effects, context: { ...effects.context, consent: { status: 'refused' as const, at: event.at } } };
+  const refused = decidedLater(effects.context.consent.at, event.at)
+    ? effects
+    : { ...effects, context: { ...effects.context, consent: { status: 'refused' as const, at: event.at } } };
   return openDisagreement(refused, event.disagreementId, 'parent', event.at, policy);
 }
 
@@ -46,6 +59,7 @@ export function resolveDisagreement(effects: Effects, event: EventOf<'disagreeme
 
 /** G "Decision made to step down from CSC to CAF" ¶2 (rule `lead-professional-identified`). */
 export function agreeLeadProfessional(effects: Effects, event: EventOf<'leadProfessional.agreed'>): Effects {
+  if (decidedLater(effects.context.leadProfessional?.agreedAt ?? null, event.at)) return effects;
   const leadProfessional = { name: event.name, agency: event.agency, agreedAt: event.at };
   return { ...effects, context: { ...effects.context, leadProfessional } };
 }
