@@ -5,7 +5,9 @@ import type { CaseStore, OutboxMessage } from './store.js';
  * queue. It resolves when the message is delivered and rejects when it must be tried again.
  */
 export interface Emitter {
+  /** Names the emitter in delivery records, e.g. `in-process` or `webhook`. */
   readonly name: string;
+  /** Delivers one message; resolves when it is delivered, rejects when it must be tried again. */
   deliver(message: OutboxMessage): Promise<void>;
 }
 

@@ -84,7 +84,7 @@ export const actor = z
   })
   .describe('Who sent the event.');
 
-/** Who sent an event: the type of {@link actor}. */
+/** Who sent an event: the host's stable id of the person (or `system` for the clock) and the role they act in. */
 export type Actor = z.infer<typeof actor>;
 
 /**

@@ -60,6 +60,8 @@ export interface Disagreement {
 export interface RecordedView {
   readonly party: 'child' | 'parent' | 'partner';
   readonly name: string;
+  /** Whether they agreed with the step down; a view that disagrees needs a disagreement raised. */
+  readonly agrees: boolean;
   readonly at: string;
 }
 

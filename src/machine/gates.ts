@@ -1,7 +1,7 @@
 import { eventTypes, type EventType, type StepDownEvent } from '../events/index.js';
 import type { Policy } from '../policy/define-policy.js';
 import type { RuleId } from '../policy/rules.js';
-import type { CaseContext } from './context.js';
+import type { CaseContext, RecordedView } from './context.js';
 import { isAfter } from './instants.js';
 import { sequenceProblem } from './sequence.js';
 
@@ -9,6 +9,7 @@ import { sequenceProblem } from './sequence.js';
 export type GateCheck = (context: CaseContext, event: StepDownEvent, policy: Policy) => string | null;
 
 const parties = ['child', 'parent', 'partner'] as const;
+type Party = (typeof parties)[number];
 
 /** The gate rules and their checks. A guard in the machine is one of these, named by its rule id. */
 export const gateChecks = {
@@ -21,7 +22,11 @@ export const gateChecks = {
   'step-sequence': (context, event) => sequenceProblem(context, event),
   'views-recorded': (context) => {
     const missing = parties.filter((party) => !context.views.some((v) => v.party === party));
-    return missing.length === 0 ? null : `views not yet recorded for: ${missing.join(', ')}.`;
+    if (missing.length > 0) return `views not yet recorded for: ${missing.join(', ')}.`;
+    const unraised = parties.filter((party) => disagreesUnraised(context, party));
+    return unraised.length === 0
+      ? null
+      : `a view that disagrees with the step down has no disagreement raised for: ${unraised.join(', ')}.`;
   },
   'informed-consent': (context) =>
     context.consent.status === 'given' ? null : 'no informed consent from a parent or carer is recorded.',
@@ -94,6 +99,22 @@ export const gateChecks = {
     return open.length === 0 ? null : `family plan action(s) not met: ${open.join(', ')}.`;
   },
 } satisfies Record<string, GateCheck>;
+
+/**
+ * G "Decision made to step down from CSC to CAF" ¶3–4: a party who disagrees is a disagreement to
+ * resolve, not only a view on file. A party's latest view that disagrees must be matched by a
+ * disagreement of theirs still open at that view's date or raised after it (docs/decisions.md
+ * "A view that disagrees").
+ */
+export function disagreesUnraised(context: CaseContext, party: Party): boolean {
+  const latestView = context.views
+    .filter((v) => v.party === party)
+    .reduce<RecordedView | null>((latest, v) => (latest && isAfter(latest.at, v.at) ? latest : v), null);
+  if (!latestView || latestView.agrees) return false;
+  return !context.disagreements.some(
+    (d) => d.by === party && (d.resolvedAt === null || !isAfter(latestView.at, d.resolvedAt)),
+  );
+}
 
 /** A rule enforced as a guard. */
 export type GateRuleId = keyof typeof gateChecks & RuleId;

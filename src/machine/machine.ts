@@ -138,6 +138,7 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
     },
   }).createMachine({
     id: 'step-down',
+    /** The case's context, built from the input that opens it. */
     context: ({ input }) => initialContext(input),
     initial: 'withChildrensSocialCare',
     // DOMAIN "Time": the host's clock reaches the machine only as a system tick, in any open state.

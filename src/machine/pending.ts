@@ -1,6 +1,7 @@
 import type { EventType } from '../events/index.js';
 import type { Role } from '../policy/roles.js';
 import type { RuleId } from '../policy/rules.js';
+import { disagreesUnraised } from './gates.js';
 import type { CaseContext } from './context.js';
 import { isAfter } from './instants.js';
 import type { CaseSnapshot } from './snapshot.js';
@@ -31,6 +32,8 @@ function preparationSteps(snapshot: CaseSnapshot, context: CaseContext): Pending
   for (const party of ['child', 'parent', 'partner'] as const) {
     if (!context.views.some((v) => v.party === party)) {
       steps.push({ step: 'views.recorded', role: 'social-worker', rule: 'views-recorded', detail: party });
+    } else if (disagreesUnraised(context, party)) {
+      steps.push({ step: 'disagreement.raised', role: 'social-worker', rule: 'views-recorded', detail: party });
     }
   }
   if (context.consent.status !== 'given') {

@@ -95,6 +95,33 @@ describe('views (G "Decision made to step down from CSC to CAF" ¶1)', () => {
     expectRefusal(refusal, 'GATE_BLOCKED', ['views-recorded']);
     expect(refusal.rules[0]!.reason).toBe('views not yet recorded for: child, parent, partner.');
   });
+
+  it('views-recorded: a parent whose view disagrees must have that disagreement raised and resolved before the final meeting', () => {
+    // The parent's view on 5 June disagrees (docs/decisions.md "A view that disagrees").
+    const run = ready().send(event('views.recorded', '2024-06-05T10:00:00+01:00', { party: 'parent', name: samplePeople.parent, agrees: false }));
+    const refusal = run.refuse(finalMeeting());
+    expectRefusal(refusal, 'GATE_BLOCKED', ['views-recorded']);
+    expect(refusal.rules[0]!.reason).toBe('a view that disagrees with the step down has no disagreement raised for: parent.');
+    expect(run.view.pending).toEqual([{ step: 'disagreement.raised', role: 'social-worker', rule: 'views-recorded', detail: 'parent' }]);
+    // A partner's disagreement does not stand for the parent's.
+    run.send(raise('D-9', '2024-06-05T11:00:00+01:00', 'partner')).send(resolve('D-9', '2024-06-06T10:00:00+01:00'));
+    expectRefusal(run.refuse(finalMeeting()), 'GATE_BLOCKED', ['views-recorded']);
+    // Raised as a family disagreement, it blocks as open until resolved; agreed, the meeting goes ahead.
+    run.send(raise('D-10', '2024-06-05T12:00:00+01:00', 'parent'));
+    expectRefusal(run.refuse(finalMeeting()), 'GATE_BLOCKED', ['no-open-disagreement']);
+    run.send(resolve('D-10', '2024-06-07T10:00:00+01:00')).send(finalMeeting());
+    expect(run.view.stage).toBe('closure');
+  });
+
+  it('views-recorded: a disagreement resolved before a later view that disagrees again does not cover it; a later view that agrees does', () => {
+    const run = ready()
+      .send(raise('D-11', '2024-06-04T10:00:00+01:00', 'child'))
+      .send(resolve('D-11', '2024-06-05T10:00:00+01:00'))
+      .send(event('views.recorded', '2024-06-06T10:00:00+01:00', { party: 'child', name: samplePeople.child, agrees: false }));
+    expectRefusal(run.refuse(finalMeeting()), 'GATE_BLOCKED', ['views-recorded']);
+    run.send(event('views.recorded', '2024-06-07T10:00:00+01:00', { party: 'child', name: samplePeople.child, agrees: true })).send(finalMeeting());
+    expect(run.view.stage).toBe('closure');
+  });
 });
 
 describe('informed consent (G "Decision made to step down from CSC to CAF" ¶1, G "Role of the Social Worker" ¶3)', () => {

@@ -13,7 +13,7 @@ export function agreeDecision(effects: Effects, event: EventOf<'decision.agreed'
 
 /** G "Decision made to step down from CSC to CAF" ¶1 (rule `views-recorded`). */
 export function recordViews(effects: Effects, event: EventOf<'views.recorded'>): Effects {
-  const view = { party: event.party, name: event.name, at: event.at };
+  const view = { party: event.party, name: event.name, agrees: event.agrees, at: event.at };
   return { ...effects, context: { ...effects.context, views: [...effects.context.views, view] } };
 }
 
