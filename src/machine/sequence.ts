@@ -37,8 +37,15 @@ export function sequenceFloor(context: CaseContext, event: StepDownEvent): strin
       return context.ladderAt ?? afterDecision;
     case 'disagreement.resolved': {
       const disagreement = context.disagreements.find((d) => d.id === event.disagreementId);
-      return disagreement?.raisedAt ?? afterDecision;
+      const raised = disagreement?.raisedAt ?? afterDecision;
+      // Withdrawing ends the case: it cannot predate a step the case has already taken.
+      return event.outcome === 'step-down-withdrawn' ? (latest(raised, context.lastStepAt) ?? raised) : raised;
     }
+    case 'stepDown.withdrawn':
+      return context.lastStepAt;
+    case 'stepDown.authorised':
+    case 'csc.closed':
+      return closingFloor(context);
     case 'ehm.infoRequested':
     case 'ehm.infoProvided':
     case 'ehm.authorised':
@@ -79,6 +86,19 @@ function finalMeetingFloor(context: CaseContext): string {
     ...context.disagreements.map((d) => d.resolvedAt),
   ];
   return records.reduce<string | null>((floor, at) => latest(floor, at), null) ?? context.lastStepAt;
+}
+
+/**
+ * The authorisation and the closure to CSC are gated on consent and on no open disagreement: they
+ * may not be dated before the consent given (again) or a resolution, or at their date the gate was
+ * not met.
+ */
+function closingFloor(context: CaseContext): string {
+  const records = [
+    context.consent.status === 'given' ? context.consent.at : null,
+    ...context.disagreements.map((d) => d.resolvedAt),
+  ];
+  return records.reduce<string | null>((floor, at) => latest(floor, at), context.lastStepAt) ?? context.lastStepAt;
 }
 
 /** Why an event breaks the sequence of steps, or null when it does not. Never quotes the event's text. */

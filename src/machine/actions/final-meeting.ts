@@ -25,7 +25,8 @@ export function holdFinalMeeting(effects: Effects, event: EventOf<'finalMeeting.
   next = judgeDeadline(
     next,
     { id: 'first-meeting-date', rule: 'first-meeting-date', opensAt: event.at, due: endOfDay(lastDay), status: 'open', closedAt: null },
-    event.firstFamilyPlanMeetingDate <= lastDay,
+    // A date before the meeting cannot have been arranged at it: judged missed, like a late one.
+    event.firstFamilyPlanMeetingDate >= toLondonDate(event.at) && event.firstFamilyPlanMeetingDate <= lastDay,
     event.at,
   );
   if (!event.attendees.some((a) => isLeadProfessional(a.role))) {
