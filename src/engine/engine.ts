@@ -3,7 +3,8 @@ import { initialTransition, transition } from 'xstate';
 import { z } from 'zod';
 import { memoryStore } from '../../adapters/memory.js';
 import { StepDownError, isStepDownError } from '../errors.js';
-import { parseEvent, type StepDownEvent } from '../events/index.js';
+import { isoDateTime } from '../events/common.js';
+import { isEventType, parseEvent, type StepDownEvent } from '../events/index.js';
 import { describeCase, type CaseDescription } from '../machine/describe.js';
 import { explainRefusal, type Refusal } from '../machine/explain.js';
 import { gatesFor } from '../machine/gates.js';
@@ -15,8 +16,9 @@ import { persistCase, restoreCase } from '../machine/persistence.js';
 import type { CaseSnapshot } from '../machine/snapshot.js';
 import { defaultPolicy, type Policy } from '../policy/define-policy.js';
 import { roleSchema } from '../policy/roles.js';
-import type { Route } from '../machine/context.js';
+import type { CaseInput, Route } from '../machine/context.js';
 import { defaultDeliveryOptions, deliverOutbox, type DeliveryOptions, type Emitter } from './delivery.js';
+import { guardStore } from './guard-store.js';
 import type { AuditDraft, AuditEntry, CaseStore, EngineNotification, OutboxMessage, StoredCase } from './store.js';
 
 /** A case as the engine returns it: {@link describeCase} plus the stored version. */
@@ -53,11 +55,16 @@ export interface OpenCase {
   readonly actor: { readonly id: string; readonly role: 'social-worker' | 'team-manager' };
 }
 
+/**
+ * What `open` accepts, in the host's own field names. The case id and route are the machine's case
+ * input fields; `at` is an event's date-time (the same check as the machine's `openedAt`, with the
+ * message that says an offset is needed), so every issue names a field the host actually sent.
+ */
 const openSchema = z
   .object({
-    caseId: z.string(),
-    route: z.string(),
-    at: z.string(),
+    caseId: caseInputSchema.shape.caseId,
+    route: caseInputSchema.shape.route,
+    at: isoDateTime,
     actor: z.object({ id: z.string().trim().min(1), role: roleSchema.extract(['social-worker', 'team-manager']) }).strict(),
   })
   .strict();
@@ -79,6 +86,9 @@ const conflictRetries = 5;
  */
 export function createCaseEngine(options: CaseEngineOptions = {}) {
   const store = options.store ?? memoryStore();
+  // Every call the engine makes goes through the guard, so a driver's fault reaches the host as
+  // STORE_FAILURE (a StepDownError, without the driver's text) rather than as a raw error.
+  const stored = guardStore(store);
   const policy = options.policy ?? defaultPolicy;
   const machine = createStepDownMachine(policy);
   const now = options.now ?? (() => new Date());
@@ -92,7 +102,19 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         ...(listeners.get(message.notification.type) ?? []),
         ...(listeners.get('*') ?? []),
       ];
-      for (const handler of handlers) await handler(message.notification, { id: message.id });
+      // Every listener hears the message even when one before it throws: a broken listener must
+      // not starve the others. Any failure makes the message be retried, for all (at least once).
+      const failures: unknown[] = [];
+      for (const handler of handlers) {
+        try {
+          await handler(message.notification, { id: message.id });
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      if (failures.length > 0) {
+        throw new AggregateError(failures, `${failures.length} listener(s) failed on message ${message.id}; it will be retried.`);
+      }
     },
   };
   const emitters = [inProcess, ...(options.emitters ?? [])];
@@ -103,14 +125,14 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
   });
 
   const load = async (caseId: string): Promise<StoredCase> => {
-    const record = await store.load(caseId);
+    const record = await stored.load(caseId);
     if (!record) throw new StepDownError('UNKNOWN_CASE', `No case with id '${caseId}': open it first.`, { caseId });
     return record;
   };
 
   const deliver = async () => {
     try {
-      return await deliverOutbox(store, emitters, now().getTime(), delivery);
+      return await deliverOutbox(stored, emitters, now().getTime(), delivery);
     } catch {
       // The messages stay in the outbox; the next pass (or `engine.deliver()`) retries them.
       return { delivered: 0, failed: 0 };
@@ -145,7 +167,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       rules,
       at: event?.at ?? null,
     };
-    await store.appendAudit(
+    await stored.appendAudit(
       draft({
         caseId: record.caseId,
         type,
@@ -167,7 +189,10 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
 
   const sendOnce = async (caseId: string, input: unknown, expectedVersion: number | undefined): Promise<CaseView> => {
     const record = await load(caseId);
-    const inputType = typeof (input as { type?: unknown })?.type === 'string' ? (input as { type: string }).type : '(none)';
+    // Only a known type is recorded for an invalid event: the audit keeps no raw input, and an
+    // unknown `type` is raw input that may hold anything a host put in it, names included.
+    const rawType: unknown = (input as { type?: unknown } | null)?.type;
+    const inputType = typeof rawType === 'string' && isEventType(rawType) ? rawType : rawType === undefined ? '(none)' : '(unknown)';
     let event: StepDownEvent;
     try {
       event = parseEvent(input);
@@ -200,7 +225,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     const breached = next.context.breaches.slice(snapshot.context.breaches.length).map((b) => b.rule);
     const version = record.version + 1;
     const saved: StoredCase = { caseId, version, snapshot: persistCase(next), nextDueAt: nextDue(next) };
-    await store.save(
+    await stored.save(
       saved,
       record.version,
       draft({
@@ -229,31 +254,30 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
 
   return {
     /**
-     * Opens a case at version 1. `CASE_EXISTS` when the id is taken; `INVALID_INPUT` naming each bad field.
+     * Opens a case at version 1. `CASE_EXISTS` when the id is taken; `INVALID_INPUT` naming each bad field;
+     * `STORE_FAILURE` when the store fails, and then nothing is opened.
      */
     async open(request: OpenCase): Promise<CaseView> {
       const parsed = openSchema.safeParse(request);
-      const input = caseInputSchema.safeParse({ caseId: request?.caseId, route: request?.route, openedAt: request?.at });
-      if (!parsed.success || !input.success) {
-        const issues = [...(parsed.error?.issues ?? []), ...(input.error?.issues ?? [])].map(
-          (i) => `${i.path.join('.') || '(root)'}: ${i.message}`,
-        );
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
         throw new StepDownError('INVALID_INPUT', `Cannot open the case: ${[...new Set(issues)].join('; ')}`, { issues });
       }
-      const [snapshot, actions] = initialTransition(machine, input.data);
+      const input: CaseInput = { caseId: parsed.data.caseId, route: parsed.data.route, openedAt: parsed.data.at };
+      const [snapshot, actions] = initialTransition(machine, input);
       const notifications: EngineEvent[] = [
-        { type: 'case.opened', caseId: input.data.caseId, at: input.data.openedAt },
+        { type: 'case.opened', caseId: input.caseId, at: input.openedAt },
         ...emittedNotifications(actions),
       ];
-      const record: StoredCase = { caseId: input.data.caseId, version: 1, snapshot: persistCase(snapshot), nextDueAt: null };
-      await store.create(
+      const record: StoredCase = { caseId: input.caseId, version: 1, snapshot: persistCase(snapshot), nextDueAt: null };
+      await stored.create(
         record,
         draft({
           caseId: record.caseId,
           type: 'case.opened',
-          event: { ...input.data },
+          event: input,
           actor: parsed.data.actor,
-          at: input.data.openedAt,
+          at: input.openedAt,
           stateAfter: describeCase(snapshot).states,
           version: 1,
           accepted: true,
@@ -274,7 +298,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
      * Sends one event to a case. Refusals throw `StepDownError` (`INVALID_EVENT`, `NOT_ALLOWED`,
      * `EVENT_NOT_ACCEPTED`, `GATE_BLOCKED` with the unmet rules in `details.rules`) and are audited.
      * Without `expectedVersion` a concurrent write is retried on the fresh case; with it, a
-     * stale version is `VERSION_CONFLICT`.
+     * stale version is `VERSION_CONFLICT` (not audited: it is the host's race, not a refusal).
+     * A store fault is `STORE_FAILURE`: the previous version stands and nothing is delivered.
      */
     async send(caseId: string, event: unknown, sendOptions: { expectedVersion?: number } = {}): Promise<CaseView> {
       for (let attempt = 0; ; attempt += 1) {
@@ -302,7 +327,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     /** The case's audit entries, oldest first. */
     async history(caseId: string): Promise<AuditEntry[]> {
       await load(caseId);
-      return store.audit(caseId);
+      return stored.audit(caseId);
     },
 
     /**
@@ -316,7 +341,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       let cases = 0;
       let breaches = 0;
       for (;;) {
-        const due = (await store.dueCases(atMs, 500)).filter((id) => !seen.has(id));
+        const due = (await stored.dueCases(atMs, 500)).filter((id) => !seen.has(id));
         if (due.length === 0) break;
         for (const caseId of due) {
           seen.add(caseId);
@@ -357,7 +382,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
 
   async function tickCase(caseId: string, event: StepDownEvent, atMs: number): Promise<number | null> {
     for (let attempt = 0; attempt <= conflictRetries; attempt += 1) {
-      const record = await store.load(caseId);
+      const record = await stored.load(caseId);
       // Another process may have ticked it already, or it closed.
       if (!record || record.nextDueAt === null || record.nextDueAt >= atMs) return null;
       try {

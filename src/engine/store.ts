@@ -16,7 +16,10 @@ export interface AuditEntry {
   readonly caseId: string;
   /** 1, 2, 3… per case, gapless, in the order the store appended them. */
   readonly seq: number;
-  /** The event type, or `case.opened`. */
+  /**
+   * The event type, or `case.opened`. An invalid event whose `type` is not a known one is recorded
+   * as `(unknown)` (or `(none)` when it had none): its raw text is input, and input is not kept.
+   */
   readonly type: string;
   /** The event as validated; null when it failed validation (its raw form is not kept). */
   readonly event: unknown;

@@ -34,6 +34,11 @@ export interface Deadline {
   readonly status: DeadlineStatus;
   /** When the step that met it happened, or when it was cancelled. */
   readonly closedAt: string | null;
+  /**
+   * For a family plan review only: the London date its 6–8 week window opens (day 42 by default).
+   * Shown to managers; a review held before it is met, not a breach (docs/decisions.md "Reviews held early").
+   */
+  readonly windowOpens?: string;
 }
 
 /** A rule not complied with: a missed deadline or a missing record. Never blocks; always kept. */
@@ -87,6 +92,8 @@ export interface CaseContext {
   } | null;
   readonly closure: {
     readonly summaryBy: string | null;
+    /** Everyone who has completed or resubmitted the closure summary: none of them may review or authorise it. */
+    readonly summaryAuthors: readonly string[];
     readonly summaryAt: string | null;
     readonly review: { readonly at: string; readonly complete: boolean } | null;
     readonly returns: number;
@@ -95,6 +102,10 @@ export interface CaseContext {
   };
   readonly ehm: {
     readonly infoRequests: number;
+    /** When the CAF Link Worker last asked the Social Worker for more information. */
+    readonly infoRequestedAt: string | null;
+    /** When the Social Worker last answered. */
+    readonly infoProvidedAt: string | null;
     readonly authorisedAt: string | null;
     readonly leadProfessionalContactedAt: string | null;
   };

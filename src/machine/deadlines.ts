@@ -12,7 +12,7 @@ export interface Effects {
 /** Starts a deadline. Its due instant was computed with the calendar when the step that starts it happened. */
 export function openDeadline(
   effects: Effects,
-  deadline: { id: string; rule: RuleId; opensAt: string; due: string },
+  deadline: { id: string; rule: RuleId; opensAt: string; due: string; windowOpens?: string },
 ): Effects {
   const { context } = effects;
   const opened: Deadline = { ...deadline, status: 'open', closedAt: null };

@@ -72,9 +72,11 @@ export const gateChecks = {
       ? 'the closure summary was resubmitted after the last file review; review it again.'
       : null;
   },
+  // G "Role of the Social Work Team Manager" ¶1–2: the manager's review is a check on the summary,
+  // so no one who wrote any version of it may review, return or authorise it.
   'separation-of-duties': (context, event) =>
-    context.closure.summaryBy === event.actor.id
-      ? 'the closure summary must be authorised by someone other than its author.'
+    context.closure.summaryAuthors.includes(event.actor.id)
+      ? 'the closure summary must be reviewed and authorised by someone other than any of its authors.'
       : null,
   'documents-shared-with-all': (context, event) => {
     if (event.type !== 'documents.shared') return null;
@@ -137,6 +139,8 @@ export const gatesFor: Readonly<Record<EventType, readonly GateRuleId[]>> = with
   'stepDown.authorised': [
     'tm-quality-assurance', 'tm-file-review', 'separation-of-duties', 'no-open-disagreement', 'informed-consent',
   ],
+  'fileReview.completed': ['separation-of-duties'],
+  'stepDown.returned': ['separation-of-duties'],
   'documents.shared': ['documents-shared-with-all'],
   'csc.closed': ['no-open-disagreement', 'informed-consent'],
   'familyPlanMeeting.held': ['caf-closure-all-actions-met'],

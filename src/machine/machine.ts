@@ -124,6 +124,7 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
       'tm-returned': effect('stepDown.returned', closure.returnStepDown),
       'csc-closure': effect('csc.closed', closure.closeToCsc),
       'ehm-information-requested': effect('ehm.infoRequested', underCaf.requestInformation),
+      'ehm-information-provided': effect('ehm.infoProvided', underCaf.provideInformation),
       'ehm-quality-assurance': effect('ehm.authorised', underCaf.authoriseInEhm),
       'clw-contacts-lead-professional': effect('leadProfessional.contacted', underCaf.contactLeadProfessional),
       'family-plan-meeting': effect('familyPlanMeeting.held', underCaf.holdFamilyPlanMeeting),
@@ -338,7 +339,13 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
                 },
               },
               awaitingInformation: {
-                on: { 'ehm.infoProvided': { guard: gates('ehm.infoProvided'), target: 'qualityAssurance' } },
+                on: {
+                  'ehm.infoProvided': {
+                    guard: gates('ehm.infoProvided'),
+                    target: 'qualityAssurance',
+                    actions: 'ehm-information-provided',
+                  },
+                },
               },
               transferred: {
                 on: {

@@ -46,9 +46,12 @@ export function sequenceFloor(context: CaseContext, event: StepDownEvent): strin
     case 'stepDown.authorised':
     case 'csc.closed':
       return closingFloor(context);
-    case 'ehm.infoRequested':
     case 'ehm.infoProvided':
+      return context.ehm.infoRequestedAt ?? afterClosure;
+    case 'ehm.infoRequested':
     case 'ehm.authorised':
+      // Each round of quality assurance follows the answer to the round before it.
+      return latest(context.ehm.infoProvidedAt, afterClosure) ?? afterClosure;
     case 'reassessment.completed':
     case 'consent.withdrawn':
     case 'stepUp.referred':

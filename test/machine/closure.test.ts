@@ -363,18 +363,43 @@ describe('the author of the closure summary does not authorise it (G "Role of th
   // A manager who wrote the summary while covering the Social Worker's caseload.
   const manager = samplePeople.teamManager;
 
-  it('separation-of-duties: the person who wrote the closure summary cannot authorise the step down, whatever role they send it with', () => {
-    const run = inClosureSummary()
-      .send(event('closureSummary.completed', days.summary, { actor: { id: manager.id, role: 'social-worker' } }))
-      .send(event('fileReview.completed', days.review));
-    const refusal = run.refuse(event('stepDown.authorised', days.authorised, { actor: manager }));
-    expectRefusal(refusal, 'GATE_BLOCKED', ['separation-of-duties']);
-    expect(refusal.rules[0]).toEqual({
+  it('separation-of-duties: the person who wrote the closure summary cannot review, return or authorise it, whatever role they send it with', () => {
+    const run = inClosureSummary().send(event('closureSummary.completed', days.summary, { actor: { id: manager.id, role: 'social-worker' } }));
+    const reason = {
       rule: 'separation-of-duties',
       citation: `${SW} ¶6; ${TM} ¶2`,
-      reason: 'the closure summary must be authorised by someone other than its author.',
-    });
-    run.send(event('stepDown.authorised', days.authorised, { actor: { id: 'tm-grace-adeyemi', role: 'team-manager' } }));
+      reason: 'the closure summary must be reviewed and authorised by someone other than any of its authors.',
+    };
+    for (const step of [
+      event('fileReview.completed', days.review, { actor: manager }),
+      event('stepDown.returned', days.review, { actor: manager }),
+    ]) {
+      const refusal = run.refuse(step);
+      expectRefusal(refusal, 'GATE_BLOCKED', ['separation-of-duties']);
+      expect(refusal.rules[0]).toEqual(reason);
+    }
+    const otherManager = { id: 'tm-grace-adeyemi', role: 'team-manager' } as const;
+    run.send(event('fileReview.completed', days.review, { actor: otherManager }));
+    const refusal = run.refuse(event('stepDown.authorised', days.authorised, { actor: manager }));
+    expectRefusal(refusal, 'GATE_BLOCKED', ['separation-of-duties']);
+    expect(refusal.rules[0]).toEqual(reason);
+    run.send(event('stepDown.authorised', days.authorised, { actor: otherManager }));
+    expect(closureState(run)).toBe('sharing');
+  });
+
+  it('separation-of-duties: after a return, every author of the summary stays barred, not only the one who resubmitted it', () => {
+    const otherManager = { id: 'tm-grace-adeyemi', role: 'team-manager' } as const;
+    const colleague = { id: 'sw-tom-briggs', role: 'social-worker' } as const;
+    // The manager, acting as Social Worker, writes the first summary; another manager returns it.
+    const run = inClosureSummary()
+      .send(event('closureSummary.completed', days.summary, { actor: { id: manager.id, role: 'social-worker' } }))
+      .send(event('stepDown.returned', days.review, { actor: otherManager }))
+      .send(event('closureSummary.completed', days.review, { actor: colleague }));
+    expect(run.snapshot.context.closure.summaryAuthors).toEqual([manager.id, colleague.id]);
+    expectRefusal(run.refuse(event('fileReview.completed', days.authorised, { actor: manager })), 'GATE_BLOCKED', ['separation-of-duties']);
+    run.send(event('fileReview.completed', days.authorised, { actor: otherManager }));
+    expectRefusal(run.refuse(event('stepDown.authorised', days.authorised, { actor: manager })), 'GATE_BLOCKED', ['separation-of-duties']);
+    run.send(event('stepDown.authorised', days.authorised, { actor: otherManager }));
     expect(closureState(run)).toBe('sharing');
   });
 

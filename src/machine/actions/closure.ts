@@ -10,7 +10,9 @@ export function recordClosureStep(effects: Effects, event: { at: string }): Effe
 
 /** G "Role of the Social Worker" ¶6: the summary goes to the Team Manager; its author is kept for rule `separation-of-duties`. */
 export function completeClosureSummary(effects: Effects, event: EventOf<'closureSummary.completed'>): Effects {
-  const closure = { ...effects.context.closure, summaryBy: event.actor.id, summaryAt: event.at };
+  const authors = effects.context.closure.summaryAuthors;
+  const summaryAuthors = authors.includes(event.actor.id) ? authors : [...authors, event.actor.id];
+  const closure = { ...effects.context.closure, summaryBy: event.actor.id, summaryAuthors, summaryAt: event.at };
   return { ...effects, context: { ...effects.context, closure, lastStepAt: event.at } };
 }
 

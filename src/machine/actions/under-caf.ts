@@ -4,8 +4,14 @@ import type { Policy } from '../../policy/define-policy.js';
 import { countDeadlines, meetDeadline, openDeadline, recordBreach, unmetDeadlineOf, type Effects } from '../deadlines.js';
 
 /** G "Role of the CAF Link Worker" ¶2: each request for information is counted; any number of rounds. */
-export function requestInformation(effects: Effects): Effects {
-  const ehm = { ...effects.context.ehm, infoRequests: effects.context.ehm.infoRequests + 1 };
+export function requestInformation(effects: Effects, event: EventOf<'ehm.infoRequested'>): Effects {
+  const ehm = { ...effects.context.ehm, infoRequests: effects.context.ehm.infoRequests + 1, infoRequestedAt: event.at };
+  return { ...effects, context: { ...effects.context, ehm } };
+}
+
+/** G "Role of the CAF Link Worker" ¶2: the Social Worker's answer is dated, so quality assurance can follow it. */
+export function provideInformation(effects: Effects, event: EventOf<'ehm.infoProvided'>): Effects {
+  const ehm = { ...effects.context.ehm, infoProvidedAt: event.at };
   return { ...effects, context: { ...effects.context, ehm } };
 }
 
@@ -64,6 +70,7 @@ export function holdFamilyPlanMeeting(effects: Effects, event: EventOf<'familyPl
     rule: 'family-plan-review',
     opensAt: event.at,
     due: endOfDay(addDays(toLondonDate(event.at), policy.timescales.reviewWindowEndDays)),
+    windowOpens: addDays(toLondonDate(event.at), policy.timescales.reviewWindowStartDays),
   });
 }
 
@@ -84,8 +91,15 @@ export function completeReassessment(effects: Effects, event: EventOf<'reassessm
   });
 }
 
-/** G "Role of the Lead Professional" ¶3: closing the CAF with the plan met meets the 12-month clock. */
+/**
+ * G "Role of the Lead Professional" ¶3: closing the CAF with the plan met meets the 12-month clock.
+ * A CAF that closes with the Lead Professional never contacted by the CAF Link Worker (G "Role of
+ * the CAF Link Worker" ¶3) never blocks the closure, but the shortfall is kept as a breach.
+ */
 export function closeCaf(effects: Effects, event: EventOf<'caf.closed'>): Effects {
   const current = unmetDeadlineOf(effects.context, 'caf-twelve-months');
-  return current ? meetDeadline(effects, current.id, event.at) : effects;
+  const met = current ? meetDeadline(effects, current.id, event.at) : effects;
+  return met.context.ehm.leadProfessionalContactedAt === null
+    ? recordBreach(met, 'clw-contacts-lead-professional', event.at)
+    : met;
 }

@@ -1,0 +1,769 @@
+import { describe, expect, it } from 'vitest';
+import {
+  StepDownError,
+  chainEntry,
+  createCaseEngine,
+  describeCase,
+  getRule,
+  restoreCase,
+  verifyAuditTrail,
+  type AuditEntry,
+  type CaseEngine,
+  type CaseView,
+  type EngineEvent,
+  type EventIssue,
+  type OpenCase,
+  type RuleId,
+} from '../../src/index.js';
+import type { MemoryStoreOptions } from '../../adapters/memory.js';
+import { sampleEvent, samplePeople } from '../events/samples.js';
+import { pathsOf } from '../events/invalid.js';
+import { runToClosedCaf } from './journey.js';
+import { recordingStore, type RecordingStore } from './recording-store.js';
+
+// The case every test starts from: a CIN review on Wednesday 1 May 2024 (British Summer Time).
+const opened = '2024-05-01T10:00:00+01:00';
+const decided = '2024-05-01T11:00:00+01:00';
+const { teamManager: tm, socialWorker: sw } = samplePeople;
+
+interface Heard {
+  readonly id: string;
+  readonly notification: EngineEvent;
+}
+
+/** An engine over a recording memory store, with a clock the test moves and a '*' listener. */
+function setup(memory: MemoryStoreOptions = {}) {
+  const clock = { now: new Date('2024-05-20T09:00:00Z') };
+  const recording = recordingStore(memory);
+  const engine = createCaseEngine({ store: recording.store, now: () => clock.now });
+  const heard: Heard[] = [];
+  engine.on('*', (notification, meta) => void heard.push({ id: meta.id, notification }));
+  return { engine, recording, clock, heard };
+}
+
+function openRequest(caseId = 'C-1', at = opened): OpenCase {
+  return { caseId, route: 'cin-outcome', at, actor: tm };
+}
+
+/** Opens a case and takes the threshold decision: version 2, in preparation. */
+async function openDecided(engine: CaseEngine, caseId = 'C-1'): Promise<CaseView> {
+  await engine.open(openRequest(caseId));
+  return engine.send(caseId, sampleEvent('decision.agreed', decided));
+}
+
+/** The error a promise rejects with; fails the test when it resolves or throws something else. */
+async function rejection(promise: Promise<unknown>): Promise<StepDownError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(StepDownError);
+    return error as StepDownError;
+  }
+  throw new Error('expected a StepDownError, but the call succeeded');
+}
+
+/**
+ * Sends an event that must be refused with `code`, and proves the refusal's contract: the stored
+ * case (snapshot and version) is exactly as before, nothing was saved, and the refusal is the one
+ * new entry of the audit trail, refused with its code at the unchanged version.
+ */
+async function expectRefused(
+  { engine, recording }: { engine: CaseEngine; recording: RecordingStore },
+  caseId: string,
+  event: unknown,
+  code: StepDownError['code'],
+  options: { expectedVersion?: number } = {},
+): Promise<{ error: StepDownError; entry: AuditEntry }> {
+  const before = await recording.inner.load(caseId);
+  const trailBefore = await recording.inner.audit(caseId);
+  recording.reset();
+  const error = await rejection(engine.send(caseId, event, options));
+  expect(error.code, error.message).toBe(code);
+  expect(await recording.inner.load(caseId)).toEqual(before);
+  expect(recording.callsOf('save')).toEqual([]);
+  const trail = await recording.inner.audit(caseId);
+  expect(trail.slice(0, -1)).toEqual(trailBefore);
+  expect(trail).toHaveLength(trailBefore.length + 1);
+  const entry = trail.at(-1)!;
+  expect(entry).toMatchObject({ accepted: false, errorCode: code, version: before!.version, seq: trailBefore.length + 1 });
+  expect(entry.stateAfter).toEqual(entry.stateBefore);
+  expect(verifyAuditTrail(trail).ok).toBe(true);
+  return { error, entry };
+}
+
+describe('engine.open', () => {
+  it('opens a case at version 1, stores it with its first audit entry and announces it', async () => {
+    const { engine, recording, heard } = setup();
+    const view = await engine.open(openRequest());
+    expect(view).toMatchObject({
+      caseId: 'C-1',
+      route: 'cin-outcome',
+      stage: 'decision',
+      outcome: null,
+      states: ['withChildrensSocialCare.decision'],
+      version: 1,
+      pending: [{ step: 'decision.agreed', role: 'team-manager', rule: 'threshold-decision' }],
+    });
+    expect(await engine.get('C-1')).toEqual(view);
+    expect((await recording.inner.load('C-1'))!.version).toBe(1);
+    const [entry, ...rest] = await engine.history('C-1');
+    expect(rest).toEqual([]);
+    expect(entry).toMatchObject({ seq: 1, type: 'case.opened', accepted: true, actor: tm, at: opened, version: 1 });
+    expect(heard.map((h) => [h.id, h.notification.type])).toEqual([
+      ['C-1:v1:0', 'case.opened'],
+      ['C-1:v1:1', 'stage.entered'],
+    ]);
+  });
+
+  it('refuses an id that is taken with CASE_EXISTS and leaves the first case as it was', async () => {
+    const { engine, recording, heard } = setup();
+    await openDecided(engine);
+    const before = await recording.inner.load('C-1');
+    const trail = await recording.inner.audit('C-1');
+    const heardBefore = heard.length;
+    const error = await rejection(engine.open({ ...openRequest('C-1', '2024-06-03T09:00:00+01:00'), route: 'cp-outcome' }));
+    expect(error.code).toBe('CASE_EXISTS');
+    expect(error.details).toMatchObject({ caseId: 'C-1' });
+    expect(await recording.inner.load('C-1')).toEqual(before);
+    expect(await recording.inner.audit('C-1')).toEqual(trail);
+    expect(heard).toHaveLength(heardBefore);
+  });
+
+  it.each([
+    ['a route the policy does not have', { route: 'cin-review' }, 'route'],
+    ['a date without an offset', { at: '2024-05-01T10:00:00' }, 'at'],
+    ['a date that is not a date', { at: '1 May 2024' }, 'at'],
+    ['an empty case id', { caseId: '  ' }, 'caseId'],
+    ['an opener who is not the Social Worker or Team Manager', { actor: { id: 'lp-1', role: 'lead-professional' } }, 'actor.role'],
+  ])('refuses %s with INVALID_INPUT naming the field, and stores nothing', async (_, change, field) => {
+    const { engine, recording, heard } = setup();
+    const request = { ...openRequest('C-bad'), ...change } as OpenCase;
+    const error = await rejection(engine.open(request));
+    expect(error.code).toBe('INVALID_INPUT');
+    const issues = error.details?.['issues'] as string[];
+    expect(issues.some((issue) => issue.startsWith(`${field}:`)), issues.join('; ')).toBe(true);
+    expect(error.message).toContain(`${field}:`);
+    expect(recording.callsOf('create')).toEqual([]);
+    expect(await recording.inner.load(request.caseId)).toBeNull();
+    expect(await recording.inner.load('C-bad')).toBeNull();
+    expect((await rejection(engine.history('C-bad'))).code).toBe('UNKNOWN_CASE');
+    expect(heard).toEqual([]);
+  });
+});
+
+describe('engine.send', () => {
+  it('takes an accepted event on one path: load, one atomic save, then delivery after the commit', async () => {
+    const { engine, recording, heard } = setup();
+    await engine.open(openRequest());
+    const atDelivery: { saveSettled: boolean; storedVersion: number }[] = [];
+    engine.on('stage.entered', async () => {
+      atDelivery.push({
+        saveSettled: recording.callsOf('save').every((call) => call.settled),
+        storedVersion: (await recording.inner.load('C-1'))!.version,
+      });
+    });
+    recording.reset();
+    const view = await engine.send('C-1', sampleEvent('decision.agreed', decided));
+
+    expect(recording.calls.map((call) => call.operation)).toEqual(['load', 'save', 'claimOutbox', 'acknowledge']);
+    const [record, expectedVersion, audit, outbox] = recording.callsOf('save')[0]!.args as Parameters<RecordingStore['store']['save']>;
+    expect(record).toMatchObject({ caseId: 'C-1', version: 2 });
+    expect(expectedVersion).toBe(1);
+    expect(audit).toMatchObject({
+      type: 'decision.agreed',
+      accepted: true,
+      errorCode: null,
+      actor: tm,
+      at: decided,
+      version: 2,
+      stateBefore: ['withChildrensSocialCare.decision'],
+      stateAfter: view.states,
+      recordedAt: '2024-05-20T09:00:00.000Z',
+    });
+    expect(outbox).toEqual([
+      expect.objectContaining({ id: 'C-1:v2:0', notification: { type: 'stage.entered', caseId: 'C-1', stage: 'preparation', at: decided } }),
+    ]);
+    expect(atDelivery).toEqual([{ saveSettled: true, storedVersion: 2 }]);
+    expect(heard.at(-1)).toEqual({ id: 'C-1:v2:0', notification: outbox[0]!.notification });
+    expect(view).toMatchObject({ version: 2, stage: 'preparation' });
+    expect(await engine.get('C-1')).toEqual(view);
+  });
+
+  describe('refusals change nothing stored and are audited', () => {
+    it.each([
+      ['an unknown type', () => ({ ...sampleEvent('decision.agreed', decided), type: 'decision.approved' }), ['type'], '(unknown)'],
+      ['no type at all', () => ({ at: decided, actor: tm }), ['type'], '(none)'],
+      [
+        'fields of the wrong type',
+        () => ({ ...sampleEvent('views.recorded', decided), party: 7, agrees: 'yes', name: ['Leo', 'Taylor'] }),
+        ['party', 'agrees', 'name'],
+        'views.recorded',
+      ],
+      ['a date without an offset', () => sampleEvent('decision.agreed', '2024-05-01T11:00:00'), ['at'], 'decision.agreed'],
+      [
+        'a role the policy does not know',
+        () => sampleEvent('decision.agreed', decided, { role: 'judge' as never }),
+        ['actor.role'],
+        'decision.agreed',
+      ],
+    ])('INVALID_EVENT for %s, naming each bad field', async (_, make, fields, auditedType) => {
+      const context = setup();
+      await context.engine.open(openRequest());
+      const { error, entry } = await expectRefused(context, 'C-1', make(), 'INVALID_EVENT');
+      const issues = error as StepDownError & { details: { issues: EventIssue[] } };
+      expect(pathsOf(issues).sort()).toEqual([...fields].sort());
+      for (const field of fields) expect(error.message).toContain(`${field}:`);
+      // The audit keeps no raw input of an invalid event: no event, and only a known type.
+      expect(entry).toMatchObject({ type: auditedType, event: null, actor: null, at: null });
+      expect(context.heard.at(-1)!.notification).toEqual({
+        type: 'event.refused',
+        caseId: 'C-1',
+        eventType: auditedType,
+        code: 'INVALID_EVENT',
+        rules: [],
+        at: null,
+      });
+    });
+
+    it('validates before it authorises, and authorises before it asks the state', async () => {
+      const context = setup();
+      await context.engine.open(openRequest());
+      // Wrong role and a malformed field: the malformed event is reported first.
+      const malformed = { ...sampleEvent('decision.agreed', decided, sw), rationale: 42 };
+      expect((await expectRefused(context, 'C-1', malformed, 'INVALID_EVENT')).error.details).toMatchObject({
+        issues: [expect.objectContaining({ path: 'rationale' })],
+      });
+      // Wrong role for a step that is not of this stage either: the role is reported first.
+      const { error } = await expectRefused(context, 'C-1', sampleEvent('csc.closed', decided, { id: 'lp-1', role: 'lead-professional' }), 'NOT_ALLOWED');
+      expect(error.details?.['rules']).toEqual([expect.objectContaining({ rule: 'division-of-duties' })]);
+    });
+
+    it('NOT_ALLOWED when the role may not take the step, with the rule, its citation and who tried', async () => {
+      const context = setup();
+      await context.engine.open(openRequest());
+      const { error, entry } = await expectRefused(context, 'C-1', sampleEvent('decision.agreed', decided, sw), 'NOT_ALLOWED');
+      expect(error.details).toEqual({
+        caseId: 'C-1',
+        rules: [{ rule: 'division-of-duties', citation: getRule('division-of-duties').citation, reason: expect.stringContaining('team-manager') }],
+      });
+      expect(entry).toMatchObject({ type: 'decision.agreed', actor: sw, at: decided, rules: { checked: ['division-of-duties'] } });
+      expect(context.heard.at(-1)!.notification).toMatchObject({ type: 'event.refused', code: 'NOT_ALLOWED', eventType: 'decision.agreed' });
+    });
+
+    it('EVENT_NOT_ACCEPTED for a step the case is not at', async () => {
+      const context = setup();
+      await context.engine.open(openRequest());
+      const { error } = await expectRefused(context, 'C-1', sampleEvent('csc.closed', decided), 'EVENT_NOT_ACCEPTED');
+      expect(error.details?.['rules']).toEqual([
+        { rule: 'threshold-decision', citation: getRule('threshold-decision').citation, reason: expect.stringContaining('decision.agreed') },
+      ]);
+    });
+
+    it('GATE_BLOCKED with every unmet rule and its citation on the error', async () => {
+      const context = setup();
+      await openDecided(context.engine);
+      const { error, entry } = await expectRefused(context, 'C-1', sampleEvent('finalMeeting.held', '2024-05-09T14:00:00+01:00'), 'GATE_BLOCKED');
+      const unmet: RuleId[] = ['views-recorded', 'informed-consent', 'lead-professional-identified'];
+      expect(error.details).toEqual({
+        caseId: 'C-1',
+        rules: unmet.map((rule) => ({ rule, citation: getRule(rule).citation, reason: expect.any(String) })),
+      });
+      for (const rule of unmet) expect(error.message).toContain(`${rule} (${getRule(rule).citation})`);
+      expect(entry.rules).toEqual({ checked: unmet, breached: [] });
+      expect(context.heard.at(-1)!.notification).toMatchObject({ type: 'event.refused', code: 'GATE_BLOCKED', rules: unmet });
+    });
+
+    it.each([
+      ['the decision', () => sampleEvent('decision.agreed', '2024-04-30T16:00:00+01:00'), false],
+      ['a clock tick', () => sampleEvent('clock.tick', '2024-05-01T08:59:59Z'), false],
+      ['a view recorded after the decision', () => ({ ...sampleEvent('views.recorded', '2024-04-29T10:00:00+01:00'), party: 'child' }), true],
+    ])('refuses %s dated before the case opened', async (_, make, afterDecision) => {
+      const context = setup();
+      if (afterDecision) await openDecided(context.engine);
+      else await context.engine.open(openRequest());
+      const { error } = await expectRefused(context, 'C-1', make(), 'GATE_BLOCKED');
+      expect(error.details?.['rules']).toEqual([expect.objectContaining({ rule: 'step-sequence', citation: getRule('step-sequence').citation })]);
+      expect(error.message).toContain('check the date');
+    });
+  });
+
+  it('UNKNOWN_CASE for a case that was never opened, on every operation, and creates nothing', async () => {
+    const { engine, recording } = setup();
+    await engine.open(openRequest());
+    recording.reset();
+    for (const call of [
+      () => engine.send('C-404', sampleEvent('decision.agreed', decided)),
+      () => engine.get('C-404'),
+      () => engine.history('C-404'),
+      () => engine.explain('C-404', sampleEvent('decision.agreed', decided)),
+    ]) {
+      const error = await rejection(call());
+      expect(error.code).toBe('UNKNOWN_CASE');
+      expect(error.details).toEqual({ caseId: 'C-404' });
+    }
+    expect(recording.calls.filter((c) => c.operation !== 'load')).toEqual([]);
+    expect(await recording.inner.load('C-404')).toBeNull();
+    expect(await recording.inner.audit('C-404')).toEqual([]);
+  });
+
+  it('VERSION_CONFLICT when the host decided on an older version: nothing stored, and the right version is taken', async () => {
+    const { engine, recording, heard } = setup();
+    await openDecided(engine);
+    const before = await recording.inner.load('C-1');
+    const trail = await recording.inner.audit('C-1');
+    const heardBefore = heard.length;
+    const childView = { ...sampleEvent('views.recorded', '2024-05-02T10:00:00+01:00'), party: 'child' as const };
+    recording.reset();
+    const error = await rejection(engine.send('C-1', childView, { expectedVersion: 1 }));
+    expect(error.code).toBe('VERSION_CONFLICT');
+    expect(error.details).toEqual({ caseId: 'C-1', expectedVersion: 1, actualVersion: 2 });
+    // A conflict is the host's race to retry, not a decision of the policy: nothing is written at all.
+    expect(recording.calls.map((c) => c.operation)).toEqual(['load']);
+    expect(await recording.inner.load('C-1')).toEqual(before);
+    expect(await recording.inner.audit('C-1')).toEqual(trail);
+    expect(heard).toHaveLength(heardBefore);
+    expect((await engine.send('C-1', childView, { expectedVersion: 2 })).version).toBe(3);
+  });
+
+  describe('a writer that gets there between load and save', () => {
+    /** Engine A over a recording store; engine B writes the parent's view to the same store inside A's save. */
+    async function race() {
+      const a = setup();
+      const b = createCaseEngine({ store: a.recording.inner, now: () => a.clock.now });
+      await openDecided(a.engine);
+      const parentView = { ...sampleEvent('views.recorded', '2024-05-02T09:00:00+01:00'), party: 'parent' as const };
+      a.recording.beforeSave = async () => {
+        a.recording.beforeSave = null;
+        await b.send('C-1', parentView);
+      };
+      const childView = { ...sampleEvent('views.recorded', '2024-05-02T10:00:00+01:00'), party: 'child' as const, name: samplePeople.child };
+      a.recording.reset();
+      return { ...a, childView };
+    }
+
+    it('is a VERSION_CONFLICT from the atomic save when the host gave the version: the other write stands alone', async () => {
+      const { engine, recording, childView } = await race();
+      const error = await rejection(engine.send('C-1', childView, { expectedVersion: 2 }));
+      expect(error.code).toBe('VERSION_CONFLICT');
+      expect(error.details).toMatchObject({ expectedVersion: 2, actualVersion: 3 });
+      const trail = await recording.inner.audit('C-1');
+      expect(trail.map((e) => [e.seq, e.type, e.version])).toEqual([
+        [1, 'case.opened', 1],
+        [2, 'decision.agreed', 2],
+        [3, 'views.recorded', 3],
+      ]);
+      expect(trail[2]!.event).toMatchObject({ party: 'parent' });
+      expect((await recording.inner.load('C-1'))!.version).toBe(3);
+    });
+
+    it('is retried on the fresh case when the host gave no version: both writes kept, once each', async () => {
+      const { engine, recording, childView } = await race();
+      const view = await engine.send('C-1', childView);
+      expect(view.version).toBe(4);
+      expect(recording.callsOf('save')).toHaveLength(2);
+      const trail = await recording.inner.audit('C-1');
+      expect(trail.map((e) => [e.type, (e.event as { party?: string } | null)?.party ?? null, e.version])).toEqual([
+        ['case.opened', null, 1],
+        ['decision.agreed', null, 2],
+        ['views.recorded', 'parent', 3],
+        ['views.recorded', 'child', 4],
+      ]);
+      expect(verifyAuditTrail(trail).ok).toBe(true);
+      expect(view.pending.filter((p) => p.step === 'views.recorded').map((p) => p.detail)).toEqual(['partner']);
+    });
+  });
+});
+
+describe('a store that fails mid-write', () => {
+  /** A memory store whose next write of the named kind throws, as a full disk or a dropped connection would. */
+  function faulty() {
+    const fault: { next: 'create' | 'save' | 'appendAudit' | null } = { next: null };
+    const context = setup({
+      beforeWrite: (operation) => {
+        if (operation !== fault.next) return;
+        fault.next = null;
+        throw new Error(`simulated fault writing the row for ${samplePeople.parent}`);
+      },
+    });
+    return { ...context, fault };
+  }
+
+  it('leaves the previous version intact, delivers nothing, and the engine carries on afterwards', async () => {
+    const { engine, recording, heard, fault } = faulty();
+    await engine.open(openRequest());
+    const before = await recording.inner.load('C-1');
+    const trail = await recording.inner.audit('C-1');
+    const heardBefore = heard.length;
+
+    fault.next = 'save';
+    const error = await rejection(engine.send('C-1', sampleEvent('decision.agreed', decided)));
+    expect(error.code).toBe('STORE_FAILURE');
+    expect(error.details).toEqual({ operation: 'save', caseId: 'C-1' });
+    expect((error as Error & { cause?: unknown }).cause).toBeInstanceOf(Error);
+    // The driver's own text (which may quote a row) is not repeated where logs would keep it.
+    expect(`${error.message} ${JSON.stringify(error)}`).not.toContain(samplePeople.parent);
+
+    expect(await recording.inner.load('C-1')).toEqual(before);
+    expect(await recording.inner.audit('C-1')).toEqual(trail);
+    expect(heard).toHaveLength(heardBefore);
+    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 0 });
+    expect(await engine.get('C-1')).toMatchObject({ version: 1, stage: 'decision' });
+
+    const view = await engine.send('C-1', sampleEvent('decision.agreed', decided));
+    expect(view).toMatchObject({ version: 2, stage: 'preparation' });
+    expect(heard.slice(heardBefore)).toEqual([
+      { id: 'C-1:v2:0', notification: { type: 'stage.entered', caseId: 'C-1', stage: 'preparation', at: decided } },
+    ]);
+    const after = await engine.history('C-1');
+    expect(after.map((e) => e.seq)).toEqual([1, 2]);
+    expect(verifyAuditTrail(after).ok).toBe(true);
+  });
+
+  it('opens nothing when the first write fails, and the same id opens afterwards', async () => {
+    const { engine, recording, heard, fault } = faulty();
+    fault.next = 'create';
+    expect((await rejection(engine.open(openRequest()))).code).toBe('STORE_FAILURE');
+    expect(await recording.inner.load('C-1')).toBeNull();
+    expect(await recording.inner.audit('C-1')).toEqual([]);
+    expect(heard).toEqual([]);
+    expect(await engine.open(openRequest())).toMatchObject({ version: 1 });
+    expect(heard.map((h) => h.id)).toEqual(['C-1:v1:0', 'C-1:v1:1']);
+  });
+});
+
+describe('engine.get and engine.history', () => {
+  it('get is describeCase of the stored snapshot plus its version, and writes nothing', async () => {
+    const { engine, recording } = setup();
+    await openDecided(engine);
+    await engine.send('C-1', sampleEvent('disagreement.raised', '2024-05-02T11:00:00+01:00'));
+    recording.reset();
+    const view = await engine.get('C-1');
+    expect(recording.calls.map((c) => c.operation)).toEqual(['load']);
+    const record = (await recording.inner.load('C-1'))!;
+    expect(view).toEqual({ ...describeCase(restoreCase(record.snapshot, engine.machine)), version: 3 });
+    expect(view).toMatchObject({
+      stage: 'preparation',
+      version: 3,
+      deadlines: [
+        {
+          id: 'disagreement-resolution:D-2',
+          rule: 'disagreement-resolution',
+          citation: getRule('disagreement-resolution').citation,
+          // 5 working days after Thursday 2 May 2024, skipping the Early May bank holiday on the 6th.
+          due: '2024-05-10T23:59:59.999+01:00',
+          status: 'open',
+        },
+      ],
+    });
+    expect(view.pending).toContainEqual(expect.objectContaining({ step: 'disagreement.resolved', detail: 'D-2' }));
+  });
+
+  it('history is oldest first with gapless sequence numbers, refusals in place, and a chain that verifies', async () => {
+    const { engine, clock } = setup();
+    clock.now = new Date('2024-07-01T08:30:00Z');
+    const closed = await runToClosedCaf(engine, 'C-J');
+    expect(closed.outcome).toBe('caf-closed');
+    await expect(engine.send('C-J', sampleEvent('stepUp.referred', '2024-06-12T10:00:00+01:00'))).rejects.toMatchObject({
+      code: 'EVENT_NOT_ACCEPTED',
+    });
+    const trail = await engine.history('C-J');
+    expect(trail.map((e) => e.seq)).toEqual(trail.map((_, i) => i + 1));
+    expect(trail[0]).toMatchObject({ type: 'case.opened', prevHash: '0'.repeat(64) });
+    expect(trail.slice(1, 3).map((e) => e.type)).toEqual(['decision.agreed', 'views.recorded']);
+    expect(trail.slice(-5).map((e) => [e.type, e.accepted])).toEqual([
+      ['clock.tick', true],
+      ['familyPlanMeeting.held', true],
+      ['familyPlanMeeting.held', true],
+      ['caf.closed', true],
+      ['stepUp.referred', false],
+    ]);
+    // Accepted entries carry versions 1, 2, 3…; the refusal keeps the version it found.
+    const accepted = trail.filter((e) => e.accepted);
+    expect(accepted.map((e) => e.version)).toEqual(accepted.map((_, i) => i + 1));
+    expect(trail.at(-1)!.version).toBe(closed.version);
+    for (const [i, entry] of trail.entries()) if (i > 0) expect(entry.prevHash).toBe(trail[i - 1]!.hash);
+    expect(trail.every((e) => e.recordedAt === '2024-07-01T08:30:00.000Z')).toBe(true);
+    expect(verifyAuditTrail(trail)).toEqual({ ok: true, entries: trail.length });
+  });
+
+  describe('tampering with the trail is found', () => {
+    async function trail(): Promise<AuditEntry[]> {
+      const { engine } = setup();
+      await runToClosedCaf(engine, 'C-J');
+      return engine.history('C-J');
+    }
+    const childViewAt = (entries: AuditEntry[]) =>
+      entries.findIndex((e) => (e.event as { party?: string } | null)?.party === 'child');
+
+    it('an edited entry: the child’s recorded view changed', async () => {
+      const entries = await trail();
+      const i = childViewAt(entries);
+      const edited = { ...entries[i]!, event: { ...(entries[i]!.event as object), summary: 'Leo wants to stay with social care.' } };
+      const result = verifyAuditTrail(entries.with(i, edited));
+      expect(result).toMatchObject({ ok: false, problem: 'changed', index: i, seq: i + 1 });
+    });
+
+    it('an edited entry re-hashed by the editor: the next entry no longer follows', async () => {
+      const entries = await trail();
+      const i = childViewAt(entries);
+      const { seq: _seq, prevHash: _prev, hash: _hash, ...draft } = entries[i]!;
+      const forged = chainEntry(entries[i - 1]!, { ...draft, actor: { id: 'sw-someone-else', role: 'social-worker' } });
+      const result = verifyAuditTrail(entries.with(i, forged));
+      expect(result).toMatchObject({ ok: false, problem: 'inserted', index: i + 1 });
+    });
+
+    it('a removed entry, and two entries swapped', async () => {
+      const entries = await trail();
+      expect(verifyAuditTrail(entries.toSpliced(4, 1))).toMatchObject({ ok: false, problem: 'removed', index: 4 });
+      const swapped = entries.with(5, entries[6]!).with(6, entries[5]!);
+      expect(verifyAuditTrail(swapped).ok).toBe(false);
+    });
+  });
+});
+
+describe('engine.tick', () => {
+  const tick = '2024-05-14T09:00:00+01:00';
+
+  /**
+   * Five cases, each opened on 1 May 2024 and decided; only two have a deadline due by 14 May:
+   * - due-1, due-2: a partner disagreement raised on 2 May, due by the end of Friday 10 May;
+   * - later: one raised on 20 May, due after the Spring bank holiday (28 May);
+   * - met: one raised on 2 May and resolved on 7 May, so nothing is open;
+   * - none: no disagreement, so no deadline at all.
+   */
+  async function fiveCases() {
+    const context = setup();
+    const { engine } = context;
+    for (const caseId of ['due-1', 'due-2', 'later', 'met', 'none']) await openDecided(engine, caseId);
+    await engine.send('due-1', sampleEvent('disagreement.raised', '2024-05-02T11:00:00+01:00'));
+    await engine.send('due-2', sampleEvent('disagreement.raised', '2024-05-02T15:30:00+01:00'));
+    await engine.send('later', sampleEvent('disagreement.raised', '2024-05-20T11:00:00+01:00'));
+    await engine.send('met', sampleEvent('disagreement.raised', '2024-05-02T11:00:00+01:00'));
+    await engine.send('met', sampleEvent('disagreement.resolved', '2024-05-07T11:00:00+01:00'));
+    const versions = Object.fromEntries(
+      await Promise.all(['due-1', 'due-2', 'later', 'met', 'none'].map(async (id) => [id, (await engine.get(id)).version] as const)),
+    );
+    context.recording.reset();
+    return { ...context, versions };
+  }
+
+  it('ticks only the cases with a deadline due, found through the index, and counts cases and breaches', async () => {
+    const { engine, recording, heard, versions } = await fiveCases();
+    const heardBefore = heard.length;
+    expect(await engine.tick(tick)).toEqual({ cases: 2, breaches: 2 });
+
+    expect(recording.callsOf('dueCases')[0]!.args[0]).toBe(Date.parse(tick));
+    expect(new Set(recording.loaded())).toEqual(new Set(['due-1', 'due-2']));
+    expect(recording.callsOf('save').map((c) => c.caseId).sort()).toEqual(['due-1', 'due-2']);
+
+    for (const caseId of ['due-1', 'due-2']) {
+      const view = await engine.get(caseId);
+      expect(view.version).toBe(versions[caseId]! + 1);
+      expect(view.breaches).toEqual([
+        {
+          rule: 'disagreement-resolution',
+          citation: getRule('disagreement-resolution').citation,
+          due: '2024-05-10T23:59:59.999+01:00',
+          detectedAt: tick,
+          deadlineId: 'disagreement-resolution:D-2',
+        },
+      ]);
+      expect(view.deadlines[0]!.status).toBe('missed');
+      expect((await engine.history(caseId)).at(-1)).toMatchObject({
+        type: 'clock.tick',
+        accepted: true,
+        actor: { id: 'system', role: 'system' },
+        at: tick,
+        rules: { breached: ['disagreement-resolution'] },
+      });
+    }
+    for (const caseId of ['later', 'met', 'none']) {
+      const view = await engine.get(caseId);
+      expect(view.version).toBe(versions[caseId]);
+      expect(view.breaches).toEqual([]);
+    }
+    expect(
+      heard
+        .slice(heardBefore)
+        .filter((h) => h.notification.type === 'breach.recorded')
+        .map((h) => h.notification.caseId)
+        .sort(),
+    ).toEqual(['due-1', 'due-2']);
+  });
+
+  it('records no second breach when ticked again at the same time, and later reaches the next case due', async () => {
+    const { engine, recording, heard } = await fiveCases();
+    await engine.tick(tick);
+    const trails = await Promise.all(['due-1', 'due-2'].map((id) => engine.history(id)));
+    const heardBefore = heard.length;
+    recording.reset();
+
+    expect(await engine.tick(tick)).toEqual({ cases: 0, breaches: 0 });
+    expect(recording.callsOf('save')).toEqual([]);
+    expect(recording.callsOf('appendAudit')).toEqual([]);
+    expect(recording.loaded()).toEqual([]);
+    expect(await Promise.all(['due-1', 'due-2'].map((id) => engine.history(id)))).toEqual(trails);
+    expect(heard).toHaveLength(heardBefore);
+
+    recording.reset();
+    expect(await engine.tick('2024-06-03T09:00:00+01:00')).toEqual({ cases: 1, breaches: 1 });
+    expect(new Set(recording.loaded())).toEqual(new Set(['later']));
+  });
+
+  it('treats a deadline as due only once its last instant has passed', async () => {
+    const { engine } = await fiveCases();
+    expect(await engine.tick('2024-05-10T23:59:59.999+01:00')).toEqual({ cases: 0, breaches: 0 });
+    expect(await engine.tick('2024-05-11T00:00:00+01:00')).toEqual({ cases: 2, breaches: 2 });
+  });
+
+  it('refuses a tick time without an offset before it touches any case', async () => {
+    const { engine, recording } = await fiveCases();
+    expect((await rejection(engine.tick('2024-05-14T09:00:00'))).code).toBe('INVALID_EVENT');
+    expect(recording.calls).toEqual([]);
+  });
+});
+
+describe('engine.on and delivery', () => {
+  it('delivers by type or to every listener after the commit, and stops after unsubscribe', async () => {
+    const { engine, recording, heard } = setup();
+    const stages: { type: string; stage: string; storedVersion: number }[] = [];
+    const stop = engine.on('stage.entered', async (notification) => {
+      const { type, stage, caseId } = notification;
+      stages.push({ type, stage, storedVersion: (await recording.inner.load(caseId))!.version });
+    });
+    await openDecided(engine);
+    // Only its type, and each after the write that raised it was committed.
+    expect(stages).toEqual([
+      { type: 'stage.entered', stage: 'decision', storedVersion: 1 },
+      { type: 'stage.entered', stage: 'preparation', storedVersion: 2 },
+    ]);
+    expect(heard.map((h) => h.notification.type)).toEqual(['case.opened', 'stage.entered', 'stage.entered']);
+
+    // The control: a second listener of the same type, still subscribed when the first stops.
+    const control: string[] = [];
+    engine.on('stage.entered', (notification) => void control.push(notification.caseId));
+    stop();
+    await engine.open(openRequest('C-2'));
+    expect(stages).toHaveLength(2);
+    expect(control).toEqual(['C-2']);
+    expect(heard.slice(3).map((h) => h.notification.type)).toEqual(['case.opened', 'stage.entered']);
+  });
+
+  it('retries a listener that throws until it takes the message, with the same id each time', async () => {
+    const { engine, clock } = setup();
+    const attempts: string[] = [];
+    let failuresLeft = 2;
+    engine.on('case.opened', (_notification, meta) => {
+      attempts.push(meta.id);
+      if (failuresLeft > 0) {
+        failuresLeft -= 1;
+        throw new Error('listener is down');
+      }
+    });
+    const others: string[] = [];
+    engine.on('*', (notification, meta) => void others.push(`${notification.type}@${meta.id}`));
+
+    // The listener's failure does not fail the write, nor keep the message from other listeners.
+    expect(await engine.open(openRequest())).toMatchObject({ version: 1 });
+    expect(attempts).toEqual(['C-1:v1:0']);
+    expect(others).toEqual(['case.opened@C-1:v1:0', 'stage.entered@C-1:v1:1']);
+
+    // Retried with backoff: not before a second has passed, then after two more.
+    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 0 });
+    clock.now = new Date(clock.now.getTime() + 1_000);
+    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 1 });
+    clock.now = new Date(clock.now.getTime() + 1_999);
+    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 0 });
+    clock.now = new Date(clock.now.getTime() + 1);
+    expect(await engine.deliver()).toEqual({ delivered: 1, failed: 0 });
+
+    expect(attempts).toEqual(['C-1:v1:0', 'C-1:v1:0', 'C-1:v1:0']);
+    // At least once for everyone: the healthy listener hears the retries too, under the same id.
+    expect(others).toEqual(['case.opened@C-1:v1:0', 'stage.entered@C-1:v1:1', 'case.opened@C-1:v1:0', 'case.opened@C-1:v1:0']);
+    clock.now = new Date(clock.now.getTime() + 3_600_000);
+    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 0 });
+  });
+
+  it('keeps delivering to the other listeners while one is broken', async () => {
+    const { engine, heard } = setup();
+    // Registered before the healthy listener of its type, and type listeners are called before '*'.
+    engine.on('stage.entered', () => {
+      throw new Error('always broken');
+    });
+    const stages: string[] = [];
+    engine.on('stage.entered', (notification) => void stages.push(notification.stage));
+    await openDecided(engine);
+    expect(stages).toEqual(['decision', 'preparation']);
+    expect(heard.map((h) => h.id)).toEqual(['C-1:v1:0', 'C-1:v1:1', 'C-1:v2:0']);
+  });
+});
+
+describe('personal data stays in the event', () => {
+  // Free text a host would send, each with a marker no view, notification or error may carry.
+  const child = 'Zara MARKER-CHILD Okonjo';
+  const parent = 'Patricia MARKER-PARENT Okonjo';
+  const partner = 'Mr Tomasz MARKER-PARTNER Nowak, Head of Year 5';
+  const leadProfessional = { name: 'Dev MARKER-LP Sharma', agency: 'MARKER-AGENCY Primary', contact: 'MARKER-CONTACT 01632 960 555' };
+  const reason = 'MARKER-REASON: Zara disclosed that her stepfather hit her on Saturday.';
+
+  it('never reaches an error message, error details, a delivered notification or an engine view', async () => {
+    const { engine, heard } = setup();
+    const views: unknown[] = [];
+    const errors: StepDownError[] = [];
+    const refused = async (promise: Promise<unknown>) => void errors.push(await rejection(promise));
+    const t = (day: number, hour = 10) => `2024-05-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00+01:00`;
+
+    views.push(await engine.open(openRequest('C-PD')));
+    const accepted = [
+      { ...sampleEvent('decision.agreed', t(1, 11)), rationale: `${reason} ${child} is safe now.` },
+      { ...sampleEvent('views.recorded', t(2)), party: 'child', name: child, summary: `${child} says: ${reason}` },
+      { ...sampleEvent('views.recorded', t(2)), party: 'parent', name: parent, summary: `${parent} agrees.` },
+      { ...sampleEvent('consent.given', t(3)), parentCarer: parent, purpose: reason, informationShared: [`${child}'s school record`] },
+      { ...sampleEvent('disagreement.raised', t(3)), party: partner, reason },
+      { ...sampleEvent('leadProfessional.agreed', t(7)), ...leadProfessional },
+    ];
+    for (const event of accepted) views.push(await engine.send('C-PD', event));
+
+    await refused(engine.send('C-PD', { ...sampleEvent('consent.refused', t(8)), parentCarer: parent, reason }, { expectedVersion: 1 }));
+    await refused(engine.send('C-PD', { ...sampleEvent('consent.refused', t(8), { role: 'caf-link-worker' }), parentCarer: parent, reason }));
+    await refused(engine.send('C-PD', { ...sampleEvent('stepUp.referred', t(8)), reason }));
+    await refused(engine.send('C-PD', { ...sampleEvent('finalMeeting.held', t(9)), views: { child: reason, parents: parent, partners: partner } }));
+    await refused(engine.send('C-PD', { ...sampleEvent('views.recorded', t(9)), party: 'partner', name: partner, agrees: `yes, ${child}` }));
+    await refused(engine.send('C-PD', { ...sampleEvent('views.recorded', '2024-05-09T10:00:00'), party: 'partner', name: partner, summary: reason }));
+    await refused(engine.send('C-PD', { ...sampleEvent('stepUp.referred', t(9)), type: `referral for ${child}`, reason }));
+    await refused(engine.send('C-PD', { ...sampleEvent('disagreement.resolved', t(9)), disagreementId: 'D-9', summary: reason }));
+    await refused(engine.open({ ...openRequest('C-PD-2'), route: child as never, at: parent }));
+    const explained = await engine.explain('C-PD', { ...sampleEvent('finalMeeting.held', t(9)), views: { child: reason, parents: parent, partners: partner } });
+
+    views.push(await engine.tick('2024-05-14T09:00:00+01:00'));
+    views.push(await engine.get('C-PD'));
+    views.push(await engine.send('C-PD', { ...sampleEvent('stepDown.withdrawn', t(15)), reason }));
+
+    expect(errors.map((e) => e.code)).toEqual([
+      'VERSION_CONFLICT',
+      'NOT_ALLOWED',
+      'EVENT_NOT_ACCEPTED',
+      'GATE_BLOCKED',
+      'INVALID_EVENT',
+      'INVALID_EVENT',
+      'INVALID_EVENT',
+      'GATE_BLOCKED',
+      'INVALID_INPUT',
+    ]);
+    expect(heard.map((h) => h.notification.type)).toEqual(expect.arrayContaining(['event.refused', 'deadline.opened', 'breach.recorded', 'outcome.reached']));
+
+    const outputs: [string, string][] = [
+      ...errors.map((e, i): [string, string] => [`error ${i} (${e.code})`, `${e.message} ${String(e)} ${JSON.stringify(e.details)} ${JSON.stringify(e)}`]),
+      ...heard.map((h): [string, string] => [`notification ${h.id}`, `${h.id} ${JSON.stringify(h.notification)}`]),
+      ...views.map((v, i): [string, string] => [`view ${i}`, JSON.stringify(v)]),
+      ['explain', JSON.stringify(explained)],
+    ];
+    expect(outputs.filter(([, text]) => text.includes('MARKER')).map(([where]) => where)).toEqual([]);
+
+    // The control: the markers were sent, and are kept where they belong, in the audited events.
+    const trail = JSON.stringify(await engine.history('C-PD'));
+    for (const marker of ['MARKER-CHILD', 'MARKER-PARENT', 'MARKER-PARTNER', 'MARKER-LP', 'MARKER-REASON']) expect(trail).toContain(marker);
+    // …except for an invalid event, whose raw input (its unknown type included) is not kept.
+    expect(trail).not.toContain('referral for');
+  });
+});
