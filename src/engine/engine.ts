@@ -334,10 +334,11 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
      * Sends `clock.tick` at `at` to every case with a deadline due before it, found through the
      * store's next-due index (never by loading every case). Safe to run from several processes.
      */
-    async tick(at: string): Promise<{ cases: number; breaches: number }> {
+    async tick(at: string): Promise<TickResult> {
       const tickEvent = parseEvent({ type: 'clock.tick', at, actor: systemActor });
       const atMs = instant(tickEvent.at);
       const seen = new Set<string>();
+      const failed: { caseId: string; code: string }[] = [];
       let cases = 0;
       let breaches = 0;
       for (;;) {
@@ -345,14 +346,20 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         if (due.length === 0) break;
         for (const caseId of due) {
           seen.add(caseId);
-          const touched = await tickCase(caseId, tickEvent, atMs);
-          if (touched !== null) {
-            cases += 1;
-            breaches += touched;
+          try {
+            const touched = await tickCase(caseId, tickEvent, atMs);
+            if (touched !== null) {
+              cases += 1;
+              breaches += touched;
+            }
+          } catch (error) {
+            // One case's fault (a store error, say) must not leave every later case's breach
+            // unrecorded: it stays due, is reported, and the next tick tries it again.
+            failed.push({ caseId, code: isStepDownError(error) ? error.code : 'STORE_FAILURE' });
           }
         }
       }
-      return { cases, breaches };
+      return { cases, breaches, failed };
     },
 
     /**
@@ -395,6 +402,16 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     }
     return null;
   }
+}
+
+/** What one `tick` did: cases ticked, breaches recorded, and the cases it could not tick. */
+export interface TickResult {
+  /** Cases that had a deadline due and were ticked. */
+  readonly cases: number;
+  /** Breaches recorded across them. */
+  readonly breaches: number;
+  /** Cases whose tick failed (each still due, so the next tick retries it), with the error code. */
+  readonly failed: readonly { readonly caseId: string; readonly code: string }[];
 }
 
 /** The engine {@link createCaseEngine} returns. */

@@ -1,5 +1,5 @@
 export { createCaseEngine } from './engine.js';
-export type { CaseEngine, CaseEngineOptions, CaseView, EngineEvent, Listener, OpenCase } from './engine.js';
+export type { CaseEngine, CaseEngineOptions, CaseView, EngineEvent, Listener, OpenCase, TickResult } from './engine.js';
 export { deliverOutbox, backoffDelay, defaultDeliveryOptions } from './delivery.js';
 export type { DeliveryOptions, Emitter } from './delivery.js';
 export { verifyAuditTrail, chainEntry, canonicalJson, genesisHash } from './audit-chain.js';

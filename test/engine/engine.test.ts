@@ -550,7 +550,7 @@ describe('engine.tick', () => {
   it('ticks only the cases with a deadline due, found through the index, and counts cases and breaches', async () => {
     const { engine, recording, heard, versions } = await fiveCases();
     const heardBefore = heard.length;
-    expect(await engine.tick(tick)).toEqual({ cases: 2, breaches: 2 });
+    expect(await engine.tick(tick)).toEqual({ cases: 2, breaches: 2, failed: [] });
 
     expect(recording.callsOf('dueCases')[0]!.args[0]).toBe(Date.parse(tick));
     expect(new Set(recording.loaded())).toEqual(new Set(['due-1', 'due-2']));
@@ -591,6 +591,21 @@ describe('engine.tick', () => {
     ).toEqual(['due-1', 'due-2']);
   });
 
+  it('keeps ticking the other due cases when one case cannot be saved, reports it, and ticks it next time', async () => {
+    const { engine, recording } = await fiveCases();
+    recording.beforeSave = async (caseId) => {
+      if (caseId === 'due-1') throw new Error('disk full writing case due-1 for Sarah Taylor');
+    };
+    const first = await engine.tick(tick);
+    expect(first).toEqual({ cases: 1, breaches: 1, failed: [{ caseId: 'due-1', code: 'STORE_FAILURE' }] });
+    expect(JSON.stringify(first)).not.toContain('Sarah');
+    expect((await engine.get('due-1')).breaches).toEqual([]);
+    expect((await engine.get('due-2')).breaches.map((b) => b.rule)).toEqual(['disagreement-resolution']);
+    recording.beforeSave = null;
+    expect(await engine.tick(tick)).toEqual({ cases: 1, breaches: 1, failed: [] });
+    expect((await engine.get('due-1')).breaches.map((b) => b.rule)).toEqual(['disagreement-resolution']);
+  });
+
   it('records no second breach when ticked again at the same time, and later reaches the next case due', async () => {
     const { engine, recording, heard } = await fiveCases();
     await engine.tick(tick);
@@ -598,7 +613,7 @@ describe('engine.tick', () => {
     const heardBefore = heard.length;
     recording.reset();
 
-    expect(await engine.tick(tick)).toEqual({ cases: 0, breaches: 0 });
+    expect(await engine.tick(tick)).toEqual({ cases: 0, breaches: 0, failed: [] });
     expect(recording.callsOf('save')).toEqual([]);
     expect(recording.callsOf('appendAudit')).toEqual([]);
     expect(recording.loaded()).toEqual([]);
@@ -606,14 +621,14 @@ describe('engine.tick', () => {
     expect(heard).toHaveLength(heardBefore);
 
     recording.reset();
-    expect(await engine.tick('2024-06-03T09:00:00+01:00')).toEqual({ cases: 1, breaches: 1 });
+    expect(await engine.tick('2024-06-03T09:00:00+01:00')).toEqual({ cases: 1, breaches: 1, failed: [] });
     expect(new Set(recording.loaded())).toEqual(new Set(['later']));
   });
 
   it('treats a deadline as due only once its last instant has passed', async () => {
     const { engine } = await fiveCases();
-    expect(await engine.tick('2024-05-10T23:59:59.999+01:00')).toEqual({ cases: 0, breaches: 0 });
-    expect(await engine.tick('2024-05-11T00:00:00+01:00')).toEqual({ cases: 2, breaches: 2 });
+    expect(await engine.tick('2024-05-10T23:59:59.999+01:00')).toEqual({ cases: 0, breaches: 0, failed: [] });
+    expect(await engine.tick('2024-05-11T00:00:00+01:00')).toEqual({ cases: 2, breaches: 2, failed: [] });
   });
 
   it('refuses a tick time without an offset before it touches any case', async () => {
