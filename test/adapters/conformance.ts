@@ -1,4 +1,4 @@
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createCaseEngine,
   isStepDownError,
@@ -12,6 +12,8 @@ import { runToClosedCaf } from '../engine/journey.js';
 
 /** A store under test: made fresh for each test, closed after. */
 export interface StoreFactory {
+  /** Starts what every test shares (a database), once per suite; it may take seconds. */
+  prepare?(): Promise<void>;
   make(): Promise<CaseStore>;
   cleanup?(): Promise<void>;
 }
@@ -59,6 +61,8 @@ async function code(promise: Promise<unknown>): Promise<string> {
  */
 export function testStore(name: string, factory: StoreFactory): void {
   describe(`${name} store conformance`, () => {
+    // Starting PGlite (WebAssembly) takes seconds, more on a loaded machine: not a per-test cost.
+    beforeAll(async () => factory.prepare?.(), 120_000);
     let store: CaseStore;
     beforeEach(async () => {
       store = await factory.make();

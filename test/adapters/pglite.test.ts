@@ -8,6 +8,10 @@ import { testStore } from './conformance.js';
 let db: PGlite | null = null;
 
 testStore('postgres (PGlite)', {
+  async prepare() {
+    db = new PGlite();
+    await db.waitReady;
+  },
   async make() {
     db ??= new PGlite();
     const tablePrefix = `t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
