@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  StepDownError,
   getRule,
   parseEvent,
-  type Refusal,
-  type RuleId,
 } from '../../src/index.js';
 import { samplePeople } from '../events/samples.js';
-import { CaseRun, event, readyForFinalMeeting } from './harness.js';
+import { CaseRun, event, readyForFinalMeeting, freeTextChecks } from './harness.js';
 
 const SW = 'G "Role of the Social Worker"';
 const TM = 'G "Role of the Social Work Team Manager"';
@@ -43,35 +40,7 @@ const freeText = [
   summary.whyInvolved,
   summary.stepDownPlan,
 ];
-
-function expectNoFreeText(value: unknown) {
-  const json = JSON.stringify(value);
-  for (const text of freeText) expect(json).not.toContain(text);
-}
-
-/** The refusal's code and rule ids, each rule cited in the house form; no free text anywhere. */
-function expectRefusal(refusal: Refusal, code: Refusal['code'], rules: RuleId[]) {
-  expect(refusal.code).toBe(code);
-  expect(refusal.rules.map((r) => r.rule)).toEqual(rules);
-  for (const r of refusal.rules) expect(r.citation).toMatch(/G "|F step/);
-  expectNoFreeText(refusal);
-}
-
-/** parseEvent throws INVALID_EVENT naming `path` in details.issues, without quoting the input. */
-function expectInvalidAt(input: unknown, path: string): StepDownError {
-  let error: unknown;
-  try {
-    parseEvent(input);
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected ${path} to make the event invalid`).toBeInstanceOf(StepDownError);
-  const invalid = error as StepDownError;
-  expect(invalid.code).toBe('INVALID_EVENT');
-  expect(invalid.details?.['issues']).toContainEqual(expect.objectContaining({ path }));
-  expectNoFreeText(invalid.message);
-  return invalid;
-}
+const { expectNoFreeText, expectRefusal, expectInvalidAt } = freeTextChecks(freeText);
 
 /** The e-CAF referral whose section 11 gives `date` (by default the date agreed at the final meeting). */
 function referral(at: string, date = firstFp) {

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  getRule,
   type Notification,
-  type Refusal,
-  type RuleId,
 } from '../../src/index.js';
 import { sampleActionIds, samplePeople } from '../events/samples.js';
-import { CaseRun, event, readyForFinalMeeting } from './harness.js';
+import { CaseRun, event, readyForFinalMeeting, freeTextChecks } from './harness.js';
 
 // A CIN case in autumn 2024. It closes to CSC on Thursday 10 October 2024 (BST); British Summer Time
 // ends on Sunday 27 October, so the 28 days for the initial family plan meeting end in GMT.
@@ -26,19 +23,7 @@ const freeText = [
   samplePeople.child, samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name,
   samplePeople.leadProfessional.contact, ...questions, answers,
 ];
-
-function expectNoFreeText(value: unknown) {
-  const json = JSON.stringify(value);
-  for (const text of freeText) expect(json).not.toContain(text);
-}
-
-/** The refusal's code and rule ids, each cited in the house form, with no free text anywhere. */
-function expectRefusal(refusal: Refusal, code: Refusal['code'], rules: RuleId[]) {
-  expect(refusal.code).toBe(code);
-  expect(refusal.rules.map((r) => r.rule)).toEqual(rules);
-  for (const r of refusal.rules) expect(r.citation).toBe(getRule(r.rule).citation);
-  expectNoFreeText(refusal);
-}
+const { expectNoFreeText, expectRefusal } = freeTextChecks(freeText);
 
 /** Final meeting, then every closure step on `closed`, ending with the case closed to CSC (as journeys.test.ts does). */
 function closedToCsc(run: CaseRun, closed = closedAt): CaseRun {

@@ -7,11 +7,10 @@ import {
   type Actor,
   type Notification,
   type Policy,
-  type Refusal,
   type RuleId,
 } from '../../src/index.js';
 import { sampleActionIds, samplePeople, sampleEvent } from '../events/samples.js';
-import { CaseRun, event, readyForFinalMeeting } from './harness.js';
+import { CaseRun, event, readyForFinalMeeting, freeTextChecks } from './harness.js';
 
 // Free text the tests pass in: no refusal, view of the case or notification may repeat it.
 const progress = 'Leo has attended four ELSA sessions with Mrs Patel; Sarah saw Citizens Advice on 4 November.';
@@ -24,19 +23,7 @@ const freeText = [
   samplePeople.child, samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name,
   progress, childVoice, stepUpReason, withdrawalReason, closingSummary, ...contributors,
 ];
-
-function expectNoFreeText(value: unknown) {
-  const json = JSON.stringify(value);
-  for (const text of freeText) expect(json).not.toContain(text);
-}
-
-/** The refusal's code and rule ids, each cited as the catalogue cites it, with no free text anywhere. */
-function expectRefusal(refusal: Refusal, code: Refusal['code'], rules: RuleId[]) {
-  expect(refusal.code).toBe(code);
-  expect(refusal.rules.map((r) => r.rule)).toEqual(rules);
-  for (const r of refusal.rules) expect(r.citation).toBe(getRule(r.rule).citation);
-  expectNoFreeText(refusal);
-}
+const { expectNoFreeText, expectRefusal } = freeTextChecks(freeText);
 
 const everyone = [samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name];
 

@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import {
-  StepDownError,
   definePolicy,
   getRule,
   parseEvent,
   type Notification,
   type Policy,
-  type Refusal,
   type Route,
-  type RuleId,
   type StepDownEvent,
 } from '../../src/index.js';
 import { samplePeople } from '../events/samples.js';
-import { CaseRun, event, readyForFinalMeeting } from './harness.js';
+import { CaseRun, event, readyForFinalMeeting, freeTextChecks } from './harness.js';
 
 const FINAL = 'G "Final CIN/Step down to CAF meeting"';
 const STEP_3 = 'F step 3 "Final Core Group/CIN meeting or multi agency meeting with family"';
@@ -47,36 +44,7 @@ const freeText = [
   ...Object.values(cafAssessment),
   'Weekly 1:1 emotional literacy sessions for Leo in school',
 ];
-
-function expectNoFreeText(value: unknown) {
-  const json = JSON.stringify(value);
-  for (const text of freeText) expect(json).not.toContain(text);
-}
-
-/** The refusal's code and rule ids, each rule cited in the house form; no free text anywhere. */
-function expectRefusal(refusal: Refusal, code: Refusal['code'], rules: RuleId[]) {
-  expect(refusal.code).toBe(code);
-  expect(refusal.rules.map((r) => r.rule)).toEqual(rules);
-  for (const r of refusal.rules) expect(r.citation).toMatch(/G "|F step/);
-  expectNoFreeText(refusal);
-}
-
-/** parseEvent throws INVALID_EVENT naming `path` in details.issues, without quoting the input. */
-function expectInvalidAt(input: unknown, path: string): StepDownError {
-  let error: unknown;
-  try {
-    parseEvent(input);
-  } catch (e) {
-    error = e;
-  }
-  expect(error, `expected ${path} to make the event invalid`).toBeInstanceOf(StepDownError);
-  const invalid = error as StepDownError;
-  expect(invalid.code).toBe('INVALID_EVENT');
-  expect(invalid.details?.['issues']).toContainEqual(expect.objectContaining({ path }));
-  expectNoFreeText(invalid.message);
-  expectNoFreeText(invalid.details);
-  return invalid;
-}
+const { expectNoFreeText, expectRefusal, expectInvalidAt } = freeTextChecks(freeText);
 
 const ready = (route: Route = 'cin-outcome', policy?: Policy) => readyForFinalMeeting(route, october, policy);
 const meeting = (overrides: Partial<Omit<Extract<StepDownEvent, { type: 'finalMeeting.held' }>, 'type' | 'at'>> = {}, at = meetingAt) =>

@@ -1,7 +1,11 @@
 import { initialTransition, transition } from 'xstate';
 import { expect } from 'vitest';
 import {
+  StepDownError,
   createStepDownMachine,
+  getRule,
+  parseEvent,
+  type RuleId,
   defaultPolicy,
   describeCase,
   emittedNotifications,
@@ -102,4 +106,42 @@ export function readyForFinalMeeting(route: Route, days: { opened: string; decis
     .send(event('views.recorded', days.prep, { party: 'partner', name: samplePeople.partner }))
     .send(event('consent.given', days.prep))
     .send(event('leadProfessional.agreed', days.prep));
+}
+
+/**
+ * Assertions that a case never repeats the free text the test sent (names, views, reasons): a
+ * refusal, a view of the case, a notification and an error carry ids, rule ids and dates only.
+ */
+export function freeTextChecks(freeText: readonly string[]) {
+  function expectNoFreeText(value: unknown) {
+    const json = JSON.stringify(value) ?? '';
+    for (const text of freeText) expect(json).not.toContain(text);
+  }
+
+  /** The refusal's code and rule ids, each cited as the catalogue cites it; no free text anywhere. */
+  function expectRefusal(refusal: Refusal, code: Refusal['code'], rules: RuleId[]) {
+    expect(refusal.code).toBe(code);
+    expect(refusal.rules.map((r) => r.rule)).toEqual(rules);
+    for (const r of refusal.rules) expect(r.citation).toBe(getRule(r.rule).citation);
+    expectNoFreeText(refusal);
+  }
+
+  /** parseEvent throws INVALID_EVENT naming `path` in details.issues, without quoting the input. */
+  function expectInvalidAt(input: unknown, path: string): StepDownError {
+    let error: unknown;
+    try {
+      parseEvent(input);
+    } catch (e) {
+      error = e;
+    }
+    expect(error, `expected ${path} to make the event invalid`).toBeInstanceOf(StepDownError);
+    const invalid = error as StepDownError;
+    expect(invalid.code).toBe('INVALID_EVENT');
+    expect(invalid.details?.['issues']).toContainEqual(expect.objectContaining({ path }));
+    expectNoFreeText(invalid.message);
+    expectNoFreeText(invalid.details);
+    return invalid;
+  }
+
+  return { expectNoFreeText, expectRefusal, expectInvalidAt };
 }

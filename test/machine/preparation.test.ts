@@ -6,11 +6,9 @@ import {
   parseEvent,
   type Notification,
   type Policy,
-  type Refusal,
-  type RuleId,
 } from '../../src/index.js';
 import { samplePeople } from '../events/samples.js';
-import { CaseRun, event, readyForFinalMeeting } from './harness.js';
+import { CaseRun, event, readyForFinalMeeting, freeTextChecks } from './harness.js';
 
 const DECISION = 'G "Decision made to step down from CSC to CAF"';
 
@@ -19,19 +17,7 @@ const partnerReason = 'The school saw bruising on Leo’s arm last Tuesday and w
 const refusalReason = 'Sarah fears the school will tell her ex-partner where they live.';
 const withdrawalReason = 'Police disclosed that Leo’s father is back in the household.';
 const freeText = [samplePeople.parent, samplePeople.child, samplePeople.partner, samplePeople.leadProfessional.name, partnerReason, refusalReason, withdrawalReason];
-
-function expectNoFreeText(value: unknown) {
-  const json = JSON.stringify(value);
-  for (const text of freeText) expect(json).not.toContain(text);
-}
-
-/** The refusal's code and rule ids, each rule cited in the house form; no free text anywhere. */
-function expectRefusal(refusal: Refusal, code: Refusal['code'], rules: RuleId[]) {
-  expect(refusal.code).toBe(code);
-  expect(refusal.rules.map((r) => r.rule)).toEqual(rules);
-  for (const r of refusal.rules) expect(r.citation).toMatch(/G "|F step/);
-  expectNoFreeText(refusal);
-}
+const { expectNoFreeText, expectRefusal } = freeTextChecks(freeText);
 
 /** A case whose decision was agreed at `at` (opened the same instant). */
 const inPreparation = (at = '2024-06-03T10:00:00+01:00', policy?: Policy) =>
