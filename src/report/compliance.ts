@@ -1,0 +1,230 @@
+/**
+ * The compliance report: every rule of the catalogue judged against one case, with the audit
+ * entries that show it and the rule's citation. It is built from two things the engine already
+ * keeps, the case view ({@link describeCase} plus the version) and the hash-chained audit trail,
+ * so it can be rebuilt for any case at any time and never reads a clock.
+ *
+ * ## How a rule's status is decided
+ * Checked in this order; the first that applies wins.
+ * 1. **breached** — a breach of the rule stands on the case (`view.breaches`), or one of its
+ *    deadlines is `missed` or `met-late`. A breach a tick found and an on-time step later withdrew
+ *    no longer stands, so it does not count.
+ * 2. **pending** — the case is open and waits now for a step under the rule (one of
+ *    `view.pending` names it): views still to record, a rung of the ladder, the next closure step,
+ *    an open disagreement, the initial family plan meeting, and so on.
+ * 3. Otherwise by the rule's own test (`ruleSpecs` in `assess.ts`):
+ *    - **gates** are met once the event they guard was accepted (`views-recorded`,
+ *      `informed-consent`, `lead-professional-identified`, `smart-family-plan` … by
+ *      `finalMeeting.held`; `tm-file-review`, `tm-quality-assurance` and `separation-of-duties` by
+ *      `stepDown.authorised`; each closure gate by its own step). A gate guarding several steps
+ *      (`informed-consent`, `no-open-disagreement`) is met from the first, and is pending again
+ *      while consent stands refused or a disagreement is open. `division-of-duties` and
+ *      `step-sequence` are checked on every event: met once events passed them. Refusals are
+ *      evidence that a gate held, never a breach: a gate blocks, so it cannot be broken.
+ *    - **timescales** follow their deadlines: pending while one is open, met when one was met and
+ *      none is open, not applicable when every one was cancelled by the outcome. With none opened,
+ *      pending while the case can still start the clock, not applicable when it cannot (no
+ *      disagreement was raised, or the case ended before the step that starts it).
+ *    - **records** are met when the step that makes the record was accepted (the final meeting for
+ *      its views, assessment, attendance and outcome; each family plan meeting; the CAF Link
+ *      Worker's contact); a shortfall is already a breach (step 1).
+ *    - **branches** apply only when the case took them: the Lead Professional ladder's rungs only
+ *      when the case climbed to them (an agreement at a rung meets it: the rung worked), the
+ *      disagreement rules only when one was raised (by the family, or by a partner), withdrawal,
+ *      step up, consent withdrawal and reassessment only when they happened. Otherwise
+ *      **not applicable**, e.g. the whole ladder when a Lead Professional agreed at once.
+ *    - `final-meeting-kind` is one rule for all routes: the report judges the clause of the case's
+ *      route and says in the basis that the other route's meeting kind does not apply.
+ *    - A rule of a stage the case has not reached is **pending** while the case is open, and
+ *      **not applicable** once it has ended (e.g. the closure gates of a case withdrawn in
+ *      preparation).
+ *
+ * ## Evidence
+ * An audit entry is evidence for a rule when its `rules.checked` or `rules.breached` names the
+ * rule, or its event type is one the rule governs (`ruleSpecs[rule].governs`). Only the entry's
+ * envelope is kept: seq, type, `at`, the actor's role, accepted or refused with the code.
+ *
+ * ## No personal data
+ * The report holds ids (case, deadline), rule ids, event types, roles, dates, codes, counts and
+ * citations. Event payloads (names, views, reasons, the e-CAF form) and actor ids are never copied.
+ *
+ * @module
+ */
+import { toLondonDate } from '../calendar/index.js';
+import type { CaseView } from '../engine/engine.js';
+import { verifyAuditTrail } from '../engine/audit-chain.js';
+import type { AuditEntry } from '../engine/store.js';
+import { rules, type RuleId } from '../policy/rules.js';
+import { ruleSpecs, type Assessment } from './assess.js';
+import { caseFacts, latestAt, stageSpans, type CaseFacts } from './facts.js';
+import type { ComplianceReport, ReportBreach, ReportDeadline, ReportEntry, ReportEvidence, RuleReport, RuleStatus } from './types.js';
+
+export type { ComplianceReport } from './types.js';
+
+/** What {@link complianceReport} reads a case from: the engine, or anything with its two read methods. */
+export interface ReportSource {
+  /** The case view, with its version (`engine.get`). */
+  get(caseId: string): Promise<CaseView>;
+  /** The case's audit entries, oldest first (`engine.history`). */
+  history(caseId: string): Promise<AuditEntry[]>;
+}
+
+/**
+ * The compliance report of a case, read through the engine. `UNKNOWN_CASE` when there is no such
+ * case. See the module documentation for how each rule's status is decided.
+ *
+ * @example
+ * ```ts
+ * const report = await complianceReport(engine, 'C-1');
+ * report.rules.find((r) => r.rule === 'first-family-plan-meeting')?.status; // 'breached'
+ * await writeFile('C-1.html', reportToHtml(report));
+ * ```
+ */
+export async function complianceReport(source: ReportSource, caseId: string): Promise<ComplianceReport> {
+  // The view first: history read after it can only be ahead of it, and the builder drops what is ahead.
+  const view = await source.get(caseId);
+  const history = await source.history(caseId);
+  return buildComplianceReport(view, history);
+}
+
+/**
+ * The compliance report from a case view and its audit trail, without an engine: for a host that
+ * keeps both, or a command-line tool replaying a scenario. Entries stamped with a version after the
+ * view's are ignored, so the evidence never runs ahead of the status.
+ *
+ * @example
+ * ```ts
+ * const report = buildComplianceReport(await engine.get('C-1'), await engine.history('C-1'));
+ * report.totals; // { breached: 1, pending: 0, met: 30, 'not-applicable': 12 }
+ * ```
+ */
+export function buildComplianceReport(view: CaseView, history: readonly AuditEntry[]): ComplianceReport {
+  const facts = caseFacts(view, history);
+  const deadlines: ReportDeadline[] = view.deadlines.map((d) => ({
+    id: d.id,
+    rule: d.rule,
+    opensAt: d.opensAt,
+    due: d.due,
+    status: d.status,
+    closedAt: d.closedAt,
+    // DeadlineView spreads the context's deadline, so a review's window rides along untyped.
+    windowOpens: (d as { windowOpens?: string }).windowOpens ?? null,
+  }));
+  const breaches: ReportBreach[] = view.breaches.map((b) => ({
+    rule: b.rule,
+    citation: b.citation,
+    due: b.due,
+    detectedAt: b.detectedAt,
+    deadlineId: b.deadlineId,
+  }));
+  const ruleReports = rules.map((rule) => judgeRule(rule, facts, deadlines, breaches));
+  const totals: Record<RuleStatus, number> = { breached: 0, pending: 0, met: 0, 'not-applicable': 0 };
+  for (const r of ruleReports) totals[r.status] += 1;
+  const opened = facts.entries.find((e) => e.type === 'case.opened' && e.at !== null);
+  const openedAt = opened?.at ?? facts.entries.find((e) => e.at !== null)?.at ?? view.deadlines[0]?.opensAt ?? '';
+  const verification = verifyAuditTrail(facts.entries);
+  const last = facts.entries[facts.entries.length - 1];
+  return {
+    caseId: view.caseId,
+    route: view.route,
+    stage: view.stage,
+    outcome: view.outcome,
+    version: view.version,
+    openedAt,
+    asOf: openedAt === '' ? '' : latestAt(facts.entries, openedAt),
+    stages: stageSpans(facts.entries),
+    entries: facts.entries.map(envelope),
+    deadlines,
+    breaches,
+    // A pending step's detail is an id or a party, never free text (PendingStep's contract).
+    pending: view.pending.map((p) => ({ ...p })),
+    rules: ruleReports,
+    totals,
+    auditTrail: {
+      entries: facts.entries.length,
+      verified: verification.ok,
+      problem: verification.ok ? null : verification.message,
+      lastHash: last?.hash ?? null,
+    },
+  };
+}
+
+function judgeRule(
+  rule: (typeof rules)[number],
+  facts: CaseFacts,
+  deadlines: readonly ReportDeadline[],
+  breaches: readonly ReportBreach[],
+): RuleReport {
+  const id: RuleId = rule.id;
+  const spec = ruleSpecs[id];
+  const own = {
+    deadlines: deadlines.filter((d) => d.rule === id),
+    breaches: breaches.filter((b) => b.rule === id),
+  };
+  const evidence: ReportEvidence[] = facts.entries
+    .map((entry): ReportEvidence | null => {
+      const bears = entry.rules.breached.includes(id)
+        ? 'breached'
+        : entry.rules.checked.includes(id)
+          ? 'checked'
+          : spec.governs(entry, facts)
+            ? 'step'
+            : null;
+      return bears === null ? null : { ...envelope(entry), bears };
+    })
+    .filter((e): e is ReportEvidence => e !== null);
+  const { status, basis } = decide(id, facts, own);
+  return {
+    rule: id,
+    kind: rule.kind,
+    stage: rule.stage,
+    summary: rule.summary,
+    citation: rule.citation,
+    status,
+    basis,
+    evidence,
+    deadlines: own.deadlines,
+    breaches: own.breaches,
+  };
+}
+
+/** What a report keeps of an audit entry: never the payload, never the actor's id. */
+function envelope(entry: AuditEntry): ReportEntry {
+  return {
+    seq: entry.seq,
+    type: entry.type,
+    at: entry.at,
+    role: entry.actor?.role ?? null,
+    accepted: entry.accepted,
+    code: entry.errorCode,
+  };
+}
+
+/** Steps 1–3 of the module documentation. */
+function decide(
+  id: RuleId,
+  facts: CaseFacts,
+  own: { deadlines: readonly ReportDeadline[]; breaches: readonly ReportBreach[] },
+): Assessment {
+  const late = own.deadlines.filter((d) => d.status === 'missed' || d.status === 'met-late');
+  if (own.breaches.length > 0 || late.length > 0) {
+    const found = own.breaches.map((b) =>
+      b.due === null ? `found ${day(b.detectedAt)}` : `${b.deadlineId ?? 'deadline'} due ${day(b.due)}, found ${day(b.detectedAt)}`,
+    );
+    const lateOnly = late.filter((d) => !own.breaches.some((b) => b.deadlineId === d.id)).map((d) => `${d.id} ${d.status}`);
+    return { status: 'breached', basis: `Breached: ${[...found, ...lateOnly].join('; ')}.` };
+  }
+  if (facts.active) {
+    const waiting = facts.view.pending.filter((p) => p.rule === id);
+    if (waiting.length > 0) {
+      const steps = waiting.map((p) => `${p.step}${p.detail ? ` (${p.detail})` : ''} from the ${p.role}`);
+      return { status: 'pending', basis: `The case waits for ${steps.join(', ')}.` };
+    }
+  }
+  return ruleSpecs[id].assess(facts);
+}
+
+/** Dates in a basis are London dates; the full instants stay in the report's fields. */
+function day(iso: string): string {
+  return toLondonDate(iso);
+}

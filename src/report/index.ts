@@ -1,0 +1,25 @@
+/**
+ * The compliance report: each rule of the catalogue met, breached, pending or not applicable for one
+ * case, with its evidence from the audit trail and its citation; rendered as Markdown or as a
+ * self-contained HTML page with a timeline.
+ *
+ * @module
+ */
+export { complianceReport, buildComplianceReport } from './compliance.js';
+export type { ReportSource } from './compliance.js';
+export { reportToMarkdown } from './markdown.js';
+export { reportToHtml } from './html.js';
+export { timelineSvg } from './timeline-svg.js';
+export { escapeHtml, escapeMarkdown } from './escape.js';
+export { ruleStatuses } from './types.js';
+export type {
+  ComplianceReport,
+  ReportAuditTrail,
+  ReportBreach,
+  ReportDeadline,
+  ReportEntry,
+  ReportEvidence,
+  RuleReport,
+  RuleStatus,
+  StageSpan,
+} from './types.js';

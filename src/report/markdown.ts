@@ -1,0 +1,102 @@
+import { escapeMarkdown as md } from './escape.js';
+import { evidenceLine, londonDate, londonDateTime, ruleStageOrder, stageLabels, statusLabels } from './format.js';
+import { ruleStatuses, type ComplianceReport, type RuleReport } from './types.js';
+
+/** A table row: each cell escaped, so no value can add a column or a block. */
+function row(cells: readonly string[]): string {
+  return `| ${cells.map(md).join(' | ')} |`;
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [row(head), `| ${head.map(() => '---').join(' | ')} |`, ...rows.map(row)];
+}
+
+/**
+ * The report as Markdown: summary, breaches, pending steps, the stages and deadlines of the case,
+ * then every rule grouped by stage with its status, basis and citation, and each rule's evidence.
+ * Every value is escaped ({@link escapeMarkdown}), so the page renders as written whatever the ids hold.
+ *
+ * @example
+ * ```ts
+ * await writeFile('C-1.md', reportToMarkdown(await complianceReport(engine, 'C-1')));
+ * ```
+ */
+export function reportToMarkdown(report: ComplianceReport): string {
+  const lines: string[] = [];
+  lines.push(`# Compliance report: case ${md(report.caseId)}`, '');
+  lines.push(
+    ...table(
+      ['Route', 'Stage', 'Outcome', 'Opened', 'As of', 'Version'],
+      [[report.route, stageLabels[report.stage], report.outcome ?? 'open', londonDate(report.openedAt), londonDate(report.asOf), String(report.version)]],
+    ),
+    '',
+  );
+
+  lines.push('## Summary', '');
+  for (const status of ruleStatuses) lines.push(`- ${md(statusLabels[status])}: ${report.totals[status]}`);
+  lines.push(
+    `- Audit trail: ${report.auditTrail.entries} entries, ${report.auditTrail.verified ? 'hash chain verified' : md(`NOT verified: ${report.auditTrail.problem ?? 'unknown problem'}`)}`,
+    '',
+  );
+
+  lines.push('## Breaches', '');
+  if (report.breaches.length === 0) lines.push('None.', '');
+  else {
+    lines.push(
+      ...table(
+        ['Rule', 'Deadline', 'Due', 'Found', 'Citation'],
+        report.breaches.map((b) => [b.rule, b.deadlineId ?? '—', londonDateTime(b.due), londonDateTime(b.detectedAt), b.citation]),
+      ),
+      '',
+    );
+  }
+
+  lines.push('## Waiting for', '');
+  if (report.pending.length === 0) lines.push(report.outcome === null ? 'Nothing.' : `Nothing: the case has ended (${md(report.outcome)}).`, '');
+  else lines.push(...table(['Step', 'From', 'Rule', 'Detail'], report.pending.map((p) => [p.step, p.role, p.rule, p.detail ?? '—'])), '');
+
+  lines.push('## Timeline', '', '### Stages', '');
+  lines.push(
+    ...table(
+      ['Stage', 'From', 'To', 'Audit entry'],
+      report.stages.map((s) => [stageLabels[s.stage], londonDateTime(s.from), s.to === null ? (s.stage === 'closed' ? '—' : 'now') : londonDateTime(s.to), `#${s.seq}`]),
+    ),
+    '',
+  );
+  lines.push('### Deadlines', '');
+  if (report.deadlines.length === 0) lines.push('None opened.', '');
+  else {
+    lines.push(
+      ...table(
+        ['Deadline', 'Rule', 'Opened', 'Due', 'Status', 'Closed'],
+        report.deadlines.map((d) => [d.id, d.rule, londonDate(d.opensAt), londonDateTime(d.due), d.status, londonDate(d.closedAt)]),
+      ),
+      '',
+    );
+  }
+
+  lines.push('## Rules', '');
+  for (const { stage, label } of ruleStageOrder) {
+    const group = report.rules.filter((r) => r.stage === stage);
+    if (group.length === 0) continue;
+    lines.push(`### ${md(label)}`, '');
+    lines.push(
+      ...table(
+        ['Rule', 'Kind', 'Status', 'Basis', 'Citation'],
+        group.map((r) => [r.rule, r.kind, statusLabels[r.status], r.basis, r.citation]),
+      ),
+      '',
+    );
+  }
+
+  lines.push('## Evidence', '', 'Audit entries bearing on each rule (seq, event, London date, role, accepted or refused with code).', '');
+  for (const r of report.rules) lines.push(...evidenceBlock(r));
+  lines.push('', '_Ids, rule ids, event types, roles, dates, codes and citations only: no personal data._', '');
+  return lines.join('\n');
+}
+
+function evidenceBlock(r: RuleReport): string[] {
+  const head = `- **${md(r.rule)}** (${md(statusLabels[r.status])})`;
+  if (r.evidence.length === 0) return [`${head}: none`];
+  return [`${head}:`, ...r.evidence.map((e) => `  - ${md(evidenceLine(e))}`)];
+}

@@ -1,0 +1,351 @@
+import { describe, expect, it } from 'vitest';
+import { createCaseEngine, getRule, isStepDownError, rules, type CaseEngine } from '../../src/index.js';
+import {
+  buildComplianceReport,
+  complianceReport,
+  reportToHtml,
+  reportToMarkdown,
+  type ComplianceReport,
+  type RuleReport,
+  type RuleStatus,
+} from '../../src/report/index.js';
+import { samplePeople, sampleActionIds } from '../events/samples.js';
+import { runToClosedCaf } from '../engine/journey.js';
+import { event } from '../machine/harness.js';
+import { closedToCsc, decidedWithViews, markingEngine, openCase, sendAll } from './journeys.js';
+
+const clock = () => new Date('2025-06-01T00:00:00Z');
+
+function engine(): CaseEngine {
+  return createCaseEngine({ now: clock });
+}
+
+function ruleOf(report: ComplianceReport, id: string): RuleReport {
+  const found = report.rules.find((r) => r.rule === id);
+  expect(found, `rule ${id} in the report`).toBeDefined();
+  return found!;
+}
+
+function statuses(report: ComplianceReport, ids: readonly string[]): Record<string, RuleStatus> {
+  return Object.fromEntries(ids.map((id) => [id, ruleOf(report, id).status]));
+}
+
+const ladder = ['lp-escalation-clw', 'lp-clw-challenge', 'lp-transforming-lives-panel', 'lp-none-universal-services'];
+const closureGates = [
+  'ecaf-referral-complete', 'parents-aware-of-transfer', 'closure-summary', 'tm-file-review',
+  'tm-quality-assurance', 'separation-of-duties', 'documents-shared-with-all', 'csc-closure',
+];
+
+describe('complianceReport: a whole journey to a closed CAF with a late initial family plan meeting', () => {
+  async function report() {
+    const e = engine();
+    await runToClosedCaf(e, 'C-1');
+    return { report: await complianceReport(e, 'C-1'), engine: e };
+  }
+
+  it('judges every rule of the catalogue once, in catalogue order, with its own citation, and counts them', async () => {
+    const { report: r } = await report();
+    expect(r.rules.map((x) => x.rule)).toEqual(rules.map((x) => x.id));
+    for (const x of r.rules) {
+      const rule = getRule(x.rule);
+      expect(x.citation).toBe(rule.citation);
+      expect([x.kind, x.stage, x.summary]).toEqual([rule.kind, rule.stage, rule.summary]);
+      expect(x.basis.length).toBeGreaterThan(0);
+    }
+    const total = Object.values(r.totals).reduce((a, b) => a + b, 0);
+    expect(total).toBe(rules.length);
+    expect(r.totals.breached).toBe(r.rules.filter((x) => x.status === 'breached').length);
+  });
+
+  it('carries the case: id, route, stage, outcome, version, the stages it went through, and a verified audit trail', async () => {
+    const { report: r, engine: e } = await report();
+    const history = await e.history('C-1');
+    expect(r).toMatchObject({ caseId: 'C-1', route: 'cin-outcome', stage: 'closed', outcome: 'caf-closed', version: (await e.get('C-1')).version });
+    expect(r.stages.map((s) => s.stage)).toEqual(['decision', 'preparation', 'closure', 'early-help', 'closed']);
+    expect(r.stages[0]).toMatchObject({ from: '2024-03-04T09:00:00Z', to: '2024-03-05T10:00:00Z', seq: 1 });
+    expect(r.stages.at(-1)).toMatchObject({ from: '2024-06-11T10:00:00+01:00', to: null });
+    expect(r.openedAt).toBe('2024-03-04T09:00:00Z');
+    expect(r.asOf).toBe('2024-06-11T10:00:00+01:00');
+    expect(r.auditTrail).toEqual({ entries: history.length, verified: true, problem: null, lastHash: history.at(-1)!.hash });
+    expect(r.entries.map((x) => x.seq)).toEqual(history.map((x) => x.seq));
+    expect(r.pending).toEqual([]);
+  });
+
+  it('first-family-plan-meeting is breached, with the tick that found it as evidence and the deadline met late', async () => {
+    const { report: r } = await report();
+    const breach = ruleOf(r, 'first-family-plan-meeting');
+    expect(breach.status).toBe('breached');
+    expect(breach.basis).toContain('due 2024-04-18, found 2024-04-22');
+    expect(breach.breaches).toEqual([expect.objectContaining({ deadlineId: 'first-family-plan-meeting', detectedAt: '2024-04-22T07:00:00+01:00' })]);
+    expect(breach.deadlines.map((d) => d.status)).toEqual(['met-late']);
+    const tick = breach.evidence.find((x) => x.type === 'clock.tick');
+    expect(tick).toMatchObject({ role: 'system', accepted: true, code: null, bears: 'breached', at: '2024-04-22T07:00:00+01:00' });
+    expect(breach.evidence.map((x) => x.type)).toEqual(['csc.closed', 'clock.tick', 'familyPlanMeeting.held']);
+    expect(r.breaches).toHaveLength(1);
+    expect(r.totals.breached).toBe(1);
+  });
+
+  it('gates are met by the event they guard, with the guarded event as evidence', async () => {
+    const { report: r } = await report();
+    expect(statuses(r, ['threshold-decision', 'views-recorded', 'informed-consent', 'lead-professional-identified', 'smart-family-plan', ...closureGates, 'ehm-quality-assurance', 'caf-closure-all-actions-met'])).toEqual(
+      Object.fromEntries(['threshold-decision', 'views-recorded', 'informed-consent', 'lead-professional-identified', 'smart-family-plan', ...closureGates, 'ehm-quality-assurance', 'caf-closure-all-actions-met'].map((id) => [id, 'met'])),
+    );
+    const views = ruleOf(r, 'views-recorded');
+    expect(views.basis).toMatch(/^Met when finalMeeting\.held \(#8, 2024-03-14\) was accepted\.$/);
+    expect(views.evidence.map((x) => [x.type, x.bears])).toEqual([
+      ['views.recorded', 'step'], ['views.recorded', 'step'], ['views.recorded', 'step'], ['finalMeeting.held', 'checked'],
+    ]);
+    expect(ruleOf(r, 'informed-consent').basis).toContain('stepDown.authorised (#13, 2024-03-21), csc.closed (#15, 2024-03-21)');
+    expect(ruleOf(r, 'tm-file-review').evidence.map((x) => x.type)).toEqual(['fileReview.completed', 'stepDown.authorised']);
+  });
+
+  it('division-of-duties and step-sequence were checked on every event after the opening', async () => {
+    const { report: r } = await report();
+    for (const id of ['division-of-duties', 'step-sequence']) {
+      const x = ruleOf(r, id);
+      expect(x.status).toBe('met');
+      expect(x.evidence.map((e) => e.seq)).toEqual(r.entries.filter((e) => e.type !== 'case.opened').map((e) => e.seq));
+      expect(x.basis).toContain('none refused');
+    }
+  });
+
+  it('timescales met on time are met; the 12-month clock is met by the closure', async () => {
+    const { report: r } = await report();
+    expect(statuses(r, ['first-meeting-date', 'family-plan-review', 'caf-twelve-months'])).toEqual({
+      'first-meeting-date': 'met', 'family-plan-review': 'met', 'caf-twelve-months': 'met',
+    });
+    expect(ruleOf(r, 'caf-twelve-months').basis).toBe('Met: caf-twelve-months:1 on 2024-06-11 (due 2025-03-21).');
+  });
+
+  it('branches the case never took are not applicable: the Lead Professional ladder (an LP agreed at once), disagreements, withdrawal, step up', async () => {
+    const { report: r } = await report();
+    const untaken = [
+      ...ladder, 'consent-refusal-is-disagreement', 'family-disagreement', 'partner-disagreement', 'disagreement-resolution',
+      'disagreement-withdrawal', 'step-down-withdrawal', 'reassessment', 'step-up', 'consent-withdrawal',
+    ];
+    expect(new Set(Object.values(statuses(r, untaken)))).toEqual(new Set(['not-applicable']));
+    expect(ruleOf(r, 'lp-escalation-clw').basis).toBe(
+      'A Lead Professional agreed without the ladder reaching this rung: leadProfessional.agreed (#7, 2024-03-08).',
+    );
+    expect(ruleOf(r, 'lp-escalation-clw').evidence).toEqual([]);
+    expect(r.totals['not-applicable']).toBe(untaken.length);
+  });
+
+  it('final-meeting-kind judges the CIN route’s clause and says the 10-day checkpoint meeting kind does not apply', async () => {
+    const { report: r } = await report();
+    const kind = ruleOf(r, 'final-meeting-kind');
+    expect(kind.status).toBe('met');
+    expect(kind.basis).toContain('Held as final-cin');
+    expect(kind.basis).toContain('the multi-agency meeting of the 10-day checkpoint route does not apply');
+  });
+});
+
+describe('complianceReport: branches and stages', () => {
+  it('the full Lead Professional ladder to universal services: every rung met, the closure never reached', async () => {
+    const e = engine();
+    await decidedWithViews(e, 'L-1');
+    await sendAll(e, 'L-1', [
+      ['consent.given', '2024-03-07T10:00:00Z'],
+      ['leadProfessional.notFound', '2024-03-08T10:00:00Z'],
+      ['leadProfessional.challengeFailed', '2024-03-12T10:00:00Z'],
+      ['leadProfessional.panelFailed', '2024-03-19T10:00:00Z'],
+      ['noLeadProfessional.recorded', '2024-03-20T10:00:00Z'],
+    ]);
+    const r = await complianceReport(e, 'L-1');
+    expect(r.outcome).toBe('universal-services');
+    expect(statuses(r, ladder)).toEqual(Object.fromEntries(ladder.map((id) => [id, 'met'])));
+    expect(ruleOf(r, 'lp-clw-challenge').basis).toContain('done at leadProfessional.challengeFailed');
+    expect(ruleOf(r, 'lp-none-universal-services').evidence.map((x) => x.type)).toEqual(['noLeadProfessional.recorded']);
+    expect(ruleOf(r, 'lead-professional-identified').status).toBe('not-applicable');
+    for (const id of [...closureGates, 'final-meeting-views', 'first-meeting-date', 'first-family-plan-meeting', 'caf-twelve-months']) {
+      expect(ruleOf(r, id).status, id).toBe('not-applicable');
+    }
+    expect(ruleOf(r, 'csc-closure').basis).toBe('The case ended (universal-services) before csc.closed.');
+    expect(r.stages.map((s) => s.stage)).toEqual(['decision', 'preparation', 'closed']);
+  });
+
+  it('an agency agreeing at the panel meets the rungs climbed and leaves the last one not applicable', async () => {
+    const e = engine();
+    await decidedWithViews(e, 'L-2');
+    await sendAll(e, 'L-2', [
+      ['leadProfessional.notFound', '2024-03-08T10:00:00Z'],
+      ['leadProfessional.challengeFailed', '2024-03-12T10:00:00Z'],
+      ['leadProfessional.agreed', '2024-03-19T10:00:00Z'],
+    ]);
+    const r = await complianceReport(e, 'L-2');
+    expect(statuses(r, ladder)).toEqual({
+      'lp-escalation-clw': 'met',
+      'lp-clw-challenge': 'met',
+      'lp-transforming-lives-panel': 'met',
+      'lp-none-universal-services': 'not-applicable',
+    });
+    expect(ruleOf(r, 'lp-transforming-lives-panel').basis).toContain('an agency agreed at this rung');
+    expect(ruleOf(r, 'lp-transforming-lives-panel').evidence.map((x) => x.type)).toEqual(['leadProfessional.agreed']);
+  });
+
+  it('an open case in preparation: what it waits for is pending, later stages are pending, an open partner disagreement is pending', async () => {
+    const e = engine();
+    await decidedWithViews(e, 'P-1');
+    await sendAll(e, 'P-1', [['disagreement.raised', '2024-03-07T10:00:00Z']]);
+    const r = await complianceReport(e, 'P-1');
+    expect(r.outcome).toBeNull();
+    expect(r.stage).toBe('preparation');
+    expect(statuses(r, ['partner-disagreement', 'disagreement-resolution', 'no-open-disagreement', 'informed-consent', 'lead-professional-identified'])).toEqual({
+      'partner-disagreement': 'pending',
+      'disagreement-resolution': 'pending',
+      'no-open-disagreement': 'pending',
+      'informed-consent': 'pending',
+      'lead-professional-identified': 'pending',
+    });
+    expect(ruleOf(r, 'disagreement-resolution').basis).toContain('disagreement.resolved (D-2) from the team-manager');
+    expect(ruleOf(r, 'disagreement-resolution').deadlines).toEqual([
+      expect.objectContaining({ id: 'disagreement-resolution:D-2', status: 'open', due: '2024-03-14T23:59:59.999+00:00' }),
+    ]);
+    expect(ruleOf(r, 'family-disagreement').status).toBe('not-applicable');
+    // Not reached yet, not skipped: the closure and the CAF are still ahead.
+    expect(ruleOf(r, 'csc-closure')).toMatchObject({ status: 'pending', basis: 'Not reached yet: applies at csc.closed.' });
+    expect(ruleOf(r, 'first-family-plan-meeting')).toMatchObject({ status: 'pending', basis: 'Not started: the clock starts at the closure to CSC.' });
+    expect(ruleOf(r, 'lp-escalation-clw').basis).toBe('No agency has declined the Lead Professional role so far; the ladder applies only if none agrees.');
+    expect(r.pending.map((p) => p.step)).toEqual(['consent.given', 'leadProfessional.agreed', 'disagreement.resolved']);
+    expect(r.stages.at(-1)).toMatchObject({ stage: 'preparation', to: null });
+  });
+
+  it('a disagreement resolved by withdrawing the step down: the case remains with CSC and every later rule is not applicable', async () => {
+    const e = engine();
+    await decidedWithViews(e, 'W-1');
+    await sendAll(e, 'W-1', [
+      ['disagreement.raised', '2024-03-07T10:00:00Z'],
+      ['disagreement.resolved', '2024-03-08T10:00:00Z', { outcome: 'step-down-withdrawn' }],
+    ]);
+    const r = await complianceReport(e, 'W-1');
+    expect(r.outcome).toBe('remains-with-csc');
+    expect(statuses(r, ['partner-disagreement', 'disagreement-resolution', 'disagreement-withdrawal', 'views-recorded', 'final-meeting-kind', 'csc-closure'])).toEqual({
+      'partner-disagreement': 'met',
+      'disagreement-resolution': 'met',
+      'disagreement-withdrawal': 'met',
+      'views-recorded': 'not-applicable',
+      'final-meeting-kind': 'not-applicable',
+      'csc-closure': 'not-applicable',
+    });
+    expect(ruleOf(r, 'step-down-withdrawal').status).toBe('not-applicable');
+  });
+
+  it('refusals are evidence of the gate that held, with their codes; the gate is not breached', async () => {
+    const e = engine();
+    await decidedWithViews(e, 'R-1');
+    await expect(e.send('R-1', event('finalMeeting.held', '2024-03-07T10:00:00Z'))).rejects.toMatchObject({ code: 'GATE_BLOCKED' });
+    await expect(
+      e.send('R-1', event('consent.given', '2024-03-07T10:00:00Z', { actor: samplePeople.teamManager })),
+    ).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
+    const r = await complianceReport(e, 'R-1');
+    const consent = ruleOf(r, 'informed-consent');
+    expect(consent.status).toBe('pending');
+    expect(consent.evidence).toEqual([
+      { seq: 6, type: 'finalMeeting.held', at: '2024-03-07T10:00:00Z', role: 'social-worker', accepted: false, code: 'GATE_BLOCKED', bears: 'checked' },
+      { seq: 7, type: 'consent.given', at: '2024-03-07T10:00:00Z', role: 'team-manager', accepted: false, code: 'NOT_ALLOWED', bears: 'step' },
+    ]);
+    const duties = ruleOf(r, 'division-of-duties');
+    expect(duties.status).toBe('met');
+    expect(duties.basis).toContain('1 refused (#7 NOT_ALLOWED)');
+    expect(r.breaches).toEqual([]);
+  });
+
+  it('a tick’s breach withdrawn by a meeting dated on time does not count: met, with the tick still in the evidence', async () => {
+    const e = engine();
+    await closedToCsc(e, 'T-1');
+    await e.tick('2024-04-20T07:00:00+01:00');
+    expect((await complianceReport(e, 'T-1')).rules.find((x) => x.rule === 'first-family-plan-meeting')!.status).toBe('breached');
+    const actions = sampleActionIds.map((id) => ({ id, status: 'open' as const }));
+    await e.send('T-1', event('familyPlanMeeting.held', '2024-04-17T10:00:00+01:00', { kind: 'initial', actions }));
+    const r = await complianceReport(e, 'T-1');
+    const first = ruleOf(r, 'first-family-plan-meeting');
+    expect(first.status).toBe('met');
+    expect(first.evidence.find((x) => x.type === 'clock.tick')?.bears).toBe('breached');
+    expect(ruleOf(r, 'family-plan-review').status).toBe('pending');
+    expect(ruleOf(r, 'caf-closure-all-actions-met').status).toBe('pending');
+    expect(ruleOf(r, 'clw-contacts-lead-professional').status).toBe('pending');
+  });
+
+  it('12 months without the plan met: the clock is breached and a reassessment is pending, then met', async () => {
+    const e = engine();
+    await closedToCsc(e, 'Y-1');
+    const actions = sampleActionIds.map((id) => ({ id, status: 'open' as const }));
+    await e.send('Y-1', event('familyPlanMeeting.held', '2024-04-10T10:00:00+01:00', { kind: 'initial', actions }));
+    await e.tick('2025-03-24T07:00:00Z');
+    let r = await complianceReport(e, 'Y-1');
+    expect(statuses(r, ['caf-twelve-months', 'reassessment', 'family-plan-review'])).toEqual({
+      'caf-twelve-months': 'breached', reassessment: 'pending', 'family-plan-review': 'breached',
+    });
+    await e.send('Y-1', event('reassessment.completed', '2025-03-25T10:00:00Z'));
+    r = await complianceReport(e, 'Y-1');
+    expect(ruleOf(r, 'reassessment')).toMatchObject({ status: 'met', basis: 'Completed: reassessment.completed (#18, 2025-03-25).' });
+    expect(ruleOf(r, 'caf-twelve-months').deadlines.map((d) => [d.id, d.status])).toEqual([
+      ['caf-twelve-months:1', 'met-late'], ['caf-twelve-months:2', 'open'],
+    ]);
+  });
+
+  it('the 10-day checkpoint route ends in a multi-agency meeting; the CIN/CP meeting kinds do not apply', async () => {
+    const e = engine();
+    await decidedWithViews(e, 'K-1', 'ten-day-checkpoint');
+    await sendAll(e, 'K-1', [
+      ['consent.given', '2024-03-07T11:00:00Z'],
+      ['leadProfessional.agreed', '2024-03-08T11:00:00Z'],
+      ['finalMeeting.held', '2024-03-14T10:00:00Z', { kind: 'multi-agency' }],
+    ]);
+    const kind = ruleOf(await complianceReport(e, 'K-1'), 'final-meeting-kind');
+    expect(kind.status).toBe('met');
+    expect(kind.basis).toContain('Held as multi-agency');
+    expect(kind.basis).toContain('the final CIN / core group meeting of the CIN and CP routes does not apply');
+  });
+});
+
+describe('complianceReport: reading the case', () => {
+  it('UNKNOWN_CASE for a case that does not exist', async () => {
+    const error = await complianceReport(engine(), 'nope').catch((x: unknown) => x);
+    expect(isStepDownError(error, 'UNKNOWN_CASE')).toBe(true);
+  });
+
+  it('history written after the view was read is left out, so the evidence never runs ahead of the status', async () => {
+    const e = engine();
+    await openCase(e, 'V-1', 'cin-outcome', '2024-03-04T09:00:00Z');
+    const view = await e.get('V-1');
+    await sendAll(e, 'V-1', [['decision.agreed', '2024-03-05T10:00:00Z']]);
+    const r = buildComplianceReport(view, await e.history('V-1'));
+    expect(r.version).toBe(1);
+    expect(r.entries.map((x) => x.type)).toEqual(['case.opened']);
+    expect(ruleOf(r, 'threshold-decision')).toMatchObject({ status: 'pending', evidence: [] });
+    expect(r.auditTrail.entries).toBe(1);
+  });
+
+  it('a tampered audit trail is reported as not verified', async () => {
+    const e = engine();
+    await runToClosedCaf(e, 'X-1');
+    const history = await e.history('X-1');
+    const tampered = history.map((x) => (x.seq === 4 ? { ...x, at: '2024-03-06T10:00:00Z' } : x));
+    const r = buildComplianceReport(await e.get('X-1'), tampered);
+    expect(r.auditTrail).toMatchObject({ verified: false, problem: 'entry 4 was changed after it was written' });
+    expect(reportToHtml(r)).toContain('NOT verified: entry 4 was changed after it was written');
+  });
+});
+
+describe('complianceReport: no personal data', () => {
+  const marker = 'ZZPERSONALZZ';
+
+  it('names, free text and actor ids from the events never reach the report, the Markdown or the HTML', async () => {
+    const e = engine();
+    await runToClosedCaf(markingEngine(e, marker), 'C-9');
+    // The probe is real: the marker went into the events the engine stored.
+    expect(JSON.stringify(await e.history('C-9'))).toContain(marker);
+    const r = await complianceReport(e, 'C-9');
+    expect(r.breaches).toHaveLength(1);
+    const outputs = { json: JSON.stringify(r), markdown: reportToMarkdown(r), html: reportToHtml(r) };
+    const people = [
+      samplePeople.child, samplePeople.parent, samplePeople.leadProfessional.name, samplePeople.socialWorker.id,
+      samplePeople.teamManager.id, 'Taylor', 'Patel', 'St Mary',
+    ];
+    for (const [name, text] of Object.entries(outputs)) {
+      expect(text, name).not.toContain(marker);
+      for (const person of people) expect(text, `${name}: ${person}`).not.toContain(person);
+    }
+  });
+});

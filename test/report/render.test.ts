@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { createCaseEngine, rules } from '../../src/index.js';
+import {
+  complianceReport,
+  escapeHtml,
+  escapeMarkdown,
+  reportToHtml,
+  reportToMarkdown,
+  timelineSvg,
+  type ComplianceReport,
+} from '../../src/report/index.js';
+import { runToClosedCaf } from '../engine/journey.js';
+import { decidedWithViews, sendAll } from './journeys.js';
+
+async function closedCafReport(): Promise<ComplianceReport> {
+  const engine = createCaseEngine({ now: () => new Date('2025-06-01T00:00:00Z') });
+  await runToClosedCaf(engine, 'C-1');
+  return complianceReport(engine, 'C-1');
+}
+
+const hostile = '<script>alert("x")</script>|**b**_[l](http://e.test)&amp;`c`';
+
+/** A real report with hostile text in every field a renderer prints verbatim. */
+function poisoned(report: ComplianceReport): ComplianceReport {
+  return {
+    ...report,
+    caseId: hostile,
+    rules: report.rules.map((r) => ({
+      ...r,
+      summary: `${r.summary} ${hostile}`,
+      basis: `${r.basis} ${hostile}`,
+      citation: `${r.citation} ${hostile}`,
+      evidence: r.evidence.map((e) => ({ ...e, type: `${e.type}${hostile}`, role: hostile, code: hostile })),
+    })),
+    deadlines: report.deadlines.map((d) => ({ ...d, id: `${d.id}${hostile}` })),
+    breaches: report.breaches.map((b) => ({ ...b, citation: hostile, deadlineId: `${b.deadlineId}${hostile}` })),
+    pending: [{ step: 'consent.given', role: 'social-worker', rule: 'informed-consent', detail: hostile }],
+    auditTrail: { ...report.auditTrail, verified: false, problem: hostile },
+  };
+}
+
+/** Cells of a Markdown table row, split on pipes that are not escaped. */
+function cells(line: string): number {
+  return line.split(/(?<!\\)\|/).length - 2;
+}
+
+describe('escaping', () => {
+  it('escapeHtml escapes the five characters that can open markup or end an attribute', () => {
+    expect(escapeHtml(`<a href="x" title='y'>&</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+  });
+
+  it('escapeMarkdown escapes inline syntax, pipes, angle brackets and entities, and folds line breaks', () => {
+    expect(escapeMarkdown('a|b <i>*x*</i> _y_ [z](u) `c` &amp; ~s~\nnext')).toBe(
+      'a\\|b \\<i\\>\\*x\\*\\</i\\> \\_y\\_ \\[z\\](u) \\`c\\` \\&amp; \\~s\\~ next',
+    );
+    expect(escapeMarkdown('2024-03-04 G "Role" ¶1')).toBe('2024-03-04 G "Role" ¶1');
+  });
+});
+
+describe('reportToMarkdown', () => {
+  it('has the summary, breaches, timeline tables and one row per rule, grouped by stage', async () => {
+    const report = await closedCafReport();
+    const md = reportToMarkdown(report);
+    expect(md.startsWith('# Compliance report: case C-1\n')).toBe(true);
+    for (const heading of ['## Summary', '## Breaches', '## Waiting for', '## Timeline', '### Stages', '### Deadlines', '## Rules', '### 1. Decision', '### 6. Early Help under the CAF', '### Throughout the case', '## Evidence']) {
+      expect(md).toContain(`\n${heading}\n`);
+    }
+    expect(md).toContain('- Breached: 1\n');
+    expect(md).toContain('| first-family-plan-meeting | first-family-plan-meeting | 2024-04-18 23:59 | 2024-04-22 07:00 |');
+    for (const rule of rules) expect(md).toMatch(new RegExp(`\\n\\| ${rule.id} \\| ${rule.kind} \\| `));
+    expect(md).toContain('  - #18 clock.tick 2024-04-22 system accepted (breach recorded)');
+  });
+
+  it('escapes every value: hostile text cannot add a column, a link, emphasis or HTML', async () => {
+    const md = reportToMarkdown(poisoned(await closedCafReport()));
+    expect(md).not.toContain('<script>');
+    expect(md).not.toMatch(/(?<!\\)\[l\]/);
+    expect(md).toContain('\\<script\\>');
+    // Every row of a table has as many cells as its header: no value split a row.
+    const lines = md.split('\n');
+    let width: number | null = null;
+    let rows = 0;
+    for (const [i, line] of lines.entries()) {
+      if (!line.startsWith('| ')) {
+        width = null;
+        continue;
+      }
+      if (width === null) width = cells(line);
+      expect(cells(line), `line ${i}: ${line}`).toBe(width);
+      rows += 1;
+    }
+    expect(rows).toBeGreaterThan(rules.length);
+  });
+});
+
+describe('reportToHtml', () => {
+  it('is one self-contained page: no scripts, no external assets, a policy that forbids them', async () => {
+    const html = reportToHtml(await closedCafReport());
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`);
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|\ssrc=|@import|url\(|href="(?!#)/i);
+    expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"');
+  });
+
+  it('shows every rule with its status badge and citation, grouped by stage, and the breach on the timeline', async () => {
+    const report = await closedCafReport();
+    const html = reportToHtml(report);
+    for (const r of report.rules) {
+      expect(html).toContain(`data-rule="${r.rule}" data-status="${r.status}"`);
+      expect(html).toContain(escapeHtml(r.citation));
+    }
+    expect(html.match(/class="badge status-breached">Breached</g)?.length).toBe(2); // the total and the rule
+    for (const stage of ['decision', 'preparation', 'final-meeting', 'closure', 'ehm', 'early-help', 'any']) {
+      expect(html).toContain(`data-stage-group="${stage}"`);
+    }
+    expect(html.match(/data-breach="/g)?.length).toBe(1);
+    for (const s of report.stages) expect(html).toContain(`data-stage="${s.stage}"`);
+  });
+
+  it('escapes every value, in text and attributes', async () => {
+    const html = reportToHtml(poisoned(await closedCafReport()));
+    expect(html).not.toContain('<script>');
+    expect(html).not.toContain('alert("x")');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    expect(html).not.toContain('"http://e.test');
+    expect(html).not.toMatch(/<script|href="http/i);
+  });
+
+  it('draws an open case: the current stage runs to the latest date, open deadlines and the as-of line', async () => {
+    const engine = createCaseEngine({ now: () => new Date('2025-06-01T00:00:00Z') });
+    await decidedWithViews(engine, 'P-1');
+    await sendAll(engine, 'P-1', [['disagreement.raised', '2024-03-07T10:00:00Z']]);
+    const report = await complianceReport(engine, 'P-1');
+    const svg = timelineSvg(report);
+    expect(svg).toContain('data-stage="preparation"');
+    expect(svg).toContain('data-deadline="disagreement-resolution:D-2" data-status="open"');
+    expect(svg).toContain('data-marker="as-of"');
+    expect(svg).not.toContain('data-breach=');
+    const html = reportToHtml(report);
+    expect(html).toContain('No breaches.');
+    expect(html).toContain('<code>disagreement.resolved</code>');
+  });
+});
