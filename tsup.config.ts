@@ -3,6 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
+    testing: 'src/testing/index.ts',
     'adapters/memory': 'adapters/memory.ts',
     'adapters/file': 'adapters/file.ts',
     'adapters/postgres': 'adapters/postgres.ts',

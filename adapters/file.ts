@@ -86,8 +86,12 @@ export function fileStore(options: FileStoreOptions): CaseStore {
   const flush = async (file: CaseFile): Promise<CaseFile> => {
     if (!file.pending) return file;
     const { audit, outbox } = file.pending;
-    const trail = await readTrail(audit.caseId);
+    const { entries: trail, complete, length } = await readTrailFile(audit.caseId);
     if ((trail.at(-1)?.seq ?? 0) < audit.seq) {
+      // A crash mid-append leaves part of this very entry (appends happen only here, under the
+      // case's lock, and only for the pending entry the case file still holds). Cut it off before
+      // appending, or the whole line would follow the fragment and the trail could never be read.
+      if (complete < length) await fs.truncate(paths.audit(audit.caseId), complete);
       const handle = await fs.open(paths.audit(audit.caseId), 'a');
       try {
         await handle.appendFile(`${JSON.stringify(audit)}\n`);
@@ -102,13 +106,22 @@ export function fileStore(options: FileStoreOptions): CaseStore {
     return flushed;
   };
 
-  const readTrail = async (caseId: string): Promise<AuditEntry[]> => {
-    const text = await fs.readFile(paths.audit(caseId), 'utf8').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') return '';
+  /**
+   * The audit log's complete lines, and how many of its bytes they take. A last line without its
+   * newline is an append in progress in another process (readers take no lock) or one cut short by
+   * a crash: either way it is not yet part of the trail, so it is left out rather than parsed.
+   */
+  const readTrailFile = async (caseId: string): Promise<{ entries: AuditEntry[]; complete: number; length: number }> => {
+    const bytes = await fs.readFile(paths.audit(caseId)).catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return Buffer.alloc(0);
       throw storeFailure(error);
     });
-    return text.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as AuditEntry);
+    const complete = bytes.lastIndexOf(0x0a) + 1;
+    const text = bytes.subarray(0, complete).toString('utf8');
+    const entries = text.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as AuditEntry);
+    return { entries, complete, length: bytes.length };
   };
+  const readTrail = async (caseId: string): Promise<AuditEntry[]> => (await readTrailFile(caseId)).entries;
 
   /** The commit point is the rename of the case file; everything after it is repeatable by `flush`. */
   const commit = async (

@@ -11,3 +11,5 @@ export * from './events/index.js';
 export * from './policy/index.js';
 export * from './machine/index.js';
 export * from './engine/index.js';
+export * from './diagram/index.js';
+export * from './report/index.js';

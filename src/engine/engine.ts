@@ -10,15 +10,19 @@ import { explainRefusal, type Refusal } from '../machine/explain.js';
 import { gatesFor } from '../machine/gates.js';
 import { instant } from '../machine/instants.js';
 import { caseInputSchema } from '../machine/initial-context.js';
-import { createStepDownMachine } from '../machine/machine.js';
+import { createStepDownMachine, machineVersion } from '../machine/machine.js';
 import { emittedNotifications, type Notification } from '../machine/notifications.js';
-import { persistCase, restoreCase } from '../machine/persistence.js';
+import { persistCase, restoreCase, snapshotVersion } from '../machine/persistence.js';
 import type { CaseSnapshot } from '../machine/snapshot.js';
 import { defaultPolicy, type Policy } from '../policy/define-policy.js';
 import { roleSchema } from '../policy/roles.js';
 import type { CaseInput, Route } from '../machine/context.js';
+import { canonicalJson } from './audit-chain.js';
 import { defaultDeliveryOptions, deliverOutbox, type DeliveryOptions, type Emitter } from './delivery.js';
 import { guardStore } from './guard-store.js';
+import { migrateSnapshot, resolveMigrations, type SnapshotMigrations } from './migrations.js';
+import { differingPaths, mismatch, replayAuditTrail, type ReplayedCase } from './rebuild.js';
+import { buildComplianceReport, type ComplianceReport } from '../report/compliance.js';
 import type { AuditDraft, AuditEntry, CaseStore, EngineNotification, OutboxMessage, StoredCase } from './store.js';
 
 /** A case as the engine returns it: {@link describeCase} plus the stored version. */
@@ -44,6 +48,13 @@ export interface CaseEngineOptions {
   readonly now?: () => Date;
   /** Retry and lease settings of the outbox. */
   readonly delivery?: Partial<DeliveryOptions>;
+  /**
+   * Migrations of stored snapshots written by older machine versions, keyed by the version each
+   * reads, added to (and overriding) the library's own `snapshotMigrations`. A snapshot whose
+   * every step to the current version has a migration is migrated on load; otherwise it is rebuilt
+   * from its audit trail. Either way the next accepted event saves it at the current version.
+   */
+  readonly migrations?: SnapshotMigrations;
 }
 
 /** What opens a case. */
@@ -93,6 +104,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
   const machine = createStepDownMachine(policy);
   const now = options.now ?? (() => new Date());
   const delivery = { ...defaultDeliveryOptions, ...options.delivery };
+  const migrations = resolveMigrations(options.migrations);
   const listeners = new Map<string, Set<Listener>>();
 
   const inProcess: Emitter = {
@@ -128,6 +140,54 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     const record = await stored.load(caseId);
     if (!record) throw new StepDownError('UNKNOWN_CASE', `No case with id '${caseId}': open it first.`, { caseId });
     return record;
+  };
+
+  /**
+   * Replays a case's trail and checks that it reaches the stored case's version: a trail that stops
+   * short (entries removed from its end, which the chain alone cannot show) or runs past it is named.
+   */
+  const replay = (record: StoredCase, entries: readonly AuditEntry[]): ReplayedCase => {
+    const replayed = replayAuditTrail(record.caseId, entries, { machine, policy });
+    const versions = { expected: record.version, found: replayed.version };
+    const reach = `the trail reaches version ${replayed.version}, the case is at version ${record.version}`;
+    if (replayed.version < record.version) {
+      const next = (entries.at(-1)?.seq ?? 0) + 1;
+      throw mismatch(record.caseId, next, null, 'entries-missing', `and those after it are missing: ${reach}`, versions);
+    }
+    if (replayed.version > record.version) {
+      // The first entry the stored case does not include: the one that wrote the next version.
+      const seq = replayed.seqOfVersion[record.version] ?? 0;
+      const type = entries.find((e) => e.seq === seq)?.type ?? null;
+      throw mismatch(record.caseId, seq, type, 'entries-extra', `is not in the stored case: ${reach}`, versions);
+    }
+    return replayed;
+  };
+
+  /**
+   * The snapshot of a stored case, brought up to the current machine version. The current version
+   * is read as it is; an older one runs the registered migrations, or is rebuilt from the audit trail
+   * where a step has none; a newer or unknown one is SNAPSHOT_VERSION before any of it is read.
+   * Nothing is written back: the next accepted event saves the case at the current version.
+   */
+  const restore = async (record: StoredCase): Promise<CaseSnapshot> => {
+    const found = snapshotVersion(record.snapshot);
+    if (found === machineVersion) return restoreCase(record.snapshot, machine);
+    const migrated = migrateSnapshot(record.snapshot, migrations);
+    if (migrated !== null) return restoreCase(migrated, machine);
+    try {
+      // Only the trail up to the version loaded: an event saved since (by another process) is the
+      // next version's, and the caller meets it as a VERSION_CONFLICT when it saves.
+      return replay(record, trailUpTo(await stored.audit(record.caseId), record.version)).snapshot;
+    } catch (error) {
+      if (!isStepDownError(error, 'REBUILD_MISMATCH') && !isStepDownError(error, 'AUDIT_TRAIL_BROKEN')) throw error;
+      // The same code and details, with the reason a load replayed the trail at all.
+      throw new StepDownError(
+        error.code,
+        `Case ${record.caseId} is stored at machine version ${found}, which has no migration to version ${machineVersion}, ` +
+          `so it was rebuilt from its audit trail, and that failed. ${error.message}`,
+        { ...error.details, storedMachineVersion: found },
+      );
+    }
   };
 
   const deliver = async () => {
@@ -207,7 +267,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         { caseId, expectedVersion, actualVersion: record.version },
       );
     }
-    const snapshot = restoreCase(record.snapshot, machine);
+    const snapshot = await restore(record);
     const refusal = explainRefusal(snapshot, event, policy);
     if (refusal) return refuse(record, snapshot, event, event.type, refusalError(caseId, refusal), refusal.rules.map((r) => r.rule));
 
@@ -315,19 +375,84 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     /** The case as {@link describeCase} shows it, with its version. `UNKNOWN_CASE` when there is none. */
     async get(caseId: string): Promise<CaseView> {
       const record = await load(caseId);
-      return view(record, restoreCase(record.snapshot, machine));
+      return view(record, await restore(record));
     },
 
     /** Why the case would refuse an event now, or null when it would take it. Stores nothing. */
     async explain(caseId: string, input: unknown): Promise<Refusal | null> {
       const record = await load(caseId);
-      return explainRefusal(restoreCase(record.snapshot, machine), parseEvent(input), policy);
+      return explainRefusal(await restore(record), parseEvent(input), policy);
+    },
+
+    /**
+     * The case's compliance report: every rule of the catalogue met, breached, pending or not
+     * applicable, with the audit entries that evidence it and its citation. Ids, rule ids, dates
+     * and codes only: safe to give a manager or an inspector. Render it with `reportToMarkdown` or
+     * `reportToHtml`.
+     */
+    async complianceReport(caseId: string): Promise<ComplianceReport> {
+      const record = await load(caseId);
+      return buildComplianceReport(view(record, await restore(record)), await stored.audit(caseId));
     },
 
     /** The case's audit entries, oldest first. */
     async history(caseId: string): Promise<AuditEntry[]> {
       await load(caseId);
       return stored.audit(caseId);
+    },
+
+    /**
+     * Proves the stored case follows from its audit trail: verifies the hash chain
+     * (`AUDIT_TRAIL_BROKEN` when it is broken), replays the accepted events from the opening input,
+     * and compares the result with the stored snapshot exactly, in its persisted form. Returns the
+     * rebuilt case's view when they match. A mismatch is `REBUILD_MISMATCH` naming the first entry
+     * that diverges in `details.seq` (with `details.problem`, and `details.fields` listing the paths
+     * where the snapshot differs when only the final snapshot does). Reads only; repairs nothing.
+     *
+     * A snapshot of an older machine version is compared after its migrations; with none, the replay
+     * itself is what the engine loads, so only the trail's own records are checked. A newer or unknown
+     * version is `SNAPSHOT_VERSION`.
+     *
+     * @example
+     * ```ts
+     * try {
+     *   await engine.rebuild('C-1');
+     * } catch (error) {
+     *   if (isStepDownError(error, 'REBUILD_MISMATCH')) alertAuditor(error.details?.seq);
+     * }
+     * ```
+     */
+    async rebuild(caseId: string): Promise<CaseView> {
+      for (let attempt = 0; ; attempt += 1) {
+        const record = await load(caseId);
+        // Before the trail is read: a newer or unknown snapshot is refused as it would be on load.
+        const found = snapshotVersion(record.snapshot);
+        const entries = await stored.audit(caseId);
+        // Stores write the case and its accepted entry together, so if the version is unchanged after
+        // the trail was read, the two were read consistently; otherwise an event raced in: read again.
+        const again = await load(caseId);
+        if (again.version !== record.version) {
+          if (attempt < conflictRetries) continue;
+          throw new StepDownError('VERSION_CONFLICT', `Case ${caseId} kept changing while it was rebuilt: try again.`, { caseId });
+        }
+        const replayed = replay(record, entries);
+        const expected = found === machineVersion ? record.snapshot : migrateSnapshot(record.snapshot, migrations);
+        if (expected !== null) {
+          // A malformed snapshot (or migration result) is INVALID_SNAPSHOT, as on load, not a diff.
+          restoreCase(expected, machine);
+          const rebuilt = persistCase(replayed.snapshot);
+          if (canonicalJson(expected) !== canonicalJson(rebuilt)) {
+            // Every entry replayed as recorded, so the difference is in what the last one saved.
+            const seq = replayed.seqOfVersion[record.version - 1] ?? 0;
+            const type = entries.find((e) => e.seq === seq)?.type ?? null;
+            const fields = differingPaths(expected, rebuilt);
+            throw mismatch(caseId, seq, type, 'snapshot', `saved a snapshot that differs from its replay at: ${fields.join(', ')}`, {
+              fields,
+            });
+          }
+        }
+        return view(record, replayed.snapshot);
+      }
     },
 
     /**
@@ -393,7 +518,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       // Another process may have ticked it already, or it closed.
       if (!record || record.nextDueAt === null || record.nextDueAt >= atMs) return null;
       try {
-        const before = restoreCase(record.snapshot, machine).context.breaches.length;
+        const before = (await restore(record)).context.breaches.length;
         const after = await sendOnce(caseId, event, record.version);
         return after.breaches.length - before;
       } catch (error) {
@@ -422,6 +547,15 @@ function refusalError(caseId: string, refusal: Refusal): StepDownError {
     caseId,
     rules: refusal.rules.map((r) => ({ rule: r.rule, citation: r.citation, reason: r.reason })),
   });
+}
+
+/**
+ * The entries of a trail up to the accepted entry that wrote `version`, and the refusals after it:
+ * the trail as it stood when the case was at that version. A prefix of a chain verifies as a chain.
+ */
+function trailUpTo(entries: readonly AuditEntry[], version: number): AuditEntry[] {
+  const beyond = entries.findIndex((e) => e.accepted && e.version > version);
+  return beyond === -1 ? [...entries] : entries.slice(0, beyond);
 }
 
 /** The earliest open deadline's due instant: what the store indexes for `tick`. */

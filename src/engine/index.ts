@@ -5,3 +5,7 @@ export type { DeliveryOptions, Emitter } from './delivery.js';
 export { verifyAuditTrail, chainEntry, canonicalJson, genesisHash } from './audit-chain.js';
 export type { AuditVerification } from './audit-chain.js';
 export type { AuditDraft, AuditEntry, CaseStore, EngineNotification, OutboxMessage, StoredCase } from './store.js';
+export { replayAuditTrail } from './rebuild.js';
+export type { RebuildProblem, ReplayedCase, ReplayOptions } from './rebuild.js';
+export { migrateSnapshot, snapshotMigrations } from './migrations.js';
+export type { SnapshotMigration, SnapshotMigrations } from './migrations.js';

@@ -23,5 +23,5 @@ export type { CaseSnapshot } from './snapshot.js';
 export { caseInputSchema } from './initial-context.js';
 export { gatesFor } from './gates.js';
 export type { GateRuleId } from './gates.js';
-export { persistCase, restoreCase } from './persistence.js';
+export { persistCase, restoreCase, snapshotVersion } from './persistence.js';
 export type { PersistedCase } from './persistence.js';

@@ -1,0 +1,31 @@
+/**
+ * `caf-step-down/testing`: a small fluent kit for a host's own tests. Start a case on a date, act as
+ * a role, move the calendar on, send events with fictional default payloads, and assert stage,
+ * outcome, deadlines and breaches; a failure names each rule and its citation. Plain throws, so it
+ * works under vitest, jest and node's own test runner.
+ *
+ * @example
+ * ```ts
+ * import { startCase } from 'caf-step-down/testing';
+ *
+ * startCase({ on: '2024-03-04' })
+ *   .send('decision.agreed')
+ *   .completePreparation()
+ *   .send('finalMeeting.held')
+ *   .completeClosure()
+ *   .expectStage('early-help')
+ *   .advanceWeeks(3)
+ *   .send('familyPlanMeeting.held')
+ *   .expectNoBreaches();
+ * ```
+ *
+ * docs/testing.md has the whole API, with examples of breaches and refusals.
+ *
+ * @module
+ */
+export { startCase, CaseUnderTest } from './case-under-test.js';
+export type { DeepPartial, PayloadOverride, PayloadOverrides, StartCaseOptions } from './case-under-test.js';
+export { defaultPayloads, fictionalFamily, fixtureActors } from './fixtures.js';
+export type { Family, FixtureContext, Payload, PayloadFixtures } from './fixtures.js';
+export { PolicyAssertionError } from './policy-assertion-error.js';
+export type { CitedRule } from './policy-assertion-error.js';
