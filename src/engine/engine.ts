@@ -48,6 +48,8 @@ export interface CaseEngineOptions {
   readonly now?: () => Date;
   /** Retry and lease settings of the outbox. */
   readonly delivery?: Partial<DeliveryOptions>;
+  /** How many due cases `tick` asks the store for at a time (500 by default). */
+  readonly tickBatchSize?: number;
   /**
    * Migrations of stored snapshots written by older machine versions, keyed by the version each
    * reads, added to (and overriding) the library's own `snapshotMigrations`. A snapshot whose
@@ -104,6 +106,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
   const machine = createStepDownMachine(policy);
   const now = options.now ?? (() => new Date());
   const delivery = { ...defaultDeliveryOptions, ...options.delivery };
+  if (options.tickBatchSize !== undefined && !(Number.isInteger(options.tickBatchSize) && options.tickBatchSize > 0)) {
+    throw new StepDownError('INVALID_ARGUMENT', 'tickBatchSize must be a positive whole number of cases.');
+  }
   const migrations = resolveMigrations(options.migrations);
   const listeners = new Map<string, Set<Listener>>();
 
@@ -466,9 +471,17 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       const failed: { caseId: string; code: string }[] = [];
       let cases = 0;
       let breaches = 0;
+      let limit = options.tickBatchSize ?? 500;
       for (;;) {
-        const due = (await stored.dueCases(atMs, 500)).filter((id) => !seen.has(id));
-        if (due.length === 0) break;
+        const batch = await stored.dueCases(atMs, limit);
+        const due = batch.filter((id) => !seen.has(id));
+        if (due.length === 0) {
+          if (batch.length < limit) break;
+          // Every case returned was tried and is still due (its tick failed): look further, so
+          // failing cases at the front of the index never hide the due cases behind them.
+          limit *= 2;
+          continue;
+        }
         for (const caseId of due) {
           seen.add(caseId);
           try {

@@ -591,6 +591,24 @@ describe('engine.tick', () => {
     ).toEqual(['due-1', 'due-2']);
   });
 
+  it('reaches the due cases behind a full batch of cases whose tick keeps failing', async () => {
+    const recording = recordingStore();
+    const engine = createCaseEngine({ store: recording.store, tickBatchSize: 2 });
+    // Four cases due by 14 May, the first three earliest; saving those three always fails.
+    const raised = ['2024-05-02T09:00:00+01:00', '2024-05-02T10:00:00+01:00', '2024-05-02T11:00:00+01:00', '2024-05-03T09:00:00+01:00'];
+    for (const [index, at] of raised.entries()) {
+      await openDecided(engine, `c-${index}`);
+      await engine.send(`c-${index}`, sampleEvent('disagreement.raised', at));
+    }
+    recording.beforeSave = async (caseId) => {
+      if (caseId !== 'c-3') throw new Error('disk full');
+    };
+    const result = await engine.tick(tick);
+    expect(result.cases).toBe(1);
+    expect(result.failed.map((f) => f.caseId)).toEqual(['c-0', 'c-1', 'c-2']);
+    expect((await engine.get('c-3')).breaches.map((b) => b.rule)).toEqual(['disagreement-resolution']);
+  });
+
   it('keeps ticking the other due cases when one case cannot be saved, reports it, and ticks it next time', async () => {
     const { engine, recording } = await fiveCases();
     recording.beforeSave = async (caseId) => {
