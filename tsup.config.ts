@@ -4,6 +4,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     testing: 'src/testing/index.ts',
+    simulator: 'src/simulator/index.ts',
+    'cli/main': 'src/cli/main.ts',
     'adapters/memory': 'adapters/memory.ts',
     'adapters/file': 'adapters/file.ts',
     'adapters/postgres': 'adapters/postgres.ts',

@@ -1,0 +1,89 @@
+/**
+ * The command line's help: one page for the whole tool, and one per command. Kept apart from the
+ * runner so the words can be read and reviewed as text.
+ */
+
+const overview = `caf-step-down: the council's step-down policy (Children's Social Care to Early Help) as code.
+
+Usage:
+  caf-step-down simulate <scenario file or built-in name> [--json] [--store <store>] [--case-id <id>]
+  caf-step-down report <case id or scenario> [--format md|html|mermaid] [--out <file>] [--store <store>]
+  caf-step-down diagram [--out <file>]
+  caf-step-down list [--json]
+  caf-step-down help [command]
+
+Commands:
+  simulate   Run a scenario through the policy on real dates with the real bank holidays and print
+             its timeline: date, who, what, the stage after, deadlines opened, met or missed,
+             breaches and refusals. Exit code 1 when the run does not come out as the scenario expects.
+  report     The compliance report of a case: every rule met, breached, pending or not applicable,
+             with its evidence and citation, as Markdown, a self-contained HTML page, or the case's
+             deadlines as a Mermaid Gantt chart. A case in --store, or a scenario run first.
+  diagram    The policy's statechart as a Mermaid state diagram, generated from the machine.
+  list       List the built-in scenarios and what each expects.
+
+Options:
+  --json              Print machine-readable JSON instead of text.
+  --store <store>     Where the case is kept: memory (default), file:<directory>, or
+                      postgres:<url> (needs the pg package; the tables are created if missing).
+  --case-id <id>      Run the scenario as this case id (default sim-<scenario name>).
+  --format <format>   report: md (default), html, or mermaid (a Gantt chart of the deadlines).
+  --out <file>        report, diagram: write to the file instead of standard output.
+  -h, --help          Show help.
+  -v, --version       Show the version.
+
+Exit codes: 0 done (and as expected), 1 not as the scenario expects, 2 bad arguments or a bad
+scenario file, 3 the store failed.
+`;
+
+const perCommand: Readonly<Record<string, string>> = {
+  simulate: `Usage: caf-step-down simulate <scenario file or built-in name> [--json] [--store <store>] [--case-id <id>]
+
+Runs the scenario's steps through the engine and prints the timeline. A built-in scenario is named
+without .json (see caf-step-down list); anything with a slash or ending in .json is a file.
+
+A scenario file is JSON: name, description, route, optional division and caseId, openedAt, and
+steps. A step is { "at", "as": <role>, "event": <event type>, "payload": { <overrides> } } or a
+tick of the clock { "at", "tick": true }; any step may carry "expect" (stage, outcome, breaches,
+deadlines) and an event step "expectRefusal": <code>. A date alone ("2024-12-27") means 10:00
+London time (02:00 for a tick). The scenario's own "expect" is checked after the last step.
+
+Examples:
+  caf-step-down simulate review-missed-over-christmas
+  caf-step-down simulate ./my-case.json --json
+  caf-step-down simulate straightforward --store file:./cases
+`,
+  report: `Usage: caf-step-down report <case id or scenario> [--format md|html|mermaid] [--out <file>] [--store <store>] [--case-id <id>]
+
+The compliance report of one case. With --store, a case of that id in the store is reported as it
+stands; otherwise the argument is a scenario (a file or a built-in name), run first (in memory, or
+on --store) and its case reported. Formats: md (Markdown, the default), html (a self-contained page
+with the case's timeline), mermaid (the case's deadlines as a Mermaid Gantt chart).
+
+Examples:
+  caf-step-down report review-missed-over-christmas --format html --out christmas.html
+  caf-step-down report sim-straightforward --store file:./cases
+`,
+  diagram: `Usage: caf-step-down diagram [--out <file>]
+
+The statechart of the step-down policy as a Mermaid state diagram, generated from the machine
+itself: each transition labelled with its event and the rules that guard it.
+`,
+  list: `Usage: caf-step-down list [--json]
+
+Lists the built-in scenarios (examples/scenarios in the package) with their route, expected
+outcome and expected breaches.
+`,
+};
+
+/**
+ * The help for a command, or the overview when none (or an unknown one) is named.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(helpText('simulate'));
+ * ```
+ */
+export function helpText(command?: string): string {
+  return (command !== undefined && perCommand[command]) || overview;
+}

@@ -1,0 +1,104 @@
+import type { SimulationResult, TimelineBreach, TimelineDeadline, TimelineEntry } from './simulate.js';
+
+const columns = { step: 3, date: 10, who: 18, what: 34 } as const;
+
+/**
+ * The timeline as a person reads it: one line per step (number, date, who, what, stage after),
+ * indented lines under it for the deadlines it opened, met, missed or cancelled, the breaches it
+ * recorded or withdrew and any refusal, then the outcome and whether the run went as the scenario
+ * expected. Plain text without colour, so it reads the same in a terminal, a log and a CI report.
+ *
+ * @example
+ * ```ts
+ * console.log(formatTimeline(await simulate(scenario)));
+ * //   #  date        who                 what                                stage
+ * //   0  2024-06-03  team-manager        case.opened                         decision
+ * // …
+ * ```
+ */
+export function formatTimeline(result: SimulationResult): string {
+  const { scenario } = result;
+  const lines = [
+    ...wrapText(`Scenario ${scenario.name}: ${scenario.description}`, 100),
+    `Case ${scenario.caseId} · route ${scenario.route} · bank holidays of ${scenario.division}`,
+    '',
+    `${'#'.padStart(columns.step)}  ${'date'.padEnd(columns.date)}  ${'who'.padEnd(columns.who)}  ${'what'.padEnd(columns.what)}  stage`,
+  ];
+  for (const entry of result.timeline) lines.push(...formatEntry(entry));
+  lines.push('', ...formatSummary(result));
+  return `${lines.join('\n')}\n`;
+}
+
+function formatEntry(entry: TimelineEntry): string[] {
+  const stage = entry.outcome ? `${entry.stage} (${entry.outcome})` : entry.stage;
+  const head = `${String(entry.step).padStart(columns.step)}  ${entry.date.padEnd(columns.date)}  ${entry.who.padEnd(columns.who)}  ${entry.what.padEnd(columns.what)}  ${entry.refusal ? 'unchanged' : stage}`;
+  const indent = ' '.repeat(columns.step + 2 + columns.date + 2);
+  const detail = (label: string, text: string) => `${indent}${label.padEnd(columns.who)}  ${text}`;
+  const out = [head];
+  // What the step closed comes before what it opened: a meeting meets one review, then opens the next.
+  for (const d of entry.deadlines.met) out.push(detail(d.status === 'met-late' ? 'met late' : 'met', `${d.id} due ${d.dueDate}`));
+  for (const d of entry.deadlines.missed) out.push(detail('missed', `${d.id} due ${d.dueDate}`));
+  for (const d of entry.deadlines.cancelled) out.push(detail('cancelled', `${d.id} due ${d.dueDate} (no longer applies)`));
+  for (const d of entry.deadlines.opened) out.push(detail('opened', `${d.id} due ${d.dueDate}${windowText(d)}`));
+  for (const b of entry.breaches) out.push(detail('BREACH', breachText(b)));
+  for (const b of entry.breachesWithdrawn) out.push(detail('breach withdrawn', `${b.rule} (the step was dated on time)`));
+  if (entry.refusal) {
+    // Rule ids only: a refusal's citations can run to every step of the flowchart; --json has them.
+    const rules = entry.refusal.rules.map((r) => r.rule).join(', ');
+    out.push(detail(entry.refusal.expected ? 'refused, expected' : 'REFUSED', `${entry.refusal.code}${rules ? `: ${rules}` : ''}`));
+  }
+  for (const failure of entry.failures) out.push(detail('NOT AS EXPECTED', failure));
+  return out;
+}
+
+function windowText(d: TimelineDeadline): string {
+  return d.windowOpens ? ` (window opens ${d.windowOpens})` : '';
+}
+
+function breachText(b: TimelineBreach): string {
+  const due = b.dueDate ? `due ${b.dueDate}, ` : '';
+  return `${b.rule}: ${due}found ${b.detectedOn} — ${b.citation}`;
+}
+
+function formatSummary(result: SimulationResult): string[] {
+  const { final } = result;
+  const out = [`Outcome: ${final.outcome ?? 'none yet (the case is open)'} · stage ${final.stage}`];
+  out.push(
+    final.breaches.length === 0
+      ? 'Breaches: none'
+      : `Breaches: ${final.breaches.length} — ${final.breaches.map((b) => `${b.rule}${b.dueDate ? ` (due ${b.dueDate}, found ${b.detectedOn})` : ` (found ${b.detectedOn})`}`).join('; ')}`,
+  );
+  const open = final.deadlines.filter((d) => d.status === 'open');
+  if (open.length > 0) out.push(`Open deadlines: ${open.map((d) => `${d.id} due ${d.dueDate}`).join('; ')}`);
+  if (!result.completed) out.push('Stopped: a step was refused that the scenario did not expect to be.');
+  if (result.passed) {
+    out.push('Result: as the scenario expects.');
+  } else {
+    out.push(`Result: NOT as the scenario expects (${result.failures.length} problem${result.failures.length === 1 ? '' : 's'}):`);
+    for (const failure of result.failures) out.push(`  - ${failure.message}`);
+  }
+  return out;
+}
+
+/**
+ * Breaks text into lines of at most `width` characters, at spaces (a longer word keeps its own line).
+ *
+ * @example
+ * ```ts
+ * wrapText('one two three', 7); // => ['one two', 'three']
+ * ```
+ */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}

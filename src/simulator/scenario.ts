@@ -1,0 +1,424 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { divisions } from '../calendar/index.js';
+import { StepDownError, isStepDownError } from '../errors.js';
+import { isoDate, isoDateTime } from '../events/common.js';
+import { eventTypes, isEventType, parseEvent, type EventIssue, type EventType } from '../events/index.js';
+import { outcomes, type Outcome } from '../machine/context.js';
+import type { Stage } from '../machine/notifications.js';
+import { rules, type RuleId } from '../policy/rules.js';
+import { roles } from '../policy/roles.js';
+import { advanceFixtureState, initialFixtureState } from './fixtures.js';
+import { formatJsonPath, readJsonSource, JsonSyntaxError, type JsonPathSegment, type JsonSource } from './json-source.js';
+import { buildEvent } from './steps.js';
+
+/** The stages a case can be in, as `describeCase` names them. */
+export const stages: readonly Stage[] = ['decision', 'preparation', 'closure', 'early-help', 'closed'];
+
+/** The refusal codes a step may expect: the engine's refusals of one event. */
+export const refusalCodes = ['INVALID_EVENT', 'NOT_ALLOWED', 'EVENT_NOT_ACCEPTED', 'GATE_BLOCKED', 'CALENDAR_OUT_OF_RANGE'] as const;
+
+/** A refusal code a step may expect, e.g. `GATE_BLOCKED`. */
+export type RefusalCode = (typeof refusalCodes)[number];
+
+const ruleIds = rules.map((r) => r.id) as [RuleId, ...RuleId[]];
+const stepEventTypes = eventTypes.filter((t) => t !== 'clock.tick');
+
+/**
+ * When a step happened: a date-time with offset, or a date alone (10:00 London time for an event,
+ * 02:00 for a tick: see `resolveAt`). A date-time without an offset is refused, as the engine
+ * refuses it: it names no single instant across the clock change.
+ */
+const when = z
+  .string()
+  .refine((value) => isoDate.safeParse(value).success || isoDateTime.safeParse(value).success, {
+    error: 'expected a date YYYY-MM-DD or a date-time with offset, e.g. 2024-05-01T10:00:00+01:00',
+  })
+  .describe('A date YYYY-MM-DD (10:00 London time; 02:00 for a tick) or an ISO 8601 date-time with offset.');
+
+const ruleId = z
+  .string()
+  .refine((value): value is RuleId => (ruleIds as readonly string[]).includes(value), {
+    error: 'not a rule id of the catalogue (docs/policy-trace.md lists them)',
+  })
+  .describe('A rule id of the catalogue, e.g. family-plan-review.');
+
+/** A breach as a scenario expects it: the rule alone, or the rule with its due date and the date it was found. */
+const expectedBreach = z.union([
+  ruleId,
+  z.strictObject({
+    rule: ruleId,
+    due: isoDate.optional().describe('The London date the missed deadline was due (its last day).'),
+    detectedOn: isoDate.optional().describe('The London date of the tick or event that found it.'),
+  }),
+]);
+
+/**
+ * What a scenario expects of the case, after a step or at the end. Only what is given is checked.
+ * `breaches` is every breach on the case so far, in any order: a breach not listed is a failure.
+ */
+export const expectationSchema = z
+  .strictObject({
+    stage: z.enum(stages as [Stage, ...Stage[]]).optional().describe('The stage the case is in.'),
+    outcome: z.enum(outcomes as [Outcome, ...Outcome[]]).nullable().optional().describe('The outcome, or null while the case is open.'),
+    breaches: z.array(expectedBreach).optional().describe('Every breach on the case so far, in any order.'),
+    deadlines: z
+      .record(
+        z.string(),
+        z.strictObject({
+          status: z.enum(['open', 'met', 'met-late', 'missed', 'cancelled']).optional(),
+          due: isoDate.optional().describe('The London date of its last day.'),
+          windowOpens: isoDate.optional().describe('For a family plan review: the London date its 6–8 week window opens.'),
+        }),
+      )
+      .optional()
+      .describe('Deadlines by id (e.g. family-plan-review:2) and what they should show.'),
+  })
+  .describe('What the case should look like.');
+
+/** A step of a scenario: an event sent by a role, or a tick of the host's clock. */
+export const scenarioStepSchema = z
+  .strictObject({
+    at: when,
+    as: z.enum(roles).optional().describe('The role that sends the event.'),
+    event: z.string().optional().describe('The event type, e.g. views.recorded.'),
+    actorId: z.string().trim().min(1).optional().describe("The sender's id, when not the role's simulator id (e.g. a second Team Manager)."),
+    payload: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe("Fields that differ from the fixture's default payload; objects merge, lists replace."),
+    tick: z.literal(true).optional().describe("A tick of the host's clock at `at`: finds every deadline missed by then."),
+    expectRefusal: z.enum(refusalCodes).optional().describe('The step is expected to be refused with this code.'),
+    expectRefusalRules: z.array(ruleId).optional().describe('Rules the expected refusal must name.'),
+    expect: expectationSchema.optional(),
+    note: z.string().optional().describe('A note for the reader of the file; not shown in the timeline.'),
+  })
+  .superRefine((step, ctx) => {
+    if (step.tick) {
+      for (const field of ['as', 'event', 'actorId', 'payload', 'expectRefusal', 'expectRefusalRules'] as const) {
+        if (step[field] !== undefined) {
+          ctx.addIssue({ code: 'custom', path: [field], message: 'a tick step takes only at, tick, expect and note; remove this field' });
+        }
+      }
+      return;
+    }
+    if (step.event === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['event'], message: 'required: the event type (or "tick": true for a tick of the clock)' });
+    } else if (step.event === 'clock.tick') {
+      ctx.addIssue({ code: 'custom', path: ['event'], message: 'the clock is a tick step: write { "at": …, "tick": true }' });
+    } else if (!isEventType(step.event)) {
+      ctx.addIssue({ code: 'custom', path: ['event'], message: `not a known event type${suggest(step.event, stepEventTypes)}` });
+    }
+    if (step.as === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['as'], message: `required: the role that sends it, one of ${roles.join(', ')}` });
+    }
+    for (const key of ['type', 'at', 'actor'] as const) {
+      if (step.payload && key in step.payload) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['payload', key],
+          message: `set by the step itself (${key === 'type' ? 'event' : key === 'actor' ? 'as, actorId' : 'at'}); remove it from the payload`,
+        });
+      }
+    }
+    if (step.expectRefusalRules && !step.expectRefusal) {
+      ctx.addIssue({ code: 'custom', path: ['expectRefusalRules'], message: 'needs expectRefusal (the code) beside it' });
+    }
+  });
+
+/** A scenario: one case's journey, step by step, on real dates, with what it should come to. */
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('A JSON Schema reference for editors; ignored.'),
+    name: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/, { error: 'lower-case letters, digits and hyphens only, e.g. review-missed-over-christmas' })
+      .describe('A short id: lower-case letters, digits and hyphens. A built-in scenario is named after its file.'),
+    description: z.string().trim().min(1).describe('What the scenario shows, in a sentence or two.'),
+    route: z.enum(['cin-outcome', 'cp-outcome', 'ten-day-checkpoint']).describe('The decision the case steps down from (F step 1).'),
+    division: z.enum(divisions).optional().describe('The bank-holiday division (default england-and-wales).'),
+    caseId: z.string().trim().min(1).optional().describe('The case id (default sim-<name>).'),
+    openedAt: when.describe('When the step-down decision was taken and the case opened.'),
+    openedBy: z.enum(['social-worker', 'team-manager']).optional().describe('Who opens the case (default team-manager).'),
+    steps: z.array(scenarioStepSchema).min(1).describe('The steps, in the order they are recorded.'),
+    expect: expectationSchema.optional().describe('What the case should come to after the last step.'),
+  })
+  .describe('A step-down scenario for the simulator.');
+
+/** A validated scenario. */
+export type Scenario = z.infer<typeof scenarioSchema>;
+/** One step of a {@link Scenario}. */
+export type ScenarioStep = z.infer<typeof scenarioStepSchema>;
+/** What a scenario expects of a case. */
+export type Expectation = z.infer<typeof expectationSchema>;
+
+/** Where a scenario came from, so the simulator can name the line of a step that did not go as expected. */
+export interface ScenarioSource {
+  /** The file name as given (or `(text)` for a string). */
+  readonly file: string;
+  /** The line of each step, by index. */
+  readonly stepLines: readonly number[];
+  /** The line of the scenario's own `expect`, when it has one. */
+  readonly expectLine: number | null;
+}
+
+/** A scenario read from JSON, with its source lines. */
+export interface LoadedScenario {
+  readonly scenario: Scenario;
+  readonly source: ScenarioSource;
+}
+
+/** One problem with a scenario file: the line, the field and what to fix. */
+export interface ScenarioIssue {
+  readonly line: number;
+  readonly column: number;
+  /** The field, e.g. `steps[3].payload.form.voiceOfChild`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * Reads and validates a scenario from JSON text: the JSON itself, the scenario's shape, and every
+ * step's event as the fixture's defaults and the step's overrides make it (so a misspelt payload
+ * field is reported here, with its line, not halfway through a run). A step that expects
+ * `INVALID_EVENT` is left for the engine to refuse.
+ *
+ * @param text - the JSON text
+ * @param file - the name to show in messages
+ * @throws StepDownError `INVALID_INPUT`: the message names the file, the line and the field and says
+ *   what is expected there; `details.issues` lists every {@link ScenarioIssue}
+ *
+ * @example
+ * ```ts
+ * const { scenario } = parseScenario(await readFile('my-case.json', 'utf8'), 'my-case.json');
+ * // StepDownError: my-case.json line 14, steps[2].as: expected one of social-worker, team-manager, …
+ * ```
+ */
+export function parseScenario(text: string, file = '(text)'): LoadedScenario {
+  let source: JsonSource;
+  try {
+    source = readJsonSource(text);
+  } catch (error) {
+    if (!(error instanceof JsonSyntaxError)) throw error;
+    const { line, column } = error.position;
+    const issue: ScenarioIssue = { line, column, path: '(JSON)', message: error.message };
+    throw new StepDownError('INVALID_INPUT', `${file} is not valid JSON: line ${line}, column ${column}: ${error.message}.`, {
+      file,
+      issues: [issue],
+    });
+  }
+  return validate(source, file);
+}
+
+/** Checks the shape, then every step's event, naming lines where the source has them. */
+function validate(source: JsonSource, file: string): LoadedScenario {
+  const parsed = scenarioSchema.safeParse(source.value, { error: issueMessage });
+  if (!parsed.success) {
+    throw invalidScenario(file, parsed.error.issues.flatMap((issue) => toScenarioIssues(issue, source)));
+  }
+  const scenario = parsed.data;
+  const eventIssues = checkEvents(scenario, source);
+  if (eventIssues.length > 0) throw invalidScenario(file, eventIssues);
+  return {
+    scenario,
+    source: {
+      file,
+      stepLines: scenario.steps.map((_, index) => source.locate(['steps', index]).line),
+      expectLine: scenario.expect ? source.locate(['expect']).line : null,
+    },
+  };
+}
+
+/**
+ * Reads a scenario file. A file that cannot be read is `INVALID_ARGUMENT` with the reason in words
+ * (not found, a directory, no permission); a file that is not a valid scenario is as
+ * {@link parseScenario} says.
+ *
+ * @example
+ * ```ts
+ * const loaded = await loadScenarioFile('examples/scenarios/straightforward.json');
+ * ```
+ */
+export async function loadScenarioFile(path: string): Promise<LoadedScenario> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new StepDownError('INVALID_ARGUMENT', `Cannot read scenario file ${path}: ${fileProblem(error)}.`, { file: path });
+  }
+  return parseScenario(text, path);
+}
+
+/**
+ * Validates a scenario given as an object (one written in code rather than read from a file). The
+ * message names each bad field by path; there are no lines to give.
+ *
+ * @example
+ * ```ts
+ * const scenario = defineScenario({ name: 'mine', description: '…', route: 'cin-outcome', openedAt: '2024-09-02', steps: [...] });
+ * ```
+ */
+export function defineScenario(input: unknown): Scenario {
+  // An object has no lines: every path resolves to "line 0", which the message leaves out.
+  const noLines: JsonSource = { value: input, locate: (path) => ({ line: 0, column: 0, found: path }) };
+  return validate(noLines, '(scenario)').scenario;
+}
+
+/** Builds each step's event the way the simulator will and validates it, naming lines for its problems. */
+function checkEvents(scenario: Scenario, source: JsonSource): ScenarioIssue[] {
+  let state = initialFixtureState(scenario.route);
+  const issues: ScenarioIssue[] = [];
+  scenario.steps.forEach((step, index) => {
+    if (step.tick || step.event === undefined || step.as === undefined || !isEventType(step.event)) return;
+    if (step.expectRefusal === 'INVALID_EVENT') return;
+    const event = buildEvent({ at: step.at, as: step.as, event: step.event, actorId: step.actorId, payload: step.payload }, state);
+    try {
+      const valid = parseEvent(event);
+      // An event the scenario expects to be refused changes nothing, so later defaults ignore it.
+      if (!step.expectRefusal) state = advanceFixtureState(state, valid as unknown as Record<string, unknown> & { type: string });
+    } catch (error) {
+      if (!isStepDownError(error, 'INVALID_EVENT')) throw error;
+      const eventIssues = ((error.details?.issues ?? []) as EventIssue[]);
+      for (const issue of eventIssues) issues.push(locateEventIssue(index, issue, source));
+    }
+  });
+  return issues;
+}
+
+/** Where an event's problem is in the file: `at` and the actor are the step's own fields; the rest is payload. */
+function locateEventIssue(index: number, issue: EventIssue, source: JsonSource): ScenarioIssue {
+  const eventPath = issue.path === '(event)' ? [] : issue.path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const [head] = eventPath;
+  const stepPath: JsonPathSegment[] =
+    head === 'at' ? ['at'] : head === 'actor' ? ['as'] : head === 'type' ? ['event'] : ['payload', ...eventPath];
+  const full: JsonPathSegment[] = ['steps', index, ...stepPath];
+  const { line, column } = source.locate(full);
+  return { line, column, path: formatJsonPath(full), message: issue.message };
+}
+
+function invalidScenario(file: string, issues: readonly ScenarioIssue[]): StepDownError {
+  const sorted = [...issues].sort((a, b) => a.line - b.line || a.column - b.column);
+  const first = sorted[0]!;
+  const more = sorted.length > 1 ? ` (and ${sorted.length - 1} more problem${sorted.length > 2 ? 's' : ''})` : '';
+  const where = first.line > 0 ? `${file} line ${first.line}, ` : `${file}: `;
+  return new StepDownError('INVALID_INPUT', `${where}${first.path}: ${first.message}${more}.`, {
+    file,
+    issues: sorted,
+  });
+}
+
+/** A zod issue as scenario issues: an unknown field is reported at its own key, the rest at their path. */
+function toScenarioIssues(issue: z.core.$ZodIssue, source: JsonSource): ScenarioIssue[] {
+  const base = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+  const paths =
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => [...base, key])
+      : [base];
+  return paths.map((path) => {
+    const { line, column } = source.locate(path);
+    const unknownKey = issue.code === 'unrecognized_keys';
+    const name = String(path[path.length - 1] ?? '');
+    const shown = unknownKey && !/^[A-Za-z_$][\w$-]{0,63}$/.test(name) ? formatJsonPath([...base, '(a field)']) : formatJsonPath(path);
+    return { line, column, path: shown, message: unknownKey ? unknownFieldMessage(issue, name) : issue.message };
+  });
+}
+
+function unknownFieldMessage(issue: z.core.$ZodIssue, name: string): string {
+  const known = knownFieldsAt(issue.path);
+  return `unknown field, check its spelling${known ? suggest(name, known) : ''}`;
+}
+
+const stepFields = Object.keys(scenarioStepSchema.shape);
+const scenarioFields = Object.keys(scenarioSchema.shape);
+const expectFields = Object.keys(expectationSchema.shape);
+
+/** The fields allowed where an unknown one was found, for a did-you-mean. */
+function knownFieldsAt(path: readonly PropertyKey[]): readonly string[] | null {
+  if (path.length === 0) return scenarioFields;
+  if (path.length === 2 && path[0] === 'steps') return stepFields;
+  if (path[path.length - 1] === 'expect') return expectFields;
+  return null;
+}
+
+/**
+ * Messages for the scenario's fields, in a reader's words, given to zod as the parse's error map so
+ * none of zod's own wording (some of which quotes input) reaches the message.
+ */
+function issueMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return `required ${nounOf(issue.expected)} is missing`;
+      return `expected ${nounOf(issue.expected)}, got ${kindOf(issue.input)}`;
+    case 'invalid_value':
+      return `expected one of ${issue.values.map(String).join(', ')}`;
+    case 'too_small':
+      return issue.origin === 'array' ? `needs at least ${String(issue.minimum)} entry` : 'required text is empty';
+    case 'invalid_union':
+      return 'expected a rule id, or an object with rule and optionally due and detectedOn';
+    case 'unrecognized_keys':
+      return 'unknown field';
+    case 'invalid_format':
+      return issue.format === 'regex' ? undefined : `not in the expected format (${issue.format})`;
+    default:
+      return undefined;
+  }
+}
+
+const nouns: Readonly<Record<string, string>> = { string: 'text', array: 'list', boolean: 'true or false', object: 'an object', record: 'an object' };
+
+function nounOf(expected: string): string {
+  return nouns[expected] ?? expected;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** "; did you mean 'x'?" for the closest known word within a few edits, or a short list otherwise. */
+function suggest(value: string, known: readonly string[]): string {
+  let best: string | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of known) {
+    const distance = editDistance(value.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  if (best !== null && bestDistance <= Math.max(2, Math.floor(best.length / 4))) return ` (did you mean ${best}?)`;
+  return known.length <= 12 ? `; expected one of ${known.join(', ')}` : `; e.g. ${known.slice(0, 4).join(', ')} (docs/events.schema.json lists them all)`;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i += 1) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j += 1) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+function fileProblem(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'it is a directory, not a file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    default:
+      return typeof code === 'string' ? `the system said ${code}` : 'it could not be read';
+  }
+}
+
+/** The event types a scenario step may send (every type but the clock's, which is a tick step). */
+export const scenarioEventTypes: readonly EventType[] = stepEventTypes;

@@ -1,0 +1,228 @@
+import { basename } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  builtInScenarioNames,
+  resolveScenario,
+  simulate,
+  type SimulationResult,
+  type TimelineDeadline,
+  type TimelineEntry,
+} from '../../src/simulator/index.js';
+
+/**
+ * Every journey issue 6 names, with the outcome and breaches it must come to. Written out here, not
+ * read from the files, so a scenario file whose own `expect` drifted would still fail this test.
+ */
+const journeys: Record<string, { outcome: string; breaches: string[] }> = {
+  straightforward: { outcome: 'caf-closed', breaches: [] },
+  'parent-disagrees-won-round': { outcome: 'caf-closed', breaches: [] },
+  'partner-disagrees-withdrawn': { outcome: 'remains-with-csc', breaches: [] },
+  'lead-professional-ladder': { outcome: 'universal-services', breaches: [] },
+  'closure-returned-once': { outcome: 'caf-closed', breaches: [] },
+  'ehm-more-information-twice': { outcome: 'caf-closed', breaches: [] },
+  'initial-meeting-held-late': { outcome: 'caf-closed', breaches: ['first-family-plan-meeting'] },
+  'review-missed-over-christmas': { outcome: 'caf-closed', breaches: ['family-plan-review'] },
+  'reassessment-at-twelve-months': { outcome: 'caf-closed', breaches: [] },
+  'step-up': { outcome: 'stepped-up', breaches: [] },
+  'consent-withdrawn': { outcome: 'consent-withdrawn', breaches: [] },
+};
+
+const results = new Map<string, SimulationResult>();
+
+beforeAll(async () => {
+  for (const name of Object.keys(journeys)) {
+    const { scenario, source } = await resolveScenario(name);
+    results.set(name, await simulate(scenario, { source }));
+  }
+});
+
+function run(name: string): SimulationResult {
+  const result = results.get(name);
+  if (!result) throw new Error(`scenario ${name} did not run`);
+  return result;
+}
+
+function deadline(result: SimulationResult, id: string): TimelineDeadline {
+  const found = result.final.deadlines.find((d) => d.id === id);
+  if (!found) throw new Error(`no deadline ${id}`);
+  return found;
+}
+
+/** The timeline entries of an event type (or `clock.tick`), in order. */
+function entries(result: SimulationResult, what: string): TimelineEntry[] {
+  return result.timeline.filter((e) => e.what === what);
+}
+
+function only<T>(items: readonly T[]): T {
+  expect(items).toHaveLength(1);
+  return items[0]!;
+}
+
+describe('built-in scenarios', () => {
+  it('are the eleven journeys of issue 6, each file named after its scenario', async () => {
+    expect(builtInScenarioNames()).toEqual(Object.keys(journeys).sort());
+    for (const name of builtInScenarioNames()) {
+      const { scenario, source } = await resolveScenario(name);
+      expect(scenario.name).toBe(name);
+      expect(basename(source.file)).toBe(`${name}.json`);
+      // Every scenario states what it comes to, so `simulate` can say whether it did.
+      expect(scenario.expect?.outcome).toBe(journeys[name]!.outcome);
+      expect(scenario.expect?.breaches).toBeDefined();
+    }
+  });
+
+  describe.each(Object.entries(journeys))('%s', (name, journey) => {
+    it(`runs to ${journey.outcome} with ${journey.breaches.length === 0 ? 'no breaches' : journey.breaches.join(', ')}, as its file expects`, () => {
+      const result = run(name);
+      expect(result.failures).toEqual([]);
+      expect(result.completed).toBe(true);
+      expect(result.passed).toBe(true);
+      expect(result.final.stage).toBe('closed');
+      expect(result.final.outcome).toBe(journey.outcome);
+      expect(result.final.breaches.map((b) => b.rule).sort()).toEqual([...journey.breaches].sort());
+      // The timeline starts with the opening and has one entry per step.
+      expect(result.timeline[0]!.what).toBe('case.opened');
+      expect(result.timeline.at(-1)!.stage).toBe('closed');
+    });
+  });
+});
+
+describe('dates each scenario turns on', () => {
+  it('straightforward: the 28 days and 12 months run from the closure to CSC; reviews from each meeting, across the clock change', () => {
+    const result = run('straightforward');
+    expect(only(entries(result, 'csc.closed')).date).toBe('2024-09-19');
+    expect(deadline(result, 'first-family-plan-meeting')).toMatchObject({ due: '2024-10-17T23:59:59.999+01:00', status: 'met', closedAt: '2024-10-03T10:00:00+01:00' });
+    expect(deadline(result, 'caf-twelve-months:1')).toMatchObject({ due: '2025-09-19T23:59:59.999+01:00', status: 'met', closedAt: '2025-01-10T10:00:00+00:00' });
+    // Day 42 to day 56 after 3 October 2024; the clocks went back on 27 October, so GMT.
+    expect(deadline(result, 'family-plan-review:1')).toMatchObject({ windowOpens: '2024-11-14', due: '2024-11-28T23:59:59.999+00:00' });
+    // The final meeting (3 weeks ahead) was judged within 4 weeks of the final CIN meeting of 12 September.
+    expect(deadline(result, 'first-meeting-date')).toMatchObject({ due: '2024-10-10T23:59:59.999+01:00', status: 'met' });
+  });
+
+  it('parent-disagrees-won-round: 5 working days from Friday 2 May 2025 skip the Early May bank holiday', () => {
+    const result = run('parent-disagrees-won-round');
+    const raised = only(entries(result, 'disagreement.raised'));
+    expect(raised.date).toBe('2025-05-02');
+    expect(raised.deadlines.opened.map((d) => [d.id, d.due])).toEqual([['disagreement-resolution:D-1', '2025-05-12T23:59:59.999+01:00']]);
+    expect(deadline(result, 'disagreement-resolution:D-1')).toMatchObject({ status: 'met', closedAt: '2025-05-09T10:00:00+01:00' });
+    const blocked = entries(result, 'finalMeeting.held')[0]!;
+    expect(blocked.date).toBe('2025-05-07');
+    expect(blocked.refusal).toMatchObject({ code: 'GATE_BLOCKED', expected: true });
+    expect(blocked.refusal!.rules.map((r) => r.rule)).toEqual(expect.arrayContaining(['no-open-disagreement', 'informed-consent']));
+  });
+
+  it('partner-disagrees-withdrawn: resolved on 27 November 2024, a day inside its 5 working days', () => {
+    const result = run('partner-disagrees-withdrawn');
+    expect(deadline(result, 'disagreement-resolution:D-1')).toMatchObject({ due: '2024-11-28T23:59:59.999+00:00', status: 'met', closedAt: '2024-11-27T10:00:00+00:00' });
+    const resolved = only(entries(result, 'disagreement.resolved'));
+    expect(resolved).toMatchObject({ date: '2024-11-27', who: 'team-manager', outcome: 'remains-with-csc' });
+    expect(result.timeline.at(-1)!.refusal).toMatchObject({ code: 'EVENT_NOT_ACCEPTED', expected: true });
+  });
+
+  it('lead-professional-ladder: the rungs in order, universal services on 28 February 2025', () => {
+    const result = run('lead-professional-ladder');
+    const ladder = result.timeline.filter((e) => e.what.startsWith('leadProfessional.') || e.what === 'noLeadProfessional.recorded');
+    expect(ladder.map((e) => [e.date, e.who, e.what, e.refusal?.code ?? 'accepted'])).toEqual([
+      ['2025-02-07', 'social-worker', 'leadProfessional.notFound', 'accepted'],
+      ['2025-02-10', 'early-help-manager', 'leadProfessional.panelFailed', 'EVENT_NOT_ACCEPTED'],
+      ['2025-02-14', 'caf-link-worker', 'leadProfessional.challengeFailed', 'accepted'],
+      ['2025-02-27', 'early-help-manager', 'leadProfessional.panelFailed', 'accepted'],
+      ['2025-02-28', 'early-help-manager', 'noLeadProfessional.recorded', 'accepted'],
+    ]);
+    expect(result.final.deadlines).toEqual([]);
+  });
+
+  it('closure-returned-once: authorisation refused until the resubmitted summary is reviewed again', () => {
+    const result = run('closure-returned-once');
+    const authorisations = entries(result, 'stepDown.authorised');
+    expect(authorisations.map((e) => [e.date, e.refusal?.code ?? 'accepted'])).toEqual([
+      ['2025-06-18', 'GATE_BLOCKED'],
+      ['2025-06-20', 'GATE_BLOCKED'],
+      ['2025-06-23', 'accepted'],
+    ]);
+    expect(authorisations[1]!.refusal!.rules.map((r) => r.rule)).toContain('tm-quality-assurance');
+    expect(only(entries(result, 'stepDown.returned')).date).toBe('2025-06-18');
+    expect(entries(result, 'closureSummary.completed').map((e) => e.date)).toEqual(['2025-06-17', '2025-06-20']);
+    expect(deadline(result, 'first-family-plan-meeting')).toMatchObject({ due: '2025-07-22T23:59:59.999+01:00', status: 'met' });
+  });
+
+  it('ehm-more-information-twice: two rounds, and the initial meeting held while EHM quality assurance waits', () => {
+    const result = run('ehm-more-information-twice');
+    expect(entries(result, 'ehm.infoRequested').map((e) => e.date)).toEqual(['2025-01-27', '2025-02-03']);
+    expect(entries(result, 'ehm.infoProvided').map((e) => e.date)).toEqual(['2025-01-29', '2025-02-07']);
+    expect(entries(result, 'ehm.authorised').map((e) => [e.date, e.refusal?.code ?? 'accepted'])).toEqual([
+      ['2025-01-28', 'EVENT_NOT_ACCEPTED'],
+      ['2025-02-10', 'accepted'],
+    ]);
+    expect(deadline(result, 'first-family-plan-meeting')).toMatchObject({ due: '2025-02-20T23:59:59.999+00:00', status: 'met', closedAt: '2025-02-06T10:00:00+00:00' });
+  });
+
+  it('initial-meeting-held-late: due at the end of 5 April 2024 (BST), found by the tick of 8 April, met late on 10 April', () => {
+    const result = run('initial-meeting-held-late');
+    const [early, late] = entries(result, 'clock.tick');
+    expect(early!.breaches).toEqual([]);
+    expect(late!.at).toBe('2024-04-08T02:00:00+01:00');
+    expect(late!.deadlines.missed.map((d) => d.id)).toEqual(['first-family-plan-meeting']);
+    expect(only(late!.breaches)).toMatchObject({
+      rule: 'first-family-plan-meeting',
+      due: '2024-04-05T23:59:59.999+01:00',
+      detectedAt: '2024-04-08T02:00:00+01:00',
+    });
+    expect(deadline(result, 'first-family-plan-meeting')).toMatchObject({ status: 'met-late', closedAt: '2024-04-10T10:00:00+01:00' });
+    // Held late: no second breach when the meeting is recorded.
+    expect(only(entries(result, 'familyPlanMeeting.held').filter((e) => e.date === '2024-04-10')).breaches).toEqual([]);
+  });
+
+  it('review-missed-over-christmas: due on Boxing Day 2024, its window open from 12 December, found on 27 December', () => {
+    const result = run('review-missed-over-christmas');
+    const review = deadline(result, 'family-plan-review:3');
+    expect(review).toMatchObject({ opensAt: '2024-10-31T10:00:00+00:00', windowOpens: '2024-12-12', due: '2024-12-26T23:59:59.999+00:00', status: 'met-late' });
+    expect(review.closedAt).toBe('2025-01-08T10:00:00+00:00');
+    const [beforeChristmas, afterChristmas] = entries(result, 'clock.tick');
+    expect(beforeChristmas!.date).toBe('2024-12-23');
+    expect(beforeChristmas!.deadlines.missed).toEqual([]);
+    expect(afterChristmas!.at).toBe('2024-12-27T02:00:00+00:00');
+    expect(only(afterChristmas!.breaches)).toMatchObject({
+      rule: 'family-plan-review',
+      deadlineId: 'family-plan-review:3',
+      dueDate: '2024-12-26',
+      detectedOn: '2024-12-27',
+      citation: 'G "Role of the Lead Professional" ¶2',
+    });
+    expect(deadline(result, 'family-plan-review:4')).toMatchObject({ due: '2025-03-05T23:59:59.999+00:00', status: 'met' });
+  });
+
+  it('reassessment-at-twelve-months: the first 12 months end on 18 January 2025 and start again from the reassessment', () => {
+    const result = run('reassessment-at-twelve-months');
+    expect(deadline(result, 'caf-twelve-months:1')).toMatchObject({ due: '2025-01-18T23:59:59.999+00:00', status: 'met', closedAt: '2025-01-16T10:00:00+00:00' });
+    expect(deadline(result, 'caf-twelve-months:2')).toMatchObject({ due: '2026-01-16T23:59:59.999+00:00', status: 'met', closedAt: '2025-04-22T10:00:00+01:00' });
+    const reassessment = only(entries(result, 'reassessment.completed'));
+    expect(reassessment.deadlines.met.map((d) => d.id)).toEqual(['caf-twelve-months:1']);
+    expect(reassessment.deadlines.opened.map((d) => d.id)).toEqual(['caf-twelve-months:2']);
+    expect(entries(result, 'caf.closed')[0]!.refusal).toMatchObject({ code: 'GATE_BLOCKED', expected: true });
+  });
+
+  it('step-up: referred back on 8 May 2025 by the Lead Professional, not the Social Worker; open deadlines cancelled', () => {
+    const result = run('step-up');
+    expect(entries(result, 'stepUp.referred').map((e) => [e.who, e.refusal?.code ?? 'accepted'])).toEqual([
+      ['social-worker', 'NOT_ALLOWED'],
+      ['lead-professional', 'accepted'],
+    ]);
+    const stepUp = entries(result, 'stepUp.referred')[1]!;
+    expect(stepUp.deadlines.cancelled.map((d) => [d.id, d.closedAt])).toEqual([
+      ['caf-twelve-months:1', '2025-05-08T10:00:00+01:00'],
+      ['family-plan-review:1', '2025-05-08T10:00:00+01:00'],
+    ]);
+    expect(deadline(result, 'family-plan-review:1').due).toBe('2025-05-29T23:59:59.999+01:00');
+  });
+
+  it('consent-withdrawn: refused before the closure to CSC, accepted on 5 November 2025 under the CAF', () => {
+    const result = run('consent-withdrawn');
+    expect(entries(result, 'consent.withdrawn').map((e) => [e.date, e.refusal?.code ?? 'accepted', e.outcome])).toEqual([
+      ['2025-09-08', 'EVENT_NOT_ACCEPTED', null],
+      ['2025-11-05', 'accepted', 'consent-withdrawn'],
+    ]);
+    expect(deadline(result, 'first-family-plan-meeting')).toMatchObject({ due: '2025-10-16T23:59:59.999+01:00', status: 'met' });
+    expect(deadline(result, 'family-plan-review:1')).toMatchObject({ due: '2025-11-27T23:59:59.999+00:00', status: 'cancelled' });
+  });
+});

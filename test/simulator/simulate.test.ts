@@ -1,0 +1,215 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { afterAll, describe, expect, it } from 'vitest';
+import { fileStore } from '../../adapters/file.js';
+import { memoryStore } from '../../adapters/memory.js';
+import { migrate, postgresStore } from '../../adapters/postgres.js';
+import { createCaseEngine, verifyAuditTrail } from '../../src/index.js';
+import { StepDownError } from '../../src/errors.js';
+import {
+  formatTimeline,
+  parseScenario,
+  resolveScenario,
+  simulate,
+  simulatorFamily,
+  type Scenario,
+} from '../../src/simulator/index.js';
+
+/** The opening steps every small scenario here shares: a case in preparation with all it needs. */
+const prepared = [
+  { at: '2024-09-02', as: 'team-manager', event: 'decision.agreed' },
+  { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', payload: { party: 'child' } },
+  { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', payload: { party: 'parent' } },
+  { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', payload: { party: 'partner' } },
+  { at: '2024-09-05', as: 'social-worker', event: 'consent.given' },
+  { at: '2024-09-06', as: 'social-worker', event: 'leadProfessional.agreed' },
+] as const;
+
+function scenario(steps: readonly Record<string, unknown>[], extra: Record<string, unknown> = {}): Scenario {
+  return { name: 'unit', description: 'A scenario for a unit test.', route: 'cin-outcome', openedAt: '2024-09-02', steps, ...extra } as Scenario;
+}
+
+describe('simulate', () => {
+  it('reports an expectation not met, with its step and line, and carries on', async () => {
+    const text = JSON.stringify(scenario([...prepared, { at: '2024-09-06', tick: true, expect: { stage: 'closure' } }], { expect: { outcome: 'caf-closed' } }), null, 2);
+    const { scenario: parsed, source } = parseScenario(text, 'unit.json');
+    const result = await simulate(parsed, { source });
+    expect(result.completed).toBe(true);
+    expect(result.passed).toBe(false);
+    const tickLine = source.stepLines[6]!;
+    expect(result.failures).toEqual([
+      { step: 7, line: tickLine, message: `step 7 (line ${tickLine}): expected stage closure, got preparation` },
+      { step: null, line: source.expectLine, message: `at the end (expect, line ${source.expectLine}): expected outcome caf-closed, got none (still open)` },
+    ]);
+    expect(result.timeline.at(-1)!.failures).toHaveLength(1);
+  });
+
+  it('stops at a step refused without the scenario expecting it, saying why', async () => {
+    const result = await simulate(
+      scenario([
+        prepared[0],
+        { at: '2024-09-10', as: 'social-worker', event: 'finalMeeting.held' },
+        { at: '2024-09-11', as: 'social-worker', event: 'eCaf.referralCompleted' },
+      ]),
+    );
+    expect(result.completed).toBe(false);
+    expect(result.passed).toBe(false);
+    expect(result.timeline).toHaveLength(3);
+    expect(result.timeline[2]!.refusal).toMatchObject({ code: 'GATE_BLOCKED', expected: false });
+    expect(result.failures[0]!.message).toMatch(/^step 2: finalMeeting\.held was refused with GATE_BLOCKED: views-recorded \(views not yet recorded for: child, parent, partner\.\); informed-consent/);
+  });
+
+  it('counts an expected refusal that does not come, or comes with another code, as a failure and carries on', async () => {
+    const result = await simulate(
+      scenario([
+        { ...prepared[0], expectRefusal: 'GATE_BLOCKED' },
+        { at: '2024-09-04', as: 'team-manager', event: 'views.recorded', expectRefusal: 'GATE_BLOCKED' },
+        { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', payload: { party: 'child' } },
+      ]),
+    );
+    expect(result.completed).toBe(true);
+    expect(result.failures.map((f) => f.message)).toEqual([
+      'step 1: decision.agreed was accepted, but the scenario expected GATE_BLOCKED',
+      'step 2: views.recorded was refused with NOT_ALLOWED: division-of-duties (\'views.recorded\' is for social-worker, not team-manager.), but the scenario expected GATE_BLOCKED',
+    ]);
+    expect(result.timeline.at(-1)!.refusal).toBeNull();
+  });
+
+  it('checks the rules an expected refusal names', async () => {
+    const result = await simulate(
+      scenario([prepared[0], { at: '2024-09-10', as: 'social-worker', event: 'finalMeeting.held', expectRefusal: 'GATE_BLOCKED', expectRefusalRules: ['no-open-disagreement'] }]),
+    );
+    expect(result.timeline[2]!.refusal!.expected).toBe(false);
+    expect(result.failures[0]!.message).toContain('but the scenario expected GATE_BLOCKED naming no-open-disagreement');
+  });
+
+  it('lets a scenario send an invalid event and expect INVALID_EVENT, without echoing the payload', async () => {
+    const result = await simulate(
+      scenario([{ ...prepared[0], payload: { rationale: '   ' }, expectRefusal: 'INVALID_EVENT' }, prepared[0]]),
+    );
+    expect(result.passed).toBe(true);
+    expect(result.timeline[1]!.refusal).toEqual({ code: 'INVALID_EVENT', rules: [], expected: true });
+  });
+
+  it('keeps names, views and reasons out of the timeline: ids, roles, rule ids and dates only', async () => {
+    const runs = await Promise.all(
+      ['partner-disagrees-withdrawn', 'step-up', 'review-missed-over-christmas'].map(async (name) => {
+        const { scenario: s, source } = await resolveScenario(name);
+        return simulate(s, { source });
+      }),
+    );
+    const text = runs.map((r) => `${JSON.stringify(r)}\n${formatTimeline(r)}`).join('\n');
+    const names = [simulatorFamily.child, simulatorFamily.parent, simulatorFamily.partner, simulatorFamily.leadProfessional.name];
+    for (const words of [...names, 'Claire', 'Maya', 'health visitor agrees', 'CIN plan continues', 'oakfield']) {
+      expect(text.toLowerCase()).not.toContain(words.toLowerCase());
+    }
+  });
+
+  it('runs on a file store and leaves the case there, its audit trail intact', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'caf-sim-'));
+    try {
+      const { scenario: s, source } = await resolveScenario('initial-meeting-held-late');
+      const inMemory = await simulate(s, { source });
+      const onFile = await simulate(s, { source, store: fileStore({ directory: dir }) });
+      expect(onFile.passed).toBe(true);
+      expect(onFile.timeline).toEqual(inMemory.timeline);
+      const engine = createCaseEngine({ store: fileStore({ directory: dir }) });
+      const view = await engine.get('sim-initial-meeting-held-late');
+      expect(view.outcome).toBe('caf-closed');
+      expect(verifyAuditTrail(await engine.history('sim-initial-meeting-held-late')).ok).toBe(true);
+      // Run again into the same store: the case id is taken, and nothing is written.
+      const entries = (await engine.history('sim-initial-meeting-held-late')).length;
+      await expect(simulate(s, { store: fileStore({ directory: dir }) })).rejects.toMatchObject({ code: 'CASE_EXISTS' });
+      expect((await engine.history('sim-initial-meeting-held-late')).length).toBe(entries);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000); // every write is flushed to disk: slower than memory
+
+  describe('on PostgreSQL (PGlite)', () => {
+    const db = new PGlite();
+    afterAll(async () => db.close());
+
+    it('gives the same timeline as in memory', async () => {
+      await migrate(db, 'sim');
+      const { scenario: s, source } = await resolveScenario('review-missed-over-christmas');
+      const onPostgres = await simulate(s, { source, store: postgresStore({ client: db, tablePrefix: 'sim' }) });
+      const inMemory = await simulate(s, { source });
+      expect(onPostgres.passed).toBe(true);
+      expect(onPostgres.timeline).toEqual(inMemory.timeline);
+    }, 120_000); // PGlite starts PostgreSQL in WebAssembly: seconds, not milliseconds
+  });
+
+  it('never ticks another case in the store, nor takes its notifications from the outbox', async () => {
+    const store = memoryStore();
+    const host = createCaseEngine({ store });
+    // Another case with a disagreement overdue since November 2024.
+    await host.open({ caseId: 'OTHER', route: 'cin-outcome', at: '2024-11-01T10:00:00Z', actor: { id: 'tm', role: 'team-manager' } });
+    await host.send('OTHER', { type: 'decision.agreed', at: '2024-11-01T10:00:00Z', actor: { id: 'tm', role: 'team-manager' }, rationale: 'Threshold no longer met.' });
+    await host.send('OTHER', {
+      type: 'disagreement.raised',
+      at: '2024-11-04T10:00:00Z',
+      actor: { id: 'sw', role: 'social-worker' },
+      disagreementId: 'D-1',
+      by: 'parent',
+      party: 'A parent',
+      reason: 'Not ready.',
+    });
+    const before = await store.load('OTHER');
+    const queued = await store.claimOutbox(0, 1000, 0);
+
+    const { scenario: s, source } = await resolveScenario('review-missed-over-christmas');
+    const result = await simulate(s, { source, store });
+    expect(result.passed).toBe(true);
+
+    const after = await store.load('OTHER');
+    expect(after).toEqual(before);
+    expect((await host.get('OTHER')).breaches).toEqual([]);
+    // The other case's messages are still there for whoever delivers this store's notifications.
+    const stillQueued = (await store.claimOutbox(Number.MAX_SAFE_INTEGER, 1000, 0)).filter((m) => m.caseId === 'OTHER');
+    expect(stillQueued.map((m) => m.id).sort()).toEqual(queued.filter((m) => m.caseId === 'OTHER').map((m) => m.id).sort());
+  });
+
+  it('runs as the case id it is given', async () => {
+    const result = await simulate(scenario([prepared[0]], { caseId: 'FROM-FILE' }), { caseId: 'FROM-OPTION' });
+    expect(result.scenario.caseId).toBe('FROM-OPTION');
+    expect((await simulate(scenario([prepared[0]], { caseId: 'FROM-FILE' }))).scenario.caseId).toBe('FROM-FILE');
+    expect((await simulate(scenario([prepared[0]]))).scenario.caseId).toBe('sim-unit');
+  });
+
+  it('lets a store failure through as STORE_FAILURE rather than as a refusal', async () => {
+    const store = memoryStore();
+    const failing = { ...store, save: async () => Promise.reject(new Error('disk full')) };
+    await expect(simulate(scenario([prepared[0]]), { store: failing })).rejects.toSatisfy(
+      (error: unknown) => error instanceof StepDownError && error.code === 'STORE_FAILURE',
+    );
+  });
+
+  it('validates a scenario given as an object before running it', async () => {
+    await expect(simulate({ ...scenario([prepared[0]]), route: 'sideways' } as unknown as Scenario)).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('route: expected one of cin-outcome, cp-outcome, ten-day-checkpoint'),
+    });
+  });
+});
+
+describe('formatTimeline', () => {
+  it('shows per step the date, who, what and stage, with deadlines, breaches and refusals under it', async () => {
+    const { scenario: s, source } = await resolveScenario('review-missed-over-christmas');
+    const text = formatTimeline(await simulate(s, { source }));
+    const lines = text.split('\n');
+    expect(lines).toContain('  #  date        who                 what                                stage');
+    expect(lines).toContain(' 21  2024-12-27  system              clock.tick                          early-help');
+    expect(lines).toContain('                 missed              family-plan-review:3 due 2024-12-26');
+    expect(lines).toContain('                 BREACH              family-plan-review: due 2024-12-26, found 2024-12-27 — G "Role of the Lead Professional" ¶2');
+    expect(lines).toContain('                 opened              family-plan-review:3 due 2024-12-26 (window opens 2024-12-12)');
+    expect(lines).toContain('                 met late            family-plan-review:3 due 2024-12-26');
+    expect(lines).toContain('Outcome: caf-closed · stage closed');
+    expect(lines).toContain('Result: as the scenario expects.');
+
+    const refused = formatTimeline(await simulate((await resolveScenario('step-up')).scenario));
+    expect(refused).toContain('stepUp.referred                     unchanged\n                 refused, expected   NOT_ALLOWED: division-of-duties');
+  });
+});
