@@ -6,11 +6,12 @@ import { isoDate, isoDateTime } from '../events/common.js';
 import { eventTypes, isEventType, parseEvent, type EventIssue, type EventType } from '../events/index.js';
 import { outcomes, type Outcome } from '../machine/context.js';
 import type { Stage } from '../machine/notifications.js';
+import { definePolicy } from '../policy/define-policy.js';
 import { rules, type RuleId } from '../policy/rules.js';
 import { roles } from '../policy/roles.js';
-import { advanceFixtureState, initialFixtureState } from './fixtures.js';
+import { CaseSoFar } from './case-so-far.js';
 import { formatJsonPath, readJsonSource, JsonSyntaxError, type JsonPathSegment, type JsonSource } from './json-source.js';
-import { buildEvent } from './steps.js';
+import { buildEvent, resolveAt } from './steps.js';
 
 /** The stages a case can be in, as `describeCase` names them. */
 export const stages: readonly Stage[] = ['decision', 'preparation', 'closure', 'early-help', 'closed'];
@@ -264,18 +265,37 @@ export function defineScenario(input: unknown): Scenario {
   return validate(noLines, '(scenario)').scenario;
 }
 
+/**
+ * The case id a scenario runs as unless told otherwise: its own `caseId`, or `sim-<name>`.
+ *
+ * @example
+ * ```ts
+ * scenarioCaseId({ name: 'step-up', … }); // => 'sim-step-up'
+ * ```
+ */
+export function scenarioCaseId(scenario: Pick<Scenario, 'name' | 'caseId'>): string {
+  return scenario.caseId ?? `sim-${scenario.name}`;
+}
+
 /** Builds each step's event the way the simulator will and validates it, naming lines for its problems. */
 function checkEvents(scenario: Scenario, source: JsonSource): ScenarioIssue[] {
-  let state = initialFixtureState(scenario.route);
+  // The defaults follow the case, so the case is followed here exactly as the simulator follows it.
+  const caseSoFar = new CaseSoFar(
+    { caseId: scenarioCaseId(scenario), route: scenario.route, openedAt: resolveAt(scenario.openedAt, 'event') },
+    definePolicy({ division: scenario.division }),
+  );
   const issues: ScenarioIssue[] = [];
   scenario.steps.forEach((step, index) => {
-    if (step.tick || step.event === undefined || step.as === undefined || !isEventType(step.event)) return;
+    if (step.tick) {
+      caseSoFar.tick(resolveAt(step.at, 'tick'));
+      return;
+    }
+    if (step.event === undefined || step.as === undefined || !isEventType(step.event)) return;
     if (step.expectRefusal === 'INVALID_EVENT') return;
-    const event = buildEvent({ at: step.at, as: step.as, event: step.event, actorId: step.actorId, payload: step.payload }, state);
+    const event = buildEvent({ at: step.at, as: step.as, event: step.event, actorId: step.actorId, payload: step.payload }, caseSoFar.context);
     try {
-      const valid = parseEvent(event);
-      // An event the scenario expects to be refused changes nothing, so later defaults ignore it.
-      if (!step.expectRefusal) state = advanceFixtureState(state, valid as unknown as Record<string, unknown> & { type: string });
+      parseEvent(event);
+      caseSoFar.record(event);
     } catch (error) {
       if (!isStepDownError(error, 'INVALID_EVENT')) throw error;
       const eventIssues = ((error.details?.issues ?? []) as EventIssue[]);

@@ -9,9 +9,13 @@ import type { DeadlineView } from '../machine/describe.js';
 import type { Stage } from '../machine/notifications.js';
 import { definePolicy } from '../policy/define-policy.js';
 import type { Role } from '../policy/roles.js';
-import { advanceFixtureState, initialFixtureState, simulatorActors, type FixtureState } from './fixtures.js';
-import { defineScenario, type Expectation, type Scenario, type ScenarioSource, type ScenarioStep } from './scenario.js';
+import { fixtureActors } from '../testing/people.js';
+import { CaseSoFar } from './case-so-far.js';
+import { defineScenario, scenarioCaseId, type Expectation, type Scenario, type ScenarioSource, type ScenarioStep } from './scenario.js';
 import { buildEvent, resolveAt } from './steps.js';
+
+// Defined beside the scenario, which checking a file needs it for; the CLI takes it from here.
+export { scenarioCaseId } from './scenario.js';
 
 /** Options of {@link simulate}. */
 export interface SimulateOptions {
@@ -146,21 +150,20 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   // A scenario built in code has not been through the file reader: validate it the same way.
   const checked = defineScenario(scenario);
   const caseId = options.caseId ?? scenarioCaseId(checked);
-  const division = checked.division ?? 'england-and-wales';
-  const engine = createCaseEngine({
-    store: scopedStore(options.store ?? memoryStore(), caseId),
-    policy: definePolicy({ division }),
-  });
+  const policy = definePolicy({ division: checked.division });
+  const division = policy.division;
+  const engine = createCaseEngine({ store: scopedStore(options.store ?? memoryStore(), caseId), policy });
   const lineOf = (index: number) => options.source?.stepLines[index] ?? null;
   const failures: { step: number | null; line: number | null; message: string }[] = [];
   const timeline: TimelineEntry[] = [];
 
   const openedAt = resolveAt(checked.openedAt, 'event');
   const openedBy = checked.openedBy ?? 'team-manager';
-  let view = await engine.open({ caseId, route: checked.route, at: openedAt, actor: { id: simulatorActors[openedBy], role: openedBy } });
+  let view = await engine.open({ caseId, route: checked.route, at: openedAt, actor: { id: fixtureActors[openedBy].id, role: openedBy } });
   timeline.push(entry({ step: 0, line: null, at: openedAt, who: openedBy, what: 'case.opened' }, null, view, null, []));
 
-  let state: FixtureState = initialFixtureState(checked.route);
+  // What the default payloads read: the same case, followed step by step on the pure machine.
+  const caseSoFar = new CaseSoFar({ caseId, route: checked.route, openedAt }, policy);
   let completed = true;
   for (const [index, step] of checked.steps.entries()) {
     const number = index + 1;
@@ -181,14 +184,15 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
       const failed = result.failed.find((f) => f.caseId === caseId);
       if (failed) throw new StepDownError('STORE_FAILURE', `The tick at ${at} could not be recorded on case ${caseId} (${failed.code}).`, { caseId, code: failed.code });
       view = await engine.get(caseId);
+      caseSoFar.tick(at);
     } else {
-      const event = buildEvent(eventStep(step), state);
+      const event = buildEvent(eventStep(step), caseSoFar.context);
       at = String(event.at);
       who = step.as!;
       what = step.event!;
       try {
         view = await engine.send(caseId, event);
-        state = advanceFixtureState(state, event);
+        caseSoFar.record(event);
         if (step.expectRefusal) stepFailures.push(`${where}: ${what} was accepted, but the scenario expected ${step.expectRefusal}`);
       } catch (error) {
         if (!isRefusal(error)) throw error;
@@ -226,18 +230,6 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     passed: completed && failures.length === 0,
     failures,
   };
-}
-
-/**
- * The case id a scenario runs as unless told otherwise: its own `caseId`, or `sim-<name>`.
- *
- * @example
- * ```ts
- * scenarioCaseId({ name: 'step-up', … }); // => 'sim-step-up'
- * ```
- */
-export function scenarioCaseId(scenario: Pick<Scenario, 'name' | 'caseId'>): string {
-  return scenario.caseId ?? `sim-${scenario.name}`;
 }
 
 function eventStep(step: ScenarioStep) {

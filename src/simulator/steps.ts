@@ -1,7 +1,10 @@
 import { DateTime } from 'luxon';
 import type { EventType } from '../events/index.js';
+import type { CaseContext } from '../machine/context.js';
 import type { Role } from '../policy/roles.js';
-import { defaultPayload, mergePayload, simulatorActors, type FixtureState } from './fixtures.js';
+import { defaultPayloads, type FixtureContext } from '../testing/fixtures.js';
+import { mergePayload } from '../testing/merge-payload.js';
+import { fictionalFamily, fixtureActors } from '../testing/people.js';
 
 /** A calendar date alone: `YYYY-MM-DD`. */
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
@@ -43,24 +46,28 @@ export interface EventStepInput {
 }
 
 /**
- * Builds the event a scenario step sends: the fixture's default payload for the fictional family,
- * the step's overrides merged on top, and the actor the step names (by role, with the role's
- * simulator id unless the step gives one). Returned unvalidated: the engine validates it, so an
- * invalid override is refused exactly as a host's event would be.
+ * Builds the event a scenario step sends: the library's default payload for the fictional family
+ * (the testing kit's `defaultPayloads`, given the case so far and the step's payload as the fields
+ * asked for), the step's payload merged on top (objects field by field, lists replaced), and the
+ * actor the step names (by role, as the fixture actor for that role unless the step gives an id).
+ * Returned unvalidated: the engine validates it, so an invalid override is refused exactly as a
+ * host's event would be.
  *
  * @example
  * ```ts
- * buildEvent({ at: '2024-09-11', as: 'social-worker', event: 'views.recorded', payload: { party: 'child' } }, state);
+ * buildEvent({ at: '2024-09-11', as: 'social-worker', event: 'views.recorded', payload: { party: 'child' } }, caseSoFar.context);
  * ```
  */
-export function buildEvent(step: EventStepInput, state: FixtureState): Record<string, unknown> & { type: EventType } {
+export function buildEvent(step: EventStepInput, context: CaseContext): Record<string, unknown> & { type: EventType } {
   const at = resolveAt(step.at, 'event');
-  const overrides = step.payload ?? {};
-  const payload = mergePayload(defaultPayload(step.event, at, state, overrides), overrides);
+  const requested = step.payload ?? {};
+  // Loosely typed: a scenario's payload is JSON, checked against the event's schema by parseEvent.
+  const fixtureOf = defaultPayloads[step.event] as (fixture: FixtureContext) => Record<string, unknown>;
+  const payload = mergePayload(fixtureOf({ at, case: context, family: fictionalFamily, requested }), requested);
   return {
     ...payload,
     type: step.event,
     at,
-    actor: { id: step.actorId ?? simulatorActors[step.as], role: step.as },
+    actor: { id: step.actorId ?? fixtureActors[step.as].id, role: step.as },
   };
 }

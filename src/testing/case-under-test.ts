@@ -18,7 +18,9 @@ import { defaultPolicy, type Policy } from '../policy/define-policy.js';
 import type { Role } from '../policy/roles.js';
 import { rules as catalogue, type RuleId } from '../policy/rules.js';
 import { defaultTimeOfDay, londonTimeOfDay, londonWallClock, resolveInstant } from './clock.js';
-import { defaultPayloads, fictionalFamily, fixtureActors, type Family, type FixtureContext, type Payload } from './fixtures.js';
+import { defaultPayloads, type FixtureContext, type Payload } from './fixtures.js';
+import { isPlainObject, mergePayload } from './merge-payload.js';
+import { fictionalFamily, fixtureActors, type Family } from './people.js';
 import { cite, PolicyAssertionError } from './policy-assertion-error.js';
 
 /** Some of a payload's fields, at any depth: objects merge field by field, lists are replaced whole. */
@@ -433,8 +435,8 @@ export class CaseUnderTest {
     const requested = { ...(typeof override === 'object' ? override : {}), ...fields } as Record<string, unknown>;
     const fixture: FixtureContext = { at: this.clock, case: this.current.context, family: this.family, requested };
     const fixtureOf = defaultPayloads[type] as (fixture: FixtureContext) => object;
-    const base = typeof override === 'function' ? override(fixture) : deepMerge(fixtureOf(fixture), override);
-    const payload = deepMerge(base, fields);
+    const base = typeof override === 'function' ? override(fixture) : mergePayload(fixtureOf(fixture), override);
+    const payload = mergePayload(base, fields);
     // Validated as the engine validates a host's event: a bad override fails here, naming the field.
     return parseEvent({ ...payload, type, at: this.clock, actor });
   }
@@ -527,20 +529,6 @@ function outcomeRules(snapshot: CaseSnapshot): RuleId[] {
 /** A London date (`YYYY-MM-DD`) matches an instant on that London day; a date-time must match exactly. */
 function sameTime(actual: string, expected: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(expected) ? toLondonDate(actual) === expected : actual === expected;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Merges `patch` over `base`: plain objects field by field, anything else (lists included) replaced. */
-function deepMerge<T>(base: T, patch: unknown): T {
-  if (!isPlainObject(base) || !isPlainObject(patch)) return (patch === undefined ? base : patch) as T;
-  const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(patch)) {
-    merged[key] = value === undefined ? base[key] : deepMerge(base[key], value);
-  }
-  return merged as T;
 }
 
 /** Equality of JSON values, whatever the order of their keys. */

@@ -1,78 +1,35 @@
 import { addDays } from '../calendar/add-days.js';
 import { toLondonDate } from '../calendar/to-london-date.js';
-import type { Actor, EventOf, EventType } from '../events/index.js';
-import type { CaseContext } from '../machine/context.js';
-import type { Role } from '../policy/roles.js';
+import type { EventOf, EventType } from '../events/index.js';
+import type { CaseContext, RecordedView } from '../machine/context.js';
+import type { Family } from './people.js';
 
-/**
- * The people of a test case, named in the payloads the kit fills in. The defaults are a fictional
- * family and fictional agencies ({@link fictionalFamily}); a host may rename any of them.
- */
-export interface Family {
-  /** The child the case is about. */
-  readonly child: string;
-  /** The parent or carer who gives (or refuses) consent. */
-  readonly parent: string;
-  /** The partner agency's practitioner whose view is recorded, with their agency. */
-  readonly partner: string;
-  /** The practitioner who agrees to be Lead Professional. */
-  readonly leadProfessional: { readonly name: string; readonly agency: string; readonly contact: string };
-  /** The Social Worker, as named in meeting attendance. */
-  readonly socialWorker: string;
-  /** The agencies involved: asked, challenged and informed on the Lead Professional ladder. */
-  readonly agencies: readonly string[];
-}
-
-/**
- * A fictional family: no real person, school or service. The phone number is in Ofcom's range
- * kept for drama (01632 960xxx) and the e-mail domain is `.example`, so a fixture that leaks into
- * a real system reaches no one.
- */
-export const fictionalFamily: Family = {
-  child: 'Robin Example',
-  parent: 'Alex Example',
-  partner: 'Jordan Sample, Designated Safeguarding Lead, Riverside Primary School (fictional)',
-  leadProfessional: {
-    name: 'Casey Placeholder',
-    agency: 'Riverside Primary School (fictional)',
-    contact: 'casey.placeholder@riverside.example, 01632 960 001',
-  },
-  socialWorker: 'Morgan Fictional',
-  agencies: ['Riverside Primary School (fictional)', 'Hilltop Health Visiting Service (fictional)'],
-};
-
-/**
- * The actor the kit sends as for each role, when a test names the role only (`as('team-manager')`).
- * The ids differ, so separation of duties (no author of the closure summary reviews it) holds.
- */
-export const fixtureActors: Readonly<Record<Role, Actor>> = {
-  'social-worker': { id: 'fixture-social-worker', role: 'social-worker' },
-  'team-manager': { id: 'fixture-team-manager', role: 'team-manager' },
-  'caf-link-worker': { id: 'fixture-caf-link-worker', role: 'caf-link-worker' },
-  'lead-professional': { id: 'fixture-lead-professional', role: 'lead-professional' },
-  'early-help-manager': { id: 'fixture-early-help-manager', role: 'early-help-manager' },
-  system: { id: 'system', role: 'system' },
-};
-
-/** An event's own fields: everything but `type`, `at` and `actor`, which the kit sets. */
+/** An event's own fields: everything but `type`, `at` and `actor`, which the kit (or the simulator) sets. */
 export type Payload<T extends EventType> = Omit<EventOf<T>, 'type' | 'at' | 'actor'>;
 
 /** What a fixture is built from: the event's date, the case as it stands, the family, and what the test asked for. */
 export interface FixtureContext {
-  /** The event's `at`: the kit's clock. */
+  /** The event's `at`: the kit's clock, or the scenario step's date. */
   readonly at: string;
   /** The case before the event, so defaults agree with what is on file (ids, names, dates). */
   readonly case: CaseContext;
   /** The people of the case. */
   readonly family: Family;
-  /** The fields the test gave for this event, e.g. `{ kind: 'final' }`: a default may follow them. */
+  /** The fields the test (or scenario step) gave for this event, e.g. `{ kind: 'final' }`: a default may follow them. */
   readonly requested: Readonly<Record<string, unknown>>;
 }
 
-/** How the kit builds each event's payload. */
+/** How each event's default payload is built, by event type. */
 export type PayloadFixtures = { readonly [T in EventType]: (fixture: FixtureContext) => Payload<T> };
 
-const parties = ['child', 'parent', 'partner'] as const;
+type Party = RecordedView['party'];
+
+const parties: readonly Party[] = ['child', 'parent', 'partner'];
+
+/** The name the family gives a party: a view and a disagreement carry the name of whoever they are from. */
+function nameOf(party: Party, family: Family): string {
+  return party === 'child' ? family.child : party === 'parent' ? family.parent : family.partner;
+}
 
 /** The next disagreement id not yet used in the case: `D-1`, `D-2`, … */
 function nextDisagreementId(context: CaseContext): string {
@@ -90,17 +47,20 @@ function leadProfessionalName(context: CaseContext, family: Family): string {
 const firstMeetingAfterDays = 21;
 
 /**
- * The default payload of every event: valid, consistent with the case so far, and dated from the
- * event's `at`, so a test names only what it is about. In particular:
+ * The default payload of every event, the library's one set: the testing kit sends them and every
+ * simulated scenario starts from them. Valid, consistent with the case so far, and dated from the
+ * event's `at`, so a test or a scenario names only what it is about. In particular:
  *
  * - `views.recorded` records the next party without a view (child, then parent, then partner), agreeing;
  * - `disagreement.raised` and `consent.refused` take the next free id (`D-1`, `D-2`, …);
+ *   a disagreement is the partner's unless `by` names another party, and carries that party's name;
  *   `disagreement.resolved` resolves the oldest open disagreement, agreed;
  * - `finalMeeting.held` is the meeting the route ends in (final CIN, core group or multi-agency),
  *   with the Lead Professional attending, a SMART plan of three actions and the first family plan
  *   meeting 21 days later;
  * - the e-CAF form's section 11 repeats the date set at the final meeting; `documents.shared` goes to
- *   every parent and partner whose view is on file and to the Lead Professional;
+ *   every parent and partner whose view is on file (the family's parent and partner if none is) and
+ *   to the Lead Professional;
  * - `familyPlanMeeting.held` is the initial meeting, then reviews, each carrying the actions'
  *   current statuses; asked for `{ kind: 'final' }`, it reports every action met.
  *
@@ -116,11 +76,11 @@ export const defaultPayloads: PayloadFixtures = {
       'Attendance has risen to 95% over the plan, the family has engaged with every service offered and no new concerns have been raised for six months; the remaining needs can be met through Early Help.',
   }),
   'views.recorded': ({ case: context, family, requested }) => {
-    const requestedParty = requested['party'] as (typeof parties)[number] | undefined;
+    const requestedParty = requested['party'] as Party | undefined;
     const party = requestedParty ?? parties.find((p) => !context.views.some((v) => v.party === p)) ?? 'parent';
     return {
       party,
-      name: party === 'child' ? family.child : party === 'parent' ? family.parent : family.partner,
+      name: nameOf(party, family),
       agrees: true,
       summary:
         party === 'child'
@@ -140,12 +100,20 @@ export const defaultPayloads: PayloadFixtures = {
     reason: 'Worried that support will stop suddenly once social care closes.',
     disagreementId: nextDisagreementId(context),
   }),
-  'disagreement.raised': ({ case: context, family }) => ({
-    disagreementId: nextDisagreementId(context),
-    by: 'partner',
-    party: family.partner,
-    reason: 'The school would like one more review before social care closes.',
-  }),
+  'disagreement.raised': ({ case: context, family, requested }) => {
+    const by = (requested['by'] as Party | undefined) ?? 'partner';
+    return {
+      disagreementId: nextDisagreementId(context),
+      by,
+      party: nameOf(by, family),
+      reason:
+        by === 'partner'
+          ? 'The school would like one more review before social care closes.'
+          : by === 'parent'
+            ? 'Worried that the family will be left without support once social care closes.'
+            : 'Does not want the social worker to stop visiting yet.',
+    };
+  },
   'disagreement.resolved': ({ case: context }) => ({
     disagreementId: context.disagreements.find((d) => d.status === 'open')?.id ?? nextDisagreementId(context),
     outcome: 'agreed',
@@ -257,8 +225,11 @@ export const defaultPayloads: PayloadFixtures = {
   'stepDown.authorised': () => ({}),
   'stepDown.returned': () => ({ reasons: ['The closure summary does not evidence the child’s views on closure.'] }),
   'documents.shared': ({ case: context, family }) => {
+    // Everyone rule documents-shared-with-all looks for; the family's own parent and partner when
+    // no view is on file yet, so the list is never only the Lead Professional.
     const onFile = context.views.filter((v) => v.party !== 'child').map((v) => v.name);
-    return { recipients: [...new Set([...(onFile.length > 0 ? onFile : [family.parent]), leadProfessionalName(context, family)])] };
+    const others = onFile.length > 0 ? onFile : [family.parent, family.partner];
+    return { recipients: [...new Set([...others, leadProfessionalName(context, family)])] };
   },
   'csc.closed': () => ({}),
   'ehm.infoRequested': () => ({ questions: ['Who from health attends the family plan meetings?'] }),

@@ -25,7 +25,9 @@
  */
 export { startCase, CaseUnderTest } from './case-under-test.js';
 export type { DeepPartial, PayloadOverride, PayloadOverrides, StartCaseOptions } from './case-under-test.js';
-export { defaultPayloads, fictionalFamily, fixtureActors } from './fixtures.js';
-export type { Family, FixtureContext, Payload, PayloadFixtures } from './fixtures.js';
+export { defaultPayloads } from './fixtures.js';
+export type { FixtureContext, Payload, PayloadFixtures } from './fixtures.js';
+export { fictionalFamily, fixtureActors } from './people.js';
+export type { Family } from './people.js';
 export { PolicyAssertionError } from './policy-assertion-error.js';
 export type { CitedRule } from './policy-assertion-error.js';

@@ -13,9 +13,9 @@ import {
   parseScenario,
   resolveScenario,
   simulate,
-  simulatorFamily,
   type Scenario,
 } from '../../src/simulator/index.js';
+import { fictionalFamily, fixtureActors } from '../../src/testing/index.js';
 
 /** The opening steps every small scenario here shares: a case in preparation with all it needs. */
 const prepared = [
@@ -101,10 +101,39 @@ describe('simulate', () => {
       }),
     );
     const text = runs.map((r) => `${JSON.stringify(r)}\n${formatTimeline(r)}`).join('\n');
-    const names = [simulatorFamily.child, simulatorFamily.parent, simulatorFamily.partner, simulatorFamily.leadProfessional.name];
-    for (const words of [...names, 'Claire', 'Maya', 'health visitor agrees', 'CIN plan continues', 'oakfield']) {
+    const { child, parent, partner, leadProfessional, socialWorker } = fictionalFamily;
+    const names = [child, parent, partner, leadProfessional.name, socialWorker];
+    // Names, then words of the default payloads and of the scenarios' own payloads.
+    for (const words of [...names, 'Example', 'Riverside', 'one more review', 'health visitor does not agree', 'CIN plan continues']) {
       expect(text.toLowerCase()).not.toContain(words.toLowerCase());
     }
+  });
+
+  it('sends the testing kit’s defaults for its one fictional family, following the case as it goes', async () => {
+    const store = memoryStore();
+    const result = await simulate(
+      scenario([
+        prepared[0],
+        // No party given: each view is the next party's without one, as in the testing kit.
+        ...[1, 2, 3].map(() => ({ at: '2024-09-04', as: 'social-worker', event: 'views.recorded' })),
+        { at: '2024-09-04', as: 'social-worker', event: 'disagreement.raised', payload: { by: 'parent' } },
+        { at: '2024-09-05', as: 'social-worker', event: 'disagreement.raised' },
+      ]),
+      { store },
+    );
+    expect(result.passed).toBe(true);
+    const trail = await createCaseEngine({ store }).history('sim-unit');
+    const events = trail.map((e) => e.event as Record<string, unknown>);
+    expect(events.filter((e) => e.type === 'views.recorded').map((e) => [e.party, e.name])).toEqual([
+      ['child', fictionalFamily.child],
+      ['parent', fictionalFamily.parent],
+      ['partner', fictionalFamily.partner],
+    ]);
+    expect(events.filter((e) => e.type === 'disagreement.raised').map((e) => [e.disagreementId, e.party])).toEqual([
+      ['D-1', fictionalFamily.parent],
+      ['D-2', fictionalFamily.partner],
+    ]);
+    expect(new Set(trail.map((e) => e.actor?.id))).toEqual(new Set([fixtureActors['team-manager'].id, fixtureActors['social-worker'].id]));
   });
 
   it('runs on a file store and leaves the case there, its audit trail intact', async () => {

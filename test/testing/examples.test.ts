@@ -42,7 +42,7 @@ describe('docs/testing.md', () => {
     startCase({ on: '2024-12-19' })
       .send('decision.agreed')
       .advanceDays(1) // Friday 20 December
-      .send('disagreement.raised', { by: 'parent', party: 'Alex Example' })
+      .send('disagreement.raised', { by: 'parent' }) // named as the family's parent
       .expectDeadline('disagreement-resolution:D-1', { due: '2024-12-31' })
       .advanceWorkingDays(5) // Christmas Day and Boxing Day are not working days
       .expectNoBreaches()

@@ -271,6 +271,21 @@ describe('the testing kit: fixtures', () => {
     }
   });
 
+  it('names a disagreement after whoever it is from: the partner unless `by` says otherwise', () => {
+    const context = startCase({ on: '2024-03-04' }).context;
+    const raise = (requested: Record<string, unknown>) =>
+      defaultPayloads['disagreement.raised']({ at: '2024-03-04T09:00:00+00:00', case: context, family: fictionalFamily, requested });
+    expect(raise({})).toMatchObject({ disagreementId: 'D-1', by: 'partner', party: fictionalFamily.partner });
+    expect(raise({ by: 'parent' })).toMatchObject({ by: 'parent', party: fictionalFamily.parent });
+    expect(raise({ by: 'child' })).toMatchObject({ by: 'child', party: fictionalFamily.child });
+  });
+
+  it('shares documents with the family’s parent and partner when no view is on file', () => {
+    const context = startCase({ on: '2024-03-04' }).context;
+    const shared = defaultPayloads['documents.shared']({ at: '2024-03-04T09:00:00+00:00', case: context, family: fictionalFamily, requested: {} });
+    expect(shared.recipients).toEqual([fictionalFamily.parent, fictionalFamily.partner, fictionalFamily.leadProfessional.name]);
+  });
+
   it('takes the host’s own people and payloads, merged field by field', () => {
     const kit = startCase({
       on: '2024-03-04',
