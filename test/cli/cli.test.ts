@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journeys } from '../simulator/journeys.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -82,6 +83,15 @@ describe.concurrent('caf-step-down', () => {
     expect(lines).toContain('                 BREACH              family-plan-review: due 2024-12-26, found 2024-12-27 — G "Role of the Lead Professional" ¶2');
     expect(lines).toContain('Breaches: 1 — family-plan-review (due 2024-12-26, found 2024-12-27)');
     expect(lines).toContain('Result: as the scenario expects.');
+  }, slow);
+
+  it.each(Object.entries(journeys))('runs the built-in scenario %s from the command line to its expected outcome', async (name, journey) => {
+    const run = await cli(['simulate', name, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { passed: boolean; final: { outcome: string; breaches: { rule: string }[] } };
+    expect(result.passed).toBe(true);
+    expect(result.final.outcome).toBe(journey.outcome);
+    expect(result.final.breaches.map((b) => b.rule)).toEqual(journey.breaches);
   }, slow);
 
   it('prints JSON for machines with --json', async () => {

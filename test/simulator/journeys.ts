@@ -1,0 +1,17 @@
+/**
+ * Every journey issue 6 names, with the outcome and breaches it must come to. Written out here, not
+ * read from the files, so a scenario file whose own `expect` drifted would still fail this test.
+ */
+export const journeys: Record<string, { outcome: string; breaches: string[] }> = {
+  straightforward: { outcome: 'caf-closed', breaches: [] },
+  'parent-disagrees-won-round': { outcome: 'caf-closed', breaches: [] },
+  'partner-disagrees-withdrawn': { outcome: 'remains-with-csc', breaches: [] },
+  'lead-professional-ladder': { outcome: 'universal-services', breaches: [] },
+  'closure-returned-once': { outcome: 'caf-closed', breaches: [] },
+  'ehm-more-information-twice': { outcome: 'caf-closed', breaches: [] },
+  'initial-meeting-held-late': { outcome: 'caf-closed', breaches: ['first-family-plan-meeting'] },
+  'review-missed-over-christmas': { outcome: 'caf-closed', breaches: ['family-plan-review'] },
+  'reassessment-at-twelve-months': { outcome: 'caf-closed', breaches: [] },
+  'step-up': { outcome: 'stepped-up', breaches: [] },
+  'consent-withdrawn': { outcome: 'consent-withdrawn', breaches: [] },
+};
