@@ -3,7 +3,17 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
-import type { AuditDraft, AuditEntry, CaseStore, OutboxMessage, StoredCase } from '../src/engine/store.js';
+import type { AuditDraft, AuditEntry, OutboxMessage, StoredCase } from '../src/engine/store.js';
+import {
+  createSealer,
+  rekeyWithoutKeys,
+  type EncryptionOptions,
+  type SealingStore,
+  type StoredAuditEntry,
+  type StoredRecord,
+} from './sealing.js';
+
+export type { EncryptionOptions, RekeyResult, Seal, SealingStore } from './sealing.js';
 
 /** Options of the file store. */
 export interface FileStoreOptions {
@@ -11,23 +21,31 @@ export interface FileStoreOptions {
   readonly directory: string;
   /** A lock older than this is taken to be left by a crashed process and broken (default 30 s). */
   readonly staleLockMs?: number;
+  /**
+   * Seals each audit entry's event and actor id, and each snapshot's context, with AES-256-GCM
+   * under `current`; records sealed under any key in `keys` stay readable. Without it nothing is
+   * sealed, and a sealed record met on reading is `ENCRYPTION_KEY_MISSING`. See `docs/security.md`.
+   */
+  readonly encryption?: EncryptionOptions;
 }
 
 /**
- * What a case file holds. `pending` is the write that was committed with the case but whose audit
- * line and outbox files may not be on disk yet; it is finished before the case is touched again.
+ * What a case file holds, as stored (sealed when the store seals). `pending` is the write that was
+ * committed with the case but whose audit line and outbox files may not be on disk yet; it is
+ * finished before the case is touched again. `last` is the newest audit entry, for its seq and hash.
  */
 interface CaseFile {
-  readonly record: StoredCase;
-  readonly last: AuditEntry | null;
-  readonly pending: { readonly audit: AuditEntry; readonly outbox: readonly OutboxMessage[] } | null;
+  readonly record: StoredRecord;
+  readonly last: StoredAuditEntry | null;
+  readonly pending: { readonly audit: StoredAuditEntry; readonly outbox: readonly OutboxMessage[] } | null;
 }
 
 /**
  * A store in one directory: a JSON file per case, an append-only audit log (JSON lines) per case, a
  * file per outbox message and an index of next-due times kept as file names. Every file is written
  * to a temporary name, flushed to disk and renamed, so a crash mid-write loses nothing already
- * saved; a lock file per case keeps two processes from interleaving writes to one case.
+ * saved; a lock file per case keeps two processes from interleaving writes to one case. With
+ * `encryption`, the event payloads and snapshots' context in those files are sealed.
  *
  * @example
  * ```ts
@@ -35,9 +53,10 @@ interface CaseFile {
  * const engine = createCaseEngine({ store: fileStore({ directory: '/var/lib/step-down' }) });
  * ```
  */
-export function fileStore(options: FileStoreOptions): CaseStore {
+export function fileStore(options: FileStoreOptions): SealingStore {
   const dir = options.directory;
   const staleLockMs = options.staleLockMs ?? 30_000;
+  const sealer = createSealer(options.encryption);
   const paths = {
     case: (id: string) => join(dir, 'cases', `${encode(id)}.json`),
     audit: (id: string) => join(dir, 'audit', `${encode(id)}.jsonl`),
@@ -111,32 +130,78 @@ export function fileStore(options: FileStoreOptions): CaseStore {
    * newline is an append in progress in another process (readers take no lock) or one cut short by
    * a crash: either way it is not yet part of the trail, so it is left out rather than parsed.
    */
-  const readTrailFile = async (caseId: string): Promise<{ entries: AuditEntry[]; complete: number; length: number }> => {
+  const readTrailFile = async (caseId: string): Promise<{ entries: StoredAuditEntry[]; complete: number; length: number }> => {
     const bytes = await fs.readFile(paths.audit(caseId)).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return Buffer.alloc(0);
       throw storeFailure(error);
     });
     const complete = bytes.lastIndexOf(0x0a) + 1;
     const text = bytes.subarray(0, complete).toString('utf8');
-    const entries = text.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as AuditEntry);
+    const entries = text.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as StoredAuditEntry);
     return { entries, complete, length: bytes.length };
   };
-  const readTrail = async (caseId: string): Promise<AuditEntry[]> => (await readTrailFile(caseId)).entries;
+  const readTrail = async (caseId: string): Promise<AuditEntry[]> => (await readTrailFile(caseId)).entries.map(sealer.openEntry);
 
-  /** The commit point is the rename of the case file; everything after it is repeatable by `flush`. */
+  /** A case record from the engine, as it is to be stored (its snapshot sealed when the store seals). */
+  const sealRecord = (record: StoredCase): StoredRecord => ({
+    ...record,
+    snapshot: sealer.sealSnapshot(record.caseId, record.version, record.snapshot),
+  });
+
+  /**
+   * The commit point is the rename of the case file; everything after it is repeatable by `flush`.
+   * `record` is already in its stored form: a refusal keeps the stored record exactly as it was.
+   * The entry is chained in clear, then sealed: the hash covers what the engine wrote.
+   */
   const commit = async (
     previous: CaseFile | null,
-    record: StoredCase,
+    record: StoredRecord,
     draft: AuditDraft,
     outbox: readonly OutboxMessage[],
   ): Promise<AuditEntry> => {
     const audit = chainEntry(previous?.last ?? null, draft);
+    const stored = sealer.sealEntry(audit);
     if (record.nextDueAt !== null) await writeAtomic(paths.due(record.nextDueAt, record.caseId), '');
-    await writeAtomic(paths.case(record.caseId), JSON.stringify({ record, last: audit, pending: { audit, outbox } }));
+    await writeAtomic(paths.case(record.caseId), JSON.stringify({ record, last: stored, pending: { audit: stored, outbox } }));
     const old = previous?.record.nextDueAt;
     if (old !== undefined && old !== null && old !== record.nextDueAt) await fs.rm(paths.due(old, record.caseId), { force: true });
-    await flush({ record, last: audit, pending: { audit, outbox } });
+    await flush({ record, last: stored, pending: { audit: stored, outbox } });
     return audit;
+  };
+
+  /**
+   * Re-seals a case's records not under the current key, under its lock. The audit log is replaced
+   * whole (written aside, then renamed), so a reader sees the old log or the new, never a mix, and
+   * a crash between the log and the case file leaves both readable with the keys supplied.
+   */
+  const rekey = async (caseId: string): Promise<number> => {
+    if (sealer.current === null) throw rekeyWithoutKeys();
+    return withLock(encode(caseId), async () => {
+      const stored = await readCase(caseId);
+      if (!stored) throw new StepDownError('UNKNOWN_CASE', `No case ${caseId}.`, { caseId });
+      const file = await flush(stored);
+      const { entries } = await readTrailFile(caseId);
+      const stale = entries.filter((e) => sealer.stale(e)).length;
+      if (stale > 0) {
+        const resealed = entries.map((e) => (sealer.stale(e) ? sealer.sealEntry(sealer.openEntry(e)) : e));
+        await writeAtomic(paths.audit(caseId), resealed.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      }
+      const { record, last } = file;
+      const snapshotStale = sealer.stale(record.snapshot);
+      // `last` repeats the newest entry; re-sealed too, so no copy stays under the old key.
+      if (snapshotStale || (last !== null && sealer.stale(last))) {
+        const snapshot = sealer.openSnapshot(caseId, record.version, record.snapshot);
+        await writeAtomic(
+          paths.case(caseId),
+          JSON.stringify({
+            ...file,
+            record: snapshotStale ? sealRecord({ ...record, snapshot }) : record,
+            last: last === null ? null : sealer.sealEntry(sealer.openEntry(last)),
+          }),
+        );
+      }
+      return stale + (snapshotStale ? 1 : 0);
+    });
   };
 
   return {
@@ -144,7 +209,8 @@ export function fileStore(options: FileStoreOptions): CaseStore {
       await init();
       const file = await readCase(caseId);
       if (!file) return null;
-      return (file.pending ? await withLock(encode(caseId), async () => flush((await readCase(caseId))!)) : file).record;
+      const { record } = file.pending ? await withLock(encode(caseId), async () => flush((await readCase(caseId))!)) : file;
+      return { ...record, snapshot: sealer.openSnapshot(caseId, record.version, record.snapshot) };
     },
     async create(record, draft, outbox) {
       return withLock(encode(record.caseId), async () => {
@@ -153,7 +219,7 @@ export function fileStore(options: FileStoreOptions): CaseStore {
             caseId: record.caseId,
           });
         }
-        return commit(null, record, draft, outbox);
+        return commit(null, sealRecord(record), draft, outbox);
       });
     },
     async save(record, expectedVersion, draft, outbox) {
@@ -168,7 +234,7 @@ export function fileStore(options: FileStoreOptions): CaseStore {
             { caseId: record.caseId, expectedVersion, actualVersion: current.record.version },
           );
         }
-        return commit(current, record, draft, outbox);
+        return commit(current, sealRecord(record), draft, outbox);
       });
     },
     async appendAudit(draft, outbox) {
@@ -226,6 +292,20 @@ export function fileStore(options: FileStoreOptions): CaseStore {
         const message = JSON.parse(text) as OutboxMessage;
         await writeAtomic(paths.outbox(id), JSON.stringify({ ...message, attempts: message.attempts + 1, availableAt }));
       });
+    },
+    rekey,
+    async rekeyAll() {
+      if (sealer.current === null) throw rekeyWithoutKeys();
+      await init();
+      let cases = 0;
+      let records = 0;
+      // Temporary files of atomic writes share the directory; only `<id>.json` names a case.
+      for (const name of (await fs.readdir(join(dir, 'cases'))).filter((n) => /^[A-Za-z0-9_-]*\.json$/.test(n))) {
+        const count = await rekey(decode(name.slice(0, -'.json'.length)));
+        if (count > 0) cases += 1;
+        records += count;
+      }
+      return { cases, records };
     },
   };
 }

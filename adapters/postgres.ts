@@ -1,21 +1,35 @@
 import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
-import type { AuditDraft, AuditEntry, CaseStore, OutboxMessage, StoredCase } from '../src/engine/store.js';
+import type { AuditDraft, OutboxMessage, StoredCase } from '../src/engine/store.js';
+import { createSealer, rekeyWithoutKeys, type EncryptionOptions, type SealingStore, type StoredAuditEntry, type StoredSnapshot } from './sealing.js';
+
+export type { EncryptionOptions, RekeyResult, Seal, SealingStore } from './sealing.js';
 
 /** What the store needs of a connection: a query, and a transaction that runs queries on one connection. */
 interface Sql {
+  /** One statement, on this connection. */
   query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+/** A connection taken from a pool, for one transaction. */
+export interface PooledConnection extends Sql {
+  /** Gives the connection back to the pool. */
+  release(): void;
 }
 
 /** The part of a `pg` Pool the store uses. */
 export interface PgPoolLike {
-  connect(): Promise<Sql & { release(): void }>;
+  /** A connection of its own, for a transaction. */
+  connect(): Promise<PooledConnection>;
+  /** One statement on any connection of the pool. */
   query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
 }
 
 /** The part of a PGlite instance the store uses. */
 export interface PGliteLike {
+  /** One statement. */
   query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
 }
 
@@ -25,6 +39,14 @@ export interface PostgresStoreOptions {
   readonly client: PgPoolLike | PGliteLike;
   /** Prefix of the table names (default `step_down`). Letters, digits and underscores only. */
   readonly tablePrefix?: string;
+  /**
+   * Seals each audit entry's event and actor id (in `entry`), and each snapshot's context (in
+   * `snapshot`), with AES-256-GCM under `current`; rows sealed under any key in `keys` stay
+   * readable. The seal is JSON in the same `jsonb` column, with its key id, so the schema is the
+   * same with or without it. Without this option a sealed row is `ENCRYPTION_KEY_MISSING`.
+   * See `docs/security.md`.
+   */
+  readonly encryption?: EncryptionOptions;
 }
 
 /**
@@ -93,7 +115,8 @@ export async function migrate(client: PgPoolLike | PGliteLike, prefix = 'step_do
  * A store in PostgreSQL (a server through `pg`, or PGlite in process). Optimistic concurrency on the
  * case's version column; the case row lock orders each case's audit chain; `FOR UPDATE SKIP LOCKED`
  * lets several processes sweep due deadlines and claim the outbox without waiting on each other.
- * Call {@link migrate} once before use.
+ * Call {@link migrate} once before use. With `encryption`, event payloads and snapshots' context
+ * are sealed in their columns; ids, versions, due times, hashes, types, roles and states stay in clear.
  *
  * @example
  * ```ts
@@ -104,14 +127,21 @@ export async function migrate(client: PgPoolLike | PGliteLike, prefix = 'step_do
  * const engine = createCaseEngine({ store: postgresStore({ client: pool }) });
  * ```
  */
-export function postgresStore(options: PostgresStoreOptions): CaseStore {
+export function postgresStore(options: PostgresStoreOptions): SealingStore {
   const { client } = options;
   const p = options.tablePrefix ?? 'step_down';
   checkPrefix(p);
+  const sealer = createSealer(options.encryption);
+  const storedSnapshot = (record: StoredCase) => JSON.stringify(sealer.sealSnapshot(record.caseId, record.version, record.snapshot));
 
+  /** Chains the entry in clear (the hash covers what the engine wrote), then stores it sealed. */
   const insertRest = async (sql: Sql, draft: AuditDraft, previous: { seq: number; hash: string } | null, outbox: readonly OutboxMessage[]) => {
     const entry = chainEntry(previous, draft);
-    await sql.query(`INSERT INTO ${p}_audit (case_id, seq, entry) VALUES ($1, $2, $3::jsonb)`, [entry.caseId, entry.seq, JSON.stringify(entry)]);
+    await sql.query(`INSERT INTO ${p}_audit (case_id, seq, entry) VALUES ($1, $2, $3::jsonb)`, [
+      entry.caseId,
+      entry.seq,
+      JSON.stringify(sealer.sealEntry(entry)),
+    ]);
     for (const m of outbox) {
       await sql.query(
         `INSERT INTO ${p}_outbox (id, case_id, notification, attempts, available_at) VALUES ($1, $2, $3::jsonb, $4, $5) ON CONFLICT (id) DO NOTHING`,
@@ -129,27 +159,31 @@ export function postgresStore(options: PostgresStoreOptions): CaseStore {
 
   return {
     async load(caseId) {
-      const row = (await client.query<{ version: number; snapshot: StoredCase['snapshot']; next_due_at: string | number | null }>(
+      const row = (await client.query<{ version: number; snapshot: StoredSnapshot; next_due_at: string | number | null }>(
         `SELECT version, snapshot, next_due_at FROM ${p}_cases WHERE case_id = $1`,
         [caseId],
       )).rows[0];
       if (!row) return null;
-      return { caseId, version: row.version, snapshot: row.snapshot, nextDueAt: row.next_due_at === null ? null : Number(row.next_due_at) };
+      return {
+        caseId,
+        version: row.version,
+        snapshot: sealer.openSnapshot(caseId, row.version, row.snapshot),
+        nextDueAt: row.next_due_at === null ? null : Number(row.next_due_at),
+      };
     },
     async create(record, draft, outbox) {
       return inTransaction(client, async (sql) => {
-        const entry = chainEntry(null, draft);
         const inserted = await sql.query(
           `INSERT INTO ${p}_cases (case_id, version, snapshot, next_due_at, last_seq, last_hash)
            VALUES ($1, $2, $3::jsonb, $4, 0, '') ON CONFLICT (case_id) DO NOTHING RETURNING case_id`,
-          [record.caseId, record.version, JSON.stringify(record.snapshot), record.nextDueAt],
+          [record.caseId, record.version, storedSnapshot(record), record.nextDueAt],
         );
         if (inserted.rows.length === 0) {
           throw new StepDownError('CASE_EXISTS', `Case ${record.caseId} already exists; open it once, then send events.`, {
             caseId: record.caseId,
           });
         }
-        await insertRest(sql, draft, null, outbox);
+        const entry = await insertRest(sql, draft, null, outbox);
         await sql.query(`UPDATE ${p}_cases SET last_seq = $2, last_hash = $3 WHERE case_id = $1`, [record.caseId, entry.seq, entry.hash]);
         return entry;
       });
@@ -168,7 +202,7 @@ export function postgresStore(options: PostgresStoreOptions): CaseStore {
         const entry = await insertRest(sql, draft, { seq: row.last_seq, hash: row.last_hash }, outbox);
         await sql.query(
           `UPDATE ${p}_cases SET version = $2, snapshot = $3::jsonb, next_due_at = $4, last_seq = $5, last_hash = $6 WHERE case_id = $1`,
-          [record.caseId, record.version, JSON.stringify(record.snapshot), record.nextDueAt, entry.seq, entry.hash],
+          [record.caseId, record.version, storedSnapshot(record), record.nextDueAt, entry.seq, entry.hash],
         );
         return entry;
       });
@@ -183,8 +217,8 @@ export function postgresStore(options: PostgresStoreOptions): CaseStore {
       });
     },
     async audit(caseId) {
-      const rows = (await client.query<{ entry: AuditEntry }>(`SELECT entry FROM ${p}_audit WHERE case_id = $1 ORDER BY seq`, [caseId])).rows;
-      return rows.map((r) => r.entry);
+      const rows = (await client.query<{ entry: StoredAuditEntry }>(`SELECT entry FROM ${p}_audit WHERE case_id = $1 ORDER BY seq`, [caseId])).rows;
+      return rows.map((r) => sealer.openEntry(r.entry));
     },
     async dueCases(at, limit) {
       // SKIP LOCKED: a case being written right now is picked up by the next sweep instead of waiting.
@@ -209,7 +243,64 @@ export function postgresStore(options: PostgresStoreOptions): CaseStore {
     async release(id, availableAt) {
       await client.query(`UPDATE ${p}_outbox SET attempts = attempts + 1, available_at = $2 WHERE id = $1`, [id, availableAt]);
     },
+    rekey,
+    async rekeyAll() {
+      if (sealer.current === null) throw rekeyWithoutKeys();
+      // The key id is inside the jsonb seal; a clear row has no seal, and IS DISTINCT FROM counts it
+      // as stale too. A full scan, but rotation is a rare maintenance job, not a hot path.
+      const { rows } = await client.query<{ case_id: string }>(
+        `SELECT case_id FROM ${p}_cases WHERE snapshot->'sealed'->>'kid' IS DISTINCT FROM $1
+         UNION SELECT case_id FROM ${p}_audit WHERE entry->'sealed'->>'kid' IS DISTINCT FROM $1
+         ORDER BY case_id`,
+        [sealer.current],
+      );
+      let cases = 0;
+      let records = 0;
+      // One transaction per case: a long rotation never holds every case's lock at once, and an
+      // interrupted one resumes where it stopped (records already moved are no longer selected).
+      for (const { case_id } of rows) {
+        const count = await rekey(case_id);
+        if (count > 0) cases += 1;
+        records += count;
+      }
+      return { cases, records };
+    },
   };
+
+  /**
+   * Re-seals one case's rows not under the current key, in one transaction under the case's row
+   * lock, which every writer of the case takes first, so no entry is appended meanwhile.
+   */
+  async function rekey(caseId: string): Promise<number> {
+    if (sealer.current === null) throw rekeyWithoutKeys();
+    return inTransaction(client, async (sql) => {
+      const row = (await sql.query<{ version: number; snapshot: StoredSnapshot }>(
+        `SELECT version, snapshot FROM ${p}_cases WHERE case_id = $1 FOR UPDATE`,
+        [caseId],
+      )).rows[0];
+      if (!row) throw new StepDownError('UNKNOWN_CASE', `No case ${caseId}.`, { caseId });
+      let count = 0;
+      if (sealer.stale(row.snapshot)) {
+        const snapshot = sealer.openSnapshot(caseId, row.version, row.snapshot);
+        await sql.query(`UPDATE ${p}_cases SET snapshot = $2::jsonb WHERE case_id = $1`, [
+          caseId,
+          storedSnapshot({ caseId, version: row.version, snapshot, nextDueAt: null }),
+        ]);
+        count += 1;
+      }
+      const entries = (await sql.query<{ entry: StoredAuditEntry }>(`SELECT entry FROM ${p}_audit WHERE case_id = $1 ORDER BY seq`, [caseId])).rows;
+      for (const { entry } of entries) {
+        if (!sealer.stale(entry)) continue;
+        await sql.query(`UPDATE ${p}_audit SET entry = $3::jsonb WHERE case_id = $1 AND seq = $2`, [
+          caseId,
+          entry.seq,
+          JSON.stringify(sealer.sealEntry(sealer.openEntry(entry))),
+        ]);
+        count += 1;
+      }
+      return count;
+    });
+  }
 }
 
 async function inTransaction<T>(client: PgPoolLike | PGliteLike, work: (sql: Sql) => Promise<T>): Promise<T> {

@@ -21,6 +21,8 @@ export const errorCodes = [
   'VERSION_CONFLICT',
   'STORE_FAILURE',
   'DELIVERY_FAILED',
+  'ENCRYPTION_KEY_MISSING',
+  'DECRYPTION_FAILED',
 ] as const;
 
 /** A stable string that says which kind of failure a {@link StepDownError} reports. */

@@ -1,22 +1,45 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { migrate, postgresStore } from '../../adapters/postgres.js';
 import { testStore } from './conformance.js';
+import { freshPrefix, postgresPlace } from './postgres-place.js';
+import { testSealing } from './sealing-suite.js';
 
 // PGlite is PostgreSQL compiled to WebAssembly: the same SQL as a server, with no server to run.
-// It takes seconds to start, so the tests share one instance and each gets its own tables.
+// It takes seconds to start, so all the suites of this file share one instance and each test gets
+// its own tables.
 let db: PGlite | null = null;
-
-testStore('postgres (PGlite)', {
+const shared = {
   async prepare() {
-    db = new PGlite();
+    db ??= new PGlite();
     await db.waitReady;
   },
+};
+
+testStore('postgres (PGlite)', {
+  ...shared,
   async make() {
     db ??= new PGlite();
-    const tablePrefix = `t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+    const tablePrefix = freshPrefix();
     await migrate(db, tablePrefix);
     return postgresStore({ client: db, tablePrefix });
   },
+});
+
+const sealedKey = randomBytes(32);
+testStore('postgres (PGlite, sealed)', {
+  ...shared,
+  async make() {
+    db ??= new PGlite();
+    const tablePrefix = freshPrefix();
+    await migrate(db, tablePrefix);
+    return postgresStore({ client: db, tablePrefix, encryption: { keys: { k: sealedKey }, current: 'k' } });
+  },
+});
+
+testSealing('postgres (PGlite)', {
+  ...shared,
+  place: async () => postgresPlace((db ??= new PGlite())),
+  // Closed once, after the last suite of the file: vitest runs a file's suites in order.
   cleanup: async () => db?.close(),
 });

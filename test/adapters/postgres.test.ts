@@ -1,22 +1,26 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe, it } from 'vitest';
 import { migrate, postgresStore } from '../../adapters/postgres.js';
 import { testStore } from './conformance.js';
+import { freshPrefix, postgresPlace } from './postgres-place.js';
+import { testSealing } from './sealing-suite.js';
 
 const url = process.env.DATABASE_URL;
 
 if (url) {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  testStore('postgres (server)', {
-    async make() {
-      // Each test gets its own tables, so tests never see each other's rows.
-      const tablePrefix = `t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-      await migrate(pool, tablePrefix);
-      return postgresStore({ client: pool, tablePrefix });
-    },
-    cleanup: async () => pool.end(),
-  });
+  const sealedKey = randomBytes(32);
+  // Each test gets its own tables, so tests never see each other's rows.
+  const make = async (sealed: boolean) => {
+    const tablePrefix = freshPrefix();
+    await migrate(pool, tablePrefix);
+    return postgresStore({ client: pool, tablePrefix, encryption: sealed ? { keys: { k: sealedKey }, current: 'k' } : undefined });
+  };
+  testStore('postgres (server)', { make: () => make(false) });
+  testStore('postgres (server, sealed)', { make: () => make(true) });
+  // The pool is ended once, after the last suite of the file: vitest runs a file's suites in order.
+  testSealing('postgres (server)', { place: () => postgresPlace(pool), cleanup: async () => pool.end() });
 } else {
   describe('postgres (server) store conformance', () => {
     it.skip('runs when DATABASE_URL is set (.ci/run starts a throwaway server)', () => undefined);

@@ -1,0 +1,279 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EncryptionOptions, SealingStore } from '../../adapters/sealing.js';
+import {
+  createCaseEngine,
+  isStepDownError,
+  verifyAuditTrail,
+  type AuditDraft,
+  type StepDownError,
+  type StoredCase,
+} from '../../src/index.js';
+import { samplePeople } from '../events/samples.js';
+import { runToClosedCaf } from '../engine/journey.js';
+
+/** A stored record as JSON, read or written behind the store's back. */
+export type Raw = Record<string, unknown>;
+
+/**
+ * One place a sealing store keeps its data (a directory, a set of tables), with the means to reach
+ * that data directly, as someone with the disk or the database could.
+ */
+export interface SealedPlace {
+  /** A store over this place's data, with these keys (or none). */
+  open(encryption?: EncryptionOptions): SealingStore;
+  /** Everything the store keeps, as text: every file, or every column of every row. */
+  raw(): Promise<string>;
+  /** The audit entry as stored. */
+  readEntry(caseId: string, seq: number): Promise<Raw>;
+  writeEntry(caseId: string, seq: number, entry: Raw): Promise<void>;
+  /** The case's snapshot as stored. */
+  readSnapshot(caseId: string): Promise<Raw>;
+  writeSnapshot(caseId: string, snapshot: Raw): Promise<void>;
+}
+
+/** Makes places for a driver: each test gets a fresh one. */
+export interface SealedPlaceFactory {
+  prepare?(): Promise<void>;
+  place(): Promise<SealedPlace>;
+  cleanup?(): Promise<void>;
+}
+
+const k1 = randomBytes(32);
+const k2 = randomBytes(32);
+const only = (kid: string, key: Buffer): EncryptionOptions => ({ keys: { [kid]: key }, current: kid });
+
+/** Texts that stand for personal data: each must be sealed wherever the store keeps it. */
+const markers = {
+  event: 'MARKER-EVENT-Ellie Marsh lives at 4 Rose Lane',
+  actorId: 'MARKER-ACTOR-sw-ruth-oyelaran',
+  context: 'MARKER-CONTEXT-grandmother Patricia Marsh',
+};
+
+function record(caseId: string, version: number): StoredCase {
+  const snapshot = { machineVersion: 1, value: { withChildrensSocialCare: 'decision' }, context: { caseId, note: markers.context } };
+  return { caseId, version, snapshot: snapshot as unknown as StoredCase['snapshot'], nextDueAt: 1_700_000_000_000 + version };
+}
+
+function draft(caseId: string, version: number, accepted = true): AuditDraft {
+  return {
+    caseId,
+    type: 'views.recorded',
+    event: { type: 'views.recorded', view: `${markers.event} (${version})` },
+    actor: { id: markers.actorId, role: 'social-worker' },
+    at: '2024-05-01T10:00:00+01:00',
+    recordedAt: '2024-05-01T10:00:01.000Z',
+    stateBefore: ['a'],
+    stateAfter: ['b'],
+    version,
+    rules: { checked: ['views-recorded'], breached: [] },
+    accepted,
+    errorCode: accepted ? null : 'GATE_BLOCKED',
+  };
+}
+
+/** A case at version 3 with a refusal in its trail: four entries, seq 1–4. */
+async function seed(store: SealingStore, caseId: string): Promise<void> {
+  await store.create(record(caseId, 1), draft(caseId, 1), []);
+  await store.save(record(caseId, 2), 1, draft(caseId, 2), []);
+  await store.appendAudit(draft(caseId, 2, false), []);
+  await store.save(record(caseId, 3), 2, draft(caseId, 3), []);
+}
+
+async function failure(promise: Promise<unknown>): Promise<StepDownError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (isStepDownError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a StepDownError, but the call succeeded');
+}
+
+/** The error says which key and which record, and nothing of what the record holds. */
+function expectNamesOnly(error: StepDownError, code: string, keyId: string): void {
+  expect(error.code).toBe(code);
+  expect(error.details?.keyId).toBe(keyId);
+  expect(error.message).toContain(`'${keyId}'`);
+  const said = `${error.message} ${JSON.stringify(error.details)}`;
+  for (const marker of Object.values(markers)) expect(said).not.toContain(marker.slice(0, 12));
+}
+
+/**
+ * What every sealing store must do with its keys: no payload in clear, a clear error without the
+ * key or with a wrong one, rotation, and seals bound to their records. One call per driver, as
+ * {@link testStore} is for the conformance suite.
+ */
+export function testSealing(name: string, factory: SealedPlaceFactory): void {
+  describe(`${name} store encryption at rest`, () => {
+    beforeAll(async () => factory.prepare?.(), 120_000);
+    afterAll(async () => factory.cleanup?.());
+
+    it('keeps no event payload, actor id or snapshot context in clear, and reads them back', async () => {
+      const place = await factory.place();
+      const store = place.open(only('k1', k1));
+      await seed(store, 'C-1');
+      const raw = await place.raw();
+      for (const marker of Object.values(markers)) expect(raw).not.toContain(marker.slice(0, 12));
+      // What the store needs to work stays readable without the key.
+      expect(raw).toContain('views.recorded');
+      expect(raw).toContain('social-worker');
+      const entry = await place.readEntry('C-1', 2);
+      expect(entry).toMatchObject({ caseId: 'C-1', seq: 2, version: 2, accepted: true, actor: { role: 'social-worker' } });
+      expect(entry).not.toHaveProperty('event');
+      expect(entry.sealed).toMatchObject({ v: 1, alg: 'A256GCM', kid: 'k1' });
+      expect(await place.readSnapshot('C-1')).toMatchObject({ machineVersion: 1, value: { withChildrensSocialCare: 'decision' } });
+      // Opened, everything is as the engine wrote it, and the chain verifies on it.
+      expect(await store.load('C-1')).toEqual(record('C-1', 3));
+      const trail = await store.audit('C-1');
+      expect(trail.map((e) => [e.seq, e.event, e.actor])).toEqual([
+        [1, draft('C-1', 1).event, draft('C-1', 1).actor],
+        [2, draft('C-1', 2).event, draft('C-1', 2).actor],
+        [3, draft('C-1', 2).event, draft('C-1', 2).actor],
+        [4, draft('C-1', 3).event, draft('C-1', 3).actor],
+      ]);
+      expect(verifyAuditTrail(trail)).toEqual({ ok: true, entries: 4 });
+    });
+
+    it('runs a whole case through the engine with no name, id or free text of it on disk or in rows', async () => {
+      const place = await factory.place();
+      const engine = createCaseEngine({ store: place.open(only('k1', k1)), now: () => new Date('2024-07-20T10:00:00Z') });
+      await runToClosedCaf(engine, 'C-journey');
+      const history = await engine.history('C-journey');
+      // The free text the journey sent (names, views, reasons, contacts) and every person's id.
+      const texts = new Set<string>();
+      const collect = (value: unknown, key = ''): void => {
+        if (typeof value === 'string' && value.length >= 8 && !['type', 'at'].includes(key) && !/^\d{4}-\d\d-\d\d/.test(value)) texts.add(value);
+        else if (Array.isArray(value)) value.forEach((v) => collect(v, key));
+        else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, k);
+      };
+      for (const entry of history) collect({ event: entry.event, actorId: entry.actor?.id });
+      // Less what may stay in clear: the case id, event types, roles, states, rule ids, codes.
+      for (const entry of history) {
+        const { event: _event, actor, ...clear } = entry;
+        for (const text of [actor?.role, ...JSON.stringify(clear).match(/"[^"]*"/g)!.map((q) => JSON.parse(q) as string)]) texts.delete(text!);
+      }
+      for (const person of [samplePeople.child, samplePeople.parent, samplePeople.leadProfessional.name, samplePeople.socialWorker.id]) {
+        expect(texts).toContain(person);
+      }
+      expect(texts.size).toBeGreaterThan(20);
+      const raw = await place.raw();
+      const found = [...texts].filter((text) => raw.includes(text));
+      expect(found).toEqual([]);
+      expect(verifyAuditTrail(history).ok).toBe(true);
+      expect((await engine.rebuild('C-journey')).outcome).toBe('caf-closed');
+    });
+
+    it('refuses to read sealed data without its key (ENCRYPTION_KEY_MISSING) or with a wrong one (DECRYPTION_FAILED)', async () => {
+      const place = await factory.place();
+      await seed(place.open(only('k1', k1)), 'C-1');
+
+      const bare = place.open();
+      expectNamesOnly(await failure(bare.load('C-1')), 'ENCRYPTION_KEY_MISSING', 'k1');
+      expectNamesOnly(await failure(bare.audit('C-1')), 'ENCRYPTION_KEY_MISSING', 'k1');
+      const engine = createCaseEngine({ store: bare });
+      expectNamesOnly(await failure(engine.get('C-1')), 'ENCRYPTION_KEY_MISSING', 'k1');
+      expectNamesOnly(await failure(engine.history('C-1')), 'ENCRYPTION_KEY_MISSING', 'k1');
+
+      const otherId = place.open(only('k2', k2));
+      expectNamesOnly(await failure(otherId.load('C-1')), 'ENCRYPTION_KEY_MISSING', 'k1');
+
+      const wrong = place.open(only('k1', k2));
+      const onLoad = await failure(wrong.load('C-1'));
+      expectNamesOnly(onLoad, 'DECRYPTION_FAILED', 'k1');
+      expect(onLoad.details).toMatchObject({ caseId: 'C-1', version: 3 });
+      const onAudit = await failure(wrong.audit('C-1'));
+      expectNamesOnly(onAudit, 'DECRYPTION_FAILED', 'k1');
+      expect(onAudit.details).toMatchObject({ caseId: 'C-1', seq: 1 });
+      expectNamesOnly(await failure(createCaseEngine({ store: wrong }).rebuild('C-1')), 'DECRYPTION_FAILED', 'k1');
+    });
+
+    it('rotates keys: old records stay readable with both keys, new ones use current, rekey moves the rest', async () => {
+      const place = await factory.place();
+      await seed(place.open(only('k1', k1)), 'C-1');
+      const hashesBefore = (await place.open(only('k1', k1)).audit('C-1')).map((e) => e.hash);
+
+      const both = place.open({ keys: { k1, k2 }, current: 'k2' });
+      expect(await both.load('C-1')).toEqual(record('C-1', 3));
+      expect(verifyAuditTrail(await both.audit('C-1')).ok).toBe(true);
+      await both.save(record('C-1', 4), 3, draft('C-1', 4), []);
+      await seed(both, 'C-2');
+      const kids = async (caseId: string, seqs: number[]) =>
+        Promise.all(seqs.map(async (seq) => ((await place.readEntry(caseId, seq)).sealed as { kid: string }).kid));
+      expect(await kids('C-1', [1, 2, 3, 4, 5])).toEqual(['k1', 'k1', 'k1', 'k1', 'k2']);
+      expect(await kids('C-2', [1, 2, 3, 4])).toEqual(['k2', 'k2', 'k2', 'k2']);
+      expect(((await place.readSnapshot('C-1')).sealed as { kid: string }).kid).toBe('k2');
+      // k1 is still needed for C-1's old entries; C-2 never used it.
+      expectNamesOnly(await failure(place.open(only('k2', k2)).audit('C-1')), 'ENCRYPTION_KEY_MISSING', 'k1');
+      expect(verifyAuditTrail(await place.open(only('k2', k2)).audit('C-2')).ok).toBe(true);
+
+      expect(await both.rekey('C-1')).toBe(4);
+      expect(await both.rekeyAll()).toEqual({ cases: 0, records: 0 });
+      const k2only = place.open(only('k2', k2));
+      const trail = await k2only.audit('C-1');
+      expect(trail.slice(0, 4).map((e) => e.hash)).toEqual(hashesBefore);
+      expect(verifyAuditTrail(trail)).toEqual({ ok: true, entries: 5 });
+      expect(await k2only.load('C-1')).toEqual(record('C-1', 4));
+      expect(await kids('C-1', [1, 2, 3, 4, 5])).toEqual(['k2', 'k2', 'k2', 'k2', 'k2']);
+      expect(await failure(place.open().rekey('C-1'))).toMatchObject({ code: 'INVALID_ARGUMENT' });
+      expect(await failure(both.rekey('C-9'))).toMatchObject({ code: 'UNKNOWN_CASE' });
+    });
+
+    it('seals a store written in clear once encryption is turned on, and rekeyAll seals the old records', async () => {
+      const place = await factory.place();
+      await seed(place.open(), 'C-1');
+      expect(await place.raw()).toContain(markers.event);
+      const sealed = place.open(only('k1', k1));
+      expect(await sealed.load('C-1')).toEqual(record('C-1', 3));
+      await seed(sealed, 'C-2');
+      expect(await sealed.rekeyAll()).toEqual({ cases: 1, records: 5 });
+      expect(await sealed.rekeyAll()).toEqual({ cases: 0, records: 0 });
+      const raw = await place.raw();
+      for (const marker of Object.values(markers)) expect(raw).not.toContain(marker.slice(0, 12));
+      expect(verifyAuditTrail(await sealed.audit('C-1'))).toEqual({ ok: true, entries: 4 });
+      expect(await sealed.load('C-1')).toEqual(record('C-1', 3));
+    });
+
+    it('refuses a seal moved to another record: between entries, between cases, between snapshots', async () => {
+      const place = await factory.place();
+      const store = place.open(only('k1', k1));
+      await seed(store, 'C-1');
+      await seed(store, 'C-2');
+
+      // Two entries of one case swap their seals.
+      const [second, third] = [await place.readEntry('C-1', 2), await place.readEntry('C-1', 3)];
+      await place.writeEntry('C-1', 2, { ...second, sealed: third.sealed });
+      await place.writeEntry('C-1', 3, { ...third, sealed: second.sealed });
+      const swapped = await failure(store.audit('C-1'));
+      expectNamesOnly(swapped, 'DECRYPTION_FAILED', 'k1');
+      expect(swapped.details).toMatchObject({ caseId: 'C-1', seq: 2 });
+
+      // The same position in another case: the case id is bound too.
+      const other = await place.readEntry('C-2', 2);
+      await place.writeEntry('C-2', 2, { ...other, sealed: second.sealed });
+      expect((await failure(store.audit('C-2'))).details).toMatchObject({ caseId: 'C-2', seq: 2, keyId: 'k1' });
+
+      // Snapshots of two cases at the same version swap their seals.
+      const [one, two] = [await place.readSnapshot('C-1'), await place.readSnapshot('C-2')];
+      await place.writeSnapshot('C-1', { ...one, sealed: two.sealed });
+      expect((await failure(store.load('C-1'))).code).toBe('DECRYPTION_FAILED');
+      // An older snapshot of the same case put back over the newer one: the version is bound.
+      await store.create(record('C-3', 1), draft('C-3', 1), []);
+      await store.save(record('C-3', 2), 1, draft('C-3', 2), []);
+      const older = await place.readSnapshot('C-3');
+      await store.save(record('C-3', 3), 2, draft('C-3', 3), []);
+      await place.writeSnapshot('C-3', older);
+      expect(await failure(store.load('C-3'))).toMatchObject({ code: 'DECRYPTION_FAILED', details: { caseId: 'C-3', version: 3 } });
+    });
+
+    it('leaves the chain to catch a changed clear field of a sealed entry, naming the entry', async () => {
+      const place = await factory.place();
+      const store = place.open(only('k1', k1));
+      await seed(store, 'C-1');
+      const entry = await place.readEntry('C-1', 3);
+      await place.writeEntry('C-1', 3, { ...entry, accepted: true, errorCode: null });
+      const result = verifyAuditTrail(await store.audit('C-1'));
+      expect(result).toMatchObject({ ok: false, problem: 'changed', seq: 3 });
+    });
+  });
+}

@@ -1,0 +1,97 @@
+import { createDecipheriv, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createSealer, type EncryptionOptions, type SealedAuditEntry, type SealedSnapshot } from '../../adapters/sealing.js';
+import { chainEntry } from '../../src/engine/audit-chain.js';
+import { isStepDownError, type AuditEntry, type PersistedCase } from '../../src/index.js';
+
+const key = randomBytes(32);
+const entry: AuditEntry = chainEntry(null, {
+  caseId: 'C-1',
+  type: 'views.recorded',
+  event: { type: 'views.recorded', view: 'Leo would like to stay at his school' },
+  actor: { id: 'sw-amira-khan', role: 'social-worker' },
+  at: '2024-05-01T10:00:00+01:00',
+  recordedAt: '2024-05-01T10:00:01.000Z',
+  stateBefore: ['a'],
+  stateAfter: ['a'],
+  version: 2,
+  rules: { checked: ['views-recorded'], breached: [] },
+  accepted: true,
+  errorCode: null,
+});
+
+function code(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    if (isStepDownError(error)) return error.code;
+    throw error;
+  }
+  return 'no error';
+}
+
+describe('sealing', () => {
+  it('checks the keys when the store is made, never quoting a key', () => {
+    const bad: [EncryptionOptions, string][] = [
+      [{ keys: { k1: randomBytes(16) }, current: 'k1' }, 'must be 32 bytes'],
+      [{ keys: { k1: key }, current: 'k2' }, 'encryption.current'],
+      [{ keys: { 'k 1': key }, current: 'k 1' }, 'key id'],
+      [{ keys: {}, current: 'k1' }, 'encryption.current'],
+    ];
+    for (const [options, words] of bad) {
+      expect(code(() => createSealer(options))).toBe('INVALID_ARGUMENT');
+      expect(() => createSealer(options)).toThrow(words);
+    }
+  });
+
+  it('seals with a fresh IV each time, so the same record never gives the same ciphertext', () => {
+    const sealer = createSealer({ keys: { k1: key }, current: 'k1' });
+    const [a, b] = [sealer.sealEntry(entry) as SealedAuditEntry, sealer.sealEntry(entry) as SealedAuditEntry];
+    expect(a.sealed.iv).not.toBe(b.sealed.iv);
+    expect(a.sealed.data).not.toBe(b.sealed.data);
+    expect(sealer.openEntry(a)).toEqual(entry);
+  });
+
+  it('is the documented format: a host in another language opens a seal with the key and the additional data', () => {
+    const sealer = createSealer({ keys: { k1: key }, current: 'k1' });
+    const open = (seal: SealedAuditEntry['sealed'], aad: unknown[]) => {
+      const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(seal.iv, 'base64'));
+      decipher.setAAD(Buffer.from(JSON.stringify(aad), 'utf8'));
+      decipher.setAuthTag(Buffer.from(seal.tag, 'base64'));
+      return JSON.parse(Buffer.concat([decipher.update(Buffer.from(seal.data, 'base64')), decipher.final()]).toString('utf8'));
+    };
+    const sealedEntry = sealer.sealEntry(entry) as SealedAuditEntry;
+    expect(open(sealedEntry.sealed, ['caf-step-down', 1, 'audit', 'C-1', 1, 'k1'])).toEqual({
+      event: entry.event,
+      actor: { id: 'sw-amira-khan' },
+    });
+    const snapshot = { machineVersion: 1, value: 'x', context: { caseId: 'C-1' } } as unknown as PersistedCase;
+    const sealedSnapshot = sealer.sealSnapshot('C-1', 7, snapshot) as SealedSnapshot;
+    expect(sealedSnapshot).toMatchObject({ machineVersion: 1, value: 'x' });
+    expect(open(sealedSnapshot.sealed, ['caf-step-down', 1, 'case', 'C-1', 7, 'k1'])).toEqual({ context: { caseId: 'C-1' } });
+  });
+
+  it('names neither the data nor a key id it could not have written when a seal is malformed', () => {
+    const sealer = createSealer({ keys: { k1: key }, current: 'k1' });
+    const sealed = sealer.sealEntry(entry) as SealedAuditEntry;
+    const forged = { ...sealed, sealed: { ...sealed.sealed, kid: 'Leo Taylor, 4 Rose Lane' } };
+    try {
+      sealer.openEntry(forged);
+      expect.unreachable();
+    } catch (error) {
+      expect(isStepDownError(error, 'DECRYPTION_FAILED')).toBe(true);
+      expect((error as Error).message).not.toContain('Leo');
+      expect((error as { details: unknown }).details).toEqual({ caseId: 'C-1', seq: 1, keyId: null });
+    }
+    expect(code(() => sealer.openEntry({ ...sealed, sealed: { ...sealed.sealed, tag: 'AAAA' } }))).toBe('DECRYPTION_FAILED');
+  });
+
+  it('without keys seals nothing, reads clear records and refuses sealed ones', () => {
+    const sealed = createSealer({ keys: { k1: key }, current: 'k1' }).sealEntry(entry);
+    const bare = createSealer(undefined);
+    expect(bare.sealEntry(entry)).toBe(entry);
+    expect(bare.openEntry(entry)).toBe(entry);
+    expect(bare.stale(entry)).toBe(false);
+    expect(code(() => bare.openEntry(sealed))).toBe('ENCRYPTION_KEY_MISSING');
+  });
+});
