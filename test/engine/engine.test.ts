@@ -20,6 +20,7 @@ import { sampleEvent, samplePeople } from '../events/samples.js';
 import { pathsOf } from '../events/invalid.js';
 import { runToClosedCaf } from './journey.js';
 import { recordingStore, type RecordingStore } from './recording-store.js';
+import { rejection } from './rejection.js';
 
 // The case every test starts from: a CIN review on Wednesday 1 May 2024 (British Summer Time).
 const opened = '2024-05-01T10:00:00+01:00';
@@ -49,17 +50,6 @@ function openRequest(caseId = 'C-1', at = opened): OpenCase {
 async function openDecided(engine: CaseEngine, caseId = 'C-1'): Promise<CaseView> {
   await engine.open(openRequest(caseId));
   return engine.send(caseId, sampleEvent('decision.agreed', decided));
-}
-
-/** The error a promise rejects with; fails the test when it resolves or throws something else. */
-async function rejection(promise: Promise<unknown>): Promise<StepDownError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(StepDownError);
-    return error as StepDownError;
-  }
-  throw new Error('expected a StepDownError, but the call succeeded');
 }
 
 /**

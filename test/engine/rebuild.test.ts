@@ -9,7 +9,6 @@ import { fileStore } from '../../adapters/file.js';
 import { memoryStore } from '../../adapters/memory.js';
 import { migrate, postgresStore } from '../../adapters/postgres.js';
 import {
-  StepDownError,
   createCaseEngine,
   describeCase,
   replayAuditTrail,
@@ -23,20 +22,10 @@ import { samplePeople } from '../events/samples.js';
 import { event } from '../machine/harness.js';
 import { seedFixture } from '../fixtures/snapshots/build.js';
 import { runToClosedCaf } from './journey.js';
+import { rejection } from './rejection.js';
 
 const clock = () => new Date('2024-07-01T09:00:00Z');
 const tm = { id: samplePeople.teamManager.id, role: 'team-manager' as const };
-
-/** The error a promise rejects with; fails the test when it resolves or throws something else. */
-async function rejection(promise: Promise<unknown>): Promise<StepDownError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(StepDownError);
-    return error as StepDownError;
-  }
-  throw new Error('expected a StepDownError, but the call succeeded');
-}
 
 /**
  * A store under test, with the means to alter its data behind the engine's back, as someone with

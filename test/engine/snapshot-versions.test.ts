@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { memoryStore } from '../../adapters/memory.js';
 import {
   StepDownError,
   createCaseEngine,
@@ -19,17 +18,7 @@ import {
 import { readFixtures, seedFixture, writeFixtures, type SnapshotFixture } from '../fixtures/snapshots/build.js';
 import { event } from '../machine/harness.js';
 import { recordingStore } from './recording-store.js';
-
-/** The error a promise rejects with; fails the test when it resolves or throws something else. */
-async function rejection(promise: Promise<unknown>): Promise<StepDownError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(StepDownError);
-    return error as StepDownError;
-  }
-  throw new Error('expected a StepDownError, but the call succeeded');
-}
+import { rejection } from './rejection.js';
 
 const clock = () => new Date('2024-08-01T09:00:00Z');
 const v1 = await readFixtures(1);
