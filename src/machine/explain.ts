@@ -1,4 +1,4 @@
-import type { StepDownEvent } from '../events/index.js';
+import { parseEvent, type StepDownEvent } from '../events/index.js';
 import { defaultPolicy, type Policy } from '../policy/define-policy.js';
 import { getRule, type RuleId } from '../policy/rules.js';
 import { gateChecks, unmetGates } from './gates.js';
@@ -24,6 +24,10 @@ export interface Refusal {
 /**
  * Says why an event would change nothing, or returns null when the machine would take it. The same
  * gate checks back the machine's guards, so the explanation and the behaviour cannot drift apart.
+ * The event is validated first, so a host calling from plain JavaScript gets `INVALID_EVENT`, not a
+ * crash inside a gate.
+ *
+ * @throws StepDownError `INVALID_EVENT` when the event does not match its schema.
  *
  * @example
  * ```ts
@@ -31,7 +35,8 @@ export interface Refusal {
  * // { code: 'GATE_BLOCKED', rules: [{ rule: 'informed-consent', citation: 'G "Decision made…" ¶1; …', reason: '…' }], … }
  * ```
  */
-export function explainRefusal(snapshot: CaseSnapshot, event: StepDownEvent, policy: Policy = defaultPolicy): Refusal | null {
+export function explainRefusal(snapshot: CaseSnapshot, input: StepDownEvent, policy: Policy = defaultPolicy): Refusal | null {
+  const event = parseEvent(input);
   const { context } = snapshot;
   if (snapshot.status !== 'active') {
     return {

@@ -48,8 +48,10 @@ export const defaultPermissions: Readonly<Record<EventType, readonly Role[]>> = 
   'familyPlanMeeting.held': [LP],
   'reassessment.completed': [LP],
   'caf.closed': [LP],
-  'consent.withdrawn': [LP, CLW, TM],
-  'stepUp.referred': [LP, CLW, TM],
+  // The issue's roles table: "every other event — social-worker, and also … consent.withdrawn and
+  // stepUp.referred lead-professional, caf-link-worker and team-manager" (docs/decisions.md "Who sends what").
+  'consent.withdrawn': [SW, LP, CLW, TM],
+  'stepUp.referred': [SW, LP, CLW, TM],
   // DOMAIN "Time": the host's clock reaches the machine only as a system tick.
   'clock.tick': ['system'],
 };

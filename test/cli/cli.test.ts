@@ -107,7 +107,7 @@ describe.concurrent('caf-step-down', () => {
     expect(result.store).toBe('memory');
     expect(result.final.outcome).toBe('stepped-up');
     expect(result.timeline.filter((e) => e.refusal).map((e) => [e.who, e.what, e.refusal!.code])).toEqual([
-      ['social-worker', 'stepUp.referred', 'NOT_ALLOWED'],
+      ['early-help-manager', 'stepUp.referred', 'NOT_ALLOWED'],
     ]);
   }, slow);
 

@@ -1,6 +1,10 @@
+import { transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
+import { gateChecks } from '../../src/machine/gates.js';
 import {
+  createStepDownMachine,
   definePolicy,
+  explainRefusal,
   getRule,
   parseEvent,
   type Notification,
@@ -138,19 +142,23 @@ describe('the step-down CAF assessment completed in the meeting (G "Final CIN/St
 describe('a SMART family plan agreed by all (G "Final CIN/Step down to CAF meeting" ¶3, G "Role of the Social Worker" ¶5)', () => {
   const plan = meeting().familyPlan;
 
-  it('smart-family-plan: a plan not SMART, or not agreed by the family or by the partners, is GATE_BLOCKED and the case stays in preparation', () => {
+  it('smart-family-plan: a plan not SMART, or not agreed by the family or by the partners, is blocked by the gate and the case stays in preparation', () => {
     const run = ready();
+    const machine = createStepDownMachine();
     for (const flag of ['smart', 'agreedByFamily', 'agreedByPartners'] as const) {
-      // A host that skips parseEvent still cannot get such a plan past the machine.
+      // A host that skips parseEvent and drives the pure machine still cannot get such a plan past it.
       const unagreed = meeting({ familyPlan: { ...plan, [flag]: false } as unknown as typeof plan });
-      const refusal = run.refuse(unagreed);
-      expectRefusal(refusal, 'GATE_BLOCKED', ['smart-family-plan']);
-      expect(refusal.rules[0]).toEqual({
-        rule: 'smart-family-plan',
-        citation: `${FINAL} ¶3; G "Role of the Social Worker" ¶5; ${STEP_3}`,
-        reason: 'the family plan must be SMART and agreed by the family and the partners.',
-      });
+      expect(gateChecks['smart-family-plan'](run.snapshot.context, unagreed)).toBe(
+        'the family plan must be SMART and agreed by the family and the partners.',
+      );
+      const [after] = transition(machine, run.snapshot, unagreed);
+      expect(after.value).toEqual(run.snapshot.value);
+      expect(after.context).toEqual(run.snapshot.context);
+      // explainRefusal validates first: the host is told which field to fix, with the rule's citation in the catalogue.
+      expectInvalidAt(unagreed, `familyPlan.${flag}`);
+      expect(() => explainRefusal(run.snapshot, unagreed)).toThrow(/expected true/);
     }
+    expect(getRule('smart-family-plan').citation).toBe(`${FINAL} ¶3; G "Role of the Social Worker" ¶5; ${STEP_3}`);
     expect(run.view.stage).toBe('preparation');
     run.send(meeting());
     expect(run.snapshot.context.familyPlan.actions).toEqual({ 'FP-1': 'open', 'FP-2': 'open', 'FP-3': 'open' });

@@ -70,11 +70,10 @@ const expectedSenders: Readonly<Record<EventType, readonly Role[]>> = {
   'familyPlanMeeting.held': [LP],
   'reassessment.completed': [LP],
   'caf.closed': [LP],
-  // Stage 6 names no sender for these two ("at any time the case may be stepped up … or consent
-  // withdrawn") and docs/decisions.md records no choice. The table pins the library's current answer
-  // so a change is deliberate; see the report of issue 5 (a TM after the case closed to CSC is the open question).
-  'consent.withdrawn': [LP, CLW, TM],
-  'stepUp.referred': [LP, CLW, TM],
+  // "Every other event — social-worker, and also: … consent.withdrawn and stepUp.referred
+  // lead-professional, caf-link-worker and team-manager" (docs/decisions.md "Who sends what").
+  'consent.withdrawn': [SW, LP, CLW, TM],
+  'stepUp.referred': [SW, LP, CLW, TM],
   // "Time": the host's clock reaches the machine only as a system tick.
   'clock.tick': [SYSTEM],
 };

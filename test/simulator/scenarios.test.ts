@@ -186,10 +186,10 @@ describe('dates each scenario turns on', () => {
     expect(entries(result, 'caf.closed')[0]!.refusal).toMatchObject({ code: 'GATE_BLOCKED', expected: true });
   });
 
-  it('step-up: referred back on 8 May 2025 by the Lead Professional, not the Social Worker; open deadlines cancelled', () => {
+  it('step-up: referred back on 8 May 2025 by the Lead Professional, not the EH&SS Manager; open deadlines cancelled', () => {
     const result = run('step-up');
     expect(entries(result, 'stepUp.referred').map((e) => [e.who, e.refusal?.code ?? 'accepted'])).toEqual([
-      ['social-worker', 'NOT_ALLOWED'],
+      ['early-help-manager', 'NOT_ALLOWED'],
       ['lead-professional', 'accepted'],
     ]);
     const stepUp = entries(result, 'stepUp.referred')[1]!;
