@@ -70,26 +70,58 @@ export function fileStore(options: FileStoreOptions): SealingStore {
       ['cases', 'audit', 'locks', 'outbox', 'due'].map((sub) => fs.mkdir(join(dir, sub), { recursive: true })),
     ).then(() => undefined));
 
+  /**
+   * Takes the lock file with an exclusive create, holding a token of its own in it. A lock older
+   * than `staleLockMs` is broken by renaming it aside — only one process can move a given file —
+   * and checking the age of what was moved: a breaker that judged a stale lock but moved a fresh
+   * one (another breaker freed the name and a third process took it in between) puts it back
+   * rather than deleting it. Release removes the lock only while it still holds this token, so an
+   * owner that overran `staleLockMs` and was broken never frees the next owner's lock.
+   */
   const withLock = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
     await init();
     const path = paths.lock(name);
+    const token = `${process.pid}.${randomUUID()}`;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        const handle = await fs.open(path, 'wx');
-        await handle.close();
+        await fs.writeFile(path, token, { flag: 'wx' });
         break;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw storeFailure(error);
         const stat = await fs.stat(path).catch(() => null);
-        if (stat && Date.now() - stat.mtimeMs > staleLockMs) await fs.rm(path, { force: true });
+        if (stat && isStale(stat.mtimeMs)) await breakLock(path);
         else await sleep(Math.min(50, 2 + attempt));
       }
     }
     try {
       return await work();
     } finally {
-      await fs.rm(path, { force: true });
+      await releaseLock(path, token);
     }
+  };
+  const isStale = (mtimeMs: number) => Date.now() - mtimeMs > staleLockMs;
+  /** Moves the lock at `path` aside; `keep` decides, from what was moved, whether it goes back. */
+  const moveAside = async (path: string, keep: (aside: string) => Promise<boolean>): Promise<void> => {
+    const aside = `${path}.${process.pid}.${randomUUID()}.aside`;
+    try {
+      await fs.rename(path, aside);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // already gone: someone else broke or released it
+      throw storeFailure(error);
+    }
+    // `link` never replaces: if the name was taken meanwhile, the newer lock stands.
+    if (await keep(aside)) await fs.link(aside, path).catch(() => undefined);
+    await fs.rm(aside, { force: true });
+  };
+  const breakLock = (path: string) =>
+    moveAside(path, async (aside) => {
+      const stat = await fs.stat(aside).catch(() => null);
+      return stat !== null && !isStale(stat.mtimeMs);
+    });
+  const releaseLock = async (path: string, token: string): Promise<void> => {
+    const holds = async (file: string) => (await fs.readFile(file, 'utf8').catch(() => null)) === token;
+    // Not ours any more (broken as stale and taken again): leave it alone, the name never freed.
+    if (await holds(path)) await moveAside(path, async (aside) => !(await holds(aside)));
   };
 
   const readCase = async (caseId: string): Promise<CaseFile | null> => {

@@ -65,7 +65,12 @@ export function verifyAuditTrail(entries: readonly AuditEntry[]): AuditVerificat
     const fail = (problem: 'changed' | 'removed' | 'reordered' | 'inserted', message: string): AuditVerification => ({
       ok: false, problem, index, seq: entry.seq, message,
     });
-    if (entry.seq > expectedSeq) return fail('removed', `entry ${expectedSeq} is missing before entry ${entry.seq}`);
+    if (entry.seq > expectedSeq) {
+      // The entry it expects further on means the order changed; nowhere means it was removed.
+      return entries.slice(index + 1).some((later) => later.seq === expectedSeq)
+        ? fail('reordered', `entry ${entry.seq} appears before entry ${expectedSeq}`)
+        : fail('removed', `entry ${expectedSeq} is missing before entry ${entry.seq}`);
+    }
     if (entry.seq < expectedSeq) return fail('reordered', `entry ${entry.seq} appears after entry ${expectedSeq - 1}`);
     if (hashEntry(rest) !== hash) return fail('changed', `entry ${entry.seq} was changed after it was written`);
     if (entry.prevHash !== (previous?.hash ?? genesisHash)) {

@@ -374,7 +374,7 @@ export class CaseUnderTest {
     }
     const [after] = transition(this.machine, this.current, event);
     if (!jsonEqual(persistCase(after), persistCase(this.current))) {
-      throw new Error(`Case ${this.caseId} was changed by ${by}, which it refused (${refusal.message}).`);
+      throw new PolicyAssertionError(`Case ${this.caseId} was changed by ${by}, which it refused (${refusal.message}).`, refusal.rules.map((r) => r.rule));
     }
     return this;
   }
@@ -462,10 +462,10 @@ export class CaseUnderTest {
     const restored = restoreCase(JSON.parse(JSON.stringify(persistCase(this.current))), this.machine);
     const [fromJson, actions] = transition(this.machine, restored, event);
     if (!jsonEqual(persistCase(fromJson), persistCase(next)) || !jsonEqual(emittedNotifications(actions), notifications)) {
-      throw new Error(`Case ${this.caseId}: ${event.type} on ${event.at} gives a different case when taken from the persisted snapshot.`);
+      throw new PolicyAssertionError(`Case ${this.caseId}: ${event.type} on ${event.at} gives a different case when taken from the persisted snapshot.`, []);
     }
     if (event.type !== 'clock.tick' && next.context === this.current.context) {
-      throw new Error(`Case ${this.caseId}: ${event.type} on ${event.at} was accepted but changed nothing.`);
+      throw new PolicyAssertionError(`Case ${this.caseId}: ${event.type} on ${event.at} was accepted but changed nothing.`, []);
     }
   }
 
