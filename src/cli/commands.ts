@@ -107,7 +107,7 @@ export async function reportCommand(target: string, options: CliOptions, io: Cli
     }
     const text =
       format === 'mermaid'
-        ? withNewline(toMermaidGantt(await engine.get(caseId)))
+        ? withNewline(toMermaidGantt({ ...(await engine.get(caseId)), stages: (await complianceReport(engine, caseId)).stages }))
         : format === 'html'
           ? reportToHtml(await complianceReport(engine, caseId))
           : reportToMarkdown(await complianceReport(engine, caseId));

@@ -1,9 +1,24 @@
 import { addDays } from '../calendar/add-days.js';
 import { toLondonDate } from '../calendar/to-london-date.js';
 import type { CaseDescription, DeadlineView } from '../machine/describe.js';
+import type { Stage } from '../machine/notifications.js';
 
-/** What {@link toMermaidGantt} reads of a case: {@link describeCase}'s view, or the engine's `get`. */
-export type GanttCase = Pick<CaseDescription, 'caseId' | 'stage' | 'outcome' | 'deadlines' | 'breaches'>;
+/** A stage the case went through, from the event that moved it there to the one that moved it on. */
+export interface GanttStage {
+  readonly stage: Stage;
+  /** When the case entered the stage (ISO date-time with offset). */
+  readonly from: string;
+  /** When it left, or null while it is still there (and for `closed`). */
+  readonly to: string | null;
+}
+
+/**
+ * What {@link toMermaidGantt} reads of a case: {@link describeCase}'s view, or the engine's `get`;
+ * with `stages` (a compliance report's, for one) the chart opens with the stages on the same axis.
+ */
+export type GanttCase = Pick<CaseDescription, 'caseId' | 'stage' | 'outcome' | 'deadlines' | 'breaches'> & {
+  readonly stages?: readonly GanttStage[];
+};
 
 const statusWords: Readonly<Record<DeadlineView['status'], string>> = {
   open: 'open',
@@ -45,6 +60,10 @@ export function toMermaidGantt(view: GanttCase): string {
     '  axisFormat %d %b %Y',
     '  todayMarker off',
   ];
+  if (view.stages && view.stages.length > 0) {
+    lines.push('  section stages');
+    for (const span of view.stages) lines.push(`  ${stageTask(span)}`);
+  }
   const byRule = new Map<string, DeadlineView[]>();
   for (const deadline of view.deadlines) {
     byRule.set(deadline.rule, [...(byRule.get(deadline.rule) ?? []), deadline]);
@@ -61,6 +80,16 @@ export function toMermaidGantt(view: GanttCase): string {
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** A stage's bar, from the London day it was entered to the day it was left (a milestone for `closed`). */
+function stageTask(span: GanttStage): string {
+  const from = toLondonDate(span.from);
+  if (span.stage === 'closed') return `closed :milestone, ${from}, 0d`;
+  if (span.to === null) return `${span.stage} (current) :active, ${from}, 1d`;
+  const to = toLondonDate(span.to);
+  // Mermaid's end is exclusive: a stage left on a day is drawn through that day.
+  return `${span.stage} :done, ${from}, ${addDays(to < from ? from : to, 1)}`;
 }
 
 function task(deadline: DeadlineView, view: GanttCase): string {

@@ -35,6 +35,22 @@ describe('toMermaidGantt: one case’s deadlines', () => {
     expect(taskLine(chart, 'caf-twelve-months:1')).toBe('caf-twelve-months 1 (met) :done, 2024-03-21, 2025-03-22');
   });
 
+  it('opens with the stages the case went through when given a compliance report’s stages', async () => {
+    const engine = createCaseEngine();
+    const view = await runToClosedCaf(engine, 'C-stages');
+    const chart = toMermaidGantt({ ...view, stages: (await engine.complianceReport('C-stages')).stages });
+    const stageLines = chart.split('\n').slice(chart.split('\n').indexOf('  section stages') + 1, chart.split('\n').indexOf('  section stages') + 6);
+    expect(stageLines.map((l) => l.trim())).toEqual([
+      'decision :done, 2024-03-04, 2024-03-06',
+      'preparation :done, 2024-03-05, 2024-03-15',
+      'closure :done, 2024-03-14, 2024-03-22',
+      'early-help :done, 2024-03-21, 2024-06-12',
+      'closed :milestone, 2024-06-11, 0d',
+    ]);
+    expect(chart.indexOf('section stages')).toBeLessThan(chart.indexOf('section first-family-plan-meeting'));
+    expect(toMermaidGantt(view)).not.toContain('section stages');
+  });
+
   it('reads dates in London, marks open, missed and cancelled deadlines, and record breaches as milestones', () => {
     const view: GanttCase = {
       caseId: 'C-2',
