@@ -3,7 +3,7 @@ import {
   type Notification,
 } from '../../src/index.js';
 import { sampleActionIds, samplePeople } from '../events/samples.js';
-import { CaseRun, event, readyForFinalMeeting, freeTextChecks } from './harness.js';
+import { CaseRun, closeToCsc, event, readyForFinalMeeting, readyToCloseToCsc, freeTextChecks } from './harness.js';
 
 // A CIN case in autumn 2024. It closes to CSC on Thursday 10 October 2024 (BST); British Summer Time
 // ends on Sunday 27 October, so the 28 days for the initial family plan meeting end in GMT.
@@ -14,7 +14,6 @@ const closedAt = '2024-10-10T14:00:00+01:00';
 
 const allMet = sampleActionIds.map((id) => ({ id, status: 'met' as const }));
 const allOpen = sampleActionIds.map((id) => ({ id, status: 'open' as const }));
-const everyone = [samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name];
 
 // Free text the CAF Link Worker and the Social Worker exchange: no refusal, view or notification may repeat it.
 const questions = ['Is the non-molestation order against Mr Taylor still in force at 14 Elm Road?', 'Who from health attends?'];
@@ -25,34 +24,12 @@ const freeText = [
 ];
 const { expectNoFreeText, expectRefusal } = freeTextChecks(freeText);
 
-/** Final meeting, then every closure step on `closed`, ending with the case closed to CSC (as journeys.test.ts does). */
-function closedToCsc(run: CaseRun, closed = closedAt): CaseRun {
-  const form = { ...event('eCaf.referralCompleted', closed).form, firstFamilyPlanMeetingDate: firstFp };
-  return run
-    .send(event('finalMeeting.held', meetingAt, { firstFamilyPlanMeetingDate: firstFp }))
-    .send(event('eCaf.referralCompleted', closed, { form }))
-    .send(event('transferDetails.completed', closed))
-    .send(event('closureSummary.completed', closed))
-    .send(event('fileReview.completed', closed))
-    .send(event('stepDown.authorised', closed))
-    .send(event('documents.shared', closed, { recipients: everyone }))
-    .send(event('csc.closed', closed));
-}
+const closure = { meeting: meetingAt, firstFp, closed: closedAt };
 
 /** In closure, all closure steps done but the referral closure itself. */
-const beforeCscClosure = () => {
-  const form = { ...event('eCaf.referralCompleted', closedAt).form, firstFamilyPlanMeetingDate: firstFp };
-  return readyForFinalMeeting('cin-outcome', days)
-    .send(event('finalMeeting.held', meetingAt, { firstFamilyPlanMeetingDate: firstFp }))
-    .send(event('eCaf.referralCompleted', closedAt, { form }))
-    .send(event('transferDetails.completed', closedAt))
-    .send(event('closureSummary.completed', closedAt))
-    .send(event('fileReview.completed', closedAt))
-    .send(event('stepDown.authorised', closedAt))
-    .send(event('documents.shared', closedAt, { recipients: everyone }));
-};
+const beforeCscClosure = () => readyToCloseToCsc(readyForFinalMeeting('cin-outcome', days), closure);
 
-const underCaf = () => closedToCsc(readyForFinalMeeting('cin-outcome', days));
+const underCaf = () => closeToCsc(readyForFinalMeeting('cin-outcome', days), closure);
 
 const askFor = (at: string) => event('ehm.infoRequested', at, { questions });
 const answer = (at: string) => event('ehm.infoProvided', at, { answers });

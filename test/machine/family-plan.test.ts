@@ -10,7 +10,7 @@ import {
   type RuleId,
 } from '../../src/index.js';
 import { sampleActionIds, samplePeople, sampleEvent } from '../events/samples.js';
-import { CaseRun, event, readyForFinalMeeting, freeTextChecks } from './harness.js';
+import { CaseRun, closeToCsc, event, readyForFinalMeeting, freeTextChecks } from './harness.js';
 
 // Free text the tests pass in: no refusal, view of the case or notification may repeat it.
 const progress = 'Leo has attended four ELSA sessions with Mrs Patel; Sarah saw Citizens Advice on 4 November.';
@@ -25,7 +25,6 @@ const freeText = [
 ];
 const { expectNoFreeText, expectRefusal } = freeTextChecks(freeText);
 
-const everyone = [samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name];
 
 /** `at` moved by whole days of 24 hours, as UTC text (only to date the steps before the closure). */
 function shift(at: string, days: number): string {
@@ -38,18 +37,8 @@ function shift(at: string, days: number): string {
  * closure, and every closure step at `closed`.
  */
 function closedToCsc(closed: string, policy?: Policy): CaseRun {
-  const meeting = shift(closed, -7);
-  const firstFp = shift(closed, 7).slice(0, 10);
-  const form = { ...event('eCaf.referralCompleted', closed).form, firstFamilyPlanMeetingDate: firstFp };
-  return readyForFinalMeeting('cin-outcome', { opened: shift(closed, -14), decision: shift(closed, -14), prep: shift(closed, -12) }, policy)
-    .send(event('finalMeeting.held', meeting, { firstFamilyPlanMeetingDate: firstFp }))
-    .send(event('eCaf.referralCompleted', closed, { form }))
-    .send(event('transferDetails.completed', closed))
-    .send(event('closureSummary.completed', closed))
-    .send(event('fileReview.completed', closed))
-    .send(event('stepDown.authorised', closed))
-    .send(event('documents.shared', closed, { recipients: everyone }))
-    .send(event('csc.closed', closed));
+  const ready = readyForFinalMeeting('cin-outcome', { opened: shift(closed, -14), decision: shift(closed, -14), prep: shift(closed, -12) }, policy);
+  return closeToCsc(ready, { meeting: shift(closed, -7), firstFp: shift(closed, 7).slice(0, 10), closed });
 }
 
 // The main case closes to CSC on Thursday 10 October 2024 at 14:00 BST. British Summer Time ends on

@@ -145,3 +145,33 @@ export function freeTextChecks(freeText: readonly string[]) {
 
   return { expectNoFreeText, expectRefusal, expectInvalidAt };
 }
+
+/** The dates of the closure: the final meeting, the first family plan meeting it sets, and the day every closure step is taken. */
+export interface ClosureDates {
+  readonly meeting: string;
+  readonly firstFp: string;
+  readonly closed: string;
+}
+
+/**
+ * From a case ready for its final meeting: the meeting on `meeting` setting the first family plan
+ * meeting for `firstFp`, then every closure step on `closed` up to, not including, the referral
+ * closure (documents go to the sample parent, partner and Lead Professional).
+ */
+export function readyToCloseToCsc(run: CaseRun, dates: ClosureDates): CaseRun {
+  const form = { ...event('eCaf.referralCompleted', dates.closed).form, firstFamilyPlanMeetingDate: dates.firstFp };
+  const everyone = [samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name];
+  return run
+    .send(event('finalMeeting.held', dates.meeting, { firstFamilyPlanMeetingDate: dates.firstFp }))
+    .send(event('eCaf.referralCompleted', dates.closed, { form }))
+    .send(event('transferDetails.completed', dates.closed))
+    .send(event('closureSummary.completed', dates.closed))
+    .send(event('fileReview.completed', dates.closed))
+    .send(event('stepDown.authorised', dates.closed))
+    .send(event('documents.shared', dates.closed, { recipients: everyone }));
+}
+
+/** {@link readyToCloseToCsc}, then the referral closure on `closed`: the case is under the CAF. */
+export function closeToCsc(run: CaseRun, dates: ClosureDates): CaseRun {
+  return readyToCloseToCsc(run, dates).send(event('csc.closed', dates.closed));
+}
