@@ -14,6 +14,8 @@ export interface DeadlineView {
   readonly due: string;
   readonly status: DeadlineStatus;
   readonly closedAt: string | null;
+  /** For a family plan review only: the London date its 6–8 week window opens. */
+  readonly windowOpens?: string;
 }
 
 /** What a case is, at a glance: stage, outcome, deadlines, breaches and what it waits for. No personal data. */

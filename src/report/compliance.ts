@@ -107,8 +107,7 @@ export function buildComplianceReport(view: CaseView, history: readonly AuditEnt
     due: d.due,
     status: d.status,
     closedAt: d.closedAt,
-    // DeadlineView spreads the context's deadline, so a review's window rides along untyped.
-    windowOpens: (d as { windowOpens?: string }).windowOpens ?? null,
+    windowOpens: d.windowOpens ?? null,
   }));
   const breaches: ReportBreach[] = view.breaches.map((b) => ({
     rule: b.rule,

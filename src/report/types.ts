@@ -1,4 +1,4 @@
-import type { Outcome, Route, DeadlineStatus } from '../machine/context.js';
+import type { Deadline, Outcome, Route } from '../machine/context.js';
 import type { Stage } from '../machine/notifications.js';
 import type { PendingStep } from '../machine/pending.js';
 import type { RuleId, RuleKind, RuleStage } from '../policy/rules.js';
@@ -42,19 +42,11 @@ export interface ReportEvidence {
 /** An audit entry's envelope, for the timeline: the same fields as evidence, without the relation. */
 export type ReportEntry = Omit<ReportEvidence, 'bears'>;
 
-/** A deadline as a report shows it: ids and dates only. */
-export interface ReportDeadline {
-  /** Unique in the case, e.g. `first-family-plan-meeting`, `family-plan-review:2`. */
-  readonly id: string;
-  readonly rule: RuleId;
-  readonly opensAt: string;
-  /** Its last instant, London time. */
-  readonly due: string;
-  readonly status: DeadlineStatus;
-  readonly closedAt: string | null;
+/** A deadline as a report shows it: the case's deadline, ids and dates only, with `windowOpens` null for all but a review. */
+export type ReportDeadline = Omit<Deadline, 'windowOpens'> & {
   /** For a family plan review: the London date its 6–8 week window opens. */
   readonly windowOpens: string | null;
-}
+};
 
 /** A breach standing on the case. */
 export interface ReportBreach {
