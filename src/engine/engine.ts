@@ -5,7 +5,7 @@ import { memoryStore } from '../../adapters/memory.js';
 import { StepDownError, isStepDownError } from '../errors.js';
 import { isoDateTime } from '../events/common.js';
 import { isEventType, parseEvent, type StepDownEvent } from '../events/index.js';
-import { describeCase, type CaseDescription } from '../machine/describe.js';
+import { activeStates, describeCase, type CaseDescription } from '../machine/describe.js';
 import { explainRefusal, type Refusal } from '../machine/explain.js';
 import { gatesFor } from '../machine/gates.js';
 import { instant } from '../machine/instants.js';
@@ -224,6 +224,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     error: StepDownError,
     rules: readonly string[],
   ): Promise<never> => {
+    // A refusal changes nothing: the state before is the state after.
+    const states = snapshot ? activeStates(snapshot) : null;
     const notification: EngineNotification = {
       type: 'event.refused',
       caseId: record.caseId,
@@ -239,8 +241,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         event,
         actor: event?.actor ?? null,
         at: event?.at ?? null,
-        stateBefore: snapshot ? describeCase(snapshot).states : null,
-        stateAfter: snapshot ? describeCase(snapshot).states : null,
+        stateBefore: states,
+        stateAfter: states,
         version: record.version,
         accepted: false,
         errorCode: error.code,
@@ -299,8 +301,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         event,
         actor: event.actor,
         at: event.at,
-        stateBefore: describeCase(snapshot).states,
-        stateAfter: describeCase(next).states,
+        stateBefore: activeStates(snapshot),
+        stateAfter: activeStates(next),
         version,
         accepted: true,
         rules: { checked: [...gatesFor[event.type]], breached },
@@ -343,7 +345,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
           event: input,
           actor: parsed.data.actor,
           at: input.openedAt,
-          stateAfter: describeCase(snapshot).states,
+          stateAfter: activeStates(snapshot),
           version: 1,
           accepted: true,
         }),

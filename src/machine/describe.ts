@@ -48,11 +48,19 @@ export function describeCase(snapshot: CaseSnapshot): CaseDescription {
     route: context.route,
     stage: stageOf(snapshot),
     outcome: context.outcome,
-    states: leafStates(snapshot.value),
+    states: activeStates(snapshot),
     deadlines: context.deadlines.map((d) => ({ ...d, citation: getRule(d.rule).citation })),
     breaches: context.breaches,
     pending: pendingSteps(snapshot),
   };
+}
+
+/**
+ * The active state(s) of a case, dotted (`withChildrensSocialCare.closure.managerReview`): what an
+ * audit entry records before and after an event, without the rest of {@link describeCase}.
+ */
+export function activeStates(snapshot: CaseSnapshot): string[] {
+  return leafStates(snapshot.value);
 }
 
 function leafStates(value: unknown, prefix = ''): string[] {
