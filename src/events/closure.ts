@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, textFields, textList } from './common.js';
+import { defineEvent, personIdList, textFields, textList } from './common.js';
 import { eCafFormSchema } from './ecaf-form.js';
 
 /** The e-CAF referral with the summary CAF transfer form, finalised (F step 5, G "Role of the Social Worker" ¶4). */
@@ -81,7 +81,7 @@ export const documentsSharedSchema = defineEvent(
   'documents.shared',
   'The Social Worker sends the CIN minutes and the step-down CAF assessment with the family plan to ALL family members and partners involved (G "Role of the Social Worker" ¶2).',
   {
-    recipients: textList('Everyone the documents were sent to: family members, partners and the Lead Professional, by name.'),
+    recipients: personIdList('Everyone the documents were sent to, by person id: every parent/carer and practitioner still involved, and the Lead Professional.'),
   },
 );
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { idSchema } from '../ids/id.js';
 import { roleSchema } from '../policy/roles.js';
 
 /** The example every date-time message and description shows, so a host sees the one accepted shape. */
@@ -75,12 +76,16 @@ export const isoDate = z.iso
 /**
  * Who sent an event. The library trusts the host's authentication for `id`; the machine checks that
  * `role` may take the step (rule `division-of-duties`), so any known role passes here and a refusal
- * is audited rather than lost as a malformed event.
+ * is audited rather than lost as a malformed event. `id` is id-shaped: it is kept in the audit trail
+ * and compared for separation of duties, so a name typed there would travel everywhere.
  */
 export const actor = z
   .strictObject({
-    id: text.describe("The host's stable id of the person (or 'system' for the clock)."),
+    id: idSchema.describe("The host's stable id of the user (or 'system' for the clock): id-shaped, never a name."),
     role: roleSchema.describe('The role the person acts in for this step.'),
+    personId: idSchema
+      .optional()
+      .describe("The case's person this user acts as, where they are one (a Lead Professional's own person id)."),
   })
   .describe('Who sent the event.');
 
@@ -88,9 +93,37 @@ export const actor = z
 export type Actor = z.infer<typeof actor>;
 
 /**
- * Builds an event's schema: `{ type, at, actor, ...payload }`, strict so a misspelt field is reported
- * rather than dropped. `description` says what the event records and cites the policy; it becomes
- * the event's description in the JSON Schema.
+ * A list of person ids, at least one, each id-shaped: who attended, who was sent the documents.
+ * A repeated id is reported at its own path: one person counted twice would hide another missing.
+ *
+ * @example
+ * ```ts
+ * const recipients = personIdList('Everyone the documents were sent to, by person id.');
+ * ```
+ */
+export function personIdList(description: string) {
+  return z
+    .array(idSchema.describe('A person id of the case.'))
+    .min(1)
+    .superRefine((ids, ctx) => {
+      const seen = new Set<string>();
+      ids.forEach((id, index) => {
+        if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [index], message: 'duplicate person id: list each person once' });
+        seen.add(id);
+      });
+    })
+    .describe(`${description} At least one; each person once.`);
+}
+
+/**
+ * Builds an event's schema: `{ type, at, actor, eventId?, recordedAt?, ...payload }`, strict so a
+ * misspelt field is reported rather than dropped. `description` says what the event records and
+ * cites the policy; it becomes the event's description in the JSON Schema.
+ *
+ * `eventId` makes a resend harmless: the engine gives one to an event that has none, and an event
+ * whose id the case already holds is not recorded twice. `recordedAt` is when the event was
+ * recorded, as opposed to `at`, when it happened: the engine stamps it from its clock, so a step
+ * recorded late but dated on time keeps how late it was recorded.
  *
  * @example
  * ```ts
@@ -111,6 +144,12 @@ export function defineEvent<const T extends string, const S extends z.ZodRawShap
         `When it happened, not when it was recorded: ISO 8601 with offset, e.g. ${dateTimeExample}.`,
       ),
       actor,
+      eventId: idSchema
+        .optional()
+        .describe("The host's id for this event, unique in the case; the engine gives one when it is missing. A resend with the same id and content changes nothing."),
+      recordedAt: isoDateTime
+        .optional()
+        .describe('When the event was recorded; the engine stamps it from its clock.'),
       ...payload,
     })
     .describe(description);

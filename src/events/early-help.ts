@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { idSchema } from '../ids/id.js';
 import { defineEvent, listWithUniqueIds, text, textList } from './common.js';
 
 /** An action's status as a family plan meeting reports it. */
 export const familyPlanActionStatusSchema = z
   .strictObject({
-    id: text.describe("The action's id, as given in the family plan at the final meeting."),
+    id: idSchema.describe("The action's id, as given in the family plan at the final meeting."),
     status: z.enum(['met', 'open']).describe("'met' when the action is done; 'open' while it is not."),
   })
   .describe("One action's status.");
@@ -46,7 +47,7 @@ export const consentWithdrawnSchema = defineEvent(
   'consent.withdrawn',
   'A parent/carer withdraws consent; the CAF is voluntary and closes.',
   {
-    parentCarer: text.describe('The parent or carer who withdrew consent.'),
+    personId: idSchema.describe('The parent/carer who withdrew consent.'),
     reason: text.describe('Why, as they gave it.'),
   },
 );

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { defineEvent, isoDate, listWithUniqueIds, text } from './common.js';
+import { idSchema } from '../ids/id.js';
+import { defineEvent, isoDate, listWithUniqueIds, personIdList, text, textList } from './common.js';
 
 /** One action of the SMART family plan: what, who and by when (G "Final CIN/Step down to CAF meeting" ¶3). */
 export const familyPlanActionSchema = z
   .strictObject({
-    id: text.describe("The host's id for the action, unique within the plan; family plan meetings report its status by this id."),
+    id: idSchema.describe("The host's id for the action, unique within the plan; family plan meetings report its status by this id."),
     description: text.describe('What will be done: specific and measurable.'),
     owner: text.describe('Who is responsible for it.'),
     by: isoDate.describe('When it is to be done by.'),
@@ -23,17 +24,8 @@ export const finalMeetingHeldSchema = defineEvent(
     kind: z
       .enum(['final-cin', 'core-group', 'multi-agency'])
       .describe("'final-cin' or 'core-group' on the CIN and CP routes; 'multi-agency' (with the family) on the 10-day-checkpoint route."),
-    attendees: z
-      .array(
-        z
-          .strictObject({
-            role: text.describe("The attendee's role in the host's words, e.g. 'Lead Professional', 'parent', 'school nurse'."),
-            name: text.describe("The attendee's name."),
-          })
-          .describe('One attendee.'),
-      )
-      .min(1)
-      .describe('Who attended: the Social Worker, the family and all partners, including the Lead Professional.'),
+    attendees: personIdList('Who attended, by person id: the family and all partners, including the Lead Professional.'),
+    otherAttendees: textList('Anyone else who attended who is not a person of the case, in words.').optional(),
     views: z
       .strictObject({
         child: text.describe("The child's view, gathered in the meeting."),

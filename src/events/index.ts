@@ -6,6 +6,7 @@
  * @module
  */
 export type { Actor } from './common.js';
+export * from './people.js';
 export * from './preparation.js';
 export * from './final-meeting.js';
 export * from './ecaf-form.js';
@@ -13,6 +14,7 @@ export * from './closure.js';
 export * from './ehm.js';
 export * from './early-help.js';
 export * from './time.js';
+export * from './corrections.js';
 export { eventSchemas, eventTypes, isEventType, stepDownEventSchema } from './registry.js';
 export type { EventOf, EventType, StepDownEvent } from './registry.js';
 export { parseEvent } from './parse.js';

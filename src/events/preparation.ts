@@ -1,5 +1,8 @@
 import { z } from 'zod';
+import { idSchema } from '../ids/id.js';
 import { defineEvent, isoDate, text, textList } from './common.js';
+
+const personId = (description: string) => idSchema.describe(description);
 
 /**
  * The decision to step down, agreed by the Social Worker and Team Manager in supervision
@@ -13,18 +16,15 @@ export const decisionAgreedSchema = defineEvent(
   },
 );
 
-/** The parties whose views on the proposal must be documented (G "Decision made to step down from CSC to CAF" ¶1). */
-export const viewPartySchema = z
-  .enum(['child', 'parent', 'partner'])
-  .describe("Whose view: the child, a parent/carer, or a partner agency's practitioner.");
-
-/** One party's view of the step-down proposal (G "Decision made to step down from CSC to CAF" ¶1). */
+/**
+ * One person's view of the step-down proposal (G "Decision made to step down from CSC to CAF" ¶1).
+ * Whether it is the child's, a parent's or a partner's follows from the person's relationship.
+ */
 export const viewsRecordedSchema = defineEvent(
   'views.recorded',
   'The Social Worker documents the view of the child, a parent/carer or a partner on the proposal to step down (G "Decision made to step down from CSC to CAF" ¶1).',
   {
-    party: viewPartySchema,
-    name: text.describe('Who gave the view: the person, or the practitioner and their agency.'),
+    personId: personId('Whose view: a person of the case (child, parent/carer, family member or practitioner).'),
     agrees: z.boolean().describe('Whether they agree with the proposal. A disagreement is raised with disagreement.raised.'),
     summary: text.describe('Their view, as documented. For a baby or unborn child, their lived experience.'),
   },
@@ -35,7 +35,7 @@ export const consentGivenSchema = defineEvent(
   'consent.given',
   'A parent/carer gives informed consent to the CAF; what information is shared and why is recorded (G "Decision made to step down from CSC to CAF" ¶1, G "Role of the Social Worker" ¶3).',
   {
-    parentCarer: text.describe('The parent or carer who consented.'),
+    personId: personId('The parent/carer who consented.'),
     informationShared: textList('What information will be shared (at least one item).'),
     purpose: text.describe('Why it is shared and with whom.'),
   },
@@ -46,22 +46,19 @@ export const consentRefusedSchema = defineEvent(
   'consent.refused',
   'A parent/carer refuses consent to the CAF. This opens a family disagreement, resolved within 5 working days (G "Decision made to step down from CSC to CAF" ¶3).',
   {
-    parentCarer: text.describe('The parent or carer who refused.'),
+    personId: personId('The parent/carer who refused.'),
     reason: text.describe('Why, as they gave it.'),
-    disagreementId: text.describe("The host's id for the disagreement this opens, unique within the case."),
+    disagreementId: idSchema.describe("The host's id for the disagreement this opens, unique within the case."),
   },
 );
 
 /** A parent, the child or a partner disagrees with the step down (G "Decision made to step down from CSC to CAF" ¶3–4). */
 export const disagreementRaisedSchema = defineEvent(
   'disagreement.raised',
-  'A parent, the child or a partner agency disagrees with stepping down; documented with its reason and raised with the Team Manager, to be resolved within 5 working days (G "Decision made to step down from CSC to CAF" ¶3–4).',
+  'A parent, the child or a partner agency disagrees with stepping down; documented with its reason and raised with the Team Manager, to be resolved within 5 working days (G "Decision made to step down from CSC to CAF" ¶3–4). A family or partner disagreement follows from the person.',
   {
-    disagreementId: text.describe("The host's id for this disagreement, unique within the case; disagreement.resolved names it."),
-    by: z
-      .enum(['parent', 'child', 'partner'])
-      .describe('Who disagrees: a family disagreement (parent, child) or a partner agency.'),
-    party: text.describe('Who disagrees: the person, or the practitioner and their agency.'),
+    disagreementId: idSchema.describe("The host's id for this disagreement, unique within the case; disagreement.resolved names it."),
+    personId: personId('Who disagrees: a person of the case.'),
     reason: text.describe('Why they disagree, as documented.'),
   },
 );
@@ -71,7 +68,7 @@ export const disagreementResolvedSchema = defineEvent(
   'disagreement.resolved',
   'The Team Manager resolves a disagreement: agreed (the step down goes on) or the step down withdrawn (the case remains with CSC) (G "Decision made to step down from CSC to CAF" ¶3–4).',
   {
-    disagreementId: text.describe('The id given when the disagreement was raised.'),
+    disagreementId: idSchema.describe('The id given when the disagreement was raised.'),
     outcome: z
       .enum(['agreed', 'step-down-withdrawn'])
       .describe("'agreed': the step down goes on; 'step-down-withdrawn': the case remains with CSC."),
@@ -84,8 +81,7 @@ export const leadProfessionalAgreedSchema = defineEvent(
   'leadProfessional.agreed',
   'A practitioner agrees to be the Lead Professional for the CAF (G "Decision made to step down from CSC to CAF" ¶2, F step 2).',
   {
-    name: text.describe("The Lead Professional's name."),
-    agency: text.describe('Their agency, e.g. the school or the health visiting service.'),
+    personId: personId('The practitioner who agreed: a person of the case with the relationship practitioner.'),
     contact: text.describe('How to contact them (e-CAF section 12).'),
   },
 );

@@ -1,19 +1,23 @@
 import { z } from 'zod';
 import { closureEventSchemas } from './closure.js';
+import { correctionEventSchemas } from './corrections.js';
 import { earlyHelpEventSchemas } from './early-help.js';
 import { ehmEventSchemas } from './ehm.js';
 import { finalMeetingEventSchemas } from './final-meeting.js';
+import { peopleEventSchemas } from './people.js';
 import { preparationEventSchemas } from './preparation.js';
 import { timeEventSchemas } from './time.js';
 
 /** Every event's schema, in the order of the policy's stages. */
 const allEventSchemas = [
+  ...peopleEventSchemas,
   ...preparationEventSchemas,
   ...finalMeetingEventSchemas,
   ...closureEventSchemas,
   ...ehmEventSchemas,
   ...earlyHelpEventSchemas,
   ...timeEventSchemas,
+  ...correctionEventSchemas,
 ] as const;
 
 type AllEventSchemas = typeof allEventSchemas;

@@ -35,6 +35,12 @@ export interface Deadline {
   /** When the step that met it happened, or when it was cancelled. */
   readonly closedAt: string | null;
   /**
+   * When the step that met it was recorded, where the event said (the engine stamps every event's
+   * `recordedAt`). A step dated on time but recorded after its due instant is still `met`; this keeps
+   * how late it was recorded.
+   */
+  readonly recordedAt?: string;
+  /**
    * For a family plan review only: the London date its 6–8 week window opens (day 42 by default).
    * Shown to managers; a review held before it is met, not a breach (docs/decisions.md "Reviews held early").
    */
@@ -52,21 +58,57 @@ export interface Breach {
   readonly deadlineId: string | null;
 }
 
+/** A breach taken back, with when and why. */
+export interface WithdrawnBreach extends Breach {
+  /** The date of the record that showed it was not a breach. */
+  readonly withdrawnAt: string;
+  /** `met-on-time`: the step was dated on time after all; `no-longer-needed`: the case left the path before it fell due. */
+  readonly withdrawnBecause: 'met-on-time' | 'no-longer-needed';
+}
+
+/** How a person stands to the case (see `relationshipSchema`). */
+export type Relationship = 'child' | 'parent-carer' | 'family-member' | 'practitioner';
+
+/**
+ * A person of the case, keyed by the host's person id. The name and agency are display text for
+ * the host's own screens; every rule compares ids.
+ */
+export interface Person {
+  readonly relationship: Relationship;
+  readonly name: string;
+  readonly agency: string | null;
+  readonly parentalResponsibility: boolean | null;
+  /** When they were added to the case record. */
+  readonly addedAt: string;
+  /** When their involvement ended, or null while they are involved. */
+  readonly endedAt: string | null;
+}
+
 /** One disagreement with the step down (G "Decision made to step down from CSC to CAF" ¶3–4). */
 export interface Disagreement {
   readonly id: string;
-  readonly by: 'parent' | 'child' | 'partner';
+  /** Who disagrees. */
+  readonly personId: string;
+  /** A family disagreement (child, parent/carer, family member) or a partner agency's. */
+  readonly by: 'family' | 'partner';
   readonly raisedAt: string;
   readonly status: 'open' | 'agreed' | 'step-down-withdrawn';
   readonly resolvedAt: string | null;
 }
 
-/** Views recorded before the final meeting; the names let the machine check who documents go to. */
+/** A person's view of the step down on file: the one recorded last. */
 export interface RecordedView {
-  readonly party: 'child' | 'parent' | 'partner';
-  readonly name: string;
   /** Whether they agreed with the step down; a view that disagrees needs a disagreement raised. */
   readonly agrees: boolean;
+  /** The date of the view on file. */
+  readonly at: string;
+  /** The date of their earliest view: the final meeting may rest on it (a later view does not undo it). */
+  readonly firstAt: string;
+}
+
+/** A parent/carer's consent decision on file: the one recorded last. */
+export interface ConsentRecord {
+  readonly status: 'given' | 'refused';
   readonly at: string;
 }
 
@@ -79,10 +121,15 @@ export interface CaseContext {
   readonly route: Route;
   readonly openedAt: string;
   readonly decisionAt: string | null;
-  readonly views: readonly RecordedView[];
-  readonly consent: { readonly status: 'none' | 'given' | 'refused'; readonly at: string | null };
+  /** The people of the case by person id. */
+  readonly people: Readonly<Record<string, Person>>;
+  /** Each person's view on file, by person id. */
+  readonly views: Readonly<Record<string, RecordedView>>;
+  /** Each parent/carer's consent decision on file, by person id: one carer's refusal does not erase another's consent. */
+  readonly consents: Readonly<Record<string, ConsentRecord>>;
   readonly disagreements: readonly Disagreement[];
-  readonly leadProfessional: { readonly name: string; readonly agency: string; readonly agreedAt: string } | null;
+  /** The Lead Professional on file: a practitioner of the case by person id. */
+  readonly leadProfessional: { readonly personId: string; readonly agreedAt: string } | null;
   /** When the last rung of the Lead Professional ladder was climbed. */
   readonly ladderAt: string | null;
   readonly finalMeeting: {
@@ -91,13 +138,18 @@ export interface CaseContext {
     readonly firstFamilyPlanMeetingDate: string;
   } | null;
   readonly closure: {
+    /** When the e-CAF referral and the transfer details were last finalised. */
+    readonly referralAt: string | null;
+    readonly transferDetailsAt: string | null;
     readonly summaryBy: string | null;
     /** Everyone who has completed or resubmitted the closure summary: none of them may review or authorise it. */
     readonly summaryAuthors: readonly string[];
     readonly summaryAt: string | null;
     readonly review: { readonly at: string; readonly complete: boolean } | null;
     readonly returns: number;
+    readonly returnedAt: string | null;
     readonly authorisedAt: string | null;
+    readonly sharedAt: string | null;
     readonly closedAt: string | null;
   };
   readonly ehm: {
@@ -119,13 +171,16 @@ export interface CaseContext {
   };
   readonly deadlines: readonly Deadline[];
   readonly breaches: readonly Breach[];
-  /** The latest step on the main line; the next main-line step may not be dated before it. */
+  /** Breaches withdrawn when a later record showed the step was on time or no longer needed: kept, never deleted. */
+  readonly withdrawnBreaches: readonly WithdrawnBreach[];
+  /** The latest date of any step on file: an outcome may not predate a step the case has taken. */
   readonly lastStepAt: string;
   readonly outcome: Outcome | null;
 }
 
 /** The input that opens a case. */
 export interface CaseInput {
+  /** The host's id for the case: id-shaped. */
   readonly caseId: string;
   readonly route: Route;
   /** When the step-down decision was taken (ISO 8601 date-time with offset). */

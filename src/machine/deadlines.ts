@@ -26,19 +26,21 @@ export function openDeadline(
 }
 
 /**
- * Closes a deadline by the step that meets it, dated `at`. A step dated by its due instant counts as
- * met even when recorded after a tick marked it missed: that breach is withdrawn. A step dated after
- * it is `met-late`, and the breach is recorded now if no tick found it first.
+ * Closes a deadline by the step that meets it, dated `at` (and recorded at `recordedAt`, when the
+ * event says). A step dated by its due instant counts as met even when recorded after it, and even
+ * after a tick marked it missed: that breach is withdrawn. A step dated after it is `met-late`, and
+ * the breach is recorded now if no tick found it first.
  */
-export function meetDeadline(effects: Effects, deadlineId: string, at: string): Effects {
+export function meetDeadline(effects: Effects, deadlineId: string, at: string, recordedAt?: string): Effects {
   const deadline = effects.context.deadlines.find((d) => d.id === deadlineId);
   if (!deadline || deadline.status === 'met' || deadline.status === 'met-late' || deadline.status === 'cancelled') {
     return effects;
   }
   const late = isAfter(at, deadline.due);
-  let next = replaceDeadline(effects, { ...deadline, status: late ? 'met-late' : 'met', closedAt: at });
+  const closed: Deadline = { ...deadline, status: late ? 'met-late' : 'met', closedAt: at, ...(recordedAt ? { recordedAt } : {}) };
+  let next = replaceDeadline(effects, closed);
   if (late && deadline.status === 'open') next = recordBreach(next, deadline.rule, at, deadline);
-  if (!late && deadline.status === 'missed') next = withdrawBreach(next, deadline, at);
+  if (!late && deadline.status === 'missed') next = withdrawBreach(next, deadline, at, 'met-on-time');
   return next;
 }
 
@@ -65,13 +67,20 @@ export function sweepMissed(effects: Effects, at: string): Effects {
 }
 
 /**
- * On an outcome: deadlines already overdue are missed; those not yet due no longer apply and are
- * cancelled, so a closed case shows nothing open.
+ * On an outcome dated `at`: deadlines already overdue at that date are missed; those not yet due no
+ * longer apply and are cancelled, so a closed case shows nothing open. A deadline a tick marked
+ * missed whose due instant had not passed by the outcome's date was not needed on its due date (the
+ * case had already left the path that needed it, as an earlier-dated record now shows): it is
+ * cancelled and its breach withdrawn (DOMAIN "Time").
  */
 export function settleOnOutcome(effects: Effects, at: string): Effects {
   let next = sweepMissed(effects, at);
   for (const deadline of next.context.deadlines) {
     if (deadline.status === 'open') next = replaceDeadline(next, { ...deadline, status: 'cancelled', closedAt: at });
+    if (deadline.status === 'missed' && !isAfter(at, deadline.due)) {
+      next = replaceDeadline(next, { ...deadline, status: 'cancelled', closedAt: at });
+      next = withdrawBreach(next, deadline, at, 'no-longer-needed');
+    }
   }
   return next;
 }
@@ -111,12 +120,22 @@ function replaceDeadline(effects: Effects, deadline: Deadline): Effects {
   };
 }
 
-function withdrawBreach(effects: Effects, deadline: Deadline, at: string): Effects {
+/** Why a breach was withdrawn: the step was dated on time after all, or was no longer needed on its due date. */
+export type WithdrawalReason = 'met-on-time' | 'no-longer-needed';
+
+function withdrawBreach(effects: Effects, deadline: Deadline, at: string, reason: WithdrawalReason): Effects {
+  const withdrawn = effects.context.breaches
+    .filter((b) => b.deadlineId === deadline.id)
+    .map((b) => ({ ...b, withdrawnAt: at, withdrawnBecause: reason }));
   return {
-    context: { ...effects.context, breaches: effects.context.breaches.filter((b) => b.deadlineId !== deadline.id) },
+    context: {
+      ...effects.context,
+      breaches: effects.context.breaches.filter((b) => b.deadlineId !== deadline.id),
+      withdrawnBreaches: [...effects.context.withdrawnBreaches, ...withdrawn],
+    },
     notifications: [
       ...effects.notifications,
-      { type: 'breach.withdrawn', caseId: effects.context.caseId, rule: deadline.rule, deadlineId: deadline.id, at },
+      { type: 'breach.withdrawn', caseId: effects.context.caseId, rule: deadline.rule, deadlineId: deadline.id, at, reason },
     ],
   };
 }

@@ -1,37 +1,54 @@
 import { eventTypes, type EventType, type StepDownEvent } from '../events/index.js';
 import type { Policy } from '../policy/define-policy.js';
 import type { RuleId } from '../policy/rules.js';
-import type { CaseContext, RecordedView } from './context.js';
+import type { CaseContext, Person, Relationship } from './context.js';
 import { isAfter } from './instants.js';
 import { sequenceProblem } from './sequence.js';
 
 /** Says why a gate is not met, or null when it is. Reasons name ids and counts, never an event's text. */
 export type GateCheck = (context: CaseContext, event: StepDownEvent, policy: Policy) => string | null;
 
-const parties = ['child', 'parent', 'partner'] as const;
-type Party = (typeof parties)[number];
-
 /** The gate rules and their checks. A guard in the machine is one of these, named by its rule id. */
 export const gateChecks = {
-  'division-of-duties': (_context, event, policy) => {
+  'division-of-duties': (context, event, policy) => {
     const allowed = policy.permissions[event.type];
-    return allowed.includes(event.actor.role)
-      ? null
-      : `'${event.type}' is for ${allowed.join(' or ')}, not ${event.actor.role}.`;
+    if (!allowed.includes(event.actor.role)) return `'${event.type}' is for ${allowed.join(' or ')}, not ${event.actor.role}.`;
+    // DOMAIN "Real case work": under the CAF the CAF Link Worker and the Lead Professional keep the
+    // people of the case up to date; before it, that is the Social Worker's.
+    if (isPeopleEvent(event) && event.actor.role !== 'social-worker' && context.closure.closedAt === null) {
+      return `'${event.type}' is for the social-worker until the case closes to CSC; then the caf-link-worker and lead-professional too.`;
+    }
+    return null;
   },
   'step-sequence': (context, event) => sequenceProblem(context, event),
+  'people-on-record': (context, event) => peopleProblem(context, event),
   'views-recorded': (context) => {
-    const missing = parties.filter((party) => !context.views.some((v) => v.party === party));
-    if (missing.length > 0) return `views not yet recorded for: ${missing.join(', ')}.`;
-    const unraised = parties.filter((party) => disagreesUnraised(context, party));
-    return unraised.length === 0
-      ? null
-      : `a view that disagrees with the step down has no disagreement raised for: ${unraised.join(', ')}.`;
+    const required = peopleWhoseViewsAreNeeded(context);
+    const problems: string[] = [];
+    for (const relationship of ['child', 'parent-carer'] as const) {
+      if (!required.some(([, p]) => p.relationship === relationship)) {
+        problems.push(`no ${relationship} is on the case record: add them with person.added`);
+      }
+    }
+    const missing = required.filter(([id]) => !context.views[id]).map(([id]) => id);
+    if (missing.length > 0) problems.push(`views not yet recorded for person(s): ${missing.join(', ')}`);
+    const unraised = required.map(([id]) => id).filter((id) => disagreesUnraised(context, id));
+    if (unraised.length > 0) {
+      problems.push(`a view that disagrees with the step down has no disagreement raised for person(s): ${unraised.join(', ')}`);
+    }
+    return problems.length === 0 ? null : `${problems.join('; ')}.`;
   },
   'informed-consent': (context) =>
-    context.consent.status === 'given' ? null : 'no informed consent from a parent or carer is recorded.',
-  'lead-professional-identified': (context) =>
-    context.leadProfessional ? null : 'no Lead Professional has agreed to take the role.',
+    Object.entries(context.consents).some(([id, c]) => c.status === 'given' && isInvolved(context, id))
+      ? null
+      : 'no informed consent from a parent/carer still involved is on file.',
+  'lead-professional-identified': (context) => {
+    const lp = context.leadProfessional;
+    if (!lp) return 'no Lead Professional has agreed to take the role.';
+    return isInvolved(context, lp.personId)
+      ? null
+      : `the Lead Professional on file (${lp.personId}) is no longer involved; another must agree to take the role.`;
+  },
   'no-open-disagreement': (context) => {
     const open = context.disagreements.filter((d) => d.status === 'open').map((d) => d.id);
     return open.length === 0 ? null : `disagreement(s) still open: ${open.join(', ')}.`;
@@ -80,15 +97,11 @@ export const gateChecks = {
       : null,
   'documents-shared-with-all': (context, event) => {
     if (event.type !== 'documents.shared') return null;
-    const recipients = new Set(event.recipients.map(normaliseName));
-    const expected = new Set([
-      ...context.views.filter((v) => v.party !== 'child').map((v) => normaliseName(v.name)),
-      ...(context.leadProfessional ? [normaliseName(context.leadProfessional.name)] : []),
-    ]);
-    const missing = [...expected].filter((name) => !recipients.has(name)).length;
-    return missing === 0
+    const recipients = new Set(event.recipients);
+    const missing = documentRecipientsNeeded(context).filter((id) => !recipients.has(id));
+    return missing.length === 0
       ? null
-      : `${missing} of the parents, partners and Lead Professional involved are not among the recipients.`;
+      : `the documents must go to every parent/carer and practitioner still involved and the Lead Professional; not among the recipients: ${missing.join(', ')}.`;
   },
   'ehm-quality-assurance': (context) =>
     context.ehm.authorisedAt ? null : 'the CAF Link Worker has not yet authorised the CAF in EHM.',
@@ -102,30 +115,118 @@ export const gateChecks = {
   },
 } satisfies Record<string, GateCheck>;
 
+const peopleEvents: ReadonlySet<EventType> = new Set<EventType>(['person.added', 'person.updated', 'involvement.ended']);
+
+function isPeopleEvent(event: StepDownEvent): boolean {
+  return peopleEvents.has(event.type);
+}
+
+/** True when the person is on the case record and their involvement has not ended. */
+export function isInvolved(context: CaseContext, personId: string): boolean {
+  const person = context.people[personId];
+  return person !== undefined && person.endedAt === null;
+}
+
 /**
- * G "Decision made to step down from CSC to CAF" ¶3–4: a party who disagrees is a disagreement to
- * resolve, not only a view on file. A party's latest view that disagrees must be matched by a
+ * G "Decision made to step down from CSC to CAF" ¶1 and "Final CIN/Step down to CAF meeting" ¶1:
+ * the views of the child, the parents and the partners. Every child, parent/carer and practitioner
+ * still involved; other family members' views are welcome but not required.
+ */
+export function peopleWhoseViewsAreNeeded(context: CaseContext): [string, Person][] {
+  return Object.entries(context.people).filter(
+    ([, p]) => p.endedAt === null && p.relationship !== 'family-member',
+  );
+}
+
+/**
+ * G "Role of the Social Worker" ¶2: the documents go to ALL relevant family and partners: every
+ * parent/carer and practitioner still involved, and the Lead Professional. The child is told
+ * through their parents; other family members are sent copies where the host lists them.
+ */
+export function documentRecipientsNeeded(context: CaseContext): string[] {
+  const ids = Object.entries(context.people)
+    .filter(([, p]) => p.endedAt === null && (p.relationship === 'parent-carer' || p.relationship === 'practitioner'))
+    .map(([id]) => id);
+  const lp = context.leadProfessional?.personId;
+  return lp && !ids.includes(lp) ? [...ids, lp] : ids;
+}
+
+/**
+ * Rule `people-on-record`: every person an event names is on the case, still involved, and of the
+ * relationship the step asks for. Ids only in the reason.
+ */
+function peopleProblem(context: CaseContext, event: StepDownEvent): string | null {
+  const unknown = (ids: readonly string[]) => ids.filter((id) => !context.people[id]);
+  const ended = (ids: readonly string[]) => ids.filter((id) => context.people[id]?.endedAt != null);
+  const check = (ids: readonly string[], relationship?: Relationship, label?: string): string | null => {
+    const missing = unknown(ids);
+    if (missing.length > 0) return `not a person of this case: ${missing.join(', ')}; add them with person.added first.`;
+    const gone = ended(ids);
+    if (gone.length > 0) return `no longer involved: ${gone.join(', ')}.`;
+    if (relationship) {
+      const wrong = ids.filter((id) => context.people[id]?.relationship !== relationship);
+      if (wrong.length > 0) return `${wrong.join(', ')} must be ${label ?? `a ${relationship}`} for '${event.type}'.`;
+    }
+    return null;
+  };
+  switch (event.type) {
+    case 'person.added':
+      return context.people[event.personId]
+        ? `person id '${event.personId}' is already on this case; correct a record with person.updated.`
+        : null;
+    case 'person.updated': {
+      const problem = check([event.personId]);
+      if (problem) return problem;
+      const person = context.people[event.personId]!;
+      if (event.agency !== undefined && person.relationship !== 'practitioner') {
+        return `${event.personId} is not a practitioner, so has no agency.`;
+      }
+      if (event.parentalResponsibility !== undefined && person.relationship !== 'parent-carer') {
+        return `${event.personId} is not a parent-carer, so parental responsibility is not recorded for them.`;
+      }
+      return null;
+    }
+    case 'involvement.ended':
+    case 'views.recorded':
+    case 'disagreement.raised':
+      return check([event.personId]);
+    case 'consent.given':
+    case 'consent.refused':
+    case 'consent.withdrawn':
+      return check([event.personId], 'parent-carer', 'a parent-carer');
+    case 'leadProfessional.agreed':
+      return check([event.personId], 'practitioner', "a partner agency's practitioner");
+    case 'finalMeeting.held':
+      return check(event.attendees);
+    case 'documents.shared':
+      return check(event.recipients);
+    default:
+      return null;
+  }
+}
+
+/**
+ * G "Decision made to step down from CSC to CAF" ¶3–4: a person who disagrees is a disagreement to
+ * resolve, not only a view on file. A person's view on file that disagrees must be matched by a
  * disagreement of theirs still open at that view's date or raised after it (docs/decisions.md
  * "A view that disagrees").
  */
-export function disagreesUnraised(context: CaseContext, party: Party): boolean {
-  const latestView = context.views
-    .filter((v) => v.party === party)
-    .reduce<RecordedView | null>((latest, v) => (latest && isAfter(latest.at, v.at) ? latest : v), null);
-  if (!latestView || latestView.agrees) return false;
+export function disagreesUnraised(context: CaseContext, personId: string): boolean {
+  const view = context.views[personId];
+  if (!view || view.agrees) return false;
   return !context.disagreements.some(
-    (d) => d.by === party && (d.resolvedAt === null || !isAfter(latestView.at, d.resolvedAt)),
+    (d) => d.personId === personId && (d.resolvedAt === null || !isAfter(view.at, d.resolvedAt)),
   );
 }
 
 /** A rule enforced as a guard. */
 export type GateRuleId = keyof typeof gateChecks & RuleId;
 
-const always: GateRuleId[] = ['division-of-duties', 'step-sequence'];
+const always: GateRuleId[] = ['division-of-duties', 'step-sequence', 'people-on-record'];
 
 /**
  * The gates each event must pass, beyond being valid in the current state. Every event passes
- * `division-of-duties` and `step-sequence` first.
+ * `division-of-duties`, `step-sequence` and `people-on-record` first.
  */
 export const gatesFor: Readonly<Record<EventType, readonly GateRuleId[]>> = withAlways({
   'finalMeeting.held': [
@@ -169,7 +270,3 @@ export function unmetGates(
   return unmet;
 }
 
-/** Names compare trimmed, case- and space-insensitively: "Jo  Smith" and "jo smith" are one person. */
-export function normaliseName(name: string): string {
-  return name.trim().replace(/\s+/g, ' ').toLowerCase();
-}

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { StepDownError } from '../errors.js';
+import { idSchema } from '../ids/id.js';
 import type { CaseContext, CaseInput } from './context.js';
 
 /** Validates the input that opens a case. */
 export const caseInputSchema = z
   .object({
-    caseId: z.string().trim().min(1).describe("The host's id for the case"),
+    caseId: idSchema.describe("The host's id for the case: id-shaped, never a name"),
     route: z.enum(['cin-outcome', 'cp-outcome', 'ten-day-checkpoint']).describe('F step 1: the decision the case enters from'),
     openedAt: z.iso.datetime({ offset: true }).describe('When the step-down decision was taken, ISO 8601 with offset'),
   })
@@ -28,17 +29,31 @@ export function initialContext(input: CaseInput): CaseContext {
     route,
     openedAt,
     decisionAt: null,
-    views: [],
-    consent: { status: 'none', at: null },
+    people: {},
+    views: {},
+    consents: {},
     disagreements: [],
     leadProfessional: null,
     ladderAt: null,
     finalMeeting: null,
-    closure: { summaryBy: null, summaryAuthors: [], summaryAt: null, review: null, returns: 0, authorisedAt: null, closedAt: null },
+    closure: {
+      referralAt: null,
+      transferDetailsAt: null,
+      summaryBy: null,
+      summaryAuthors: [],
+      summaryAt: null,
+      review: null,
+      returns: 0,
+      returnedAt: null,
+      authorisedAt: null,
+      sharedAt: null,
+      closedAt: null,
+    },
     ehm: { infoRequests: 0, infoRequestedAt: null, infoProvidedAt: null, authorisedAt: null, leadProfessionalContactedAt: null },
     familyPlan: { actions: {}, meetings: 0, lastMeetingAt: null, finalMeetingAt: null, reassessments: 0 },
     deadlines: [],
     breaches: [],
+    withdrawnBreaches: [],
     lastStepAt: openedAt,
     outcome: null,
   };

@@ -4,6 +4,7 @@ import { defaultPolicy, type Policy } from '../policy/define-policy.js';
 import * as closure from './actions/closure.js';
 import { holdFinalMeeting } from './actions/final-meeting.js';
 import { reachOutcome } from './actions/outcome.js';
+import * as people from './actions/people.js';
 import * as preparation from './actions/preparation.js';
 import { tick } from './actions/time.js';
 import * as underCaf from './actions/under-caf.js';
@@ -11,13 +12,15 @@ import type { CaseContext, CaseInput, Outcome } from './context.js';
 import type { Effects } from './deadlines.js';
 import { gateChecks, gatesFor, type GateRuleId } from './gates.js';
 import { initialContext } from './initial-context.js';
+import { latest } from './instants.js';
 import type { Notification, Stage } from './notifications.js';
+import { validEventCheck } from './valid-event.js';
 
 /**
  * The version of the machine's snapshot shape. Raise it when a change would make an older
  * persisted snapshot read differently; register a migration for the step (see the engine).
  */
-export const machineVersion = 1;
+export const machineVersion = 2;
 
 type Reducer<E extends StepDownEvent> = (effects: Effects, event: E, policy: Policy) => Effects;
 
@@ -41,7 +44,9 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
     enqueueActions<CaseContext, StepDownEvent, undefined, StepDownEvent, never, never, never, never, Notification>(
       ({ context, event, enqueue }) => {
         const result = reducer({ context, notifications: [] }, event as EventOf<T>, policy);
-        enqueue.assign(() => result.context);
+        // The latest date of any step on file, whatever order the steps were typed in; the clock is not a step.
+        const lastStepAt = event.type === 'clock.tick' ? result.context.lastStepAt : (latest(context.lastStepAt, event.at) ?? event.at);
+        enqueue.assign(() => ({ ...result.context, lastStepAt }));
         for (const notification of result.notifications) enqueue.emit(notification);
       },
     );
@@ -63,6 +68,9 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
     },
   );
 
+  // The machine trusts no event: one that does not match its schema is judged by no gate and
+  // changes nothing, so a host using the machine bare gets the engine's judgement.
+  const isValid = validEventCheck(policy);
   const guards = Object.fromEntries(
     Object.entries(gateChecks).map(([rule, check]) => [
       rule,
@@ -70,15 +78,16 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
     ]),
   ) as Record<GateRuleId, (args: { context: CaseContext; event: StepDownEvent }) => boolean>;
 
-  /** The guard of an event: every gate the policy sets on it, each a named guard (a rule id). */
-  const gates = (type: EventType) => and([...gatesFor[type]]);
+  /** The guard of an event: a valid event, then every gate the policy sets on it, each a named guard (a rule id). */
+  const gates = (type: EventType, ...more: ('withdraws-step-down' | 'is-final-family-plan-meeting')[]) =>
+    and(['valid-event', ...gatesFor[type], ...more]);
 
   const disagreements = {
     'consent.refused': { guard: gates('consent.refused'), actions: 'consent-refusal-is-disagreement' },
     'disagreement.raised': { guard: gates('disagreement.raised'), actions: 'disagreement-raised' },
     'disagreement.resolved': [
       {
-        guard: and([...gatesFor['disagreement.resolved'], 'withdraws-step-down']),
+        guard: gates('disagreement.resolved', 'withdraws-step-down'),
         target: '#step-down.remains-with-csc',
         actions: ['disagreement-resolution', 'outcome-remains-with-csc'],
       },
@@ -100,6 +109,7 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
       emitted: {} as Notification,
     },
     guards: {
+      'valid-event': ({ event }) => isValid(event),
       ...guards,
       'withdraws-step-down': ({ event }) =>
         event.type === 'disagreement.resolved' && event.outcome === 'step-down-withdrawn',
@@ -117,7 +127,12 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
       'lead-professional-identified': effect('leadProfessional.agreed', preparation.agreeLeadProfessional),
       'lp-ladder-climbed': effect('leadProfessional.notFound', preparation.climbLadder),
       'final-meeting': effect('finalMeeting.held', holdFinalMeeting),
-      'closure-step': effect('eCaf.referralCompleted', closure.recordClosureStep),
+      'person-added': effect('person.added', people.addPerson),
+      'person-updated': effect('person.updated', people.updatePerson),
+      'involvement-ended': effect('involvement.ended', people.endInvolvement),
+      'ecaf-referral-complete': effect('eCaf.referralCompleted', closure.completeReferral),
+      'parents-aware-of-transfer': effect('transferDetails.completed', closure.completeTransferDetails),
+      'documents-shared-with-all': effect('documents.shared', closure.shareDocuments),
       'closure-summary': effect('closureSummary.completed', closure.completeClosureSummary),
       'tm-file-review': effect('fileReview.completed', closure.completeFileReview),
       'tm-quality-assurance': effect('stepDown.authorised', closure.authoriseStepDown),
@@ -142,8 +157,14 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
     /** The case's context, built from the input that opens it. */
     context: ({ input }) => initialContext(input),
     initial: 'withChildrensSocialCare',
-    // DOMAIN "Time": the host's clock reaches the machine only as a system tick, in any open state.
-    on: { 'clock.tick': { guard: gates('clock.tick'), actions: 'sweep-deadlines' } },
+    on: {
+      // DOMAIN "Time": the host's clock reaches the machine only as a system tick, in any open state.
+      'clock.tick': { guard: gates('clock.tick'), actions: 'sweep-deadlines' },
+      // DOMAIN "Real case work": the people of the case are kept up to date at every stage.
+      'person.added': { guard: gates('person.added'), actions: 'person-added' },
+      'person.updated': { guard: gates('person.updated'), actions: 'person-updated' },
+      'involvement.ended': { guard: gates('involvement.ended'), actions: 'involvement-ended' },
+    },
     states: {
       withChildrensSocialCare: {
         description: 'Stages 1–4: the case is still open to Children’s Social Care.',
@@ -249,7 +270,7 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
                   'eCaf.referralCompleted': {
                     guard: gates('eCaf.referralCompleted'),
                     target: 'transferDetails',
-                    actions: 'closure-step',
+                    actions: 'ecaf-referral-complete',
                   },
                 },
               },
@@ -259,7 +280,7 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
                   'transferDetails.completed': {
                     guard: gates('transferDetails.completed'),
                     target: 'closureSummary',
-                    actions: 'closure-step',
+                    actions: 'parents-aware-of-transfer',
                   },
                 },
               },
@@ -284,8 +305,8 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
               revising: {
                 description: 'Returned by the Team Manager: the Social Worker may correct the referral and transfer details and resubmits the closure summary.',
                 on: {
-                  'eCaf.referralCompleted': { guard: gates('eCaf.referralCompleted'), actions: 'closure-step' },
-                  'transferDetails.completed': { guard: gates('transferDetails.completed'), actions: 'closure-step' },
+                  'eCaf.referralCompleted': { guard: gates('eCaf.referralCompleted'), actions: 'ecaf-referral-complete' },
+                  'transferDetails.completed': { guard: gates('transferDetails.completed'), actions: 'parents-aware-of-transfer' },
                   'closureSummary.completed': {
                     guard: gates('closureSummary.completed'),
                     target: 'managerReview',
@@ -296,7 +317,7 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
               sharing: {
                 meta: { rules: ['documents-shared-with-all'] },
                 on: {
-                  'documents.shared': { guard: gates('documents.shared'), target: 'closing', actions: 'closure-step' },
+                  'documents.shared': { guard: gates('documents.shared'), target: 'closing', actions: 'documents-shared-with-all' },
                 },
               },
               closing: {
@@ -376,7 +397,7 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
                 on: {
                   'familyPlanMeeting.held': [
                     {
-                      guard: and([...gatesFor['familyPlanMeeting.held'], 'is-final-family-plan-meeting']),
+                      guard: gates('familyPlanMeeting.held', 'is-final-family-plan-meeting'),
                       target: 'finalMeetingHeld',
                       actions: 'family-plan-meeting',
                     },

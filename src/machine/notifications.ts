@@ -19,12 +19,16 @@ export type Notification =
       readonly detectedAt: string;
     }
   | {
-      /** A step recorded late but dated on time: the breach a tick found is taken back. */
+      /**
+       * A breach a tick found is taken back: the step was recorded late but dated on time
+       * (`met-on-time`), or an earlier-dated record shows it was no longer needed (`no-longer-needed`).
+       */
       readonly type: 'breach.withdrawn';
       readonly caseId: string;
       readonly rule: RuleId;
       readonly deadlineId: string;
       readonly at: string;
+      readonly reason: 'met-on-time' | 'no-longer-needed' | 'voided';
     }
   | { readonly type: 'deadline.opened'; readonly caseId: string; readonly rule: RuleId; readonly deadlineId: string; readonly due: string }
   | { readonly type: 'stage.entered'; readonly caseId: string; readonly stage: Stage; readonly at: string }

@@ -1,12 +1,12 @@
 import type { EventType } from '../events/index.js';
 import type { Role } from '../policy/roles.js';
 import type { RuleId } from '../policy/rules.js';
-import { disagreesUnraised } from './gates.js';
+import { disagreesUnraised, gateChecks, peopleWhoseViewsAreNeeded } from './gates.js';
 import type { CaseContext } from './context.js';
 import { isAfter } from './instants.js';
 import type { CaseSnapshot } from './snapshot.js';
 
-/** A step the case is waiting for, and from whom. `detail` is an id or a party, never free text. */
+/** A step the case is waiting for, and from whom. `detail` is an id (a person's, a disagreement's) or a kind, never free text. */
 export interface PendingStep {
   readonly step: EventType;
   readonly role: Role;
@@ -29,15 +29,22 @@ export function pendingSteps(snapshot: CaseSnapshot): PendingStep[] {
 
 function preparationSteps(snapshot: CaseSnapshot, context: CaseContext): PendingStep[] {
   const steps: PendingStep[] = [];
-  for (const party of ['child', 'parent', 'partner'] as const) {
-    if (!context.views.some((v) => v.party === party)) {
-      steps.push({ step: 'views.recorded', role: 'social-worker', rule: 'views-recorded', detail: party });
-    } else if (disagreesUnraised(context, party)) {
-      steps.push({ step: 'disagreement.raised', role: 'social-worker', rule: 'views-recorded', detail: party });
+  const needed = peopleWhoseViewsAreNeeded(context);
+  for (const relationship of ['child', 'parent-carer'] as const) {
+    if (!needed.some(([, p]) => p.relationship === relationship)) {
+      steps.push({ step: 'person.added', role: 'social-worker', rule: 'views-recorded', detail: relationship });
     }
   }
-  if (context.consent.status !== 'given') {
-    steps.push({ step: 'consent.given', role: 'social-worker', rule: 'informed-consent' });
+  for (const [personId] of needed) {
+    if (!context.views[personId]) {
+      steps.push({ step: 'views.recorded', role: 'social-worker', rule: 'views-recorded', detail: personId });
+    } else if (disagreesUnraised(context, personId)) {
+      steps.push({ step: 'disagreement.raised', role: 'social-worker', rule: 'views-recorded', detail: personId });
+    }
+  }
+  if (gateChecks['informed-consent'](context) !== null) {
+    const carers = needed.filter(([, p]) => p.relationship === 'parent-carer').map(([id]) => id);
+    steps.push({ step: 'consent.given', role: 'social-worker', rule: 'informed-consent', ...(carers.length === 1 ? { detail: carers[0] } : {}) });
   }
   const ladder = (state: string) => snapshot.matches({ withChildrensSocialCare: { preparation: state } } as never);
   if (ladder('seekingLeadProfessional')) {
@@ -48,6 +55,9 @@ function preparationSteps(snapshot: CaseSnapshot, context: CaseContext): Pending
     steps.push({ step: 'leadProfessional.panelFailed', role: 'early-help-manager', rule: 'lp-transforming-lives-panel' });
   } else if (ladder('noLeadProfessionalFound')) {
     steps.push({ step: 'noLeadProfessional.recorded', role: 'early-help-manager', rule: 'lp-none-universal-services' });
+  } else if (gateChecks['lead-professional-identified'](context) !== null) {
+    // The Lead Professional on file is no longer involved: another must agree.
+    steps.push({ step: 'leadProfessional.agreed', role: 'social-worker', rule: 'lead-professional-identified' });
   }
   for (const d of context.disagreements) {
     if (d.status === 'open') {

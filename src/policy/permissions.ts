@@ -12,6 +12,12 @@ const EHM = 'early-help-manager';
  * Each line names the paragraph that gives the step to that role.
  */
 export const defaultPermissions: Readonly<Record<EventType, readonly Role[]>> = {
+  // DOMAIN "Real case work": the Social Worker keeps the case's people; under the CAF the CAF Link
+  // Worker and the Lead Professional too (G "Role of the CAF Link Worker" ¶1, "Role of the Lead
+  // Professional" ¶2). The gate `division-of-duties` holds the latter two back until CSC closes.
+  'person.added': [SW, CLW, LP],
+  'person.updated': [SW, CLW, LP],
+  'involvement.ended': [SW, CLW, LP],
   // G "Role of the Social Worker" ¶1: the TM agrees the decision in supervision.
   'decision.agreed': [TM],
   // G "Decision made to step down from CSC to CAF" ¶1–4: the SW seeks views and consent and documents disagreement.
@@ -54,4 +60,7 @@ export const defaultPermissions: Readonly<Record<EventType, readonly Role[]>> = 
   'stepUp.referred': [SW, LP, CLW, TM],
   // DOMAIN "Time": the host's clock reaches the machine only as a system tick.
   'clock.tick': ['system'],
+  // DOMAIN "Real case work": mistakes are corrected by voiding. The engine checks that the void comes
+  // from the role that sent the event, or from a Team Manager (docs/decisions.md "Voids").
+  'event.voided': [SW, TM, CLW, LP, EHM],
 };

@@ -66,6 +66,10 @@ export const rules = [
     'Steps happen in the order of the flowchart, each dated no earlier than the step it follows and never before the case opened.',
     flowchart(3), flowchart(4), flowchart(5), flowchart(6), flowchart(7), flowchart(8)),
 
+  rule('people-on-record', 'gate', 'any',
+    'Every person an event names is a person of the case by id, still involved, and of the relationship the step needs: consent from a parent/carer, a Lead Professional from a partner agency.',
+    guidance(DECISION, 1, 2), guidance(SW, 2)),
+
   // Preparation before the final meeting
   rule('views-recorded', 'gate', 'preparation',
     'The proposal is shared and the views of the child, the parents and the partners are documented before the final meeting.',

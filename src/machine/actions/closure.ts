@@ -3,9 +3,19 @@ import type { EventOf } from '../../events/index.js';
 import type { Policy } from '../../policy/define-policy.js';
 import { openDeadline, type Effects } from '../deadlines.js';
 
-/** F steps 4–8: a main-line closure step moves the sequence on. */
-export function recordClosureStep(effects: Effects, event: { at: string }): Effects {
-  return { ...effects, context: { ...effects.context, lastStepAt: event.at } };
+/** F step 5: the e-CAF referral, finalised; the transfer details rest on it. */
+export function completeReferral(effects: Effects, event: EventOf<'eCaf.referralCompleted'>): Effects {
+  return { ...effects, context: { ...effects.context, closure: { ...effects.context.closure, referralAt: event.at } } };
+}
+
+/** F step 6: the transfer details, finalised. */
+export function completeTransferDetails(effects: Effects, event: EventOf<'transferDetails.completed'>): Effects {
+  return { ...effects, context: { ...effects.context, closure: { ...effects.context.closure, transferDetailsAt: event.at } } };
+}
+
+/** G "Role of the Social Worker" ¶2: the minutes and the CAF assessment with the plan are sent; the closure rests on it. */
+export function shareDocuments(effects: Effects, event: EventOf<'documents.shared'>): Effects {
+  return { ...effects, context: { ...effects.context, closure: { ...effects.context.closure, sharedAt: event.at } } };
 }
 
 /** G "Role of the Social Worker" ¶6: the summary goes to the Team Manager; its author is kept for rule `separation-of-duties`. */
@@ -13,7 +23,7 @@ export function completeClosureSummary(effects: Effects, event: EventOf<'closure
   const authors = effects.context.closure.summaryAuthors;
   const summaryAuthors = authors.includes(event.actor.id) ? authors : [...authors, event.actor.id];
   const closure = { ...effects.context.closure, summaryBy: event.actor.id, summaryAuthors, summaryAt: event.at };
-  return { ...effects, context: { ...effects.context, closure, lastStepAt: event.at } };
+  return { ...effects, context: { ...effects.context, closure} };
 }
 
 /** G "Role of the Social Work Team Manager" ¶1 (rule `tm-file-review`): the latest review is the one that counts. */
@@ -22,19 +32,19 @@ export function completeFileReview(effects: Effects, event: EventOf<'fileReview.
     event.supervisions && event.chronology && event.childsPlans && event.childsReviews &&
     event.assessmentsUploaded && event.viewsOnClosureEvidenced;
   const closure = { ...effects.context.closure, review: { at: event.at, complete } };
-  return { ...effects, context: { ...effects.context, closure, lastStepAt: event.at } };
+  return { ...effects, context: { ...effects.context, closure} };
 }
 
 /** F step 7: authorised by the Team Manager. */
 export function authoriseStepDown(effects: Effects, event: EventOf<'stepDown.authorised'>): Effects {
   const closure = { ...effects.context.closure, authorisedAt: event.at };
-  return { ...effects, context: { ...effects.context, closure, lastStepAt: event.at } };
+  return { ...effects, context: { ...effects.context, closure} };
 }
 
 /** G "Role of the Social Work Team Manager" ¶2: returned with reasons; a fresh review is needed after resubmission. */
 export function returnStepDown(effects: Effects, event: EventOf<'stepDown.returned'>): Effects {
-  const closure = { ...effects.context.closure, review: null, returns: effects.context.closure.returns + 1 };
-  return { ...effects, context: { ...effects.context, closure, lastStepAt: event.at } };
+  const closure = { ...effects.context.closure, review: null, returns: effects.context.closure.returns + 1, returnedAt: event.at };
+  return { ...effects, context: { ...effects.context, closure} };
 }
 
 /**
@@ -44,7 +54,7 @@ export function returnStepDown(effects: Effects, event: EventOf<'stepDown.return
  */
 export function closeToCsc(effects: Effects, event: EventOf<'csc.closed'>, policy: Policy): Effects {
   const closure = { ...effects.context.closure, closedAt: event.at };
-  let next: Effects = { ...effects, context: { ...effects.context, closure, lastStepAt: event.at } };
+  let next: Effects = { ...effects, context: { ...effects.context, closure} };
   const closedOn = toLondonDate(event.at);
   next = openDeadline(next, {
     id: 'first-family-plan-meeting',

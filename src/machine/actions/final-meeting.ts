@@ -7,7 +7,7 @@ import { judgeDeadline, recordBreach, type Effects } from '../deadlines.js';
  * G "Final CIN/Step down to CAF meeting" ¶1–3, F step 3. The meeting sets the first family plan
  * meeting date: rule `first-meeting-date` is judged at once (a later date is recorded as a breach,
  * never refused); rule `lead-professional-attends` records a breach when no Lead Professional is
- * among the attendees.
+ * among the attendees, compared by person id (never by the words of a role).
  */
 export function holdFinalMeeting(effects: Effects, event: EventOf<'finalMeeting.held'>, policy: Policy): Effects {
   const { context } = effects;
@@ -18,7 +18,6 @@ export function holdFinalMeeting(effects: Effects, event: EventOf<'finalMeeting.
       ...context,
       finalMeeting: { at: event.at, kind: event.kind, firstFamilyPlanMeetingDate: event.firstFamilyPlanMeetingDate },
       familyPlan: { ...context.familyPlan, actions },
-      lastStepAt: event.at,
     },
   };
   const lastDay = addDays(toLondonDate(event.at), policy.timescales.firstMeetingDateDays);
@@ -29,14 +28,9 @@ export function holdFinalMeeting(effects: Effects, event: EventOf<'finalMeeting.
     event.firstFamilyPlanMeetingDate >= toLondonDate(event.at) && event.firstFamilyPlanMeetingDate <= lastDay,
     event.at,
   );
-  if (!event.attendees.some((a) => isLeadProfessional(a.role))) {
+  const leadProfessional = context.leadProfessional?.personId;
+  if (!leadProfessional || !event.attendees.includes(leadProfessional)) {
     next = recordBreach(next, 'lead-professional-attends', event.at);
   }
   return next;
-}
-
-/** Attendee roles are the host's words: 'lead-professional', 'Lead Professional' and 'LP' all count. */
-function isLeadProfessional(role: string): boolean {
-  const normalised = role.trim().toLowerCase().replace(/[\s_]+/g, '-');
-  return normalised === 'lead-professional' || normalised === 'lp';
 }

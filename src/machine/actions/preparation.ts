@@ -8,44 +8,43 @@ import { calendarOptions } from './calendar-options.js';
 
 /** G "Role of the Social Worker" ¶1: the decision agreed in supervision opens preparation. */
 export function agreeDecision(effects: Effects, event: EventOf<'decision.agreed'>): Effects {
-  return { ...effects, context: { ...effects.context, decisionAt: event.at, lastStepAt: event.at } };
-}
-
-/** G "Decision made to step down from CSC to CAF" ¶1 (rule `views-recorded`). */
-export function recordViews(effects: Effects, event: EventOf<'views.recorded'>): Effects {
-  const view = { party: event.party, name: event.name, agrees: event.agrees, at: event.at };
-  return { ...effects, context: { ...effects.context, views: [...effects.context.views, view] } };
-}
-
-/** G "Decision made to step down from CSC to CAF" ¶1 (rule `informed-consent`). */
-export function giveConsent(effects: Effects, event: EventOf<'consent.given'>): Effects {
-  if (decidedLater(effects.context.consent.at, event.at)) return effects;
-  return { ...effects, context: { ...effects.context, consent: { status: 'given', at: event.at } } };
+  return { ...effects, context: { ...effects.context, decisionAt: event.at } };
 }
 
 /**
- * Consent stands as the latest-dated decision says, not the latest typed: a consent form dated
- * before a refusal, entered afterwards, must not restore consent (docs/decisions.md "Latest-dated
- * decision wins").
+ * G "Decision made to step down from CSC to CAF" ¶1 (rule `views-recorded`): the view on file is the
+ * one recorded last; the earliest view's date is kept, since the final meeting may rest on it.
  */
-function decidedLater(current: string | null, at: string): boolean {
-  return current !== null && isAfter(current, at);
+export function recordViews(effects: Effects, event: EventOf<'views.recorded'>): Effects {
+  const before = effects.context.views[event.personId];
+  const firstAt = before && isAfter(event.at, before.firstAt) ? before.firstAt : event.at;
+  const views = { ...effects.context.views, [event.personId]: { agrees: event.agrees, at: event.at, firstAt } };
+  return { ...effects, context: { ...effects.context, views } };
 }
 
 /**
- * Rule `consent-refusal-is-disagreement`: refused consent withdraws any consent given and opens a
- * family disagreement with its 5-working-day deadline.
+ * G "Decision made to step down from CSC to CAF" ¶1 (rule `informed-consent`). Each parent/carer's
+ * decision is their own, and the one on file is the one recorded last (docs/decisions.md "The record
+ * on file is the one recorded last"): a mistaken record is voided, not outdated by date.
+ */
+export function giveConsent(effects: Effects, event: EventOf<'consent.given'>): Effects {
+  const consents = { ...effects.context.consents, [event.personId]: { status: 'given' as const, at: event.at } };
+  return { ...effects, context: { ...effects.context, consents } };
+}
+
+/**
+ * Rule `consent-refusal-is-disagreement`: this parent/carer's refusal replaces their own consent on
+ * file (never another carer's) and opens a family disagreement with its 5-working-day deadline.
  */
 export function refuseConsent(effects: Effects, event: EventOf<'consent.refused'>, policy: Policy): Effects {
-  const refused = decidedLater(effects.context.consent.at, event.at)
-    ? effects
-    : { ...effects, context: { ...effects.context, consent: { status: 'refused' as const, at: event.at } } };
-  return openDisagreement(refused, event.disagreementId, 'parent', event.at, policy);
+  const consents = { ...effects.context.consents, [event.personId]: { status: 'refused' as const, at: event.at } };
+  const refused = { ...effects, context: { ...effects.context, consents } };
+  return openDisagreement(refused, event.disagreementId, event.personId, event.at, policy);
 }
 
 /** Rules `family-disagreement` and `partner-disagreement`: each opens its own resolution deadline. */
 export function raiseDisagreement(effects: Effects, event: EventOf<'disagreement.raised'>, policy: Policy): Effects {
-  return openDisagreement(effects, event.disagreementId, event.by, event.at, policy);
+  return openDisagreement(effects, event.disagreementId, event.personId, event.at, policy);
 }
 
 /** Rule `disagreement-resolution`: resolving meets the deadline (late if after it). */
@@ -54,13 +53,12 @@ export function resolveDisagreement(effects: Effects, event: EventOf<'disagreeme
     (d): Disagreement => (d.id === event.disagreementId ? { ...d, status: event.outcome, resolvedAt: event.at } : d),
   );
   const resolved = { ...effects, context: { ...effects.context, disagreements } };
-  return meetDeadline(resolved, `disagreement-resolution:${event.disagreementId}`, event.at);
+  return meetDeadline(resolved, `disagreement-resolution:${event.disagreementId}`, event.at, event.recordedAt);
 }
 
-/** G "Decision made to step down from CSC to CAF" ¶2 (rule `lead-professional-identified`). */
+/** G "Decision made to step down from CSC to CAF" ¶2 (rule `lead-professional-identified`): the agreement recorded last stands. */
 export function agreeLeadProfessional(effects: Effects, event: EventOf<'leadProfessional.agreed'>): Effects {
-  if (decidedLater(effects.context.leadProfessional?.agreedAt ?? null, event.at)) return effects;
-  const leadProfessional = { name: event.name, agency: event.agency, agreedAt: event.at };
+  const leadProfessional = { personId: event.personId, agreedAt: event.at };
   return { ...effects, context: { ...effects.context, leadProfessional } };
 }
 
@@ -69,14 +67,9 @@ export function climbLadder(effects: Effects, event: { at: string }): Effects {
   return { ...effects, context: { ...effects.context, ladderAt: event.at } };
 }
 
-function openDisagreement(
-  effects: Effects,
-  id: string,
-  by: Disagreement['by'],
-  at: string,
-  policy: Policy,
-): Effects {
-  const disagreement: Disagreement = { id, by, raisedAt: at, status: 'open', resolvedAt: null };
+function openDisagreement(effects: Effects, id: string, personId: string, at: string, policy: Policy): Effects {
+  const by = effects.context.people[personId]?.relationship === 'practitioner' ? 'partner' : 'family';
+  const disagreement: Disagreement = { id, personId, by, raisedAt: at, status: 'open', resolvedAt: null };
   const withDisagreement = {
     ...effects,
     context: { ...effects.context, disagreements: [...effects.context.disagreements, disagreement] },

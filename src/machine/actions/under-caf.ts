@@ -55,10 +55,10 @@ export function holdFamilyPlanMeeting(effects: Effects, event: EventOf<'familyPl
     },
   };
   if (event.kind === 'initial') {
-    next = meetDeadline(next, 'first-family-plan-meeting', event.at);
+    next = meetDeadline(next, 'first-family-plan-meeting', event.at, event.recordedAt);
   } else {
     const review = unmetDeadlineOf(next.context, 'family-plan-review');
-    if (review) next = meetDeadline(next, review.id, event.at);
+    if (review) next = meetDeadline(next, review.id, event.at, event.recordedAt);
   }
   if (!event.recordedOnEhm || !event.copiesSharedWithFamily) {
     next = recordBreach(next, 'family-plan-meeting-record', event.at);
@@ -77,7 +77,7 @@ export function holdFamilyPlanMeeting(effects: Effects, event: EventOf<'familyPl
 /** G "Role of the Lead Professional" ¶4: a reassessment meets the 12-month clock and starts it again. */
 export function completeReassessment(effects: Effects, event: EventOf<'reassessment.completed'>, policy: Policy): Effects {
   const current = unmetDeadlineOf(effects.context, 'caf-twelve-months');
-  let next = current ? meetDeadline(effects, current.id, event.at) : effects;
+  let next = current ? meetDeadline(effects, current.id, event.at, event.recordedAt) : effects;
   next = {
     ...next,
     context: { ...next.context, familyPlan: { ...next.context.familyPlan, reassessments: next.context.familyPlan.reassessments + 1 } },
@@ -98,7 +98,7 @@ export function completeReassessment(effects: Effects, event: EventOf<'reassessm
  */
 export function closeCaf(effects: Effects, event: EventOf<'caf.closed'>): Effects {
   const current = unmetDeadlineOf(effects.context, 'caf-twelve-months');
-  const met = current ? meetDeadline(effects, current.id, event.at) : effects;
+  const met = current ? meetDeadline(effects, current.id, event.at, event.recordedAt) : effects;
   return met.context.ehm.leadProfessionalContactedAt === null
     ? recordBreach(met, 'clw-contacts-lead-professional', event.at)
     : met;
