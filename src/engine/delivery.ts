@@ -21,6 +21,11 @@ export interface DeliveryOptions {
   readonly baseDelayMs: number;
   /** The longest delay between retries. */
   readonly maxDelayMs: number;
+  /**
+   * The longest wait a receiver's `Retry-After` can impose (default 24 hours). A failed emitter that
+   * reports `details.retryAfterMs` longer than the backoff is waited for, up to this.
+   */
+  readonly maxRetryAfterMs?: number;
 }
 
 /** The defaults: 100 a pass, 30-second lease, retries from 1 second doubling to at most 15 minutes. */
@@ -29,6 +34,7 @@ export const defaultDeliveryOptions: DeliveryOptions = {
   leaseMs: 30_000,
   baseDelayMs: 1_000,
   maxDelayMs: 15 * 60_000,
+  maxRetryAfterMs: 24 * 60 * 60_000,
 };
 
 /** The delay before retrying after `attempts` failures: exponential backoff with a ceiling. */
@@ -37,9 +43,31 @@ export function backoffDelay(attempts: number, options: DeliveryOptions): number
 }
 
 /**
+ * When to try a message again after a failed attempt: the backoff for its `attempts`, or later when
+ * an emitter's failure asked for a longer wait (`details.retryAfterMs`, as the webhook emitter
+ * reports a `Retry-After` header), never more than `maxRetryAfterMs` from `now`.
+ *
+ * @example
+ * ```ts
+ * const failure = new StepDownError('DELIVERY_FAILED', 'HTTP 503', { retryAfterMs: 120_000 });
+ * nextAttemptAt(0, 0, [failure], defaultDeliveryOptions); // => 120000 (the backoff would be 1000)
+ * ```
+ */
+export function nextAttemptAt(now: number, attempts: number, failures: readonly unknown[], options: DeliveryOptions): number {
+  const ceiling = options.maxRetryAfterMs ?? defaultDeliveryOptions.maxRetryAfterMs!;
+  let wait = backoffDelay(attempts, options);
+  for (const failure of failures) {
+    const asked = (failure as { details?: { retryAfterMs?: unknown } } | null)?.details?.retryAfterMs;
+    if (typeof asked === 'number' && Number.isFinite(asked) && asked > wait) wait = Math.min(asked, Math.max(ceiling, wait));
+  }
+  return now + wait;
+}
+
+/**
  * One delivery pass: claims what is due in the outbox, gives each message to every emitter, and
- * acknowledges it only when all succeeded; a failure releases it for a later retry. At least once:
- * a receiver drops duplicates by the message id.
+ * acknowledges it only when all succeeded; a failure releases it for a later retry, after the backoff
+ * or the longer wait a receiver asked for ({@link nextAttemptAt}). At least once: a receiver drops
+ * duplicates by the message id.
  */
 export async function deliverOutbox(
   store: CaseStore,
@@ -52,11 +80,12 @@ export async function deliverOutbox(
   let failed = 0;
   for (const message of claimed) {
     const results = await Promise.allSettled(emitters.map((emitter) => emitter.deliver(message)));
-    if (results.every((r) => r.status === 'fulfilled')) {
+    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+    if (failures.length === 0) {
       delivered.push(message.id);
     } else {
       failed += 1;
-      await store.release(message.id, now + backoffDelay(message.attempts, options));
+      await store.release(message.id, nextAttemptAt(now, message.attempts, failures, options));
     }
   }
   if (delivered.length > 0) await store.acknowledge(delivered);
