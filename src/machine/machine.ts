@@ -1,5 +1,5 @@
 import { and, enqueueActions, setup } from 'xstate';
-import type { EventOf, EventType, StepDownEvent } from '../events/index.js';
+import { eventTypes, type EventOf, type EventType, type StepDownEvent } from '../events/index.js';
 import { defaultPolicy, type Policy } from '../policy/define-policy.js';
 import * as closure from './actions/closure.js';
 import { holdFinalMeeting } from './actions/final-meeting.js';
@@ -101,7 +101,7 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
     actions: 'lead-professional-identified',
   } as const;
 
-  return setup({
+  const machine = setup({
     types: {
       context: {} as CaseContext,
       events: {} as StepDownEvent,
@@ -417,6 +417,26 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
       'consent-withdrawn': { type: 'final', meta: { rules: ['consent-withdrawal'] } },
     },
   });
+  return guardTransitions(machine);
+}
+
+/**
+ * The exported machine trusts no event. XState reads an event's `type` before any guard runs, so a
+ * value that is not an object with a string type (or one that names no event of the library) would
+ * throw inside XState or, for its own `xstate.*` types, act on the machine. Every way XState drives a
+ * machine (`transition`, `getNextSnapshot`, an actor) goes through `machine.transition`, so it is
+ * wrapped here: anything but an event of the library, or XState's own events, returns the snapshot
+ * as it was. The guards then judge the event against its schema.
+ */
+function guardTransitions<M extends { transition: (...args: never[]) => unknown }>(machine: M): M {
+  const original = machine.transition.bind(machine) as (snapshot: unknown, event: unknown, scope: unknown) => unknown;
+  const known = new Set<string>(eventTypes);
+  const judged = (snapshot: unknown, event: unknown, scope: unknown) => {
+    const type: unknown = typeof event === 'object' && event !== null ? (event as { type?: unknown }).type : undefined;
+    if (typeof type !== 'string' || !(known.has(type) || type.startsWith('xstate.'))) return snapshot;
+    return original(snapshot, event, scope);
+  };
+  return Object.assign(machine, { transition: judged });
 }
 
 /** The step-down machine for the default policy (England and Wales, the guidance's own timescales). */
