@@ -30,7 +30,7 @@ export const gateChecks = {
         problems.push(`no ${relationship} is on the case record: add them with person.added`);
       }
     }
-    const missing = required.filter(([id]) => !context.views[id]).map(([id]) => id);
+    const missing = required.filter(([id]) => !context.views[id] && !agreedAsLeadProfessional(context, id)).map(([id]) => id);
     if (missing.length > 0) problems.push(`views not yet recorded for person(s): ${missing.join(', ')}`);
     const unraised = required.map(([id]) => id).filter((id) => disagreesUnraised(context, id));
     if (unraised.length > 0) {
@@ -136,6 +136,15 @@ export function peopleWhoseViewsAreNeeded(context: CaseContext): [string, Person
   return Object.entries(context.people).filter(
     ([, p]) => p.endedAt === null && p.relationship !== 'family-member',
   );
+}
+
+/**
+ * A practitioner who has agreed to be the Lead Professional has given their view of the step down
+ * by agreeing to lead it (G "Decision made to step down from CSC to CAF" ¶2): no separate view is
+ * asked of them, though one they give counts (docs/decisions.md "The Lead Professional's view").
+ */
+export function agreedAsLeadProfessional(context: CaseContext, personId: string): boolean {
+  return context.leadProfessional?.personId === personId;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { EventType } from '../events/index.js';
 import type { Role } from '../policy/roles.js';
 import type { RuleId } from '../policy/rules.js';
-import { disagreesUnraised, gateChecks, peopleWhoseViewsAreNeeded } from './gates.js';
+import { agreedAsLeadProfessional, disagreesUnraised, gateChecks, peopleWhoseViewsAreNeeded } from './gates.js';
 import type { CaseContext } from './context.js';
 import { isAfter } from './instants.js';
 import type { CaseSnapshot } from './snapshot.js';
@@ -36,7 +36,7 @@ function preparationSteps(snapshot: CaseSnapshot, context: CaseContext): Pending
     }
   }
   for (const [personId] of needed) {
-    if (!context.views[personId]) {
+    if (!context.views[personId] && !agreedAsLeadProfessional(context, personId)) {
       steps.push({ step: 'views.recorded', role: 'social-worker', rule: 'views-recorded', detail: personId });
     } else if (disagreesUnraised(context, personId)) {
       steps.push({ step: 'disagreement.raised', role: 'social-worker', rule: 'views-recorded', detail: personId });
