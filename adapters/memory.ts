@@ -24,6 +24,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   const trails = new Map<string, AuditEntry[]>();
   const outbox = new Map<string, OutboxMessage>();
   const copy = <T>(value: T): T => structuredClone(value);
+  const due = dueIndex();
 
   /** Copies everything first, then changes state: a fault while copying leaves the store as it was. */
   const write = (record: StoredCase | null, draft: AuditDraft, messages: readonly OutboxMessage[]): AuditEntry => {
@@ -31,7 +32,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     const messageCopies = messages.map((m) => copy(m));
     const trail = trails.get(draft.caseId) ?? [];
     const entry = chainEntry(trail.at(-1) ?? null, copy(draft));
-    if (recordCopy) cases.set(recordCopy.caseId, recordCopy);
+    if (recordCopy) {
+      due.move(recordCopy.caseId, cases.get(recordCopy.caseId)?.nextDueAt ?? null, recordCopy.nextDueAt);
+      cases.set(recordCopy.caseId, recordCopy);
+    }
     for (const message of messageCopies) outbox.set(message.id, message);
     trails.set(draft.caseId, [...trail, entry]);
     return copy(entry);
@@ -73,11 +77,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       return copy(trails.get(caseId) ?? []);
     },
     async dueCases(at, limit) {
-      return [...cases.values()]
-        .filter((c) => c.nextDueAt !== null && c.nextDueAt < at)
-        .sort((a, b) => a.nextDueAt! - b.nextDueAt!)
-        .slice(0, limit)
-        .map((c) => c.caseId);
+      return due.before(at, limit);
     },
     async claimOutbox(now, limit, leaseMs) {
       const claimed = [...outbox.values()].filter((m) => m.availableAt <= now).slice(0, limit);
@@ -90,6 +90,61 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     async release(id, availableAt) {
       const message = outbox.get(id);
       if (message) outbox.set(id, { ...message, attempts: message.attempts + 1, availableAt });
+    },
+  };
+}
+
+/** One case in the next-due index: when it falls due, and its place in the order cases were opened. */
+interface DueEntry {
+  readonly at: number;
+  readonly order: number;
+  readonly caseId: string;
+}
+
+/**
+ * The next-due index: the cases with a deadline, sorted by due time and then by the order they were
+ * first stored (the order a scan of the cases would meet them in). Moving a case is two binary
+ * searches; finding what is due reads only the cases returned.
+ */
+function dueIndex() {
+  const entries: DueEntry[] = [];
+  const orders = new Map<string, number>();
+  const before = (a: DueEntry, at: number, order: number) => a.at < at || (a.at === at && a.order < order);
+  /** The first position whose entry is not before (at, order). */
+  const position = (at: number, order: number): number => {
+    let low = 0;
+    let high = entries.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (before(entries[middle]!, at, order)) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  return {
+    /** Moves `caseId` from due at `from` to due at `to` (null: not in the index). */
+    move(caseId: string, from: number | null, to: number | null): void {
+      let order = orders.get(caseId);
+      if (order === undefined) orders.set(caseId, (order = orders.size));
+      // NaN is never before any time: a scan would never find it due, so it is left out.
+      if (Number.isNaN(from)) from = null;
+      if (Number.isNaN(to)) to = null;
+      if (from === to) return;
+      if (from !== null) {
+        const at = position(from, order);
+        if (entries[at]?.caseId === caseId) entries.splice(at, 1);
+      }
+      if (to !== null) entries.splice(position(to, order), 0, { at: to, order, caseId });
+    },
+    /** Up to `limit` cases due before `at`, earliest first. */
+    before(at: number, limit: number): string[] {
+      const found: string[] = [];
+      const most = Math.trunc(limit); // as `slice(0, limit)` counts
+      for (const entry of entries) {
+        if (!(entry.at < at && found.length < most)) break;
+        found.push(entry.caseId);
+      }
+      return found;
     },
   };
 }
