@@ -1,21 +1,106 @@
 import type { Actor, EventOf, EventType } from '../../src/events/index.js';
 
 /**
- * The people of the sample case, so tests can build events that agree with each other (the names in
- * `documents.shared` are those whose views were recorded, plus the Lead Professional).
+ * The people of the sample case, by id, so tests can build events that agree with each other: the
+ * child `leo`, his mother `sarah` (a parent/carer with parental responsibility), Mrs Helen Price
+ * `helen-price` (the Designated Safeguarding Lead at St Mary’s, a partner practitioner) and Jo Patel
+ * `jo-patel` (the Lead Professional, from the same school). Events name people by these ids; the
+ * names live only in {@link samplePersons} and the `person.added` events built from them. The actors
+ * (who sends events) are users of the host, with id-shaped ids.
+ *
+ * @example
+ * ```ts
+ * const view = sampleEvent('views.recorded', '2024-05-01T10:00:00+01:00');
+ * view.personId === samplePeople.parent; // 'sarah'
+ * ```
  */
 export const samplePeople = {
-  child: 'Leo Taylor',
-  parent: 'Sarah Taylor',
-  partner: 'Mrs Helen Price, Designated Safeguarding Lead, St Mary’s CE Primary School',
-  leadProfessional: { name: 'Jo Patel', agency: 'St Mary’s CE Primary School', contact: 'jo.patel@stmarys.example.sch.uk, 01632 960 114' },
+  child: 'leo',
+  parent: 'sarah',
+  partner: 'helen-price',
+  leadProfessional: {
+    personId: 'jo-patel',
+    name: 'Jo Patel',
+    agency: 'St Mary’s CE Primary School',
+    contact: 'jo.patel@stmarys.example.sch.uk, 01632 960 114',
+  },
   socialWorker: { id: 'sw-amira-khan', role: 'social-worker' },
   teamManager: { id: 'tm-david-okafor', role: 'team-manager' },
   cafLinkWorker: { id: 'clw-rachel-evans', role: 'caf-link-worker' },
-  leadProfessionalActor: { id: 'lp-jo-patel', role: 'lead-professional' },
+  leadProfessionalActor: { id: 'lp-jo-patel', role: 'lead-professional', personId: 'jo-patel' },
   earlyHelpManager: { id: 'ehm-sunita-rao', role: 'early-help-manager' },
   clock: { id: 'system', role: 'system' },
 } as const;
+
+/** The `person.added` payload of one sample person: everything but `type`, `at` and `actor`. */
+export interface SamplePerson {
+  readonly personId: string;
+  readonly relationship: 'child' | 'parent-carer' | 'family-member' | 'practitioner';
+  readonly name: string;
+  readonly agency?: string;
+  readonly parentalResponsibility?: boolean;
+}
+
+/**
+ * The sample family's records, keyed by person id: what `person.added` says of each. The child,
+ * one parent/carer and two practitioners of St Mary’s (the DSL and the Lead Professional).
+ *
+ * @example
+ * ```ts
+ * samplePersons[samplePeople.partner].relationship; // 'practitioner'
+ * ```
+ */
+export const samplePersons: Readonly<Record<string, SamplePerson>> = {
+  [samplePeople.child]: { personId: samplePeople.child, relationship: 'child', name: 'Leo Taylor' },
+  [samplePeople.parent]: {
+    personId: samplePeople.parent,
+    relationship: 'parent-carer',
+    name: 'Sarah Taylor',
+    parentalResponsibility: true,
+  },
+  [samplePeople.partner]: {
+    personId: samplePeople.partner,
+    relationship: 'practitioner',
+    name: 'Mrs Helen Price, Designated Safeguarding Lead',
+    agency: 'St Mary’s CE Primary School',
+  },
+  [samplePeople.leadProfessional.personId]: {
+    personId: samplePeople.leadProfessional.personId,
+    relationship: 'practitioner',
+    name: samplePeople.leadProfessional.name,
+    agency: samplePeople.leadProfessional.agency,
+  },
+};
+
+/**
+ * The ids of the sample family in the order they are added: child, parent/carer, partner, Lead Professional.
+ *
+ * @example
+ * ```ts
+ * sampleFamilyIds; // ['leo', 'sarah', 'helen-price', 'jo-patel']
+ * ```
+ */
+export const sampleFamilyIds: readonly string[] = [
+  samplePeople.child,
+  samplePeople.parent,
+  samplePeople.partner,
+  samplePeople.leadProfessional.personId,
+];
+
+/**
+ * The person ids `documents.shared` must name for the sample family: every parent/carer and
+ * practitioner involved, and the Lead Professional.
+ *
+ * @example
+ * ```ts
+ * sampleEvent('documents.shared', at).recipients; // equal to sampleRecipients
+ * ```
+ */
+export const sampleRecipients: readonly string[] = [
+  samplePeople.parent,
+  samplePeople.partner,
+  samplePeople.leadProfessional.personId,
+];
 
 /** The ids of the sample family plan's actions: family plan meetings report on the same ids. */
 export const sampleActionIds = ['FP-1', 'FP-2', 'FP-3'] as const;
@@ -24,6 +109,9 @@ const { socialWorker: sw, teamManager: tm, cafLinkWorker: clw, leadProfessionalA
 
 /** The default sender of each event: a role the policy gives that step to. */
 const senders: Readonly<Record<EventType, Actor>> = {
+  'person.added': sw,
+  'person.updated': sw,
+  'involvement.ended': sw,
   'decision.agreed': tm,
   'views.recorded': sw,
   'consent.given': sw,
@@ -55,6 +143,7 @@ const senders: Readonly<Record<EventType, Actor>> = {
   'consent.withdrawn': lp,
   'stepUp.referred': lp,
   'clock.tick': samplePeople.clock,
+  'event.voided': tm,
 };
 
 /** An event's own fields: everything but `type`, `at` and `actor`. */
@@ -68,34 +157,39 @@ function dateAfter(at: string, days: number): string {
 }
 
 const { child, parent, partner, leadProfessional } = samplePeople;
+const lpId = leadProfessional.personId;
 const firstFamilyPlanMeetingDays = 21;
 
 /** Each event's sample payload; dates are derived from the event's `at` so they are always plausible. */
 const payloads: { readonly [T in EventType]: (at: string) => Payload<T> } = {
+  'person.added': () => ({ ...(samplePersons[child] as SamplePerson) }),
+  'person.updated': () => ({ personId: parent, name: 'Sarah Taylor-Jones' }),
+  'involvement.ended': () => ({
+    personId: partner,
+    reason: 'The Designated Safeguarding Lead has left the school; the Lead Professional continues for St Mary’s.',
+  }),
   'decision.agreed': () => ({
     rationale:
       'Leo’s school attendance has risen from 71% to 96% over the CIN plan, Sarah has engaged with the domestic abuse recovery programme and no new concerns have been raised in six months. Needs can be met through Early Help.',
   }),
   'views.recorded': () => ({
-    party: 'parent',
-    name: parent,
+    personId: parent,
     agrees: true,
     summary: 'Sarah says she feels more confident and would like support from school rather than social care.',
   }),
   'consent.given': () => ({
-    parentCarer: parent,
+    personId: parent,
     informationShared: ['Step-down CAF assessment', 'Family plan', 'Final CIN meeting minutes'],
     purpose: 'So that the Lead Professional and the team around the family can support Leo and Sarah under the CAF.',
   }),
   'consent.refused': () => ({
-    parentCarer: parent,
+    personId: parent,
     reason: 'Sarah is worried that support will stop suddenly once social care closes.',
     disagreementId: 'D-1',
   }),
   'disagreement.raised': () => ({
     disagreementId: 'D-2',
-    by: 'partner',
-    party: partner,
+    personId: partner,
     reason: 'School believes the recent missing episode needs a further CIN review before closure.',
   }),
   'disagreement.resolved': () => ({
@@ -103,7 +197,7 @@ const payloads: { readonly [T in EventType]: (at: string) => Payload<T> } = {
     outcome: 'agreed',
     summary: 'Discussed with the Team Manager and school; a safety plan for missing episodes was added to the family plan.',
   }),
-  'leadProfessional.agreed': () => ({ ...leadProfessional }),
+  'leadProfessional.agreed': () => ({ personId: lpId, contact: leadProfessional.contact }),
   'leadProfessional.notFound': () => ({
     agenciesAsked: ['St Mary’s CE Primary School', '0–19 Public Health Nursing Service'],
   }),
@@ -120,12 +214,8 @@ const payloads: { readonly [T in EventType]: (at: string) => Payload<T> } = {
   }),
   'finalMeeting.held': (at) => ({
     kind: 'final-cin',
-    attendees: [
-      { role: 'Social Worker', name: 'Amira Khan' },
-      { role: 'parent', name: parent },
-      { role: 'Lead Professional', name: leadProfessional.name },
-      { role: 'Designated Safeguarding Lead', name: 'Helen Price' },
-    ],
+    attendees: [parent, lpId, partner],
+    otherAttendees: ['Social Worker (Children’s Social Care)'],
     views: {
       child: 'Leo said he likes Mrs Patel’s lunchtime club and wants to keep seeing her.',
       parents: 'Sarah agrees with the step down and wants help with routines and Leo’s sleep.',
@@ -209,7 +299,7 @@ const payloads: { readonly [T in EventType]: (at: string) => Payload<T> } = {
     reasons: ['Closure summary does not evidence Leo’s views on closure', 'Chronology not updated since May'],
   }),
   'documents.shared': () => ({
-    recipients: [parent, partner, leadProfessional.name],
+    recipients: [...sampleRecipients],
   }),
   'csc.closed': () => ({}),
   'ehm.infoRequested': () => ({
@@ -239,25 +329,30 @@ const payloads: { readonly [T in EventType]: (at: string) => Payload<T> } = {
     summary: 'All actions met: Leo’s anxiety has reduced, routines are settled and debts are managed. Universal services continue.',
   }),
   'consent.withdrawn': () => ({
-    parentCarer: parent,
+    personId: parent,
     reason: 'Sarah no longer wants Early Help involvement.',
   }),
   'stepUp.referred': () => ({
     reason: 'Leo disclosed that his father has returned to the home.',
   }),
   'clock.tick': () => ({}),
+  'event.voided': () => ({
+    voidedEventId: 'evt-1',
+    reason: 'Recorded on the wrong case.',
+  }),
 };
 
 /**
  * A valid event of the given type, dated `at`, with realistic content for the sample case in
- * {@link samplePeople}. The sender is a role the policy gives that step to, unless overridden.
+ * {@link samplePeople}, naming people by id. `person.added` adds the child; {@link samplePersonAdded}
+ * adds anyone else. The sender is a role the policy gives that step to, unless overridden.
  * Dates in the payload follow `at`: the final meeting sets the first family plan meeting 21 days
  * later. The e-CAF form's section 11 is also 21 days after its own `at`; a test of the machine that
  * needs it equal to the final meeting's date overrides it.
  *
  * @example
  * ```ts
- * const views = { ...sampleEvent('views.recorded', '2024-05-01T10:00:00+01:00'), party: 'child', name: samplePeople.child };
+ * const views = { ...sampleEvent('views.recorded', '2024-05-01T10:00:00+01:00'), personId: samplePeople.child };
  * ```
  */
 export function sampleEvent<T extends EventType>(type: T, at: string, actorOverride?: Partial<Actor>): EventOf<T> {
@@ -265,4 +360,56 @@ export function sampleEvent<T extends EventType>(type: T, at: string, actorOverr
   // TypeScript cannot correlate `type` with its payload through a generic index; the test suite
   // parses every sample to prove the shape.
   return { type, at, actor: { ...senders[type], ...actorOverride }, ...payload } as unknown as EventOf<T>;
+}
+
+/**
+ * The `person.added` event for one person of the sample family (by id), sent by the Social Worker.
+ *
+ * @example
+ * ```ts
+ * const lp = samplePersonAdded(samplePeople.leadProfessional.personId, '2024-03-04T09:00:00Z');
+ * lp.relationship; // 'practitioner'
+ * ```
+ */
+export function samplePersonAdded(personId: string, at: string, actorOverride?: Partial<Actor>): EventOf<'person.added'> {
+  const person = samplePersons[personId];
+  if (person === undefined) throw new Error(`no sample person with id ${personId}`);
+  return { ...sampleEvent('person.added', at, actorOverride), ...person } as EventOf<'person.added'>;
+}
+
+/**
+ * The `person.added` events for the whole sample family (child, parent/carer, partner practitioner,
+ * Lead Professional), all dated `at`: what a case needs on record before views, consent, the Lead
+ * Professional and the final meeting can name them.
+ *
+ * @example
+ * ```ts
+ * for (const added of sampleFamilyAdded('2024-03-04T09:30:00Z')) actor.send(added);
+ * ```
+ */
+export function sampleFamilyAdded(at: string, actorOverride?: Partial<Actor>): EventOf<'person.added'>[] {
+  return sampleFamilyIds.map((personId) => samplePersonAdded(personId, at, actorOverride));
+}
+
+/**
+ * A `person.added` event for someone outside the sample family, e.g. a second parent/carer.
+ *
+ * @example
+ * ```ts
+ * const dad = personAdded('mark', 'parent-carer', '2024-03-04T09:00:00Z', { parentalResponsibility: true });
+ * ```
+ */
+export function personAdded(
+  personId: string,
+  relationship: SamplePerson['relationship'],
+  at: string,
+  fields: Partial<Omit<SamplePerson, 'personId' | 'relationship'>> = {},
+): EventOf<'person.added'> {
+  const defaults: Omit<SamplePerson, 'personId' | 'relationship'> =
+    relationship === 'practitioner'
+      ? { name: 'A partner practitioner', agency: '0–19 Public Health Nursing Service' }
+      : relationship === 'parent-carer'
+        ? { name: 'A parent/carer', parentalResponsibility: true }
+        : { name: relationship === 'child' ? 'A child' : 'A family member' };
+  return { ...sampleEvent('person.added', at), personId, relationship, ...defaults, ...fields } as EventOf<'person.added'>;
 }
