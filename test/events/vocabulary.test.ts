@@ -14,8 +14,10 @@ import { sampleEvent } from './samples.js';
 const at = '2024-05-01T10:00:00+01:00';
 
 describe('the event vocabulary', () => {
-  it('has the 31 public event types, keyed by type', () => {
-    expect(eventTypes).toHaveLength(31);
+  it('has the 35 public event types, keyed by type: the 31 of the policy, the 3 about people and the void', () => {
+    expect(eventTypes).toHaveLength(35);
+    expect(eventTypes.slice(0, 3)).toEqual(['person.added', 'person.updated', 'involvement.ended']);
+    expect(eventTypes.at(-1)).toBe('event.voided');
     expect(Object.keys(eventSchemas)).toEqual([...eventTypes]);
     for (const type of eventTypes) expect(eventSchemas[type].shape.type.value).toBe(type);
   });
@@ -30,7 +32,7 @@ describe('the event vocabulary', () => {
     const event: StepDownEvent = parseEvent(sampleEvent('views.recorded', at));
     if (event.type !== 'views.recorded') throw new Error('unexpected type');
     const views: EventOf<'views.recorded'> = event;
-    expect(views.party).toBe('parent');
+    expect(views.personId).toBe('sarah');
     const type: EventType = views.type;
     expect(type).toBe('views.recorded');
   });
@@ -74,7 +76,7 @@ describe('what parseEvent refuses before the schema', () => {
 
   it('a missing type', () => {
     const error = invalidEvent(withField(sampleEvent('clock.tick', at), 'type', undefined));
-    expect(error.message).toContain('type: required, missing; expected one of: decision.agreed,');
+    expect(error.message).toContain('type: required, missing; expected one of: person.added, person.updated, involvement.ended, decision.agreed,');
   });
 });
 
@@ -167,7 +169,18 @@ describe('the error message', () => {
   });
 
   it('names the allowed values of an enumeration', () => {
-    const error = invalidEvent({ ...sampleEvent('views.recorded', at), party: 'grandparent' });
-    expect(error.message).toBe('Event \'views.recorded\' is invalid: party: expected "child" or "parent" or "partner"');
+    const error = invalidEvent({ ...sampleEvent('disagreement.resolved', at), outcome: 'withdrawn' });
+    expect(error.message).toBe(
+      'Event \'disagreement.resolved\' is invalid: outcome: expected "agreed" or "step-down-withdrawn"',
+    );
+  });
+
+  it('refuses the old vocabulary: a view, consent or attendee by name is an unknown field or not an id', () => {
+    const view = { ...sampleEvent('views.recorded', at), party: 'parent', name: 'Sarah Taylor' };
+    expect(pathsOf(invalidEvent(view))).toEqual(['party', 'name']);
+    const { personId: _p, ...consent } = sampleEvent('consent.given', at);
+    expect(pathsOf(invalidEvent({ ...consent, parentCarer: 'Sarah Taylor' }))).toEqual(['personId', 'parentCarer']);
+    const meeting = { ...sampleEvent('finalMeeting.held', at), attendees: [{ role: 'Lead Professional', name: 'Jo Patel' }] };
+    expect(pathsOf(invalidEvent(meeting))).toEqual(['attendees.0']);
   });
 });
