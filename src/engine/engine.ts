@@ -16,8 +16,14 @@ import { persistCase, restoreCase, snapshotVersion } from '../machine/persistenc
 import type { CaseSnapshot } from '../machine/snapshot.js';
 import { defaultPolicy, type Policy } from '../policy/define-policy.js';
 import { roleSchema } from '../policy/roles.js';
+import { idSchema } from '../ids/id.js';
 import type { CaseInput, Route } from '../machine/context.js';
 import { canonicalJson } from './audit-chain.js';
+import { breachChanges } from './breach-diff.js';
+import { contentDigest, ledgerEntry, ledgerOf, type Ledger } from './ledger.js';
+import { foldEvents } from '../machine/fold.js';
+import { eventProblem } from '../machine/valid-event.js';
+import type { EventOf } from '../events/index.js';
 import { defaultDeliveryOptions, deliverOutbox, type DeliveryOptions, type Emitter } from './delivery.js';
 import { guardStore } from './guard-store.js';
 import { migrateSnapshot, resolveMigrations, type SnapshotMigrations } from './migrations.js';
@@ -25,9 +31,13 @@ import { differingPaths, mismatch, replayAuditTrail, type ReplayedCase } from '.
 import { buildComplianceReport, type ComplianceReport } from '../report/compliance.js';
 import type { AuditDraft, AuditEntry, CaseStore, EngineNotification, OutboxMessage, StoredCase } from './store.js';
 
-/** A case as the engine returns it: {@link describeCase} plus the stored version. */
+/** A case as the engine returns it: {@link describeCase} plus the stored version and the events voided. */
 export interface CaseView extends CaseDescription {
   readonly version: number;
+  /** Events taken out of the case by a void: the voided event's id and type, and the void's id. */
+  readonly voided: readonly { readonly eventId: string; readonly type: string; readonly voidedBy: string }[];
+  /** From `send`: the id of the event just recorded (the host's, or the one the engine gave it). */
+  readonly eventId?: string;
 }
 
 /** Anything the engine delivers: the machine's notifications and its own. */
@@ -48,6 +58,12 @@ export interface CaseEngineOptions {
   readonly now?: () => Date;
   /** Retry and lease settings of the outbox. */
   readonly delivery?: Partial<DeliveryOptions>;
+  /**
+   * How far past the engine's clock an event may be dated, in milliseconds (5 minutes by default):
+   * an event dated later is refused `FUTURE_DATED`, since a record cannot be of something that has
+   * not happened, and one in 2099 would make every true event after it look out of order.
+   */
+  readonly futureToleranceMs?: number;
   /** How many due cases `tick` asks the store for at a time (500 by default). */
   readonly tickBatchSize?: number;
   /**
@@ -78,7 +94,7 @@ const openSchema = z
     caseId: caseInputSchema.shape.caseId,
     route: caseInputSchema.shape.route,
     at: isoDateTime,
-    actor: z.object({ id: z.string().trim().min(1), role: roleSchema.extract(['social-worker', 'team-manager']) }).strict(),
+    actor: z.object({ id: idSchema, role: roleSchema.extract(['social-worker', 'team-manager']) }).strict(),
   })
   .strict();
 
@@ -109,6 +125,10 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
   if (options.tickBatchSize !== undefined && !(Number.isInteger(options.tickBatchSize) && options.tickBatchSize > 0)) {
     throw new StepDownError('INVALID_ARGUMENT', 'tickBatchSize must be a positive whole number of cases.');
   }
+  const futureToleranceMs = options.futureToleranceMs ?? 5 * 60_000;
+  if (!(Number.isFinite(futureToleranceMs) && futureToleranceMs >= 0)) {
+    throw new StepDownError('INVALID_ARGUMENT', 'futureToleranceMs must be a number of milliseconds, 0 or more.');
+  }
   const migrations = resolveMigrations(options.migrations);
   const listeners = new Map<string, Set<Listener>>();
 
@@ -136,9 +156,13 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
   };
   const emitters = [inProcess, ...(options.emitters ?? [])];
 
-  const view = (record: StoredCase, snapshot: CaseSnapshot): CaseView => ({
+  const view = (record: StoredCase, snapshot: CaseSnapshot, eventId?: string): CaseView => ({
     ...describeCase(snapshot),
     version: record.version,
+    voided: Object.entries(ledgerOf(record.snapshot))
+      .filter(([, e]) => e.voidedBy !== null)
+      .map(([id, e]) => ({ eventId: id, type: e.type, voidedBy: e.voidedBy as string })),
+    ...(eventId ? { eventId } : {}),
   });
 
   const load = async (caseId: string): Promise<StoredCase> => {
@@ -260,9 +284,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     // unknown `type` is raw input that may hold anything a host put in it, names included.
     const rawType: unknown = (input as { type?: unknown } | null)?.type;
     const inputType = typeof rawType === 'string' && isEventType(rawType) ? rawType : rawType === undefined ? '(none)' : '(unknown)';
-    let event: StepDownEvent;
+    let parsed: StepDownEvent;
     try {
-      event = parseEvent(input);
+      parsed = parseEvent(input);
     } catch (error) {
       if (isStepDownError(error)) return refuse(record, null, null, inputType, error, []);
       throw error;
@@ -274,24 +298,66 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         { caseId, expectedVersion, actualVersion: record.version },
       );
     }
+    // The engine's clock stamps when the event was recorded; the host's `at` says when it happened.
+    const clock = now();
+    const event = { ...parsed, eventId: parsed.eventId ?? randomUUID(), recordedAt: clock.toISOString() } as StepDownEvent & {
+      eventId: string;
+    };
+    const ledger = ledgerOf(record.snapshot);
+    const known = ledger[event.eventId];
     const snapshot = await restore(record);
+    if (known) {
+      // A resend of a record the case holds changes nothing and writes nothing: hosts and webhooks retry.
+      if (known.digest === contentDigest(event) && known.type === event.type) return view(record, snapshot, event.eventId);
+      return refuse(record, snapshot, event, event.type, new StepDownError(
+        'DUPLICATE_EVENT',
+        `Case ${caseId} already holds event ${event.eventId} with other content: give a new record its own eventId, or void the old one with event.voided.`,
+        { caseId, eventId: event.eventId, heldType: known.type },
+      ), []);
+    }
+    if (instant(event.at) > clock.getTime() + futureToleranceMs) {
+      return refuse(record, snapshot, event, event.type, new StepDownError(
+        'FUTURE_DATED',
+        `Case ${caseId}: '${event.type}' is dated ${event.at}, later than now (${clock.toISOString()}); a record is dated when it happened. Check the date.`,
+        { caseId, eventId: event.eventId, at: event.at, now: clock.toISOString() },
+      ), []);
+    }
+    if (event.type === 'event.voided') return voidEvent(record, snapshot, ledger, event as EventOf<'event.voided'> & { eventId: string });
+
     const refusal = explainRefusal(snapshot, event, policy);
     if (refusal) return refuse(record, snapshot, event, event.type, refusalError(caseId, refusal), refusal.rules.map((r) => r.rule));
+    // A calendar fault (a date beyond the shipped bank holidays) refuses the event; nothing is stored.
+    const problem = eventProblem(event, policy);
+    if (problem) return refuse(record, snapshot, event, event.type, problem, []);
 
-    let next: CaseSnapshot;
-    let notifications: Notification[];
-    try {
-      const [after, actions] = transition(machine, snapshot, event);
-      next = after;
-      notifications = emittedNotifications(actions);
-    } catch (error) {
-      // A calendar fault (a date beyond the shipped bank holidays) refuses the event; nothing is stored.
-      if (isStepDownError(error)) return refuse(record, snapshot, event, event.type, error, []);
-      throw error;
+    const [next, actions] = transition(machine, snapshot, event);
+    if (canonicalJson(next.value) === canonicalJson(snapshot.value) && canonicalJson(next.context) === canonicalJson(snapshot.context)) {
+      return refuse(record, snapshot, event, event.type, new StepDownError(
+        'NO_EFFECT',
+        `Case ${caseId}: '${event.type}' would change nothing: the case already records it. ` +
+          'To correct a record, void the mistaken event with event.voided and record the right one.',
+        { caseId, eventId: event.eventId },
+      ), []);
     }
-    const breached = next.context.breaches.slice(snapshot.context.breaches.length).map((b) => b.rule);
+    const notifications: EngineEvent[] = emittedNotifications(actions);
+    const breached = breachChanges(snapshot.context.breaches, next.context.breaches).added.map((b) => b.rule);
+    return commit(record, snapshot, next, { ...ledger, [event.eventId]: ledgerEntry(event) }, event, [...gatesFor[event.type]], breached, notifications);
+  };
+
+  /** Saves an accepted event's case, audit entry and notifications in one atomic write, then delivers. */
+  const commit = async (
+    record: StoredCase,
+    before: CaseSnapshot,
+    next: CaseSnapshot,
+    ledger: Ledger,
+    event: StepDownEvent & { eventId: string },
+    checked: readonly string[],
+    breached: readonly string[],
+    notifications: readonly EngineEvent[],
+  ): Promise<CaseView> => {
+    const { caseId } = record;
     const version = record.version + 1;
-    const saved: StoredCase = { caseId, version, snapshot: persistCase(next), nextDueAt: nextDue(next) };
+    const saved: StoredCase = { caseId, version, snapshot: persistCase(next, ledger), nextDueAt: nextDue(next) };
     await stored.save(
       saved,
       record.version,
@@ -301,11 +367,11 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         event,
         actor: event.actor,
         at: event.at,
-        stateBefore: activeStates(snapshot),
+        stateBefore: activeStates(before),
         stateAfter: activeStates(next),
         version,
         accepted: true,
-        rules: { checked: [...gatesFor[event.type]], breached },
+        rules: { checked, breached },
       }),
       notifications.map((notification, index) => ({
         id: `${caseId}:v${version}:${index}`,
@@ -316,7 +382,64 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       })),
     );
     await deliver();
-    return view(saved, next);
+    return view(saved, next, event.eventId);
+  };
+
+  /**
+   * `event.voided`: the case is recomputed from its trail's accepted events without the voided one
+   * (docs/decisions.md "Voids"). The role that sent the event, or a Team Manager, may void it; a
+   * void that would leave a later event refused is `VOID_CONFLICT`, naming those events to void first.
+   */
+  const voidEvent = async (
+    record: StoredCase,
+    snapshot: CaseSnapshot,
+    ledger: Ledger,
+    event: EventOf<'event.voided'> & { eventId: string },
+  ): Promise<CaseView> => {
+    const { caseId } = record;
+    const targetId = event.voidedEventId;
+    const target = ledger[targetId];
+    const refuseVoid = (code: 'UNKNOWN_EVENT' | 'NO_EFFECT' | 'EVENT_NOT_ACCEPTED' | 'NOT_ALLOWED' | 'VOID_CONFLICT', message: string, extra: Record<string, unknown> = {}) =>
+      refuse(record, snapshot, event, event.type, new StepDownError(code, `Case ${caseId}: ${message}`, { caseId, voidedEventId: targetId, ...extra }), []);
+    if (!target) return refuseVoid('UNKNOWN_EVENT', `no accepted event has id '${targetId}' in this case; check the eventId.`);
+    if (target.voidedBy !== null) return refuseVoid('NO_EFFECT', `event ${targetId} is already voided (by ${target.voidedBy}).`);
+    if (target.type === 'clock.tick' || target.type === 'event.voided') {
+      return refuseVoid('EVENT_NOT_ACCEPTED', `a ${target.type} cannot be voided: the clock and corrections are facts of the record.`);
+    }
+    if (event.actor.role !== target.role && event.actor.role !== 'team-manager') {
+      return refuseVoid('NOT_ALLOWED', `event ${targetId} was sent by a ${target.role}: only a ${target.role} or a team-manager may void it.`, {
+        rules: [{ rule: 'division-of-duties' }],
+      });
+    }
+    // Recomputed from the verified trail as it stood at this version: the case is the fold of its
+    // accepted, unvoided events.
+    const replayed = replay(record, trailUpTo(await stored.audit(caseId), record.version));
+    const remaining = replayed.events.filter((e) => e.eventId !== targetId);
+    const folded = foldEvents(machine, policy, replayed.input, remaining);
+    if (folded.refused.length > 0) {
+      const ids = folded.refused.map((r) => r.eventId ?? `(entry without an id, position ${r.index + 1})`);
+      return refuseVoid('VOID_CONFLICT', `voiding ${targetId} would leave later events refused: ${ids.join(', ')}. Void those first, newest first.`, {
+        conflicts: folded.refused.map((r) => ({ eventId: r.eventId, code: r.code, rules: r.rules })),
+      });
+    }
+    const next = folded.snapshot;
+    const { added, removed } = breachChanges(snapshot.context.breaches, next.context.breaches);
+    const notifications: EngineEvent[] = [
+      { type: 'event.voided', caseId, eventId: targetId, eventType: target.type, voidEventId: event.eventId, at: event.at },
+      ...removed.map((b): EngineEvent => ({
+        type: 'breach.withdrawn', caseId, rule: b.rule, deadlineId: b.deadlineId ?? '', at: event.at, reason: 'voided',
+      })),
+      ...added.map((b): EngineEvent => ({ type: 'breach.recorded', caseId, ...b })),
+    ];
+    if (next.context.outcome !== snapshot.context.outcome && next.context.outcome !== null) {
+      notifications.push({ type: 'outcome.reached', caseId, outcome: next.context.outcome, at: event.at });
+    }
+    const nextLedger: Ledger = {
+      ...ledger,
+      [targetId]: { ...target, voidedBy: event.eventId },
+      [event.eventId]: ledgerEntry(event),
+    };
+    return commit(record, snapshot, next, nextLedger, event, ['division-of-duties'], added.map((b) => b.rule), notifications);
   };
 
   return {
@@ -336,7 +459,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         { type: 'case.opened', caseId: input.caseId, at: input.openedAt },
         ...emittedNotifications(actions),
       ];
-      const record: StoredCase = { caseId: input.caseId, version: 1, snapshot: persistCase(snapshot), nextDueAt: null };
+      const record: StoredCase = { caseId: input.caseId, version: 1, snapshot: persistCase(snapshot, {}), nextDueAt: null };
       await stored.create(
         record,
         draft({
@@ -447,7 +570,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         if (expected !== null) {
           // A malformed snapshot (or migration result) is INVALID_SNAPSHOT, as on load, not a diff.
           restoreCase(expected, machine);
-          const rebuilt = persistCase(replayed.snapshot);
+          const rebuilt = persistCase(replayed.snapshot, replayed.ledger);
           if (canonicalJson(expected) !== canonicalJson(rebuilt)) {
             // Every entry replayed as recorded, so the difference is in what the last one saved.
             const seq = replayed.seqOfVersion[record.version - 1] ?? 0;
@@ -469,6 +592,15 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     async tick(at: string): Promise<TickResult> {
       const tickEvent = parseEvent({ type: 'clock.tick', at, actor: systemActor });
       const atMs = instant(tickEvent.at);
+      // Checked once, before any case is touched: a tick from the future would mark deadlines missed
+      // that are not yet due, in every case at once.
+      const clock = now();
+      if (atMs > clock.getTime() + futureToleranceMs) {
+        throw new StepDownError('FUTURE_DATED', `tick at ${tickEvent.at} is later than now (${clock.toISOString()}); tick with the host's clock.`, {
+          at: tickEvent.at,
+          now: clock.toISOString(),
+        });
+      }
       const seen = new Set<string>();
       const failed: { caseId: string; code: string }[] = [];
       let cases = 0;

@@ -8,7 +8,11 @@ import { createStepDownMachine, type StepDownMachine } from '../machine/machine.
 import type { CaseSnapshot } from '../machine/snapshot.js';
 import { defaultPolicy, type Policy } from '../policy/define-policy.js';
 import { canonicalJson, verifyAuditTrail } from './audit-chain.js';
+import { breachChanges } from './breach-diff.js';
+import { ledgerEntry, type Ledger, type LedgerEntry } from './ledger.js';
 import type { AuditEntry } from './store.js';
+import { upgradeV1Event, v1People } from './v1-events.js';
+import { foldEvents } from '../machine/fold.js';
 
 /**
  * How a replay of the audit trail departs from what the trail or the stored case records.
@@ -43,6 +47,11 @@ export interface ReplayedCase {
   readonly version: number;
   /** The `seq` of the entry that produced each version (index 0 is version 1, the opening). */
   readonly seqOfVersion: readonly number[];
+  /** The accepted events by eventId, with the voids that took any out: what the engine keeps beside the snapshot. */
+  readonly ledger: Ledger;
+  /** The opening input and every accepted event still in the case, in the order recorded (version-1 events read as version 2). */
+  readonly input: import('../machine/context.js').CaseInput;
+  readonly events: readonly StepDownEvent[];
 }
 
 /** Options of {@link replayAuditTrail}. */
@@ -95,6 +104,13 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
   let version = 1;
   const seqOfVersion = [opening.seq];
 
+  const people = v1People();
+  // Every accepted event in the order recorded, read as version 2; voided ones stay here and are
+  // left out of each recomputation, as the engine left them out.
+  const applied: StepDownEvent[] = [];
+  const voided = new Set<string>();
+  const ledger: Record<string, LedgerEntry> = {};
+
   for (const entry of entries.slice(1)) {
     // A refusal changed nothing; its version is the one it was judged at, which a concurrent accepted
     // event may since have passed (refusals are appended without a version check), so it is not compared.
@@ -106,34 +122,56 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
       });
     }
     compareStates(caseId, entry, 'state-before', entry.stateBefore, describeCase(snapshot).states);
-    let event: StepDownEvent;
-    try {
-      event = parseEvent(entry.event);
-    } catch (error) {
-      if (!isStepDownError(error)) throw error;
-      throw mismatch(caseId, entry.seq, entry.type, 'event', 'holds an event that does not validate', { code: error.code });
-    }
+    const events = upgradeV1Event(entry.event, people).map((raw) => {
+      try {
+        return parseEvent(raw);
+      } catch (error) {
+        if (!isStepDownError(error)) throw error;
+        throw mismatch(caseId, entry.seq, entry.type, 'event', 'holds an event that does not validate', { code: error.code });
+      }
+    });
+    const event = events.at(-1)!;
     if (event.type !== entry.type) {
       throw mismatch(caseId, entry.seq, entry.type, 'event', `holds an event of another type (${event.type})`);
     }
-    // The same check the engine made before accepting it: an event the machine would now refuse
-    // would otherwise be dropped silently by `transition` and surface only as a later difference.
-    const refusal = explainRefusal(snapshot, event, policy);
-    if (refusal) {
-      throw mismatch(caseId, entry.seq, entry.type, 'refused', `is refused on replay (${refusal.code})`, {
-        code: refusal.code,
-        rules: refusal.rules.map((r) => r.rule),
-      });
-    }
     let next: CaseSnapshot;
-    try {
-      [next] = transition(machine, snapshot, event);
-    } catch (error) {
-      if (!isStepDownError(error)) throw error;
-      throw mismatch(caseId, entry.seq, entry.type, 'refused', `is refused on replay (${error.code})`, { code: error.code });
+    if (event.type === 'event.voided') {
+      // A void recomputes the case from its opening without the voided event, as the engine did.
+      voided.add(event.voidedEventId);
+      const target = ledger[event.voidedEventId];
+      if (!target || target.voidedBy !== null) {
+        throw mismatch(caseId, entry.seq, entry.type, 'refused', 'voids an event the case does not hold', { code: 'UNKNOWN_EVENT' });
+      }
+      const folded = foldEvents(machine, policy, input.data, applied.filter((e) => !e.eventId || !voided.has(e.eventId)));
+      if (folded.refused.length > 0) {
+        throw mismatch(caseId, entry.seq, entry.type, 'refused', 'is refused on replay (VOID_CONFLICT)', { code: 'VOID_CONFLICT' });
+      }
+      next = folded.snapshot;
+      ledger[event.voidedEventId] = { ...target, voidedBy: event.eventId ?? null };
+    } else {
+      next = snapshot;
+      for (const step of events) {
+        // The same check the engine made before accepting it: an event the machine would now refuse
+        // would otherwise be dropped silently by `transition` and surface only as a later difference.
+        const refusal = explainRefusal(next, step, policy);
+        if (refusal) {
+          throw mismatch(caseId, entry.seq, entry.type, 'refused', `is refused on replay (${refusal.code})`, {
+            code: refusal.code,
+            rules: refusal.rules.map((r) => r.rule),
+          });
+        }
+        try {
+          [next] = transition(machine, next, step);
+        } catch (error) {
+          if (!isStepDownError(error)) throw error;
+          throw mismatch(caseId, entry.seq, entry.type, 'refused', `is refused on replay (${error.code})`, { code: error.code });
+        }
+        applied.push(step);
+      }
     }
-    // The engine records as breached what the event added to the end of the list; recompute it alike.
-    const breached = next.context.breaches.slice(snapshot.context.breaches.length).map((b) => b.rule);
+    if (event.eventId) ledger[event.eventId] = ledgerEntry({ ...event, eventId: event.eventId });
+    // The engine records as breached what the event added; recompute it alike.
+    const breached = breachChanges(snapshot.context.breaches, next.context.breaches).added.map((b) => b.rule);
     if (canonicalJson(breached) !== canonicalJson(entry.rules.breached)) {
       throw mismatch(caseId, entry.seq, entry.type, 'breaches', 'records other breaches on replay', {
         expected: entry.rules.breached,
@@ -145,7 +183,8 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
     version = entry.version;
     seqOfVersion.push(entry.seq);
   }
-  return { snapshot, version, seqOfVersion };
+  const events = applied.filter((e) => !e.eventId || !voided.has(e.eventId));
+  return { snapshot, version, seqOfVersion, ledger, input: input.data, events };
 }
 
 /**

@@ -59,6 +59,17 @@ export interface OutboxMessage {
 export type EngineNotification =
   | { readonly type: 'case.opened'; readonly caseId: string; readonly at: string }
   | {
+      /** An accepted event was voided and the case recomputed without it; ids only, never the reason. */
+      readonly type: 'event.voided';
+      readonly caseId: string;
+      /** The voided event's id and type. */
+      readonly eventId: string;
+      readonly eventType: string;
+      /** The void's own event id. */
+      readonly voidEventId: string;
+      readonly at: string;
+    }
+  | {
       /** An event was refused: a gate blocked it, the role was wrong, or it is not a step of this stage. */
       readonly type: 'event.refused';
       readonly caseId: string;

@@ -12,6 +12,12 @@ export interface PersistedCase {
   readonly machineVersion: number;
   readonly value: unknown;
   readonly context: CaseContext;
+  /**
+   * What the engine keeps beside the machine's snapshot: each accepted event by its `eventId` (type,
+   * role, date, a digest of its content, and the void that took it out, if any), so a resend is
+   * recognised and a void judged without reading the trail. Ids, codes and digests only.
+   */
+  readonly ledger?: Readonly<Record<string, { readonly type: string; readonly digest: string; readonly role: string; readonly at: string; readonly voidedBy: string | null }>>;
 }
 
 const stateValue: z.ZodType<unknown> = z.lazy(() => z.union([z.string(), z.record(z.string(), stateValue)]));
@@ -35,8 +41,8 @@ const persistedSchema = z.object({
  * const again = restoreCase(JSON.parse(json)); // the same state and context
  * ```
  */
-export function persistCase(snapshot: CaseSnapshot): PersistedCase {
-  return { machineVersion, value: snapshot.value, context: snapshot.context };
+export function persistCase(snapshot: CaseSnapshot, ledger?: PersistedCase['ledger']): PersistedCase {
+  return { machineVersion, value: snapshot.value, context: snapshot.context, ...(ledger ? { ledger } : {}) };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { CaseEngine, CaseView } from '../../src/index.js';
-import { sampleActionIds, samplePeople } from '../events/samples.js';
+import { sampleActionIds, sampleFamilyAdded, samplePeople, sampleRecipients } from '../events/samples.js';
 import { event } from '../machine/harness.js';
 
 const allOpen = sampleActionIds.map((id) => ({ id, status: 'open' as const }));
@@ -21,10 +21,11 @@ export async function runToClosedCaf(engine: CaseEngine, caseId: string): Promis
   const closing = '2024-03-21T16:00:00Z';
   const steps = [
     event('decision.agreed', '2024-03-05T10:00:00Z'),
-    event('views.recorded', '2024-03-07T10:00:00Z', { party: 'child', name: samplePeople.child }),
-    event('views.recorded', '2024-03-07T10:00:00Z', { party: 'parent', name: samplePeople.parent }),
-    event('views.recorded', '2024-03-07T10:00:00Z', { party: 'partner', name: samplePeople.partner }),
-    event('consent.given', '2024-03-07T11:00:00Z'),
+    ...sampleFamilyAdded('2024-03-05T11:00:00Z'),
+    event('views.recorded', '2024-03-07T10:00:00Z', { personId: samplePeople.child }),
+    event('views.recorded', '2024-03-07T10:00:00Z', { personId: samplePeople.parent }),
+    event('views.recorded', '2024-03-07T10:00:00Z', { personId: samplePeople.partner }),
+    event('consent.given', '2024-03-07T11:00:00Z', { personId: samplePeople.parent }),
     event('leadProfessional.agreed', '2024-03-08T11:00:00Z'),
     meeting,
     event('eCaf.referralCompleted', closing, {
@@ -34,9 +35,7 @@ export async function runToClosedCaf(engine: CaseEngine, caseId: string): Promis
     event('closureSummary.completed', closing),
     event('fileReview.completed', closing),
     event('stepDown.authorised', closing),
-    event('documents.shared', closing, {
-      recipients: [samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name],
-    }),
+    event('documents.shared', closing, { recipients: [...sampleRecipients] }),
     event('csc.closed', closing),
     event('ehm.authorised', '2024-03-25T10:00:00Z'),
     event('leadProfessional.contacted', '2024-03-26T10:00:00Z'),
