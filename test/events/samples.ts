@@ -73,6 +73,21 @@ export const samplePersons: Readonly<Record<string, SamplePerson>> = {
 };
 
 /**
+ * The names (and the Lead Professional's agency and contact) the sample family's records carry: free
+ * text that a refusal, a view of the case, a notification or an error must never repeat.
+ *
+ * @example
+ * ```ts
+ * for (const name of sampleNames) expect(JSON.stringify(refusal)).not.toContain(name);
+ * ```
+ */
+export const sampleNames: readonly string[] = [
+  ...Object.values(samplePersons).map((person) => person.name),
+  samplePeople.leadProfessional.agency,
+  samplePeople.leadProfessional.contact,
+];
+
+/**
  * The ids of the sample family in the order they are added: child, parent/carer, partner, Lead Professional.
  *
  * @example

@@ -12,7 +12,7 @@ import {
   type RuleId,
   type StepDownEvent,
 } from '../../src/index.js';
-import { samplePeople } from '../events/samples.js';
+import { sampleNames, samplePeople, sampleRecipients } from '../events/samples.js';
 import { CaseRun, event, readyForFinalMeeting } from './harness.js';
 
 // A CIN case in June 2024 (British Summer Time throughout).
@@ -24,7 +24,7 @@ const firstFp = '2024-07-03';
 const closureDay = '2024-06-17T11:00:00+01:00';
 
 /** Free text the sample events carry: a refusal must never repeat it. */
-const freeText = [samplePeople.parent, samplePeople.child, samplePeople.partner, samplePeople.leadProfessional.name];
+const freeText = sampleNames;
 
 /** The refusal names `rule` first, with a citation in the house form, and quotes none of the events' free text. */
 function expectCited(refusal: Refusal, code: Refusal['code'], rule: RuleId) {
@@ -34,7 +34,7 @@ function expectCited(refusal: Refusal, code: Refusal['code'], rule: RuleId) {
   for (const text of freeText) expect(JSON.stringify(refusal)).not.toContain(text);
 }
 
-const inDecision = () => new CaseRun('cin-outcome', opened);
+const inDecision = () => new CaseRun('cin-outcome', opened).addFamily();
 const inPreparation = () => inDecision().send(event('decision.agreed', decided));
 const ready = () => readyForFinalMeeting('cin-outcome', { opened, decision: decided, prep });
 
@@ -99,7 +99,7 @@ describe('entering step down (F step 1)', () => {
 describe('the threshold decision comes first (G "Role of the Social Worker" ¶1)', () => {
   it('threshold-decision: nothing else — views, consent, disagreements, the Lead Professional, the final meeting, closure — is accepted before decision.agreed', () => {
     const before: StepDownEvent[] = [
-      event('views.recorded', prep, { party: 'parent', name: samplePeople.parent }),
+      event('views.recorded', prep, { personId: samplePeople.parent }),
       event('consent.given', prep),
       event('consent.refused', prep),
       event('disagreement.raised', prep),
@@ -134,20 +134,35 @@ describe('the threshold decision comes first (G "Role of the Social Worker" ¶1)
     expect(run.notifications.map((n) => n.type)).toEqual(['stage.entered']);
   });
 
+  it('threshold-decision: the people of the case may be recorded before the decision (rule people-on-record), and a case with none is told to add them', () => {
+    const bare = new CaseRun('cin-outcome', opened).send(event('decision.agreed', decided));
+    expect(bare.view.pending.slice(0, 2)).toEqual([
+      { step: 'person.added', role: 'social-worker', rule: 'views-recorded', detail: 'child' },
+      { step: 'person.added', role: 'social-worker', rule: 'views-recorded', detail: 'parent-carer' },
+    ]);
+    const refusal = bare.refuse(event('views.recorded', prep, { personId: samplePeople.child }));
+    expectCited(refusal, 'GATE_BLOCKED', 'people-on-record');
+    expect(refusal.rules[0]!.reason).toBe('not a person of this case: leo; add them with person.added first.');
+    expect(inDecision().snapshot.context.people[samplePeople.child]).toMatchObject({ relationship: 'child', addedAt: opened, endedAt: null });
+  });
+
   it('threshold-decision: once the Team Manager agrees the decision the case is in preparation and takes views, consent and the Lead Professional', () => {
     const run = inDecision().send(event('decision.agreed', decided));
     expect(run.view.stage).toBe('preparation');
     expect(run.snapshot.context.decisionAt).toBe(decided);
     expect(run.notifications).toContainEqual({ type: 'stage.entered', caseId: 'case-1', stage: 'preparation', at: decided });
+    // Each person is asked for by id: the child, the parent/carer and both practitioners (the one
+    // who will agree to lead gives their view by agreeing), and the only parent/carer's consent.
     expect(run.view.pending.map((p) => [p.step, p.role, p.detail ?? null])).toEqual([
-      ['views.recorded', 'social-worker', 'child'],
-      ['views.recorded', 'social-worker', 'parent'],
-      ['views.recorded', 'social-worker', 'partner'],
-      ['consent.given', 'social-worker', null],
+      ['views.recorded', 'social-worker', 'leo'],
+      ['views.recorded', 'social-worker', 'sarah'],
+      ['views.recorded', 'social-worker', 'helen-price'],
+      ['views.recorded', 'social-worker', 'jo-patel'],
+      ['consent.given', 'social-worker', 'sarah'],
       ['leadProfessional.agreed', 'social-worker', null],
     ]);
     run
-      .send(event('views.recorded', prep, { party: 'child', name: samplePeople.child }))
+      .send(event('views.recorded', prep, { personId: samplePeople.child }))
       .send(event('consent.given', prep))
       .send(event('leadProfessional.agreed', prep));
   });
@@ -175,7 +190,7 @@ describe('who may do what (G "Step down standards/Role and Responsibilities" ¶1
     { type: 'stepDown.returned', wrong: 'caf-link-worker', allowed: 'team-manager', at: closureDay, run: inManagerReview },
     { type: 'csc.closed', wrong: 'team-manager', allowed: 'social-worker', at: closureDay,
       run: () => inManagerReview().send(event('stepDown.authorised', closureDay)).send(event('documents.shared', closureDay, {
-        recipients: [samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name],
+        recipients: [...sampleRecipients],
       })) },
     { type: 'clock.tick', wrong: 'team-manager', allowed: 'system', at: prep, run: inPreparation },
   ];
@@ -235,7 +250,7 @@ describe('steps in order and in time (F steps 3–8)', () => {
     const run = inPreparation();
     const beforeDecision = '2024-06-03T14:00:00+01:00';
     for (const e of [
-      event('views.recorded', beforeDecision, { party: 'child', name: samplePeople.child }),
+      event('views.recorded', beforeDecision, { personId: samplePeople.child }),
       event('consent.given', beforeDecision),
       event('disagreement.raised', beforeDecision),
       event('leadProfessional.notFound', beforeDecision),
@@ -245,31 +260,48 @@ describe('steps in order and in time (F steps 3–8)', () => {
     }
   });
 
-  it('step-sequence: a main-line step dated before the step it follows is refused: the referral before the final meeting, the summary before the transfer details, the closure before the sharing', () => {
+  it('step-sequence: a step dated before the fact it rests on is refused: the referral or the summary before the final meeting, the transfer details before the referral, the closure before the sharing', () => {
     const meetingDone = afterFinalMeeting();
     expectCited(meetingDone.refuse(referral('2024-06-11T10:00:00+01:00')), 'GATE_BLOCKED', 'step-sequence');
 
-    const transferred = afterFinalMeeting().send(referral('2024-06-13T10:00:00+01:00')).send(event('transferDetails.completed', '2024-06-14T10:00:00+01:00'));
-    expectCited(transferred.refuse(event('closureSummary.completed', '2024-06-14T09:59:59+01:00')), 'GATE_BLOCKED', 'step-sequence');
+    const referred = afterFinalMeeting().send(referral('2024-06-13T10:00:00+01:00'));
+    expectCited(referred.refuse(event('transferDetails.completed', '2024-06-13T09:59:59+01:00')), 'GATE_BLOCKED', 'step-sequence');
+    const transferred = referred.send(event('transferDetails.completed', '2024-06-14T10:00:00+01:00'));
+    const beforeMeeting = transferred.refuse(event('closureSummary.completed', '2024-06-12T09:59:59+01:00'));
+    expectCited(beforeMeeting, 'GATE_BLOCKED', 'step-sequence');
+    expect(beforeMeeting.rules[0]!.reason).toContain(meetingAt);
 
     const shared = inManagerReview()
       .send(event('stepDown.authorised', '2024-06-18T10:00:00+01:00'))
       .send(event('documents.shared', '2024-06-19T10:00:00+01:00', {
-        recipients: [samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name],
+        recipients: [...sampleRecipients],
       }));
     expectCited(shared.refuse(event('csc.closed', '2024-06-18T16:00:00+01:00')), 'GATE_BLOCKED', 'step-sequence');
     shared.send(event('csc.closed', '2024-06-19T10:00:00+01:00'));
     expect(shared.view.stage).toBe('early-help');
   });
 
+  it('step-sequence: the closure summary rests on the final meeting, not on the order of typing: written on 13 June, typed after transfer details dated 14 June, it is accepted', () => {
+    const run = afterFinalMeeting()
+      .send(referral('2024-06-13T09:00:00+01:00'))
+      .send(event('transferDetails.completed', '2024-06-14T10:00:00+01:00'))
+      .send(event('closureSummary.completed', '2024-06-13T16:00:00+01:00'));
+    expect(run.snapshot.context.closure.summaryAt).toBe('2024-06-13T16:00:00+01:00');
+    expect(run.view.pending).toEqual([{ step: 'fileReview.completed', role: 'team-manager', rule: 'tm-file-review' }]);
+    // The authorisation rests on all of them: dated before the transfer details, it is refused.
+    run.send(event('fileReview.completed', '2024-06-14T09:00:00+01:00'));
+    expectCited(run.refuse(event('stepDown.authorised', '2024-06-14T09:30:00+01:00')), 'GATE_BLOCKED', 'step-sequence');
+    run.send(event('stepDown.authorised', '2024-06-14T10:30:00+01:00'));
+  });
+
   it('step-sequence: a preparation record recorded late but dated earlier than another record is still accepted', () => {
     const run = inPreparation()
-      .send(event('views.recorded', '2024-06-07T10:00:00+01:00', { party: 'parent', name: samplePeople.parent }))
+      .send(event('views.recorded', '2024-06-07T10:00:00+01:00', { personId: samplePeople.parent }))
       .send(event('leadProfessional.agreed', '2024-06-07T11:00:00+01:00'))
       // Recorded after the parent's view, but dated two days before it.
-      .send(event('views.recorded', '2024-06-05T10:00:00+01:00', { party: 'child', name: samplePeople.child }))
+      .send(event('views.recorded', '2024-06-05T10:00:00+01:00', { personId: samplePeople.child }))
       .send(event('consent.given', '2024-06-04T10:00:00+01:00'))
-      .send(event('views.recorded', '2024-06-04T12:00:00+01:00', { party: 'partner', name: samplePeople.partner }));
+      .send(event('views.recorded', '2024-06-04T12:00:00+01:00', { personId: samplePeople.partner }));
     run.send(event('finalMeeting.held', meetingAt, { firstFamilyPlanMeetingDate: firstFp }));
     expect(run.view.stage).toBe('closure');
   });
@@ -287,7 +319,7 @@ describe('steps in order and in time (F steps 3–8)', () => {
     const meeting = event('finalMeeting.held', '2024-06-07T10:00:00+01:00', { firstFamilyPlanMeetingDate: '2024-06-28' });
     const variants: Record<string, (run: CaseRun) => CaseRun> = {
       consent: (run) => run.send(event('consent.given', late)),
-      'child view': (run) => run.send(event('views.recorded', late, { party: 'child', name: samplePeople.child })),
+      'child view': (run) => run.send(event('views.recorded', late, { personId: samplePeople.child })),
       'lead professional': (run) => run.send(event('leadProfessional.agreed', late)),
       resolution: (run) =>
         run.send(event('disagreement.raised', prep, { disagreementId: 'D-2' })).send(event('disagreement.resolved', late, { disagreementId: 'D-2' })),
@@ -296,11 +328,11 @@ describe('steps in order and in time (F steps 3–8)', () => {
     for (const [name, lateRecord] of Object.entries(variants)) {
       let run = inPreparation();
       if (name !== 'consent') run = run.send(event('consent.given', prep));
-      if (name !== 'child view') run = run.send(event('views.recorded', prep, { party: 'child', name: samplePeople.child }));
+      if (name !== 'child view') run = run.send(event('views.recorded', prep, { personId: samplePeople.child }));
       if (name !== 'lead professional') run = run.send(event('leadProfessional.agreed', prep));
       run
-        .send(event('views.recorded', prep, { party: 'parent', name: samplePeople.parent }))
-        .send(event('views.recorded', prep, { party: 'partner', name: samplePeople.partner }));
+        .send(event('views.recorded', prep, { personId: samplePeople.parent }))
+        .send(event('views.recorded', prep, { personId: samplePeople.partner }));
       lateRecord(run);
       const refusal = explainRefusal(run.snapshot, meeting);
       found[name] = refusal ? [refusal.code, ...refusal.rules.map((r) => r.rule)] : 'accepted';

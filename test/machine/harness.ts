@@ -21,7 +21,7 @@ import {
   type Route,
   type StepDownEvent,
 } from '../../src/index.js';
-import { samplePeople, sampleEvent } from '../events/samples.js';
+import { personAdded, sampleEvent, sampleFamilyAdded, samplePeople, sampleRecipients } from '../events/samples.js';
 
 /** A valid sample event of `type` at `at`, sent by the sample person of a role given that step, with overrides. */
 export function event<T extends EventType>(
@@ -77,6 +77,25 @@ export class CaseRun {
     return refusal!;
   }
 
+  /**
+   * Adds the sample family (child `leo`, parent/carer `sarah`, practitioners `helen-price` and the
+   * Lead Professional `jo-patel`) to the case record on `at` (the case's opening by default).
+   */
+  addFamily(at: string = this.snapshot.context.openedAt): this {
+    for (const added of sampleFamilyAdded(at)) this.send(added);
+    return this;
+  }
+
+  /** Adds one more person to the case record, e.g. a second parent/carer. */
+  addPerson(
+    personId: string,
+    relationship: Parameters<typeof personAdded>[1],
+    at: string = this.snapshot.context.openedAt,
+    fields: Parameters<typeof personAdded>[3] = {},
+  ): this {
+    return this.send(personAdded(personId, relationship, at, fields));
+  }
+
   /** Ticks the clock at `at`. */
   tick(at: string): this {
     return this.send(event('clock.tick', at));
@@ -97,13 +116,19 @@ export class CaseRun {
   }
 }
 
-/** A case opened on `openedAt` and taken through the decision and the preparation to a final meeting-ready state. */
+/**
+ * A case opened on `openedAt` with the sample family on its record, taken through the decision and
+ * the preparation to a final meeting-ready state: the views of the child, the parent/carer and the
+ * partner practitioner (the Lead Professional's agreement stands for theirs), the parent/carer's
+ * consent and the Lead Professional's agreement, all on `prep`.
+ */
 export function readyForFinalMeeting(route: Route, days: { opened: string; decision: string; prep: string }, policy?: Policy): CaseRun {
   return new CaseRun(route, days.opened, policy)
+    .addFamily()
     .send(event('decision.agreed', days.decision))
-    .send(event('views.recorded', days.prep, { party: 'child', name: samplePeople.child }))
-    .send(event('views.recorded', days.prep, { party: 'parent', name: samplePeople.parent }))
-    .send(event('views.recorded', days.prep, { party: 'partner', name: samplePeople.partner }))
+    .send(event('views.recorded', days.prep, { personId: samplePeople.child }))
+    .send(event('views.recorded', days.prep, { personId: samplePeople.parent }))
+    .send(event('views.recorded', days.prep, { personId: samplePeople.partner }))
     .send(event('consent.given', days.prep))
     .send(event('leadProfessional.agreed', days.prep));
 }
@@ -156,11 +181,11 @@ export interface ClosureDates {
 /**
  * From a case ready for its final meeting: the meeting on `meeting` setting the first family plan
  * meeting for `firstFp`, then every closure step on `closed` up to, not including, the referral
- * closure (documents go to the sample parent, partner and Lead Professional).
+ * closure (documents go to the sample parent/carer, partner and Lead Professional, by person id).
  */
 export function readyToCloseToCsc(run: CaseRun, dates: ClosureDates): CaseRun {
   const form = { ...event('eCaf.referralCompleted', dates.closed).form, firstFamilyPlanMeetingDate: dates.firstFp };
-  const everyone = [samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name];
+  const everyone = [...sampleRecipients];
   return run
     .send(event('finalMeeting.held', dates.meeting, { firstFamilyPlanMeetingDate: dates.firstFp }))
     .send(event('eCaf.referralCompleted', dates.closed, { form }))
