@@ -7,7 +7,7 @@ import {
   type Notification,
   type Policy,
 } from '../../src/index.js';
-import { samplePeople } from '../events/samples.js';
+import { sampleNames, samplePeople, sampleRecipients } from '../events/samples.js';
 import { CaseRun, event, readyForFinalMeeting, freeTextChecks } from './harness.js';
 
 const DECISION = 'G "Decision made to step down from CSC to CAF"';
@@ -16,12 +16,15 @@ const DECISION = 'G "Decision made to step down from CSC to CAF"';
 const partnerReason = 'The school saw bruising on Leo’s arm last Tuesday and wants a strategy discussion first.';
 const refusalReason = 'Sarah fears the school will tell her ex-partner where they live.';
 const withdrawalReason = 'Police disclosed that Leo’s father is back in the household.';
-const freeText = [samplePeople.parent, samplePeople.child, samplePeople.partner, samplePeople.leadProfessional.name, partnerReason, refusalReason, withdrawalReason];
+const freeText = [...sampleNames, partnerReason, refusalReason, withdrawalReason];
 const { expectNoFreeText, expectRefusal } = freeTextChecks(freeText);
 
-/** A case whose decision was agreed at `at` (opened the same instant). */
+/** A case with the sample family on record whose decision was agreed at `at` (opened the same instant). */
 const inPreparation = (at = '2024-06-03T10:00:00+01:00', policy?: Policy) =>
-  new CaseRun('cin-outcome', at, policy).send(event('decision.agreed', at));
+  new CaseRun('cin-outcome', at, policy).addFamily().send(event('decision.agreed', at));
+
+/** Who disagrees, by the sample family's person ids. */
+const who = { parent: samplePeople.parent, child: samplePeople.child, partner: samplePeople.partner } as const;
 
 // June 2024, British Summer Time throughout; Monday 3 June to Friday 14 June has no bank holiday.
 const june = { opened: '2024-06-03T09:00:00+01:00', decision: '2024-06-03T10:00:00+01:00', prep: '2024-06-03T11:00:00+01:00' };
@@ -30,8 +33,8 @@ const meetingAt = '2024-06-12T10:00:00+01:00';
 const firstFp = '2024-07-03';
 const finalMeeting = (at = meetingAt) => event('finalMeeting.held', at, { firstFamilyPlanMeetingDate: firstFp });
 
-const raise = (id: string, at: string, by: 'parent' | 'child' | 'partner' = 'partner') =>
-  event('disagreement.raised', at, { disagreementId: id, by, reason: partnerReason });
+const raise = (id: string, at: string, by: keyof typeof who = 'partner') =>
+  event('disagreement.raised', at, { disagreementId: id, personId: who[by], reason: partnerReason });
 const resolve = (id: string, at: string, outcome: 'agreed' | 'step-down-withdrawn' = 'agreed') =>
   event('disagreement.resolved', at, { disagreementId: id, outcome });
 const refuseConsent = (id: string, at: string) => event('consent.refused', at, { disagreementId: id, reason: refusalReason });
@@ -49,46 +52,46 @@ function inManagerReview(): CaseRun {
     .send(event('fileReview.completed', day));
 }
 
-const everyone = [samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name];
+const everyone = [...sampleRecipients];
 const shareAll = (at: string) => event('documents.shared', at, { recipients: everyone });
 
 const ofType = <T extends Notification['type']>(run: CaseRun, type: T) =>
   run.notifications.filter((n): n is Extract<Notification, { type: T }> => n.type === type);
 
 describe('views (G "Decision made to step down from CSC to CAF" ¶1)', () => {
-  it('views-recorded: the final meeting is blocked until the child, a parent and a partner each have a view recorded', () => {
+  it('views-recorded: the final meeting is blocked until the child, the parent/carer and the partner practitioner each have a view recorded, asked for by person id', () => {
     const run = inPreparation()
-      .send(event('views.recorded', '2024-06-04T10:00:00+01:00', { party: 'child', name: samplePeople.child }))
-      .send(event('views.recorded', '2024-06-04T11:00:00+01:00', { party: 'parent', name: samplePeople.parent }))
+      .send(event('views.recorded', '2024-06-04T10:00:00+01:00', { personId: samplePeople.child }))
+      .send(event('views.recorded', '2024-06-04T11:00:00+01:00', { personId: samplePeople.parent }))
       .send(event('consent.given', '2024-06-04T12:00:00+01:00'))
       .send(event('leadProfessional.agreed', '2024-06-04T12:00:00+01:00'));
-    expect(run.view.pending).toEqual([{ step: 'views.recorded', role: 'social-worker', rule: 'views-recorded', detail: 'partner' }]);
+    expect(run.view.pending).toEqual([{ step: 'views.recorded', role: 'social-worker', rule: 'views-recorded', detail: 'helen-price' }]);
     const refusal = run.refuse(finalMeeting());
     expectRefusal(refusal, 'GATE_BLOCKED', ['views-recorded']);
     expect(refusal.rules[0]).toEqual({
       rule: 'views-recorded',
       citation: getRule('views-recorded').citation,
-      reason: 'views not yet recorded for: partner.',
+      reason: 'views not yet recorded for person(s): helen-price.',
     });
     expect(refusal.rules[0]!.citation).toContain(`${DECISION} ¶1`);
-    run.send(event('views.recorded', '2024-06-05T10:00:00+01:00', { party: 'partner', name: samplePeople.partner })).send(finalMeeting());
+    run.send(event('views.recorded', '2024-06-05T10:00:00+01:00', { personId: samplePeople.partner })).send(finalMeeting());
     expect(run.view.stage).toBe('closure');
   });
 
-  it('views-recorded: with no view at all the refusal names every party, by party and never by name', () => {
+  it('views-recorded: with no view at all the refusal names every person whose view is needed, by id and never by name (the Lead Professional’s agreement stands for their view)', () => {
     const run = inPreparation().send(event('consent.given', '2024-06-04T12:00:00+01:00')).send(event('leadProfessional.agreed', '2024-06-04T12:00:00+01:00'));
     const refusal = run.refuse(finalMeeting());
     expectRefusal(refusal, 'GATE_BLOCKED', ['views-recorded']);
-    expect(refusal.rules[0]!.reason).toBe('views not yet recorded for: child, parent, partner.');
+    expect(refusal.rules[0]!.reason).toBe('views not yet recorded for person(s): leo, sarah, helen-price.');
   });
 
   it('views-recorded: a parent whose view disagrees must have that disagreement raised and resolved before the final meeting', () => {
     // The parent's view on 5 June disagrees (docs/decisions.md "A view that disagrees").
-    const run = ready().send(event('views.recorded', '2024-06-05T10:00:00+01:00', { party: 'parent', name: samplePeople.parent, agrees: false }));
+    const run = ready().send(event('views.recorded', '2024-06-05T10:00:00+01:00', { personId: samplePeople.parent, agrees: false }));
     const refusal = run.refuse(finalMeeting());
     expectRefusal(refusal, 'GATE_BLOCKED', ['views-recorded']);
-    expect(refusal.rules[0]!.reason).toBe('a view that disagrees with the step down has no disagreement raised for: parent.');
-    expect(run.view.pending).toEqual([{ step: 'disagreement.raised', role: 'social-worker', rule: 'views-recorded', detail: 'parent' }]);
+    expect(refusal.rules[0]!.reason).toBe('a view that disagrees with the step down has no disagreement raised for person(s): sarah.');
+    expect(run.view.pending).toEqual([{ step: 'disagreement.raised', role: 'social-worker', rule: 'views-recorded', detail: 'sarah' }]);
     // A partner's disagreement does not stand for the parent's.
     run.send(raise('D-9', '2024-06-05T11:00:00+01:00', 'partner')).send(resolve('D-9', '2024-06-06T10:00:00+01:00'));
     expectRefusal(run.refuse(finalMeeting()), 'GATE_BLOCKED', ['views-recorded']);
@@ -103,9 +106,9 @@ describe('views (G "Decision made to step down from CSC to CAF" ¶1)', () => {
     const run = ready()
       .send(raise('D-11', '2024-06-04T10:00:00+01:00', 'child'))
       .send(resolve('D-11', '2024-06-05T10:00:00+01:00'))
-      .send(event('views.recorded', '2024-06-06T10:00:00+01:00', { party: 'child', name: samplePeople.child, agrees: false }));
+      .send(event('views.recorded', '2024-06-06T10:00:00+01:00', { personId: samplePeople.child, agrees: false }));
     expectRefusal(run.refuse(finalMeeting()), 'GATE_BLOCKED', ['views-recorded']);
-    run.send(event('views.recorded', '2024-06-07T10:00:00+01:00', { party: 'child', name: samplePeople.child, agrees: true })).send(finalMeeting());
+    run.send(event('views.recorded', '2024-06-07T10:00:00+01:00', { personId: samplePeople.child, agrees: true })).send(finalMeeting());
     expect(run.view.stage).toBe('closure');
   });
 });
@@ -113,11 +116,11 @@ describe('views (G "Decision made to step down from CSC to CAF" ¶1)', () => {
 describe('informed consent (G "Decision made to step down from CSC to CAF" ¶1, G "Role of the Social Worker" ¶3)', () => {
   it('informed-consent: the final meeting is blocked until a parent or carer has given informed consent', () => {
     const run = inPreparation()
-      .send(event('views.recorded', '2024-06-04T10:00:00+01:00', { party: 'child', name: samplePeople.child }))
-      .send(event('views.recorded', '2024-06-04T10:00:00+01:00', { party: 'parent', name: samplePeople.parent }))
-      .send(event('views.recorded', '2024-06-04T10:00:00+01:00', { party: 'partner', name: samplePeople.partner }))
+      .send(event('views.recorded', '2024-06-04T10:00:00+01:00', { personId: samplePeople.child }))
+      .send(event('views.recorded', '2024-06-04T10:00:00+01:00', { personId: samplePeople.parent }))
+      .send(event('views.recorded', '2024-06-04T10:00:00+01:00', { personId: samplePeople.partner }))
       .send(event('leadProfessional.agreed', '2024-06-04T12:00:00+01:00'));
-    expect(run.view.pending).toEqual([{ step: 'consent.given', role: 'social-worker', rule: 'informed-consent' }]);
+    expect(run.view.pending).toEqual([{ step: 'consent.given', role: 'social-worker', rule: 'informed-consent', detail: 'sarah' }]);
     const refusal = run.refuse(finalMeeting());
     expectRefusal(refusal, 'GATE_BLOCKED', ['informed-consent']);
     expect(refusal.rules[0]!.citation).toBe(`${DECISION} ¶1; G "Role of the Social Worker" ¶3`);
@@ -144,9 +147,9 @@ describe('informed consent (G "Decision made to step down from CSC to CAF" ¶1, 
 describe('refused consent (docs/decisions.md "Refused consent is a family disagreement")', () => {
   it('consent-refusal-is-disagreement: refusal on Monday 10 June 2024 clears the consent and opens a family disagreement due by the end of Monday 17 June (BST)', () => {
     const run = ready().send(refuseConsent('D-1', '2024-06-10T14:00:00+01:00'));
-    expect(run.snapshot.context.consent.status).toBe('refused');
+    expect(run.snapshot.context.consents).toEqual({ sarah: { status: 'refused', at: '2024-06-10T14:00:00+01:00' } });
     expect(run.snapshot.context.disagreements).toEqual([
-      { id: 'D-1', by: 'parent', raisedAt: '2024-06-10T14:00:00+01:00', status: 'open', resolvedAt: null },
+      { id: 'D-1', personId: 'sarah', by: 'family', raisedAt: '2024-06-10T14:00:00+01:00', status: 'open', resolvedAt: null },
     ]);
     expect(run.deadline('disagreement-resolution:D-1')).toMatchObject({
       rule: 'disagreement-resolution',
@@ -155,7 +158,7 @@ describe('refused consent (docs/decisions.md "Refused consent is a family disagr
       status: 'open',
     });
     expect(run.view.pending).toEqual([
-      { step: 'consent.given', role: 'social-worker', rule: 'informed-consent' },
+      { step: 'consent.given', role: 'social-worker', rule: 'informed-consent', detail: 'sarah' },
       { step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-1' },
     ]);
     expectRefusal(run.refuse(finalMeeting('2024-06-11T10:00:00+01:00')), 'GATE_BLOCKED', ['informed-consent', 'no-open-disagreement']);
@@ -173,17 +176,25 @@ describe('refused consent (docs/decisions.md "Refused consent is a family disagr
     expect(run.view.stage).toBe('closure');
   });
 
-  it('consent-refusal-is-disagreement: a consent recorded late but dated before the refusal does not undo the refusal', () => {
-    // Consent was refused on 10 June; an older consent form dated 6 June is typed in afterwards.
+  it('consent-refusal-is-disagreement: the record on file is the one recorded last, not the latest-dated: a consent typed after a refusal stands, though dated before it', () => {
+    // Consent was refused on 10 June; a consent form dated 6 June is typed in afterwards. "Latest-dated
+    // wins" is gone (issue 9): the consent recorded last is the one on file, and a mistake is voided
+    // through the engine, never silently ignored.
     const run = inPreparation()
-      .send(event('views.recorded', '2024-06-04T10:00:00+01:00', { party: 'child', name: samplePeople.child }))
-      .send(event('views.recorded', '2024-06-04T10:00:00+01:00', { party: 'parent', name: samplePeople.parent }))
-      .send(event('views.recorded', '2024-06-04T10:00:00+01:00', { party: 'partner', name: samplePeople.partner }))
+      .send(event('views.recorded', '2024-06-04T10:00:00+01:00', { personId: samplePeople.child }))
+      .send(event('views.recorded', '2024-06-04T10:00:00+01:00', { personId: samplePeople.parent }))
+      .send(event('views.recorded', '2024-06-04T10:00:00+01:00', { personId: samplePeople.partner }))
       .send(event('leadProfessional.agreed', '2024-06-04T12:00:00+01:00'))
       .send(refuseConsent('D-1', '2024-06-10T14:00:00+01:00'))
       .send(event('consent.given', '2024-06-06T10:00:00+01:00'))
       .send(resolve('D-1', '2024-06-12T10:00:00+01:00'));
-    expectRefusal(run.refuse(finalMeeting('2024-06-13T10:00:00+01:00')), 'GATE_BLOCKED', ['informed-consent']);
+    expect(run.snapshot.context.consents).toEqual({ sarah: { status: 'given', at: '2024-06-06T10:00:00+01:00' } });
+    run.send(finalMeeting('2024-06-13T10:00:00+01:00'));
+    expect(run.view.stage).toBe('closure');
+    // And the other way round: a refusal dated 10:30, typed after the consent dated 11:00, is on file.
+    const refusedLast = ready().send(refuseConsent('D-1', '2024-06-03T10:30:00+01:00'));
+    expect(refusedLast.snapshot.context.consents).toEqual({ sarah: { status: 'refused', at: '2024-06-03T10:30:00+01:00' } });
+    expectRefusal(refusedLast.refuse(finalMeeting()), 'GATE_BLOCKED', ['informed-consent', 'no-open-disagreement']);
   });
 
   it('consent-refusal-is-disagreement: consent refused during closure must be given again before the case closes to CSC and the CAF opens', () => {
@@ -207,9 +218,10 @@ describe('family and partner disagreements (G "Decision made to step down from C
     const run = ready()
       .send(raise('D-2', '2024-06-04T10:00:00+01:00', 'parent'))
       .send(raise('D-3', '2024-06-04T11:00:00+01:00', 'child'));
-    expect(run.snapshot.context.disagreements.map((d) => [d.id, d.by, d.status])).toEqual([
-      ['D-2', 'parent', 'open'],
-      ['D-3', 'child', 'open'],
+    // Family or partner follows from the person: the parent/carer and the child are family.
+    expect(run.snapshot.context.disagreements.map((d) => [d.id, d.personId, d.by, d.status])).toEqual([
+      ['D-2', 'sarah', 'family', 'open'],
+      ['D-3', 'leo', 'family', 'open'],
     ]);
     expect(run.view.pending.filter((p) => p.step === 'disagreement.resolved')).toEqual([
       { step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-2' },
@@ -229,7 +241,7 @@ describe('family and partner disagreements (G "Decision made to step down from C
   it('partner-disagreement: a partner agency disagreeing is documented with its reason, which the case never repeats', () => {
     const run = ready().send(raise('D-2', '2024-06-04T10:00:00+01:00', 'partner'));
     expect(run.snapshot.context.disagreements).toEqual([
-      { id: 'D-2', by: 'partner', raisedAt: '2024-06-04T10:00:00+01:00', status: 'open', resolvedAt: null },
+      { id: 'D-2', personId: 'helen-price', by: 'partner', raisedAt: '2024-06-04T10:00:00+01:00', status: 'open', resolvedAt: null },
     ]);
     expect(run.deadline('disagreement-resolution:D-2').due).toBe('2024-06-11T23:59:59.999+01:00');
     expectNoFreeText(run.view);
@@ -360,7 +372,14 @@ describe('resolving within 5 working days (G "Decision made to step down from CS
     expect(run.deadline('disagreement-resolution:D-2')).toMatchObject({ status: 'met', closedAt: '2024-06-10T16:00:00+01:00' });
     expect(run.view.breaches).toEqual([]);
     expect(ofType(run, 'breach.withdrawn')).toEqual([
-      { type: 'breach.withdrawn', caseId: 'case-1', rule: 'disagreement-resolution', deadlineId: 'disagreement-resolution:D-2', at: '2024-06-10T16:00:00+01:00' },
+      {
+        type: 'breach.withdrawn',
+        caseId: 'case-1',
+        rule: 'disagreement-resolution',
+        deadlineId: 'disagreement-resolution:D-2',
+        at: '2024-06-10T16:00:00+01:00',
+        reason: 'met-on-time',
+      },
     ]);
   });
 
