@@ -3,7 +3,7 @@ import {
   getRule,
   parseEvent,
 } from '../../src/index.js';
-import { samplePeople } from '../events/samples.js';
+import { sampleNames, samplePeople, sampleRecipients } from '../events/samples.js';
 import { CaseRun, event, readyForFinalMeeting, freeTextChecks } from './harness.js';
 
 const SW = 'G "Role of the Social Worker"';
@@ -29,11 +29,7 @@ const returnReasons = ['Closure summary does not evidence Leo’s views on closu
 const partnerReason = 'The school nurse saw Leo with a burn on his hand on Monday.';
 const summary = event('closureSummary.completed', days.summary);
 const freeText = [
-  samplePeople.parent,
-  samplePeople.child,
-  samplePeople.partner,
-  samplePeople.leadProfessional.name,
-  samplePeople.leadProfessional.contact,
+  ...sampleNames,
   withdrawalReason,
   partnerReason,
   ...returnReasons,
@@ -47,7 +43,7 @@ function referral(at: string, date = firstFp) {
   return event('eCaf.referralCompleted', at, { form: { ...event('eCaf.referralCompleted', at).form, firstFamilyPlanMeetingDate: date } });
 }
 
-const everyone = [samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name];
+const everyone = [...sampleRecipients];
 const share = (at = days.shared, recipients: string[] = everyone) => event('documents.shared', at, { recipients });
 const withdraw = (at: string) => event('stepDown.withdrawn', at, { reason: withdrawalReason });
 const returned = (at: string) => event('stepDown.returned', at, { reasons: returnReasons });
@@ -192,11 +188,17 @@ describe('the closure summary (G "Role of the Social Worker" ¶6)', () => {
     expectNoFreeText(run.notifications);
   });
 
-  it('closure-summary: the summary follows the transfer details: before them it is not a step of the case; dated before them it is refused', () => {
+  it('closure-summary: the summary is sent after the transfer details (before them it is not a step of the case), but its date rests on the final meeting, not on the order of typing', () => {
     const early = inTransferDetails();
     expectRefusal(early.refuse(summary), 'EVENT_NOT_ACCEPTED', ['step-sequence']);
     const run = inClosureSummary();
-    expectRefusal(run.refuse(event('closureSummary.completed', '2024-09-16T10:59:59+01:00')), 'GATE_BLOCKED', ['step-sequence']);
+    // Dated before the final meeting it summarises: a data error.
+    const refusal = run.refuse(event('closureSummary.completed', '2024-09-11T09:59:59+01:00'));
+    expectRefusal(refusal, 'GATE_BLOCKED', ['step-sequence']);
+    expect(refusal.rules[0]!.reason).toContain(meetingAt);
+    // Written on 13 September, between the meeting and the transfer details typed first: its true date stands.
+    run.send(event('closureSummary.completed', '2024-09-13T15:00:00+01:00'));
+    expect(run.snapshot.context.closure.summaryAt).toBe('2024-09-13T15:00:00+01:00');
   });
 
   it('closure-summary: it is the Social Worker’s to write; the Team Manager who authorises is NOT_ALLOWED to send it', () => {
@@ -240,11 +242,21 @@ describe('the Team Manager reviews the file (G "Role of the Social Work Team Man
     expectRefusal(regressed.refuse(event('stepDown.authorised', days.authorised)), 'GATE_BLOCKED', ['tm-file-review']);
   });
 
-  it('tm-file-review: the review is the Team Manager’s (the Social Worker is NOT_ALLOWED) and follows the summary it reviews', () => {
+  it('tm-file-review: the review is the Team Manager’s (the Social Worker is NOT_ALLOWED), comes after the summary is sent, and is never dated before the final meeting', () => {
     const run = inManagerReview();
     expectRefusal(run.refuse(event('fileReview.completed', days.review, { actor: samplePeople.socialWorker })), 'NOT_ALLOWED', ['division-of-duties']);
-    expectRefusal(run.refuse(event('fileReview.completed', '2024-09-17T09:00:00+01:00')), 'GATE_BLOCKED', ['step-sequence']);
+    expectRefusal(run.refuse(event('fileReview.completed', '2024-09-10T09:00:00+01:00')), 'GATE_BLOCKED', ['step-sequence']);
     expectRefusal(inClosureSummary().refuse(event('fileReview.completed', days.review)), 'EVENT_NOT_ACCEPTED', ['step-sequence']);
+  });
+
+  it('tm-quality-assurance: a review dated before the summary it should cover is recorded at its true date, but does not cover the summary: the Team Manager reviews again before authorising', () => {
+    const run = inManagerReview().send(event('fileReview.completed', '2024-09-17T09:00:00+01:00'));
+    expect(run.snapshot.context.closure.review).toEqual({ at: '2024-09-17T09:00:00+01:00', complete: true });
+    const refusal = run.refuse(event('stepDown.authorised', days.authorised));
+    expectRefusal(refusal, 'GATE_BLOCKED', ['tm-quality-assurance']);
+    expect(refusal.rules[0]!.reason).toBe('the closure summary was resubmitted after the last file review; review it again.');
+    run.send(event('fileReview.completed', days.review)).send(event('stepDown.authorised', days.authorised));
+    expect(closureState(run)).toBe('sharing');
   });
 
   it('tm-file-review: a yes/no item is required; a missing item is INVALID_EVENT naming it', () => {
@@ -381,35 +393,43 @@ describe('the author of the closure summary does not authorise it (G "Role of th
 });
 
 describe('the minutes and the CAF assessment go to everyone involved (G "Role of the Social Worker" ¶2)', () => {
-  it('documents-shared-with-all: leaving out the parent, the partner or the Lead Professional is GATE_BLOCKED, counting who is missing without naming them', () => {
+  const notAmong = (ids: string) =>
+    `the documents must go to every parent/carer and practitioner still involved and the Lead Professional; not among the recipients: ${ids}.`;
+
+  it('documents-shared-with-all: leaving out the parent/carer, the partner or the Lead Professional is GATE_BLOCKED, naming the missing person ids and never a name', () => {
     const run = inSharing();
     for (const missing of everyone) {
-      const refusal = run.refuse(share(days.shared, everyone.filter((name) => name !== missing)));
+      const refusal = run.refuse(share(days.shared, everyone.filter((id) => id !== missing)));
       expectRefusal(refusal, 'GATE_BLOCKED', ['documents-shared-with-all']);
-      expect(refusal.rules[0]).toEqual({
-        rule: 'documents-shared-with-all',
-        citation: `${SW} ¶2`,
-        reason: '1 of the parents, partners and Lead Professional involved are not among the recipients.',
-      });
+      expect(refusal.rules[0]).toEqual({ rule: 'documents-shared-with-all', citation: `${SW} ¶2`, reason: notAmong(missing) });
     }
-    expect(run.refuse(share(days.shared, ['Grandma Taylor'])).rules[0]!.reason).toBe(
-      '3 of the parents, partners and Lead Professional involved are not among the recipients.',
-    );
+    // The child alone is a person of the case, but none of those the documents must reach.
+    expect(run.refuse(share(days.shared, [samplePeople.child])).rules[0]!.reason).toBe(notAmong('sarah, helen-price, jo-patel'));
     expect(closureState(run)).toBe('sharing');
   });
 
-  it('documents-shared-with-all: names match ignoring case and spacing; the child is not required; with everyone the case is ready to close', () => {
-    const run = inSharing().send(share(days.shared, ['  sarah   TAYLOR ', samplePeople.partner.toUpperCase(), 'jo patel', 'Maternal grandmother']));
+  it('documents-shared-with-all: recipients are compared by id, never by typed name: an id not on the case (or in other letters) is refused as people-on-record; the child may be listed; with everyone the case is ready to close', () => {
+    const run = inSharing();
+    const typed = run.refuse(share(days.shared, ['SARAH', samplePeople.partner, samplePeople.leadProfessional.personId]));
+    expectRefusal(typed, 'GATE_BLOCKED', ['people-on-record', 'documents-shared-with-all']);
+    expect(typed.rules.map((r) => r.reason)).toEqual([
+      'not a person of this case: SARAH; add them with person.added first.',
+      notAmong('sarah'),
+    ]);
+    run.send(share(days.shared, [...everyone, samplePeople.child]));
     expect(closureState(run)).toBe('closing');
+    expect(run.snapshot.context.closure.sharedAt).toBe(days.shared);
     expect(run.view.pending).toEqual([{ step: 'csc.closed', role: 'social-worker', rule: 'csc-closure' }]);
   });
 
-  it('documents-shared-with-all: every parent and every partner whose views were recorded is a recipient', () => {
+  it('documents-shared-with-all: every parent/carer and every practitioner involved is a recipient; one whose involvement ended is not', () => {
     const nurse = 'Ms Olu Bankole, School Nurse, 0–19 Public Health Nursing Service';
     const father = 'Mark Taylor';
     const run = readyForFinalMeeting('cin-outcome', september)
-      .send(event('views.recorded', september.prep, { party: 'partner', name: nurse }))
-      .send(event('views.recorded', september.prep, { party: 'parent', name: father }))
+      .addPerson('olu-bankole', 'practitioner', september.prep, { name: nurse })
+      .addPerson('mark', 'parent-carer', september.prep, { name: father, parentalResponsibility: false })
+      .send(event('views.recorded', september.prep, { personId: 'olu-bankole' }))
+      .send(event('views.recorded', september.prep, { personId: 'mark' }))
       .send(event('finalMeeting.held', meetingAt, { firstFamilyPlanMeetingDate: firstFp }))
       .send(referral(days.referral))
       .send(event('transferDetails.completed', days.transfer))
@@ -418,10 +438,15 @@ describe('the minutes and the CAF assessment go to everyone involved (G "Role of
       .send(event('stepDown.authorised', days.authorised));
     const refusal = run.refuse(share());
     expectRefusal(refusal, 'GATE_BLOCKED', ['documents-shared-with-all']);
-    expect(refusal.rules[0]!.reason).toMatch(/^2 of /);
+    expect(refusal.rules[0]!.reason).toBe(notAmong('olu-bankole, mark'));
+    expect(refusal.message).toContain('olu-bankole, mark');
     expect(JSON.stringify(refusal)).not.toContain(nurse);
     expect(JSON.stringify(refusal)).not.toContain(father);
-    run.send(share(days.shared, [...everyone, nurse, father]));
+    // The nurse leaves the case: her copy is no longer required, and she can no longer be a recipient.
+    run.send(event('involvement.ended', days.authorised, { personId: 'olu-bankole' }));
+    expect(run.refuse(share()).rules[0]!.reason).toBe(notAmong('mark'));
+    expectRefusal(run.refuse(share(days.shared, [...everyone, 'mark', 'olu-bankole'])), 'GATE_BLOCKED', ['people-on-record']);
+    run.send(share(days.shared, [...everyone, 'mark']));
     expect(closureState(run)).toBe('closing');
   });
 
@@ -556,7 +581,7 @@ describe('the Team Manager withdraws the step down before the case closes to CSC
 
   it('step-down-withdrawal: on withdrawal the judged first-meeting-date stays met, an open disagreement deadline is cancelled, and an overdue one is missed', () => {
     const run = inManagerReview()
-      .send(event('disagreement.raised', '2024-09-17T12:00:00+01:00', { disagreementId: 'D-5', by: 'parent', reason: partnerReason })) // due Tue 24 Sep
+      .send(event('disagreement.raised', '2024-09-17T12:00:00+01:00', { disagreementId: 'D-5', personId: samplePeople.parent, reason: partnerReason })) // due Tue 24 Sep
       .send(event('disagreement.raised', '2024-09-23T12:00:00+01:00', { disagreementId: 'D-6', reason: partnerReason })) // due Mon 30 Sep
       .send(withdraw('2024-09-25T10:00:00+01:00'));
     expect(run.view.deadlines.map((d) => [d.id, d.status, d.closedAt])).toEqual([
@@ -594,7 +619,8 @@ describe('the Team Manager withdraws the step down before the case closes to CSC
 });
 
 describe('a disagreement during closure that withdraws the step down (G "Decision made to step down from CSC to CAF" ¶3–4)', () => {
-  const raise = (id: string, at: string) => event('disagreement.raised', at, { disagreementId: id, by: 'partner', reason: partnerReason });
+  const raise = (id: string, at: string) =>
+    event('disagreement.raised', at, { disagreementId: id, personId: samplePeople.partner, reason: partnerReason });
   const resolve = (id: string, at: string, outcome: 'agreed' | 'step-down-withdrawn' = 'step-down-withdrawn') =>
     event('disagreement.resolved', at, { disagreementId: id, outcome });
 
@@ -607,7 +633,7 @@ describe('a disagreement during closure that withdraws the step down (G "Decisio
     run.send(resolve('D-4', '2024-09-24T10:00:00+01:00'));
     expect(run.view).toMatchObject({ outcome: 'remains-with-csc', stage: 'closed', pending: [] });
     expect(run.snapshot.context.disagreements).toEqual([
-      { id: 'D-4', by: 'partner', raisedAt: '2024-09-20T12:00:00+01:00', status: 'step-down-withdrawn', resolvedAt: '2024-09-24T10:00:00+01:00' },
+      { id: 'D-4', personId: 'helen-price', by: 'partner', raisedAt: '2024-09-20T12:00:00+01:00', status: 'step-down-withdrawn', resolvedAt: '2024-09-24T10:00:00+01:00' },
     ]);
     expect(run.deadline('disagreement-resolution:D-4')).toMatchObject({ due: '2024-09-27T23:59:59.999+01:00', status: 'met' });
     expect(run.notifications.slice(-2)).toEqual([
