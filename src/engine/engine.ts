@@ -331,7 +331,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     if (problem) return refuse(record, snapshot, event, event.type, problem, []);
 
     const [next, actions] = transition(machine, snapshot, event);
-    if (canonicalJson(next.value) === canonicalJson(snapshot.value) && canonicalJson(next.context) === canonicalJson(snapshot.context)) {
+    // `lastStepAt` is bookkeeping every dated event moves: a record that moves nothing else changes nothing.
+    if (canonicalJson(next.value) === canonicalJson(snapshot.value) && sameRecord(next.context, snapshot.context)) {
       return refuse(record, snapshot, event, event.type, new StepDownError(
         'NO_EFFECT',
         `Case ${caseId}: '${event.type}' would change nothing: the case already records it. ` +
@@ -703,6 +704,11 @@ function refusalError(caseId: string, refusal: Refusal): StepDownError {
 function trailUpTo(entries: readonly AuditEntry[], version: number): AuditEntry[] {
   const beyond = entries.findIndex((e) => e.accepted && e.version > version);
   return beyond === -1 ? [...entries] : entries.slice(0, beyond);
+}
+
+/** True when two contexts record the same facts, whatever their `lastStepAt`. */
+function sameRecord(a: CaseSnapshot['context'], b: CaseSnapshot['context']): boolean {
+  return canonicalJson({ ...a, lastStepAt: null }) === canonicalJson({ ...b, lastStepAt: null });
 }
 
 /** The earliest open deadline's due instant: what the store indexes for `tick`. */
