@@ -12,7 +12,7 @@ import {
   type Route,
   type StepDownEvent,
 } from '../../src/index.js';
-import { samplePeople } from '../events/samples.js';
+import { sampleNames, samplePeople } from '../events/samples.js';
 import { CaseRun, event, readyForFinalMeeting, freeTextChecks } from './harness.js';
 
 const FINAL = 'G "Final CIN/Step down to CAF meeting"';
@@ -38,12 +38,10 @@ const cafAssessment = {
   childVoice: 'Leo drew his worry monster and said it is smaller now.',
 };
 const freeText = [
-  samplePeople.parent,
-  samplePeople.child,
-  samplePeople.partner,
-  samplePeople.leadProfessional.name,
+  ...sampleNames,
   'Amira Khan',
   'Helen Price',
+  'Oakfield',
   ...Object.values(views),
   ...Object.values(cafAssessment),
   'Weekly 1:1 emotional literacy sessions for Leo in school',
@@ -267,31 +265,56 @@ describe('the date of the first family plan meeting, within 4 weeks (G "Final CI
 });
 
 describe('the Lead Professional attends (G "Role of the Lead Professional" ¶1)', () => {
+  const lp = samplePeople.leadProfessional.personId;
   const attendees = meeting().attendees;
-  const withoutLp = attendees.filter((a) => a.role !== 'Lead Professional');
+  const withoutLp = attendees.filter((id) => id !== lp);
+  const breachAt = (at: string) => ({
+    rule: 'lead-professional-attends',
+    citation: 'G "Role of the Lead Professional" ¶1',
+    due: null,
+    detectedAt: at,
+    deadlineId: null,
+  });
 
-  it('lead-professional-attends: with the Lead Professional among the attendees, no breach is recorded', () => {
-    for (const role of ['Lead Professional', 'lead-professional', 'LP', ' lead professional ']) {
-      const run = ready().send(meeting({ attendees: [...withoutLp, { role, name: samplePeople.leadProfessional.name }] }));
-      expect(run.breachesOf('lead-professional-attends'), role).toEqual([]);
+  it('lead-professional-attends: the Lead Professional among the attendees by person id records no breach, wherever they are listed and whatever the free-text others say', () => {
+    expect(attendees).toContain(lp);
+    for (const list of [attendees, [lp], [...withoutLp, lp], [lp, samplePeople.child]]) {
+      const run = ready().send(meeting({ attendees: list, otherAttendees: ['School nurse (0–19 service)'] }));
+      expect(run.breachesOf('lead-professional-attends'), list.join(',')).toEqual([]);
+      expect(run.view.breaches).toEqual([]);
     }
+  });
+
+  it('lead-professional-attends: role wording is not attendance: "Lead Professional (Oakfield Primary)" among the others records a breach when the Lead Professional’s id is absent, and no false breach when it is present', () => {
+    const wording = ['Lead Professional (Oakfield Primary)', 'Jo Patel', 'LP'];
+    const absent = ready().send(meeting({ attendees: withoutLp, otherAttendees: wording }));
+    expect(absent.breachesOf('lead-professional-attends')).toEqual([breachAt(meetingAt)]);
+    const present = ready().send(meeting({ attendees: [...withoutLp, lp], otherAttendees: ['Lead Professional (Oakfield Primary)'] }));
+    expect(present.breachesOf('lead-professional-attends')).toEqual([]);
   });
 
   it('lead-professional-attends: no Lead Professional at the meeting records a breach, without a due date, and the meeting still stands', () => {
     expect(withoutLp).toHaveLength(attendees.length - 1);
     const run = ready().send(meeting({ attendees: withoutLp }));
     expect(run.view.stage).toBe('closure');
-    const breach = {
-      rule: 'lead-professional-attends',
-      citation: 'G "Role of the Lead Professional" ¶1',
-      due: null,
-      detectedAt: meetingAt,
-      deadlineId: null,
-    };
-    expect(run.view.breaches).toEqual([breach]);
-    expect(ofType(run, 'breach.recorded')).toEqual([{ type: 'breach.recorded', caseId: 'case-1', ...breach }]);
+    expect(run.view.breaches).toEqual([breachAt(meetingAt)]);
+    expect(ofType(run, 'breach.recorded')).toEqual([{ type: 'breach.recorded', caseId: 'case-1', ...breachAt(meetingAt) }]);
     expectNoFreeText(run.view);
     expectNoFreeText(run.notifications);
+  });
+
+  it('lead-professional-attends: the Lead Professional is the one on file, recorded last: a practitioner who agreed earlier and attends is not them', () => {
+    // The school nurse agrees to lead on 4 October, recorded after Jo Patel's agreement of 3 October:
+    // the record recorded last is on file (issue 9: no "latest-dated wins" either way).
+    const run = ready()
+      .addPerson('olu-bankole', 'practitioner', october.prep)
+      .send(event('leadProfessional.agreed', '2024-10-04T10:00:00+01:00', { personId: 'olu-bankole', contact: 'via 0–19 service' }));
+    expect(run.snapshot.context.leadProfessional).toEqual({ personId: 'olu-bankole', agreedAt: '2024-10-04T10:00:00+01:00' });
+    // Jo Patel gave her view by agreeing once; now that she is not the Lead Professional her view is asked for.
+    run.send(event('views.recorded', '2024-10-04T11:00:00+01:00', { personId: lp }));
+    const withJo = meeting({ attendees: [samplePeople.parent, samplePeople.partner, lp] });
+    const breached = run.send(withJo);
+    expect(breached.breachesOf('lead-professional-attends')).toEqual([breachAt(meetingAt)]);
   });
 
   it('lead-professional-attends: a late first meeting date and an absent Lead Professional are two breaches of two rules', () => {
@@ -302,9 +325,23 @@ describe('the Lead Professional attends (G "Role of the Lead Professional" ¶1)'
     ]);
   });
 
-  it('lead-professional-attends: a meeting with nobody listed is not a valid event', () => {
+  it('people-on-record: an attendee who is not a person of the case is refused, naming the id and never a name; one whose involvement ended likewise', () => {
+    const stranger = ready().refuse(meeting({ attendees: [...attendees, 'grandma-taylor'] }));
+    expectRefusal(stranger, 'GATE_BLOCKED', ['people-on-record']);
+    expect(stranger.rules[0]!.reason).toBe('not a person of this case: grandma-taylor; add them with person.added first.');
+    const left = ready().send(event('involvement.ended', october.prep, { personId: samplePeople.partner }));
+    const refusal = left.refuse(meeting());
+    expectRefusal(refusal, 'GATE_BLOCKED', ['people-on-record']);
+    expect(refusal.rules[0]!.reason).toBe('no longer involved: helen-price.');
+    left.send(meeting({ attendees: withoutLp.filter((id) => id !== samplePeople.partner).concat(lp) }));
+    expect(left.view.breaches).toEqual([]);
+  });
+
+  it('lead-professional-attends: a meeting with nobody listed, or attendees written as names and roles, is not a valid event', () => {
     expectInvalidAt({ ...meeting(), attendees: [] }, 'attendees');
-    expectInvalidAt({ ...meeting(), attendees: [{ role: ' ', name: 'Jo Patel' }] }, 'attendees.0.role');
+    expectInvalidAt({ ...meeting(), attendees: [{ role: 'Lead Professional', name: 'Jo Patel' }] }, 'attendees.0');
+    expectInvalidAt({ ...meeting(), attendees: ['Jo Patel'] }, 'attendees.0');
+    expectInvalidAt({ ...meeting(), attendees: [lp, lp] }, 'attendees.1');
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type PendingStep, type Refusal, type Role, type RuleId, type StepDownEvent } from '../../src/index.js';
-import { samplePeople } from '../events/samples.js';
+import { sampleNames, samplePeople, samplePersonAdded } from '../events/samples.js';
 import { CaseRun, event } from './harness.js';
 
 const CHALLENGE = 'G "Challenge and support to identify a Lead Professional" ¶1';
@@ -18,7 +18,7 @@ const meeting = () => event('finalMeeting.held', '2024-05-29T10:00:00+01:00', { 
 
 // Free text of the ladder's events: never repeated in a refusal, a view or a notification.
 const caseNote = 'No agency will be Lead Professional: school, health visiting and CAMHS declined at panel on 20 May.';
-const freeText = [samplePeople.leadProfessional.name, samplePeople.leadProfessional.agency, samplePeople.parent, caseNote, 'Child and Adolescent Mental Health Services'];
+const freeText = [...sampleNames, caseNote, 'Child and Adolescent Mental Health Services'];
 
 function expectNoFreeText(value: unknown) {
   const json = JSON.stringify(value);
@@ -42,7 +42,18 @@ const rungs = {
 type Rung = keyof typeof rungs;
 const order: Rung[] = ['notFound', 'challengeFailed', 'panelFailed', 'recorded'];
 
-const inPreparation = () => new CaseRun('cin-outcome', opened).send(event('decision.agreed', decided));
+/**
+ * A case in preparation with the child, the parent/carer and the partner practitioner on record; the
+ * practitioner who will lead (`jo-patel`) is added when found, by {@link agree}.
+ */
+const inPreparation = () =>
+  [samplePeople.child, samplePeople.parent, samplePeople.partner]
+    .reduce((run, personId) => run.send(samplePersonAdded(personId, opened)), new CaseRun('cin-outcome', opened))
+    .send(event('decision.agreed', decided));
+
+/** The Lead Professional is added to the case record and agrees, both at `at`. */
+const agree = (run: CaseRun, at: string, actor: StepDownEvent['actor'] = samplePeople.socialWorker) =>
+  run.send(samplePersonAdded(samplePeople.leadProfessional.personId, at)).send(event('leadProfessional.agreed', at, { actor }));
 
 /** A case in preparation that has climbed the first `climbed` rungs of the ladder. */
 function climbed(count: number): CaseRun {
@@ -56,16 +67,16 @@ const ladderState = (run: CaseRun) => run.view.states.find((s) => s.startsWith('
 /** Views from every party and consent: everything the final meeting needs but the Lead Professional. */
 const withViewsAndConsent = (run: CaseRun, at = '2024-05-02T10:00:00+01:00') =>
   run
-    .send(event('views.recorded', at, { party: 'child', name: samplePeople.child }))
-    .send(event('views.recorded', at, { party: 'parent', name: samplePeople.parent }))
-    .send(event('views.recorded', at, { party: 'partner', name: samplePeople.partner }))
+    .send(event('views.recorded', at, { personId: samplePeople.child }))
+    .send(event('views.recorded', at, { personId: samplePeople.parent }))
+    .send(event('views.recorded', at, { personId: samplePeople.partner }))
     .send(event('consent.given', at));
 
 describe('a Lead Professional before the final meeting (G "Decision made to step down from CSC to CAF" ¶2, F step 2)', () => {
   it('lead-professional-identified: the final meeting is blocked while no Lead Professional has agreed, and the reason names the rule', () => {
     const run = withViewsAndConsent(inPreparation());
     expect(run.view.pending).toEqual([{ step: 'leadProfessional.agreed', role: 'social-worker', rule: 'lead-professional-identified' }]);
-    const refusal = run.refuse(meeting());
+    const refusal = run.refuse({ ...meeting(), attendees: [samplePeople.parent, samplePeople.partner] });
     expectRefusal(refusal, 'GATE_BLOCKED', 'lead-professional-identified');
     expect(refusal.rules[0]).toEqual({
       rule: 'lead-professional-identified',
@@ -73,13 +84,17 @@ describe('a Lead Professional before the final meeting (G "Decision made to step
       reason: 'no Lead Professional has agreed to take the role.',
     });
     expect(refusal.message).toContain('lead-professional-identified');
-    run.send(event('leadProfessional.agreed', '2024-05-03T10:00:00+01:00')).send(meeting());
+    // A practitioner not on the case record cannot agree: people-on-record names the id.
+    const unknown = run.refuse(event('leadProfessional.agreed', '2024-05-03T10:00:00+01:00'));
+    expectRefusal(unknown, 'GATE_BLOCKED', 'people-on-record');
+    expect(unknown.rules[0]!.reason).toBe('not a person of this case: jo-patel; add them with person.added first.');
+    // Nor can the parent/carer: the Lead Professional is a partner agency's practitioner.
+    const parent = run.refuse(event('leadProfessional.agreed', '2024-05-03T10:00:00+01:00', { personId: samplePeople.parent }));
+    expectRefusal(parent, 'GATE_BLOCKED', 'people-on-record');
+    expect(parent.rules[0]!.reason).toBe("sarah must be a partner agency's practitioner for 'leadProfessional.agreed'.");
+    agree(run, '2024-05-03T10:00:00+01:00').send(meeting());
     expect(run.view.stage).toBe('closure');
-    expect(run.snapshot.context.leadProfessional).toEqual({
-      name: samplePeople.leadProfessional.name,
-      agency: samplePeople.leadProfessional.agency,
-      agreedAt: '2024-05-03T10:00:00+01:00',
-    });
+    expect(run.snapshot.context.leadProfessional).toEqual({ personId: 'jo-patel', agreedAt: '2024-05-03T10:00:00+01:00' });
     expectNoFreeText(run.view);
     expectNoFreeText(run.notifications);
   });
@@ -162,15 +177,14 @@ describe('no Lead Professional: universal services (G "Challenge and support to 
     expectNoFreeText(run.notifications);
     expectNoFreeText(run.view);
     // The CAF does not open: nothing more is taken, not even a late agreement.
-    const late = run.refuse(event('leadProfessional.agreed', '2024-05-22T10:00:00+01:00'));
+    const late = run.refuse(event('leadProfessional.agreed', '2024-05-22T10:00:00+01:00', { personId: samplePeople.partner }));
     expect(late.code).toBe('EVENT_NOT_ACCEPTED');
     expectNoFreeText(late);
   });
 
   it('lp-none-universal-services: a Lead Professional agreeing at any rung ends the ladder and the case goes on to the final meeting', () => {
     for (let count = 0; count < order.length; count += 1) {
-      const run = withViewsAndConsent(climbed(count), '2024-05-02T10:00:00+01:00')
-        .send(event('leadProfessional.agreed', '2024-05-22T10:00:00+01:00', { actor: samplePeople.cafLinkWorker }));
+      const run = agree(withViewsAndConsent(climbed(count), '2024-05-02T10:00:00+01:00'), '2024-05-22T10:00:00+01:00', samplePeople.cafLinkWorker);
       expect(ladderState(run), `after ${count} rung(s)`).toBe('withChildrensSocialCare.preparation.leadProfessionalIdentified');
       // The ladder is over: its next rung is no longer a step.
       const next = order[count]!;
