@@ -1,8 +1,9 @@
 import { addDays } from '../calendar/add-days.js';
 import { toLondonDate } from '../calendar/to-london-date.js';
 import type { EventOf, EventType } from '../events/index.js';
-import type { CaseContext, RecordedView } from '../machine/context.js';
-import type { Family } from './people.js';
+import type { CaseContext, Relationship } from '../machine/context.js';
+import { documentRecipientsNeeded, isInvolved, peopleWhoseViewsAreNeeded } from '../machine/gates.js';
+import { familyPeople, type Family, type PersonFields } from './people.js';
 
 /** An event's own fields: everything but `type`, `at` and `actor`, which the kit (or the simulator) sets. */
 export type Payload<T extends EventType> = Omit<EventOf<T>, 'type' | 'at' | 'actor'>;
@@ -11,25 +12,16 @@ export type Payload<T extends EventType> = Omit<EventOf<T>, 'type' | 'at' | 'act
 export interface FixtureContext {
   /** The event's `at`: the kit's clock, or the scenario step's date. */
   readonly at: string;
-  /** The case before the event, so defaults agree with what is on file (ids, names, dates). */
+  /** The case before the event, so defaults agree with what is on file (people, ids, dates). */
   readonly case: CaseContext;
-  /** The people of the case. */
+  /** The fixture family: their ids and display names. */
   readonly family: Family;
-  /** The fields the test (or scenario step) gave for this event, e.g. `{ kind: 'final' }`: a default may follow them. */
+  /** The fields the test (or scenario step) gave for this event, e.g. `{ personId: 'carer-2' }`: a default may follow them. */
   readonly requested: Readonly<Record<string, unknown>>;
 }
 
 /** How each event's default payload is built, by event type. */
 export type PayloadFixtures = { readonly [T in EventType]: (fixture: FixtureContext) => Payload<T> };
-
-type Party = RecordedView['party'];
-
-const parties: readonly Party[] = ['child', 'parent', 'partner'];
-
-/** The name the family gives a party: a view and a disagreement carry the name of whoever they are from. */
-function nameOf(party: Party, family: Family): string {
-  return party === 'child' ? family.child : party === 'parent' ? family.parent : family.partner;
-}
 
 /** The next disagreement id not yet used in the case: `D-1`, `D-2`, … */
 function nextDisagreementId(context: CaseContext): string {
@@ -39,8 +31,107 @@ function nextDisagreementId(context: CaseContext): string {
   return `D-${n}`;
 }
 
-function leadProfessionalName(context: CaseContext, family: Family): string {
-  return context.leadProfessional?.name ?? family.leadProfessional.name;
+/** The next person id not yet on the case: `person-1`, `person-2`, … */
+function nextPersonId(context: CaseContext): string {
+  let n = 1;
+  while (context.people[`person-${n}`]) n += 1;
+  return `person-${n}`;
+}
+
+function requestedId(requested: Readonly<Record<string, unknown>>, field = 'personId'): string | undefined {
+  const value = requested[field];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** The people of the case still involved with a relationship, in the order they were added. */
+function involved(context: CaseContext, relationship: Relationship): string[] {
+  return Object.entries(context.people)
+    .filter(([id, p]) => p.relationship === relationship && isInvolved(context, id))
+    .map(([id]) => id);
+}
+
+/** A parent/carer for a consent event: the first involved one whose record is not already `status`, else the first, else the family's. */
+function carerFor(context: CaseContext, family: Family, status: 'given' | 'refused'): string {
+  const carers = involved(context, 'parent-carer');
+  return carers.find((id) => context.consents[id]?.status !== status) ?? carers[0] ?? family.parent.id;
+}
+
+/** The first parent/carer still involved, else the family's. */
+function firstCarer(context: CaseContext, family: Family): string {
+  return involved(context, 'parent-carer')[0] ?? family.parent.id;
+}
+
+/** The Lead Professional to name: the one on file, else the family's if involved, else the first practitioner involved. */
+function leadProfessionalId(context: CaseContext, family: Family): string {
+  if (context.leadProfessional) return context.leadProfessional.personId;
+  const practitioners = involved(context, 'practitioner');
+  return practitioners.includes(family.leadProfessional.id) ? family.leadProfessional.id : (practitioners[0] ?? family.leadProfessional.id);
+}
+
+/** A person's display name: from the case record, else from the family, else a fictional placeholder. */
+function nameOf(context: CaseContext, family: Family, personId: string): string {
+  const onFile = context.people[personId]?.name;
+  if (onFile) return onFile;
+  const member = familyPeople(family).find(([id]) => id === personId);
+  return member ? member[1].name : 'A fictional person';
+}
+
+function relationshipOf(context: CaseContext, family: Family, personId: string): Relationship {
+  return (
+    context.people[personId]?.relationship ??
+    familyPeople(family).find(([id]) => id === personId)?.[1].relationship ??
+    'family-member'
+  );
+}
+
+/** The Lead Professional's contact: the family's for their Lead Professional, a fictional one otherwise. */
+function contactOf(family: Family, personId: string): string {
+  return personId === family.leadProfessional.id ? family.leadProfessional.contact : 'lead.professional@agency.example, 01632 960 002';
+}
+
+const viewSummaries: Readonly<Record<Relationship, string>> = {
+  child: 'Says things feel calmer at home and would like to keep seeing the school’s learning mentor.',
+  'parent-carer': 'Feels more confident and would like support from the school rather than social care.',
+  'family-member': 'Has seen things settle at home and is happy to keep helping after school.',
+  practitioner: 'Agrees the threshold for social care is no longer met and will support the family under the CAF.',
+};
+
+const disagreementReasons: Readonly<Record<Relationship, string>> = {
+  child: 'Does not want the social worker to stop visiting yet.',
+  'parent-carer': 'Worried that the family will be left without support once social care closes.',
+  'family-member': 'Thinks the family still needs social care for a while.',
+  practitioner: 'Would like one more review before social care closes.',
+};
+
+/** Fictional names for people a test adds without naming them. */
+const placeholderNames: Readonly<Record<Relationship, string>> = {
+  child: 'Sam Example',
+  'parent-carer': 'Jamie Example',
+  'family-member': 'Pat Example',
+  practitioner: 'Drew Sample',
+};
+
+/** A person's fields for `person.added`: the family's own record for one of its ids, a fictional one otherwise. */
+function personFields(family: Family, personId: string, relationship: Relationship): PersonFields {
+  const member = familyPeople(family).find(([id]) => id === personId)?.[1];
+  if (member && member.relationship === relationship) return { ...member };
+  return {
+    relationship,
+    name: placeholderNames[relationship],
+    ...(relationship === 'practitioner' ? { agency: family.agencies[family.agencies.length - 1] ?? 'A fictional agency' } : {}),
+    ...(relationship === 'parent-carer' ? { parentalResponsibility: true } : {}),
+  };
+}
+
+/**
+ * Who attends the final meeting by default: every person still involved (so the Lead Professional
+ * on file or to be), or the family's people when no one is on the case yet.
+ */
+function attendeesOf(context: CaseContext, family: Family): string[] {
+  const ids = Object.keys(context.people).filter((id) => isInvolved(context, id));
+  const lp = leadProfessionalId(context, family);
+  const all = ids.length > 0 ? ids : familyPeople(family).map(([id]) => id);
+  return all.includes(lp) ? all : [...all, lp];
 }
 
 /** The family plan's first meeting is set 21 days after the final meeting: inside the 28 the policy allows. */
@@ -49,77 +140,93 @@ const firstMeetingAfterDays = 21;
 /**
  * The default payload of every event, the library's one set: the testing kit sends them and every
  * simulated scenario starts from them. Valid, consistent with the case so far, and dated from the
- * event's `at`, so a test or a scenario names only what it is about. In particular:
+ * event's `at`, so a test or a scenario names only what it is about. People are named by id; a
+ * default follows the people on the case:
  *
- * - `views.recorded` records the next party without a view (child, then parent, then partner), agreeing;
+ * - `person.added` adds the family's own record for one of its ids (`child-1`, `carer-1`,
+ *   `partner-1`, `lp-1`), or a fictional person with the relationship asked for (a family member
+ *   when none is), under the next free id `person-1`, `person-2`, … unless `personId` is given;
+ * - `views.recorded` records the view of the next person whose view is needed and not on file
+ *   (in the order they were added), agreeing;
+ * - `consent.given` and `consent.refused` are from the first involved parent/carer without that
+ *   record; `consent.withdrawn` from the first involved parent/carer;
  * - `disagreement.raised` and `consent.refused` take the next free id (`D-1`, `D-2`, …);
- *   a disagreement is the partner's unless `by` names another party, and carries that party's name;
+ *   a disagreement is the partner practitioner's (`partner-1`) unless `personId` names another;
  *   `disagreement.resolved` resolves the oldest open disagreement, agreed;
+ * - `leadProfessional.agreed` is the family's Lead Professional (`lp-1`), or the first
+ *   practitioner involved when they are not on the case;
  * - `finalMeeting.held` is the meeting the route ends in (final CIN, core group or multi-agency),
- *   with the Lead Professional attending, a SMART plan of three actions and the first family plan
- *   meeting 21 days later;
- * - the e-CAF form's section 11 repeats the date set at the final meeting; `documents.shared` goes to
- *   every parent and partner whose view is on file (the family's parent and partner if none is) and
- *   to the Lead Professional;
+ *   attended by every person still involved (the Lead Professional among them) and the Social
+ *   Worker, with a SMART plan of three actions and the first family plan meeting 21 days later;
+ * - the e-CAF form's section 11 repeats the date set at the final meeting and section 12 names the
+ *   Lead Professional on file; `documents.shared` goes to everyone rule documents-shared-with-all
+ *   asks for (every parent/carer and practitioner still involved, and the Lead Professional);
  * - `familyPlanMeeting.held` is the initial meeting, then reviews, each carrying the actions'
  *   current statuses; asked for `{ kind: 'final' }`, it reports every action met.
  *
  * @example
  * ```ts
  * defaultPayloads['consent.given']({ at, case: kit.context, family: fictionalFamily, requested: {} });
- * // { parentCarer: 'Alex Example', informationShared: [...], purpose: '...' }
+ * // { personId: 'carer-1', informationShared: [...], purpose: '...' }
  * ```
  */
 export const defaultPayloads: PayloadFixtures = {
+  'person.added': ({ case: context, family, requested }) => {
+    const personId = requestedId(requested) ?? nextPersonId(context);
+    const asked = requested['relationship'] as Relationship | undefined;
+    const relationship = asked ?? familyPeople(family).find(([id]) => id === personId)?.[1].relationship ?? 'family-member';
+    return { personId, ...personFields(family, personId, relationship) };
+  },
+  'person.updated': ({ case: context, family, requested }) => {
+    const personId = requestedId(requested) ?? family.child.id;
+    return { personId, name: `${nameOf(context, family, personId)} (name corrected)` };
+  },
+  'involvement.ended': ({ family, requested }) => ({
+    personId: requestedId(requested) ?? family.partner.id,
+    reason: 'No longer working with the family.',
+  }),
+  'event.voided': ({ requested }) => ({
+    voidedEventId: requestedId(requested, 'voidedEventId') ?? 'kit-1',
+    reason: 'Recorded in error.',
+  }),
   'decision.agreed': () => ({
     rationale:
       'Attendance has risen to 95% over the plan, the family has engaged with every service offered and no new concerns have been raised for six months; the remaining needs can be met through Early Help.',
   }),
   'views.recorded': ({ case: context, family, requested }) => {
-    const requestedParty = requested['party'] as Party | undefined;
-    const party = requestedParty ?? parties.find((p) => !context.views.some((v) => v.party === p)) ?? 'parent';
-    return {
-      party,
-      name: nameOf(party, family),
-      agrees: true,
-      summary:
-        party === 'child'
-          ? 'Says things feel calmer at home and would like to keep seeing the school’s learning mentor.'
-          : party === 'parent'
-            ? 'Feels more confident and would like support from the school rather than social care.'
-            : 'The school agrees the threshold for social care is no longer met and will support the family.',
-    };
+    const personId =
+      requestedId(requested) ??
+      peopleWhoseViewsAreNeeded(context).find(([id]) => !context.views[id])?.[0] ??
+      family.child.id;
+    return { personId, agrees: true, summary: viewSummaries[relationshipOf(context, family, personId)] };
   },
-  'consent.given': ({ family }) => ({
-    parentCarer: family.parent,
+  'consent.given': ({ case: context, family }) => ({
+    personId: carerFor(context, family, 'given'),
     informationShared: ['Step-down CAF assessment', 'Family plan', 'Final meeting minutes'],
     purpose: 'So that the Lead Professional and the team around the family can support the family under the CAF.',
   }),
   'consent.refused': ({ case: context, family }) => ({
-    parentCarer: family.parent,
+    personId: carerFor(context, family, 'refused'),
     reason: 'Worried that support will stop suddenly once social care closes.',
     disagreementId: nextDisagreementId(context),
   }),
   'disagreement.raised': ({ case: context, family, requested }) => {
-    const by = (requested['by'] as Party | undefined) ?? 'partner';
+    const personId = requestedId(requested) ?? family.partner.id;
     return {
       disagreementId: nextDisagreementId(context),
-      by,
-      party: nameOf(by, family),
-      reason:
-        by === 'partner'
-          ? 'The school would like one more review before social care closes.'
-          : by === 'parent'
-            ? 'Worried that the family will be left without support once social care closes.'
-            : 'Does not want the social worker to stop visiting yet.',
+      personId,
+      reason: disagreementReasons[relationshipOf(context, family, personId)],
     };
   },
   'disagreement.resolved': ({ case: context }) => ({
     disagreementId: context.disagreements.find((d) => d.status === 'open')?.id ?? nextDisagreementId(context),
     outcome: 'agreed',
-    summary: 'Discussed with the Team Manager and the party; a review point was added to the family plan.',
+    summary: 'Discussed with the Team Manager and the person who disagreed; a review point was added to the family plan.',
   }),
-  'leadProfessional.agreed': ({ family }) => ({ ...family.leadProfessional }),
+  'leadProfessional.agreed': ({ case: context, family, requested }) => {
+    const personId = requestedId(requested) ?? leadProfessionalId({ ...context, leadProfessional: null }, family);
+    return { personId, contact: contactOf(family, personId) };
+  },
   'leadProfessional.notFound': ({ family }) => ({ agenciesAsked: [...family.agencies] }),
   'leadProfessional.challengeFailed': ({ family }) => ({ agenciesChallenged: [...family.agencies] }),
   'leadProfessional.panelFailed': ({ at }) => ({ panelDate: toLondonDate(at) }),
@@ -131,14 +238,11 @@ export const defaultPayloads: PayloadFixtures = {
   'stepDown.withdrawn': () => ({ reason: 'New information received; the plan with social care continues.' }),
   'finalMeeting.held': ({ at, case: context, family }) => {
     const day = toLondonDate(at);
+    const lp = nameOf(context, family, leadProfessionalId(context, family));
     return {
       kind: context.route === 'ten-day-checkpoint' ? 'multi-agency' : context.route === 'cp-outcome' ? 'core-group' : 'final-cin',
-      attendees: [
-        { role: 'Social Worker', name: family.socialWorker },
-        { role: 'parent', name: family.parent },
-        { role: 'Lead Professional', name: leadProfessionalName(context, family) },
-        { role: 'Designated Safeguarding Lead', name: family.partner },
-      ],
+      attendees: attendeesOf(context, family),
+      otherAttendees: [family.socialWorker],
       views: {
         child: 'Said the mentor sessions help and that home feels calmer.',
         parents: 'Agrees with the step down and wants help with routines.',
@@ -151,8 +255,8 @@ export const defaultPayloads: PayloadFixtures = {
       },
       familyPlan: {
         actions: [
-          { id: 'FP-1', description: 'Weekly learning mentor sessions in school', owner: leadProfessionalName(context, family), by: addDays(day, 56) },
-          { id: 'FP-2', description: 'Referral to a money advice service', owner: family.parent, by: addDays(day, 28) },
+          { id: 'FP-1', description: 'Weekly learning mentor sessions in school', owner: lp, by: addDays(day, 56) },
+          { id: 'FP-2', description: 'Referral to a money advice service', owner: nameOf(context, family, firstCarer(context, family)), by: addDays(day, 28) },
           { id: 'FP-3', description: 'Sleep routine advice from the school nurse', owner: 'School nurse', by: addDays(day, 42) },
         ],
         smart: true,
@@ -200,8 +304,8 @@ export const defaultPayloads: PayloadFixtures = {
       firstFamilyPlanMeetingDate:
         context.finalMeeting?.firstFamilyPlanMeetingDate ?? addDays(toLondonDate(at), firstMeetingAfterDays),
       leadProfessional: {
-        name: leadProfessionalName(context, family),
-        contact: family.leadProfessional.contact,
+        name: nameOf(context, family, leadProfessionalId(context, family)),
+        contact: contactOf(family, leadProfessionalId(context, family)),
       },
     },
   }),
@@ -225,11 +329,10 @@ export const defaultPayloads: PayloadFixtures = {
   'stepDown.authorised': () => ({}),
   'stepDown.returned': () => ({ reasons: ['The closure summary does not evidence the child’s views on closure.'] }),
   'documents.shared': ({ case: context, family }) => {
-    // Everyone rule documents-shared-with-all looks for; the family's own parent and partner when
-    // no view is on file yet, so the list is never only the Lead Professional.
-    const onFile = context.views.filter((v) => v.party !== 'child').map((v) => v.name);
-    const others = onFile.length > 0 ? onFile : [family.parent, family.partner];
-    return { recipients: [...new Set([...others, leadProfessionalName(context, family)])] };
+    // Everyone rule documents-shared-with-all looks for; the family's carer, partner and Lead
+    // Professional when no one is on the case yet, so the list is never empty.
+    const needed = documentRecipientsNeeded(context);
+    return { recipients: needed.length > 0 ? needed : [family.parent.id, family.partner.id, family.leadProfessional.id] };
   },
   'csc.closed': () => ({}),
   'ehm.infoRequested': () => ({ questions: ['Who from health attends the family plan meetings?'] }),
@@ -254,13 +357,17 @@ export const defaultPayloads: PayloadFixtures = {
     };
   },
   'reassessment.completed': ({ case: context, family }) => ({
-    contributors: [leadProfessionalName(context, family), family.parent, 'School nurse'],
+    contributors: [
+      nameOf(context, family, leadProfessionalId(context, family)),
+      nameOf(context, family, firstCarer(context, family)),
+      'School nurse',
+    ],
   }),
   'caf.closed': () => ({
     summary: 'All actions met: routines are settled and money is managed. Universal services continue.',
   }),
-  'consent.withdrawn': ({ family }) => ({
-    parentCarer: family.parent,
+  'consent.withdrawn': ({ case: context, family }) => ({
+    personId: involved(context, 'parent-carer').find((id) => context.consents[id]?.status === 'given') ?? firstCarer(context, family),
     reason: 'No longer wants Early Help involvement.',
   }),
   'stepUp.referred': () => ({ reason: 'New concerns reported by the school.' }),

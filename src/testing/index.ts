@@ -1,7 +1,8 @@
 /**
  * `caf-step-down/testing`: a small fluent kit for a host's own tests. Start a case on a date, act as
- * a role, move the calendar on, send events with fictional default payloads, and assert stage,
- * outcome, deadlines and breaches; a failure names each rule and its citation. Plain throws, so it
+ * a role, move the calendar on, add people and send events (by person id) with fictional default
+ * payloads, void a mistaken event, and assert stage, outcome, deadlines and breaches; a failure
+ * names each rule and its citation. Plain throws, so it
  * works under vitest, jest and node's own test runner.
  *
  * @example
@@ -24,10 +25,11 @@
  * @module
  */
 export { startCase, CaseUnderTest } from './case-under-test.js';
-export type { DeepPartial, PayloadOverride, PayloadOverrides, StartCaseOptions } from './case-under-test.js';
+export type { DeepPartial, FamilyOverrides, PayloadOverride, PayloadOverrides, SendOptions, StartCaseOptions } from './case-under-test.js';
+export type { RecordRefusalCode, RecordedEvent, VoidedEvent } from './case-record.js';
 export { defaultPayloads } from './fixtures.js';
 export type { FixtureContext, Payload, PayloadFixtures } from './fixtures.js';
-export { fictionalFamily, fixtureActors } from './people.js';
-export type { Family } from './people.js';
+export { familyPeople, fictionalFamily, fixtureActors } from './people.js';
+export type { Family, FixturePerson, PersonFields } from './people.js';
 export { PolicyAssertionError } from './policy-assertion-error.js';
 export type { CitedRule } from './policy-assertion-error.js';

@@ -42,7 +42,7 @@ describe('docs/testing.md', () => {
     startCase({ on: '2024-12-19' })
       .send('decision.agreed')
       .advanceDays(1) // Friday 20 December
-      .send('disagreement.raised', { by: 'parent' }) // named as the family's parent
+      .send('disagreement.raised', { personId: 'carer-1' }) // the family's parent/carer, by id
       .expectDeadline('disagreement-resolution:D-1', { due: '2024-12-31' })
       .advanceWorkingDays(5) // Christmas Day and Boxing Day are not working days
       .expectNoBreaches()
@@ -72,7 +72,7 @@ describe('docs/testing.md', () => {
     const kit = startCase({
       on: '2024-03-04',
       policy: definePolicy({ division: 'scotland', timescales: { firstFamilyPlanMeetingDays: 21 } }),
-      family: { child: 'Sky Fictional', parent: 'Pat Fictional' },
+      family: { child: { name: 'Sky Fictional' }, parent: { id: 'mum', name: 'Pat Fictional' } },
       payloads: {
         'consent.given': { informationShared: ['Family plan'] },
       },
@@ -82,6 +82,7 @@ describe('docs/testing.md', () => {
       .send('finalMeeting.held', { firstFamilyPlanMeetingDate: '2024-03-18' })
       .completeClosure()
       .expectDeadline('first-family-plan-meeting', { due: '2024-03-25' });
-    expect(kit.context.views.map((v) => v.name).slice(0, 2)).toEqual(['Sky Fictional', 'Pat Fictional']);
+    expect(kit.context.people['mum']?.name).toBe('Pat Fictional');
+    expect(Object.keys(kit.context.consents)).toEqual(['mum']);
   });
 });

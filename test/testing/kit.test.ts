@@ -64,19 +64,23 @@ describe('the testing kit: a case from start to end', () => {
     const kit = startCase({ on: '2024-03-04' }).send('decision.agreed');
     expect(kit.context.decisionAt).toBe('2024-03-04T09:00:00+00:00');
     kit.as('caf-link-worker').send('leadProfessional.agreed').asDefault().send('consent.given');
-    expect(kit.context.leadProfessional?.name).toBe(fictionalFamily.leadProfessional.name);
+    expect(kit.context.leadProfessional?.personId).toBe(fictionalFamily.leadProfessional.id);
+    expect(kit.context.consents).toEqual({ 'carer-1': { status: 'given', at: kit.now } });
     kit.as({ id: 'sw-42', role: 'social-worker' }).send('views.recorded');
-    expect(kit.context.views).toMatchObject([{ party: 'child', name: fictionalFamily.child }]);
+    expect(Object.keys(kit.context.views)).toEqual([fictionalFamily.child.id]);
+    expect(kit.events.at(-1)).toMatchObject({ type: 'views.recorded', personId: 'child-1', actor: { id: 'sw-42' } });
   });
 
   it('records the preparation that is missing and no more', () => {
     const kit = startCase({ on: '2024-03-04' })
       .send('decision.agreed')
-      .send('views.recorded', { party: 'partner', agrees: true })
+      .send('views.recorded', { personId: 'partner-1', agrees: true })
       .completePreparation()
       .expectPending('finalMeeting.held');
-    expect(kit.context.views.map((v) => v.party)).toEqual(['partner', 'child', 'parent']);
-    expect(kit.context.consent.status).toBe('given');
+    // A view from every child, parent/carer and practitioner on the case; the partner's was on file.
+    expect(Object.keys(kit.context.views)).toEqual(['partner-1', 'child-1', 'carer-1', 'lp-1']);
+    expect(kit.context.consents['carer-1']?.status).toBe('given');
+    expect(kit.context.leadProfessional?.personId).toBe('lp-1');
   });
 
   it('completes closure from wherever it stands, after the Team Manager returns it', () => {
@@ -193,7 +197,8 @@ describe('the testing kit: failures name the rule and its citation', () => {
     const kit = startCase({ on: '2024-03-04' }).send('decision.agreed');
     const stage = thrown(() => kit.expectStage('closure')) as PolicyAssertionError;
     expect(stage.message).toContain(`at 'preparation'`);
-    expect(stage.message).toContain(`consent.given from social-worker, rule informed-consent (${getRule('informed-consent').citation})`);
+    expect(stage.message).toContain(`consent.given (carer-1) from social-worker, rule informed-consent (${getRule('informed-consent').citation})`);
+    expect(stage.message).toContain(`views.recorded (child-1) from social-worker, rule views-recorded`);
     expect(stage.expected).toBe('closure');
     expect(stage.actual).toBe('preparation');
     expect(thrown(() => kit.expectOutcome('caf-closed')).message).toContain('has no outcome yet, waiting for');
@@ -238,7 +243,7 @@ describe('the testing kit: failures name the rule and its citation', () => {
     expect(accepted.message).toContain('but it accepts it');
     const otherRule = thrown(() => kit.expectRefused('finalMeeting.held', { rule: 'smart-family-plan' }));
     expect(otherRule.message).toContain(`by rule smart-family-plan (${getRule('smart-family-plan').citation}), but it refused it with GATE_BLOCKED`);
-    expect(kit.context.views).toHaveLength(1);
+    expect(Object.keys(kit.context.views)).toHaveLength(1);
   });
 
   it('an invalid field is refused as the engine refuses it, naming the field', () => {
@@ -271,28 +276,37 @@ describe('the testing kit: fixtures', () => {
     }
   });
 
-  it('names a disagreement after whoever it is from: the partner unless `by` says otherwise', () => {
+  it('raises a disagreement as the partner practitioner unless personId names another, by id, never by name', () => {
     const context = startCase({ on: '2024-03-04' }).context;
     const raise = (requested: Record<string, unknown>) =>
       defaultPayloads['disagreement.raised']({ at: '2024-03-04T09:00:00+00:00', case: context, family: fictionalFamily, requested });
-    expect(raise({})).toMatchObject({ disagreementId: 'D-1', by: 'partner', party: fictionalFamily.partner });
-    expect(raise({ by: 'parent' })).toMatchObject({ by: 'parent', party: fictionalFamily.parent });
-    expect(raise({ by: 'child' })).toMatchObject({ by: 'child', party: fictionalFamily.child });
+    expect(raise({})).toMatchObject({ disagreementId: 'D-1', personId: 'partner-1', reason: expect.stringContaining('one more review') });
+    expect(raise({ personId: 'carer-1' })).toMatchObject({ personId: 'carer-1', reason: expect.stringContaining('left without support') });
+    expect(raise({ personId: 'child-1' })).toMatchObject({ personId: 'child-1', reason: expect.stringContaining('stop visiting') });
+    expect(JSON.stringify(raise({}))).not.toContain(fictionalFamily.partner.name);
   });
 
-  it('shares documents with the family’s parent and partner when no view is on file', () => {
-    const context = startCase({ on: '2024-03-04' }).context;
-    const shared = defaultPayloads['documents.shared']({ at: '2024-03-04T09:00:00+00:00', case: context, family: fictionalFamily, requested: {} });
-    expect(shared.recipients).toEqual([fictionalFamily.parent, fictionalFamily.partner, fictionalFamily.leadProfessional.name]);
+  it('shares documents with everyone rule documents-shared-with-all asks for, and the family when no one is on the case', () => {
+    const at = '2024-03-04T09:00:00+00:00';
+    const empty = startCase({ on: '2024-03-04', withFamily: false }).context;
+    expect(defaultPayloads['documents.shared']({ at, case: empty, family: fictionalFamily, requested: {} }).recipients).toEqual(['carer-1', 'partner-1', 'lp-1']);
+    const kit = startCase({ on: '2024-03-04' }).person('nan-1', 'family-member').person('carer-2', 'parent-carer');
+    // Every parent/carer and practitioner involved; not the child, not another family member.
+    expect(defaultPayloads['documents.shared']({ at, case: kit.context, family: fictionalFamily, requested: {} }).recipients).toEqual([
+      'carer-1',
+      'partner-1',
+      'lp-1',
+      'carer-2',
+    ]);
   });
 
   it('takes the host’s own people and payloads, merged field by field', () => {
     const kit = startCase({
       on: '2024-03-04',
-      family: { child: 'Sky Fictional', parent: 'Pat Fictional' },
+      family: { child: { name: 'Sky Fictional' }, parent: { id: 'mum', name: 'Pat Fictional' } },
       payloads: {
         'decision.agreed': { rationale: 'Host rationale.' },
-        'consent.given': ({ family }) => ({ parentCarer: family.parent, informationShared: ['CAF'], purpose: 'Host purpose.' }),
+        'consent.given': ({ family }) => ({ personId: family.parent.id, informationShared: ['CAF'], purpose: 'Host purpose.' }),
       },
     })
       .send('decision.agreed')
@@ -300,7 +314,14 @@ describe('the testing kit: fixtures', () => {
       .send('finalMeeting.held', { firstFamilyPlanMeetingDate: '2024-03-25', cafAssessment: { childVoice: 'Host voice.' } })
       .send('eCaf.referralCompleted', { form: { voiceOfChild: 'Host voice of the child.' } })
       .expectPending('transferDetails.completed');
-    expect(kit.context.views.map((v) => v.name)).toEqual(['Sky Fictional', 'Pat Fictional', fictionalFamily.partner]);
+    expect(Object.keys(kit.context.views)).toEqual(['child-1', 'mum', 'partner-1', 'lp-1']);
+    expect(Object.values(kit.context.people).map((p) => p.name)).toEqual([
+      'Sky Fictional',
+      'Pat Fictional',
+      fictionalFamily.partner.name,
+      fictionalFamily.leadProfessional.name,
+    ]);
+    expect(kit.context.consents['mum']?.status).toBe('given');
     expect(kit.context.finalMeeting?.firstFamilyPlanMeetingDate).toBe('2024-03-25');
   });
 
