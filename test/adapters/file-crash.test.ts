@@ -4,28 +4,35 @@
  * A save (`commit` in `adapters/file.ts`) takes these steps, each a file written to a temporary
  * name, flushed and renamed, except the audit append:
  *   1. the new next-due index file;
- *   2. the case file, holding the new record, `last` and a `pending` section (the audit entry and
+ *   2. a marker in `pending/` naming the case, by which `claimOutbox` finds an unfinished write;
+ *   3. the case file, holding the new record, `last` and a `pending` section (the audit entry and
  *      the outbox messages) — the commit point;
- *   3. the old next-due index file removed;
- *   4. the audit line appended (a crash mid-append leaves a torn line with no newline);
- *   5. one file per outbox message;
- *   6. the case file again, with `pending` cleared.
+ *   4. the old next-due index file removed;
+ *   5. the audit line appended (a crash mid-append leaves a torn line with no newline);
+ *   6. one file per outbox message;
+ *   7. the case file again, with `pending` cleared;
+ *   8. the marker removed.
  * Each crash is simulated by building the on-disk state it leaves from the store's own files just
  * before and just after a real save, then opening a new store on the directory, as a restarted
- * process would. Whatever is read first — the case or its trail — the store shows the previous
- * version (crash before the commit point) or the completed one (after it), never a mix.
+ * process would. Whatever is read first — the case, its trail or the outbox — the store shows the
+ * previous version (crash before the commit point) or the completed one (after it), never a mix,
+ * and the outbox holds exactly the notifications of the version it shows.
  */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
+import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { fileStore } from '../../adapters/file.js';
+import { fileStore, fileStoreName } from '../../adapters/file.js';
 import {
   createCaseEngine,
   verifyAuditTrail,
   type AuditDraft,
   type AuditEntry,
   type CaseStore,
+  type OutboxMessage,
   type StoredCase,
 } from '../../src/index.js';
 import { samplePeople } from '../events/samples.js';
@@ -34,7 +41,16 @@ import { event } from '../machine/harness.js';
 const clock = () => new Date('2024-07-01T09:00:00Z');
 const tm = { id: samplePeople.teamManager.id, role: 'team-manager' as const };
 const caseId = 'C-CRASH';
-const name = Buffer.from(caseId, 'utf8').toString('base64url');
+const name = fileStoreName(caseId);
+/** The tag of this machine the store puts in its temporary files' and locks' names. */
+const hostTag = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+
+/** The id of a process that has exited: nothing runs under it (until the system reuses it). */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+  await new Promise((resolve) => child.on('exit', resolve));
+  return child.pid!;
+}
 
 const directories: string[] = [];
 afterAll(async () => void (await Promise.all(directories.map((d) => fs.rm(d, { recursive: true, force: true })))));
@@ -58,7 +74,7 @@ async function files(dir: string): Promise<Map<string, Buffer>> {
 }
 
 async function writeFiles(dir: string, contents: Map<string, Buffer>): Promise<void> {
-  for (const sub of ['cases', 'audit', 'locks', 'outbox', 'due']) await fs.mkdir(join(dir, sub), { recursive: true });
+  for (const sub of ['cases', 'audit', 'locks', 'outbox', 'due', 'pending']) await fs.mkdir(join(dir, sub), { recursive: true });
   for (const [path, content] of contents) await fs.writeFile(join(dir, path), content);
 }
 
@@ -84,13 +100,24 @@ type Reference = Awaited<ReturnType<typeof reference>>;
 
 const casePath = `cases/${name}.json`;
 const auditPath = `audit/${name}.jsonl`;
+const markerPath = `pending/${name}`;
 const only = (all: Map<string, Buffer>, prefix: string) => [...all].filter(([path]) => path.startsWith(prefix));
 
+/** Temporary files a crashed process (`dead`) left, and one a live process is writing (this one). */
+const leftovers = (dead: number) => ({
+  dead: [`${casePath}.${hostTag}.${dead}.00000000-0000-0000-0000-000000000000.tmp`, `outbox/${name}.json.${hostTag}.${dead}.00000000-0000-0000-0000-000000000001.tmp`],
+  live: `${casePath}.${hostTag}.${process.pid}.00000000-0000-0000-0000-000000000002.tmp`,
+});
+
 /**
- * The state a crash leaves after step `step` of the save above (0: nothing done yet but a torn
- * temporary file), built from the files before and after it.
+ * The state a crash leaves after step `step` of the save above (0: nothing done yet but torn
+ * temporary files), built from the files before and after it. `dead` is the crashed process.
  */
-function crashState(ref: Reference, step: 'temp' | 'due' | 'committed' | 'torn' | 'appended' | 'outbox'): Map<string, Buffer> {
+function crashState(
+  ref: Reference,
+  step: 'temp' | 'due' | 'marked' | 'committed' | 'torn' | 'appended' | 'outbox',
+  dead: number,
+): Map<string, Buffer> {
   const { before, after } = ref;
   const state = new Map(before.files);
   const finalCase = JSON.parse(after.files.get(casePath)!.toString('utf8'));
@@ -100,12 +127,16 @@ function crashState(ref: Reference, step: 'temp' | 'due' | 'committed' | 'torn' 
     pending: { audit: finalCase.last, outbox: newOutbox.map(([, content]) => JSON.parse(content.toString('utf8'))) },
   };
   const line = Buffer.from(`${JSON.stringify(finalCase.last)}\n`);
-  // A write of the case file cut short before its rename: half a JSON document under a temporary name.
-  state.set(`${casePath}.4242.0000-crash.tmp`, Buffer.from(JSON.stringify(pending).slice(0, 100)));
-  state.set(`outbox/${name}-x.json.4242.0000-crash.tmp`, Buffer.from('{"id":'));
+  // Writes cut short before their rename: half a JSON document under a temporary name.
+  const temporary = leftovers(dead);
+  state.set(temporary.dead[0]!, Buffer.from(JSON.stringify(pending).slice(0, 100)));
+  state.set(temporary.dead[1]!, Buffer.from('{"id":'));
+  state.set(temporary.live, Buffer.from('{"record":'));
   if (step === 'temp') return state;
   for (const [path, content] of only(after.files, 'due/')) state.set(path, content);
   if (step === 'due') return state;
+  state.set(markerPath, Buffer.from(JSON.stringify(caseId)));
+  if (step === 'marked') return state;
   state.set(casePath, Buffer.from(JSON.stringify(pending)));
   for (const [path] of only(before.files, 'due/')) if (!after.files.has(path)) state.delete(path);
   if (step === 'committed') return state;
@@ -128,20 +159,24 @@ describe('the file store after a crash mid-save', () => {
   const steps = [
     ['temp', 'before'],
     ['due', 'before'],
+    ['marked', 'before'],
     ['committed', 'after'],
     ['torn', 'after'],
     ['appended', 'after'],
     ['outbox', 'after'],
   ] as const;
   describe.each(steps)('crashed after step "%s": a new store shows the %s version', (step, shows) => {
-    it.each(['case', 'trail'] as const)('whole and consistent when the %s is read first, and the next save works', async (first) => {
+    it.each(['case', 'trail', 'outbox'] as const)('whole and consistent when the %s is read first, and the next save works', async (first) => {
       const ref = await reference();
       const expected = ref[shows];
       const dir = await directory();
-      await writeFiles(dir, crashState(ref, step));
+      const dead = await deadPid();
+      await writeFiles(dir, crashState(ref, step, dead));
       const store = fileStore({ directory: dir });
       const engine = createCaseEngine({ store, now: clock });
 
+      // A relay started after the crash claims before anything reads the case.
+      const claimedFirst = first === 'outbox' ? await store.claimOutbox(Date.now() + 1e12, 100, 1000) : null;
       const view = first === 'case' ? await engine.get(caseId) : null;
       const trail = await engine.history(caseId);
       expect(view ?? (await engine.get(caseId))).toEqual(expected.view);
@@ -150,15 +185,21 @@ describe('the file store after a crash mid-save', () => {
       expect((await store.load(caseId))?.version).toBe(expected.view.version);
       expect(await engine.rebuild(caseId)).toEqual(expected.view);
 
-      // Recovery finished the write: no pending section, exactly one line per entry, every
-      // notification of the committed save in the outbox.
+      // Recovery finished the write: no pending section, exactly one line per entry,
+      // every notification of the committed save in the outbox, and the dead process's
+      // temporary files gone (the live one's kept).
       const disk = await files(dir);
       expect(JSON.parse(disk.get(casePath)!.toString('utf8')).pending).toBeNull();
+      for (const path of leftovers(dead).dead) expect(disk.has(path)).toBe(false);
+      expect(disk.has(leftovers(dead).live)).toBe(true);
       expect(disk.get(auditPath)!.toString('utf8')).toBe(expected.trail.map((e) => `${JSON.stringify(e)}\n`).join(''));
       const outbox = (found: Map<string, Buffer>) => only(found, 'outbox/').filter(([p]) => p.endsWith('.json')).map(([p]) => p).sort();
       expect(outbox(disk)).toEqual(outbox(ref[shows].files));
-      const claimed = await store.claimOutbox(Date.now() + 1e12, 100, 1000);
-      expect(claimed.map((m) => m.id).sort()).toEqual(outbox(ref[shows].files).map((p) => p.slice('outbox/'.length, -'.json'.length)).sort().map((n) => Buffer.from(n, 'base64url').toString('utf8')));
+      const claimed = claimedFirst ?? (await store.claimOutbox(Date.now() + 1e12, 100, 1000));
+      const saved = only(ref[shows].files, 'outbox/').map(([, content]) => (JSON.parse(content.toString('utf8')) as OutboxMessage).id);
+      expect(claimed.map((m) => m.id).sort()).toEqual(saved.sort());
+      // A marker of a write that never reached its commit point is gone once a relay has looked.
+      expect(only(await files(dir), 'pending/')).toEqual([]);
 
       // The next save chains on from what is shown: after "before", the interrupted save again.
       if (shows === 'before') {
@@ -268,7 +309,7 @@ describe('the file store lock', () => {
   it('a crashed process leaves a stale lock and a half-done save; the next store breaks the lock and finishes it', async () => {
     const ref = await reference();
     const dir = await directory();
-    await writeFiles(dir, crashState(ref, 'torn'));
+    await writeFiles(dir, crashState(ref, 'torn', await deadPid()));
     await fs.writeFile(lockPath(dir), '');
     const old = new Date(Date.now() - 60_000);
     await fs.utimes(lockPath(dir), old, old);

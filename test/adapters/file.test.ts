@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileStore } from '../../adapters/file.js';
+import { fileStore, fileStoreName } from '../../adapters/file.js';
 import { testStore } from './conformance.js';
 import { testSealing, type Raw, type SealedPlace } from './sealing-suite.js';
 
@@ -29,7 +29,7 @@ testStore('file (sealed)', {
 /** The file store's data as someone with the disk sees it: the case file and the audit log's lines. */
 async function filePlace(): Promise<SealedPlace> {
   const dir = await directory();
-  const name = (caseId: string) => Buffer.from(caseId, 'utf8').toString('base64url');
+  const name = fileStoreName;
   const casePath = (caseId: string) => join(dir, 'cases', `${name(caseId)}.json`);
   const auditPath = (caseId: string) => join(dir, 'audit', `${name(caseId)}.jsonl`);
   const lines = async (caseId: string) => (await readFile(auditPath(caseId), 'utf8')).split('\n').filter((l) => l.length > 0);

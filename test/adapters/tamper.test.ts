@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileStore } from '../../adapters/file.js';
+import { fileStore, fileStoreName } from '../../adapters/file.js';
 import { migrate, postgresStore, type PGliteLike, type PgPoolLike } from '../../adapters/postgres.js';
 import { hashEntry } from '../../src/engine/audit-chain.js';
 import { createCaseEngine, verifyAuditTrail, type AuditEntry, type CaseStore } from '../../src/index.js';
@@ -38,7 +38,7 @@ const directories: string[] = [];
 async function tamperableFile(): Promise<Tamperable> {
   const dir = await fs.mkdtemp(join(tmpdir(), 'caf-step-down-tamper-'));
   directories.push(dir);
-  const path = (caseId: string) => join(dir, 'audit', `${Buffer.from(caseId, 'utf8').toString('base64url')}.jsonl`);
+  const path = (caseId: string) => join(dir, 'audit', `${fileStoreName(caseId)}.jsonl`);
   const lines = async (caseId: string) => (await fs.readFile(path(caseId), 'utf8')).split('\n').filter((l) => l.length > 0);
   const write = (caseId: string, all: string[]) => fs.writeFile(path(caseId), all.map((l) => `${l}\n`).join(''));
   return {
