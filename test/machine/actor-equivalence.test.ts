@@ -9,7 +9,7 @@ import {
   type Notification,
   type StepDownEvent,
 } from '../../src/index.js';
-import { sampleActionIds, samplePeople } from '../events/samples.js';
+import { sampleActionIds, sampleFamilyAdded, samplePeople, sampleRecipients } from '../events/samples.js';
 import { event } from './harness.js';
 
 const input = { caseId: 'C-actor', route: 'cin-outcome', openedAt: '2024-10-01T09:00:00+01:00' } as const;
@@ -19,13 +19,15 @@ const open = sampleActionIds.map((id) => ({ id, status: 'open' as const }));
 
 /**
  * A whole CIN step down with a disagreement, a refused step, the clocks going back and a tick that
- * finds the initial family plan meeting overdue: every kind of event the engine sends.
+ * finds the initial family plan meeting overdue: every kind of event the engine sends, the people of
+ * the case first.
  */
 const events: StepDownEvent[] = [
+  ...sampleFamilyAdded(input.openedAt),
   event('decision.agreed', '2024-10-01T10:00:00+01:00'),
-  event('views.recorded', '2024-10-02T10:00:00+01:00', { party: 'child', name: samplePeople.child }),
-  event('views.recorded', '2024-10-02T11:00:00+01:00', { party: 'parent', name: samplePeople.parent }),
-  event('views.recorded', '2024-10-02T12:00:00+01:00', { party: 'partner', name: samplePeople.partner }),
+  event('views.recorded', '2024-10-02T10:00:00+01:00', { personId: samplePeople.child }),
+  event('views.recorded', '2024-10-02T11:00:00+01:00', { personId: samplePeople.parent }),
+  event('views.recorded', '2024-10-02T12:00:00+01:00', { personId: samplePeople.partner }),
   event('disagreement.raised', '2024-10-03T09:00:00+01:00'),
   event('consent.given', '2024-10-03T10:00:00+01:00'),
   event('leadProfessional.agreed', '2024-10-04T10:00:00+01:00'),
@@ -41,7 +43,7 @@ const events: StepDownEvent[] = [
   event('fileReview.completed', closing),
   event('stepDown.authorised', closing),
   event('documents.shared', closing, {
-    recipients: [samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name],
+    recipients: [...sampleRecipients],
   }),
   event('csc.closed', closing),
   event('ehm.infoRequested', '2024-10-21T10:00:00+01:00'),

@@ -9,7 +9,7 @@ import {
   type Policy,
   type RuleId,
 } from '../../src/index.js';
-import { sampleActionIds, samplePeople, sampleEvent } from '../events/samples.js';
+import { sampleActionIds, sampleNames, samplePeople, sampleEvent } from '../events/samples.js';
 import { CaseRun, closeToCsc, event, readyForFinalMeeting, freeTextChecks } from './harness.js';
 
 // Free text the tests pass in: no refusal, view of the case or notification may repeat it.
@@ -18,9 +18,9 @@ const childVoice = 'Leo said the worry monster is smaller and he wants Nan at th
 const stepUpReason = 'Leo told his teacher his father came back to 14 Elm Road last weekend.';
 const withdrawalReason = 'Sarah does not want the school involved in her family any more.';
 const closingSummary = 'All actions met: Leo’s anxiety has reduced and Sarah’s debts are managed.';
-const contributors = [samplePeople.leadProfessional.name, samplePeople.parent, 'Nurse Bola Okoro, 0–19 Public Health Nursing'];
+const contributors = [samplePeople.leadProfessional.name, 'Sarah Taylor', 'Nurse Bola Okoro, 0–19 Public Health Nursing'];
 const freeText = [
-  samplePeople.child, samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name,
+  ...sampleNames,
   progress, childVoice, stepUpReason, withdrawalReason, closingSummary, ...contributors,
 ];
 const { expectNoFreeText, expectRefusal } = freeTextChecks(freeText);
@@ -153,7 +153,7 @@ describe('the initial family plan meeting within 28 days of closing to CSC (G "I
     expect(run.deadline('first-family-plan-meeting')).toMatchObject({ status: 'met', closedAt: held });
     expect(run.view.breaches).toEqual([]);
     expect(ofType(run, 'breach.withdrawn')).toEqual([
-      { type: 'breach.withdrawn', caseId: 'case-1', rule: 'first-family-plan-meeting', deadlineId: 'first-family-plan-meeting', at: held },
+      { type: 'breach.withdrawn', caseId: 'case-1', rule: 'first-family-plan-meeting', deadlineId: 'first-family-plan-meeting', at: held, reason: 'met-on-time' },
     ]);
   });
 
@@ -172,11 +172,14 @@ describe('the initial family plan meeting within 28 days of closing to CSC (G "I
     }
   });
 
-  it('first-family-plan-meeting: a meeting dated before the case closed to CSC, or recorded by anyone but the Lead Professional, is refused', () => {
+  it('first-family-plan-meeting: a meeting dated before the final meeting that set its date, or recorded by anyone but the Lead Professional, is refused', () => {
     const run = underCaf();
-    const early = run.refuse(meeting('initial', '2024-10-10T13:59:00+01:00'));
+    // The final meeting was on Thursday 3 October at 13:00Z (14:00 BST), a week before the closure.
+    const finalMeetingAt = run.snapshot.context.finalMeeting!.at;
+    expect(finalMeetingAt).toBe('2024-10-03T13:00:00Z');
+    const early = run.refuse(meeting('initial', '2024-10-03T12:59:00Z'));
     expectRefusal(early, 'GATE_BLOCKED', ['step-sequence']);
-    expect(early.rules[0]!.reason).toContain(closedAt);
+    expect(early.rules[0]!.reason).toContain(finalMeetingAt);
     for (const actor of [samplePeople.cafLinkWorker, samplePeople.socialWorker]) {
       const refusal = run.refuse({ ...meeting('initial', '2024-10-24T10:00:00+01:00'), actor });
       expectRefusal(refusal, 'NOT_ALLOWED', ['division-of-duties']);
@@ -322,7 +325,7 @@ describe('review meetings every 6 to 8 weeks (G "Role of the Lead Professional" 
     expect(run.deadline('family-plan-review:1')).toMatchObject({ status: 'met', closedAt: '2024-12-30T10:00:00Z' });
     expect(run.view.breaches).toEqual([]);
     expect(ofType(run, 'breach.withdrawn')).toEqual([
-      { type: 'breach.withdrawn', caseId: 'case-1', rule: 'family-plan-review', deadlineId: 'family-plan-review:1', at: '2024-12-30T10:00:00Z' },
+      { type: 'breach.withdrawn', caseId: 'case-1', rule: 'family-plan-review', deadlineId: 'family-plan-review:1', at: '2024-12-30T10:00:00Z', reason: 'met-on-time' },
     ]);
   });
 
@@ -660,7 +663,7 @@ describe('step up to CSC at any time under the CAF (G "Step down standards/Role 
 
 describe('consent withdrawn closes the CAF (G "Decision made to step down from CSC to CAF" ¶1, G "Role of the Social Worker" ¶3)', () => {
   const withdraw = (at: string, actor: Actor = samplePeople.leadProfessionalActor) =>
-    event('consent.withdrawn', at, { parentCarer: samplePeople.parent, reason: withdrawalReason, actor });
+    event('consent.withdrawn', at, { personId: samplePeople.parent, reason: withdrawalReason, actor });
 
   it('consent-withdrawal: the whole path from opening to consent-withdrawn: the CAF closes at once, its deadlines are cancelled and outcome.reached is notified without the reason', () => {
     const run = underCaf();

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { initialTransition, transition } from 'xstate';
 import { getShortestPaths, getStateNodes } from 'xstate/graph';
 import { outcomes, parseEvent, stepDownMachine, type CaseSnapshot, type Route, type StepDownEvent } from '../../src/index.js';
-import { sampleActionIds, samplePeople } from '../events/samples.js';
+import { sampleActionIds, sampleFamilyAdded, samplePeople, sampleRecipients } from '../events/samples.js';
 import { event } from './harness.js';
 
 // Every event is dated at one instant after the case opened, so the sequence of steps never blocks
@@ -14,9 +15,9 @@ function candidates(route: Route): StepDownEvent[] {
   const meeting = event('finalMeeting.held', at, { kind });
   return [
     event('decision.agreed', at),
-    event('views.recorded', at, { party: 'child', name: samplePeople.child }),
-    event('views.recorded', at, { party: 'parent', name: samplePeople.parent }),
-    event('views.recorded', at, { party: 'partner', name: samplePeople.partner }),
+    event('views.recorded', at, { personId: samplePeople.child }),
+    event('views.recorded', at, { personId: samplePeople.parent }),
+    event('views.recorded', at, { personId: samplePeople.partner }),
     event('consent.given', at),
     event('consent.refused', at, { disagreementId: 'D-consent' }),
     event('disagreement.raised', at, { disagreementId: 'D-1' }),
@@ -38,7 +39,7 @@ function candidates(route: Route): StepDownEvent[] {
     event('fileReview.completed', at),
     event('stepDown.authorised', at),
     event('stepDown.returned', at),
-    event('documents.shared', at, { recipients: [samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name] }),
+    event('documents.shared', at, { recipients: [...sampleRecipients] }),
     event('csc.closed', at),
     event('ehm.infoRequested', at),
     event('ehm.infoProvided', at),
@@ -59,9 +60,10 @@ function serialise(snapshot: CaseSnapshot): string {
   const c = snapshot.context;
   return JSON.stringify([
     snapshot.value,
-    [...new Set(c.views.map((v) => v.party))].sort(),
-    c.consent.status,
-    c.leadProfessional !== null,
+    Object.entries(c.people).map(([id, p]) => [id, p.endedAt !== null]).sort(),
+    Object.keys(c.views).sort(),
+    Object.entries(c.consents).map(([id, consent]) => [id, consent.status]).sort(),
+    c.leadProfessional?.personId ?? null,
     c.disagreements.map((d) => [d.id, d.status]),
     c.closure.review?.complete ?? null,
     c.familyPlan.meetings > 0,
@@ -71,9 +73,19 @@ function serialise(snapshot: CaseSnapshot): string {
 }
 
 const routes: Route[] = ['cin-outcome', 'cp-outcome', 'ten-day-checkpoint'];
+/** Each walk starts from a case with the sample family on record, added when it opened (rule people-on-record). */
+function withFamily(route: Route): CaseSnapshot {
+  const openedAt = '2024-06-03T09:00:00+01:00';
+  let [snapshot] = initialTransition(stepDownMachine, { caseId: `graph-${route}`, route, openedAt });
+  for (const added of sampleFamilyAdded(openedAt)) [snapshot] = transition(stepDownMachine, snapshot, added);
+  expect(Object.keys(snapshot.context.people)).toHaveLength(4);
+  return snapshot;
+}
+
 const walks = routes.map((route) => {
   const paths = getShortestPaths(stepDownMachine, {
     input: { caseId: `graph-${route}`, route, openedAt: '2024-06-03T09:00:00+01:00' },
+    fromState: withFamily(route),
     events: candidates(route),
     serializeState: (snapshot) => serialise(snapshot as CaseSnapshot),
   });
