@@ -16,7 +16,7 @@ import {
   type RuleId,
 } from '../../src/index.js';
 import type { MemoryStoreOptions } from '../../adapters/memory.js';
-import { sampleEvent, samplePeople } from '../events/samples.js';
+import { sampleEvent, sampleFamilyAdded, samplePeople } from '../events/samples.js';
 import { pathsOf } from '../events/invalid.js';
 import { runToClosedCaf } from './journey.js';
 import { recordingStore, type RecordingStore } from './recording-store.js';
@@ -25,6 +25,10 @@ import { rejection } from './rejection.js';
 // The case every test starts from: a CIN review on Wednesday 1 May 2024 (British Summer Time).
 const opened = '2024-05-01T10:00:00+01:00';
 const decided = '2024-05-01T11:00:00+01:00';
+// The sample family (child, parent/carer, partner, Lead Professional) is added right after the decision.
+const familyAt = '2024-05-01T11:30:00+01:00';
+// The engine's clock: after every date the tests record, so none is refused FUTURE_DATED.
+const now = '2024-07-01T08:30:00.000Z';
 const { teamManager: tm, socialWorker: sw } = samplePeople;
 
 interface Heard {
@@ -34,7 +38,7 @@ interface Heard {
 
 /** An engine over a recording memory store, with a clock the test moves and a '*' listener. */
 function setup(memory: MemoryStoreOptions = {}) {
-  const clock = { now: new Date('2024-05-20T09:00:00Z') };
+  const clock = { now: new Date(now) };
   const recording = recordingStore(memory);
   const engine = createCaseEngine({ store: recording.store, now: () => clock.now });
   const heard: Heard[] = [];
@@ -50,6 +54,13 @@ function openRequest(caseId = 'C-1', at = opened): OpenCase {
 async function openDecided(engine: CaseEngine, caseId = 'C-1'): Promise<CaseView> {
   await engine.open(openRequest(caseId));
   return engine.send(caseId, sampleEvent('decision.agreed', decided));
+}
+
+/** Opens and decides a case, then adds the sample family by id: version 6, in preparation. */
+async function openWithFamily(engine: CaseEngine, caseId = 'C-1'): Promise<CaseView> {
+  let view = await openDecided(engine, caseId);
+  for (const added of sampleFamilyAdded(familyAt)) view = await engine.send(caseId, added);
+  return view;
 }
 
 /**
@@ -168,15 +179,20 @@ describe('engine.send', () => {
       version: 2,
       stateBefore: ['withChildrensSocialCare.decision'],
       stateAfter: view.states,
-      recordedAt: '2024-05-20T09:00:00.000Z',
+      recordedAt: now,
+      // The engine gave the event an id (it had none) and stamped when it was recorded, from its clock.
+      event: { type: 'decision.agreed', at: decided, eventId: view.eventId, recordedAt: now },
     });
+    expect(view.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(outbox).toEqual([
       expect.objectContaining({ id: 'C-1:v2:0', notification: { type: 'stage.entered', caseId: 'C-1', stage: 'preparation', at: decided } }),
     ]);
     expect(atDelivery).toEqual([{ saveSettled: true, storedVersion: 2 }]);
     expect(heard.at(-1)).toEqual({ id: 'C-1:v2:0', notification: outbox[0]!.notification });
-    expect(view).toMatchObject({ version: 2, stage: 'preparation' });
-    expect(await engine.get('C-1')).toEqual(view);
+    expect(view).toMatchObject({ version: 2, stage: 'preparation', voided: [] });
+    // `get` is the same case; only `send` says which event it just recorded.
+    const { eventId: _recorded, ...stored } = view;
+    expect(await engine.get('C-1')).toEqual(stored);
   });
 
   describe('refusals change nothing stored and are audited', () => {
@@ -185,8 +201,8 @@ describe('engine.send', () => {
       ['no type at all', () => ({ at: decided, actor: tm }), ['type'], '(none)'],
       [
         'fields of the wrong type',
-        () => ({ ...sampleEvent('views.recorded', decided), party: 7, agrees: 'yes', name: ['Leo', 'Taylor'] }),
-        ['party', 'agrees', 'name'],
+        () => ({ ...sampleEvent('views.recorded', decided), personId: 7, agrees: 'yes', summary: ['Leo', 'Taylor'] }),
+        ['personId', 'agrees', 'summary'],
         'views.recorded',
       ],
       ['a date without an offset', () => sampleEvent('decision.agreed', '2024-05-01T11:00:00'), ['at'], 'decision.agreed'],
@@ -251,7 +267,7 @@ describe('engine.send', () => {
 
     it('GATE_BLOCKED with every unmet rule and its citation on the error', async () => {
       const context = setup();
-      await openDecided(context.engine);
+      await openWithFamily(context.engine);
       const { error, entry } = await expectRefused(context, 'C-1', sampleEvent('finalMeeting.held', '2024-05-09T14:00:00+01:00'), 'GATE_BLOCKED');
       const unmet: RuleId[] = ['views-recorded', 'informed-consent', 'lead-professional-identified'];
       expect(error.details).toEqual({
@@ -266,10 +282,15 @@ describe('engine.send', () => {
     it.each([
       ['the decision', () => sampleEvent('decision.agreed', '2024-04-30T16:00:00+01:00'), false],
       ['a clock tick', () => sampleEvent('clock.tick', '2024-05-01T08:59:59Z'), false],
-      ['a view recorded after the decision', () => ({ ...sampleEvent('views.recorded', '2024-04-29T10:00:00+01:00'), party: 'child' }), true],
+      [
+        'a view recorded after the decision',
+        () => ({ ...sampleEvent('views.recorded', '2024-04-29T10:00:00+01:00'), personId: samplePeople.child }),
+        true,
+      ],
     ])('refuses %s dated before the case opened', async (_, make, afterDecision) => {
       const context = setup();
-      if (afterDecision) await openDecided(context.engine);
+      // The child is on record, so the date is the one thing wrong with the view.
+      if (afterDecision) await openWithFamily(context.engine);
       else await context.engine.open(openRequest());
       const { error } = await expectRefused(context, 'C-1', make(), 'GATE_BLOCKED');
       expect(error.details?.['rules']).toEqual([expect.objectContaining({ rule: 'step-sequence', citation: getRule('step-sequence').citation })]);
@@ -298,21 +319,21 @@ describe('engine.send', () => {
 
   it('VERSION_CONFLICT when the host decided on an older version: nothing stored, and the right version is taken', async () => {
     const { engine, recording, heard } = setup();
-    await openDecided(engine);
+    await openWithFamily(engine);
     const before = await recording.inner.load('C-1');
     const trail = await recording.inner.audit('C-1');
     const heardBefore = heard.length;
-    const childView = { ...sampleEvent('views.recorded', '2024-05-02T10:00:00+01:00'), party: 'child' as const };
+    const childView = { ...sampleEvent('views.recorded', '2024-05-02T10:00:00+01:00'), personId: samplePeople.child };
     recording.reset();
-    const error = await rejection(engine.send('C-1', childView, { expectedVersion: 1 }));
+    const error = await rejection(engine.send('C-1', childView, { expectedVersion: 2 }));
     expect(error.code).toBe('VERSION_CONFLICT');
-    expect(error.details).toEqual({ caseId: 'C-1', expectedVersion: 1, actualVersion: 2 });
+    expect(error.details).toEqual({ caseId: 'C-1', expectedVersion: 2, actualVersion: 6 });
     // A conflict is the host's race to retry, not a decision of the policy: nothing is written at all.
     expect(recording.calls.map((c) => c.operation)).toEqual(['load']);
     expect(await recording.inner.load('C-1')).toEqual(before);
     expect(await recording.inner.audit('C-1')).toEqual(trail);
     expect(heard).toHaveLength(heardBefore);
-    expect((await engine.send('C-1', childView, { expectedVersion: 2 })).version).toBe(3);
+    expect((await engine.send('C-1', childView, { expectedVersion: 6 })).version).toBe(7);
   });
 
   describe('a writer that gets there between load and save', () => {
@@ -320,46 +341,53 @@ describe('engine.send', () => {
     async function race() {
       const a = setup();
       const b = createCaseEngine({ store: a.recording.inner, now: () => a.clock.now });
-      await openDecided(a.engine);
-      const parentView = { ...sampleEvent('views.recorded', '2024-05-02T09:00:00+01:00'), party: 'parent' as const };
+      await openWithFamily(a.engine);
+      const parentView = { ...sampleEvent('views.recorded', '2024-05-02T09:00:00+01:00'), personId: samplePeople.parent };
       a.recording.beforeSave = async () => {
         a.recording.beforeSave = null;
         await b.send('C-1', parentView);
       };
-      const childView = { ...sampleEvent('views.recorded', '2024-05-02T10:00:00+01:00'), party: 'child' as const, name: samplePeople.child };
+      const childView = { ...sampleEvent('views.recorded', '2024-05-02T10:00:00+01:00'), personId: samplePeople.child };
       a.recording.reset();
       return { ...a, childView };
     }
 
     it('is a VERSION_CONFLICT from the atomic save when the host gave the version: the other write stands alone', async () => {
       const { engine, recording, childView } = await race();
-      const error = await rejection(engine.send('C-1', childView, { expectedVersion: 2 }));
+      const error = await rejection(engine.send('C-1', childView, { expectedVersion: 6 }));
       expect(error.code).toBe('VERSION_CONFLICT');
-      expect(error.details).toMatchObject({ expectedVersion: 2, actualVersion: 3 });
+      expect(error.details).toMatchObject({ expectedVersion: 6, actualVersion: 7 });
       const trail = await recording.inner.audit('C-1');
       expect(trail.map((e) => [e.seq, e.type, e.version])).toEqual([
         [1, 'case.opened', 1],
         [2, 'decision.agreed', 2],
-        [3, 'views.recorded', 3],
+        [3, 'person.added', 3],
+        [4, 'person.added', 4],
+        [5, 'person.added', 5],
+        [6, 'person.added', 6],
+        [7, 'views.recorded', 7],
       ]);
-      expect(trail[2]!.event).toMatchObject({ party: 'parent' });
-      expect((await recording.inner.load('C-1'))!.version).toBe(3);
+      expect(trail[6]!.event).toMatchObject({ personId: samplePeople.parent });
+      expect((await recording.inner.load('C-1'))!.version).toBe(7);
     });
 
     it('is retried on the fresh case when the host gave no version: both writes kept, once each', async () => {
       const { engine, recording, childView } = await race();
       const view = await engine.send('C-1', childView);
-      expect(view.version).toBe(4);
+      expect(view.version).toBe(8);
       expect(recording.callsOf('save')).toHaveLength(2);
       const trail = await recording.inner.audit('C-1');
-      expect(trail.map((e) => [e.type, (e.event as { party?: string } | null)?.party ?? null, e.version])).toEqual([
-        ['case.opened', null, 1],
-        ['decision.agreed', null, 2],
-        ['views.recorded', 'parent', 3],
-        ['views.recorded', 'child', 4],
+      expect(trail.filter((e) => e.type === 'views.recorded').map((e) => [(e.event as { personId: string }).personId, e.version])).toEqual([
+        [samplePeople.parent, 7],
+        [samplePeople.child, 8],
       ]);
+      expect(trail.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       expect(verifyAuditTrail(trail).ok).toBe(true);
-      expect(view.pending.filter((p) => p.step === 'views.recorded').map((p) => p.detail)).toEqual(['partner']);
+      // Both views are on the case: only the practitioners' are still awaited, by person id.
+      expect(view.pending.filter((p) => p.step === 'views.recorded').map((p) => p.detail)).toEqual([
+        samplePeople.partner,
+        samplePeople.leadProfessional.personId,
+      ]);
     });
   });
 });
@@ -424,16 +452,16 @@ describe('a store that fails mid-write', () => {
 describe('engine.get and engine.history', () => {
   it('get is describeCase of the stored snapshot plus its version, and writes nothing', async () => {
     const { engine, recording } = setup();
-    await openDecided(engine);
+    await openWithFamily(engine);
     await engine.send('C-1', sampleEvent('disagreement.raised', '2024-05-02T11:00:00+01:00'));
     recording.reset();
     const view = await engine.get('C-1');
     expect(recording.calls.map((c) => c.operation)).toEqual(['load']);
     const record = (await recording.inner.load('C-1'))!;
-    expect(view).toEqual({ ...describeCase(restoreCase(record.snapshot, engine.machine)), version: 3 });
+    expect(view).toEqual({ ...describeCase(restoreCase(record.snapshot, engine.machine)), version: 7, voided: [] });
     expect(view).toMatchObject({
       stage: 'preparation',
-      version: 3,
+      version: 7,
       deadlines: [
         {
           id: 'disagreement-resolution:D-2',
@@ -449,8 +477,7 @@ describe('engine.get and engine.history', () => {
   });
 
   it('history is oldest first with gapless sequence numbers, refusals in place, and a chain that verifies', async () => {
-    const { engine, clock } = setup();
-    clock.now = new Date('2024-07-01T08:30:00Z');
+    const { engine } = setup();
     const closed = await runToClosedCaf(engine, 'C-J');
     expect(closed.outcome).toBe('caf-closed');
     await expect(engine.send('C-J', sampleEvent('stepUp.referred', '2024-06-12T10:00:00+01:00'))).rejects.toMatchObject({
@@ -459,7 +486,11 @@ describe('engine.get and engine.history', () => {
     const trail = await engine.history('C-J');
     expect(trail.map((e) => e.seq)).toEqual(trail.map((_, i) => i + 1));
     expect(trail[0]).toMatchObject({ type: 'case.opened', prevHash: '0'.repeat(64) });
-    expect(trail.slice(1, 3).map((e) => e.type)).toEqual(['decision.agreed', 'views.recorded']);
+    expect(trail.slice(1, 7).map((e) => e.type)).toEqual([
+      'decision.agreed',
+      ...Array<string>(4).fill('person.added'),
+      'views.recorded',
+    ]);
     expect(trail.slice(-5).map((e) => [e.type, e.accepted])).toEqual([
       ['clock.tick', true],
       ['familyPlanMeeting.held', true],
@@ -472,7 +503,7 @@ describe('engine.get and engine.history', () => {
     expect(accepted.map((e) => e.version)).toEqual(accepted.map((_, i) => i + 1));
     expect(trail.at(-1)!.version).toBe(closed.version);
     for (const [i, entry] of trail.entries()) if (i > 0) expect(entry.prevHash).toBe(trail[i - 1]!.hash);
-    expect(trail.every((e) => e.recordedAt === '2024-07-01T08:30:00.000Z')).toBe(true);
+    expect(trail.every((e) => e.recordedAt === now)).toBe(true);
     expect(verifyAuditTrail(trail)).toEqual({ ok: true, entries: trail.length });
   });
 
@@ -483,11 +514,12 @@ describe('engine.get and engine.history', () => {
       return engine.history('C-J');
     }
     const childViewAt = (entries: AuditEntry[]) =>
-      entries.findIndex((e) => (e.event as { party?: string } | null)?.party === 'child');
+      entries.findIndex((e) => e.type === 'views.recorded' && (e.event as { personId?: string }).personId === samplePeople.child);
 
     it('an edited entry: the child’s recorded view changed', async () => {
       const entries = await trail();
       const i = childViewAt(entries);
+      expect(i).toBeGreaterThan(0);
       const edited = { ...entries[i]!, event: { ...(entries[i]!.event as object), summary: 'Leo wants to stay with social care.' } };
       const result = verifyAuditTrail(entries.with(i, edited));
       expect(result).toMatchObject({ ok: false, problem: 'changed', index: i, seq: i + 1 });
@@ -496,6 +528,7 @@ describe('engine.get and engine.history', () => {
     it('an edited entry re-hashed by the editor: the next entry no longer follows', async () => {
       const entries = await trail();
       const i = childViewAt(entries);
+      expect(i).toBeGreaterThan(0);
       const { seq: _seq, prevHash: _prev, hash: _hash, ...draft } = entries[i]!;
       const forged = chainEntry(entries[i - 1]!, { ...draft, actor: { id: 'sw-someone-else', role: 'social-worker' } });
       const result = verifyAuditTrail(entries.with(i, forged));
@@ -524,7 +557,7 @@ describe('engine.tick', () => {
   async function fiveCases() {
     const context = setup();
     const { engine } = context;
-    for (const caseId of ['due-1', 'due-2', 'later', 'met', 'none']) await openDecided(engine, caseId);
+    for (const caseId of ['due-1', 'due-2', 'later', 'met', 'none']) await openWithFamily(engine, caseId);
     await engine.send('due-1', sampleEvent('disagreement.raised', '2024-05-02T11:00:00+01:00'));
     await engine.send('due-2', sampleEvent('disagreement.raised', '2024-05-02T15:30:00+01:00'));
     await engine.send('later', sampleEvent('disagreement.raised', '2024-05-20T11:00:00+01:00'));
@@ -587,7 +620,7 @@ describe('engine.tick', () => {
     // Four cases due by 14 May, the first three earliest; saving those three always fails.
     const raised = ['2024-05-02T09:00:00+01:00', '2024-05-02T10:00:00+01:00', '2024-05-02T11:00:00+01:00', '2024-05-03T09:00:00+01:00'];
     for (const [index, at] of raised.entries()) {
-      await openDecided(engine, `c-${index}`);
+      await openWithFamily(engine, `c-${index}`);
       await engine.send(`c-${index}`, sampleEvent('disagreement.raised', at));
     }
     recording.beforeSave = async (caseId) => {
@@ -722,12 +755,15 @@ describe('engine.on and delivery', () => {
 });
 
 describe('personal data stays in the event', () => {
-  // Free text a host would send, each with a marker no view, notification or error may carry.
+  // Free text a host would send, each with a marker no view, notification or error may carry. People
+  // are named only in `person.added`; every other event refers to them by id.
   const child = 'Zara MARKER-CHILD Okonjo';
   const parent = 'Patricia MARKER-PARENT Okonjo';
   const partner = 'Mr Tomasz MARKER-PARTNER Nowak, Head of Year 5';
   const leadProfessional = { name: 'Dev MARKER-LP Sharma', agency: 'MARKER-AGENCY Primary', contact: 'MARKER-CONTACT 01632 960 555' };
   const reason = 'MARKER-REASON: Zara disclosed that her stepfather hit her on Saturday.';
+  const { child: childId, parent: parentId, partner: partnerId } = samplePeople;
+  const lpId = samplePeople.leadProfessional.personId;
 
   it('never reaches an error message, error details, a delivered notification or an engine view', async () => {
     const { engine, heard } = setup();
@@ -735,28 +771,41 @@ describe('personal data stays in the event', () => {
     const errors: StepDownError[] = [];
     const refused = async (promise: Promise<unknown>) => void errors.push(await rejection(promise));
     const t = (day: number, hour = 10) => `2024-05-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00+01:00`;
+    const [addChild, addParent, addPartner, addLp] = sampleFamilyAdded(t(1, 12));
 
     views.push(await engine.open(openRequest('C-PD')));
     const accepted = [
       { ...sampleEvent('decision.agreed', t(1, 11)), rationale: `${reason} ${child} is safe now.` },
-      { ...sampleEvent('views.recorded', t(2)), party: 'child', name: child, summary: `${child} says: ${reason}` },
-      { ...sampleEvent('views.recorded', t(2)), party: 'parent', name: parent, summary: `${parent} agrees.` },
-      { ...sampleEvent('consent.given', t(3)), parentCarer: parent, purpose: reason, informationShared: [`${child}'s school record`] },
-      { ...sampleEvent('disagreement.raised', t(3)), party: partner, reason },
-      { ...sampleEvent('leadProfessional.agreed', t(7)), ...leadProfessional },
+      { ...addChild!, name: child },
+      { ...addParent!, name: parent },
+      { ...addPartner!, name: partner, agency: leadProfessional.agency },
+      { ...addLp!, name: leadProfessional.name, agency: leadProfessional.agency },
+      { ...sampleEvent('views.recorded', t(2)), personId: childId, summary: `${child} says: ${reason}` },
+      { ...sampleEvent('views.recorded', t(2)), personId: parentId, summary: `${parent} agrees.` },
+      { ...sampleEvent('consent.given', t(3)), personId: parentId, purpose: reason, informationShared: [`${child}'s school record`] },
+      { ...sampleEvent('disagreement.raised', t(3)), personId: partnerId, reason },
+      { ...sampleEvent('leadProfessional.agreed', t(7)), personId: lpId, contact: leadProfessional.contact },
     ];
     for (const event of accepted) views.push(await engine.send('C-PD', event));
 
-    await refused(engine.send('C-PD', { ...sampleEvent('consent.refused', t(8)), parentCarer: parent, reason }, { expectedVersion: 1 }));
-    await refused(engine.send('C-PD', { ...sampleEvent('consent.refused', t(8), { role: 'caf-link-worker' }), parentCarer: parent, reason }));
+    const finalMeeting = {
+      ...sampleEvent('finalMeeting.held', t(9)),
+      otherAttendees: [partner],
+      views: { child: reason, parents: parent, partners: partner },
+    };
+    await refused(engine.send('C-PD', { ...sampleEvent('consent.refused', t(8)), personId: parentId, reason }, { expectedVersion: 1 }));
+    await refused(engine.send('C-PD', { ...sampleEvent('consent.refused', t(8), { role: 'caf-link-worker' }), personId: parentId, reason }));
     await refused(engine.send('C-PD', { ...sampleEvent('stepUp.referred', t(8)), reason }));
-    await refused(engine.send('C-PD', { ...sampleEvent('finalMeeting.held', t(9)), views: { child: reason, parents: parent, partners: partner } }));
-    await refused(engine.send('C-PD', { ...sampleEvent('views.recorded', t(9)), party: 'partner', name: partner, agrees: `yes, ${child}` }));
-    await refused(engine.send('C-PD', { ...sampleEvent('views.recorded', '2024-05-09T10:00:00'), party: 'partner', name: partner, summary: reason }));
+    await refused(engine.send('C-PD', finalMeeting));
+    await refused(engine.send('C-PD', { ...sampleEvent('views.recorded', t(9)), personId: partnerId, summary: reason, agrees: `yes, ${child}` }));
+    await refused(engine.send('C-PD', { ...sampleEvent('views.recorded', '2024-05-09T10:00:00'), personId: partnerId, summary: reason }));
     await refused(engine.send('C-PD', { ...sampleEvent('stepUp.referred', t(9)), type: `referral for ${child}`, reason }));
     await refused(engine.send('C-PD', { ...sampleEvent('disagreement.resolved', t(9)), disagreementId: 'D-9', summary: reason }));
+    // A name where an id belongs: refused by the shape of an id, and the name is not repeated.
+    await refused(engine.send('C-PD', { ...sampleEvent('views.recorded', t(9)), personId: partner, summary: reason }));
     await refused(engine.open({ ...openRequest('C-PD-2'), route: child as never, at: parent }));
-    const explained = await engine.explain('C-PD', { ...sampleEvent('finalMeeting.held', t(9)), views: { child: reason, parents: parent, partners: partner } });
+    await refused(engine.open(openRequest(child)));
+    const explained = await engine.explain('C-PD', finalMeeting);
 
     views.push(await engine.tick('2024-05-14T09:00:00+01:00'));
     views.push(await engine.get('C-PD'));
@@ -771,8 +820,12 @@ describe('personal data stays in the event', () => {
       'INVALID_EVENT',
       'INVALID_EVENT',
       'GATE_BLOCKED',
+      'INVALID_EVENT',
+      'INVALID_INPUT',
       'INVALID_INPUT',
     ]);
+    expect(errors[8]!.details).toMatchObject({ issues: [expect.objectContaining({ path: 'personId' })] });
+    expect(errors[10]!.message).toContain('caseId:');
     expect(heard.map((h) => h.notification.type)).toEqual(expect.arrayContaining(['event.refused', 'deadline.opened', 'breach.recorded', 'outcome.reached']));
 
     const outputs: [string, string][] = [
@@ -785,7 +838,9 @@ describe('personal data stays in the event', () => {
 
     // The control: the markers were sent, and are kept where they belong, in the audited events.
     const trail = JSON.stringify(await engine.history('C-PD'));
-    for (const marker of ['MARKER-CHILD', 'MARKER-PARENT', 'MARKER-PARTNER', 'MARKER-LP', 'MARKER-REASON']) expect(trail).toContain(marker);
+    for (const marker of ['MARKER-CHILD', 'MARKER-PARENT', 'MARKER-PARTNER', 'MARKER-LP', 'MARKER-AGENCY', 'MARKER-CONTACT', 'MARKER-REASON']) {
+      expect(trail).toContain(marker);
+    }
     // …except for an invalid event, whose raw input (its unknown type included) is not kept.
     expect(trail).not.toContain('referral for');
   });
