@@ -7,6 +7,7 @@
 export { StepDownError, isStepDownError, errorCodes } from './errors.js';
 export type { StepDownErrorCode } from './errors.js';
 export * from './calendar/index.js';
+export { idPattern, idSchema, isId, maxIdLength } from './ids/id.js';
 export * from './events/index.js';
 export * from './policy/index.js';
 export * from './machine/index.js';

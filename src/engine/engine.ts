@@ -284,6 +284,19 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     // unknown `type` is raw input that may hold anything a host put in it, names included.
     const rawType: unknown = (input as { type?: unknown } | null)?.type;
     const inputType = typeof rawType === 'string' && isEventType(rawType) ? rawType : rawType === undefined ? '(none)' : '(unknown)';
+    const size = jsonLength(input);
+    if (size === null || size > maxEventLength) {
+      const error =
+        size === null
+          ? new StepDownError('INVALID_EVENT', 'Event is invalid: it is not JSON (a cycle, a BigInt or a function).', {
+              issues: [{ path: '(event)', code: 'invalid_type', message: 'not JSON' }],
+            })
+          : new StepDownError('PAYLOAD_TOO_LARGE', `Event is ${size} characters of JSON; an event may be at most ${maxEventLength}.`, {
+              size,
+              limit: maxEventLength,
+            });
+      return refuse(record, null, null, inputType, error, []);
+    }
     let parsed: StepDownEvent;
     try {
       parsed = parseEvent(input);
@@ -704,6 +717,21 @@ function refusalError(caseId: string, refusal: Refusal): StepDownError {
 function trailUpTo(entries: readonly AuditEntry[], version: number): AuditEntry[] {
   const beyond = entries.findIndex((e) => e.accepted && e.version > version);
   return beyond === -1 ? [...entries] : entries.slice(0, beyond);
+}
+
+/**
+ * The most characters of JSON one event may take: the largest e-CAF referral the field limits allow
+ * is well under it, and a refusal (which is stored) never stores more.
+ */
+export const maxEventLength = 512 * 1024;
+
+/** The length of a value's JSON, or null when it has none (a cycle, a BigInt). */
+function jsonLength(value: unknown): number | null {
+  try {
+    return (JSON.stringify(value) ?? '').length;
+  } catch {
+    return null;
+  }
 }
 
 /** True when two contexts record the same facts, whatever their `lastStepAt`. */

@@ -2,6 +2,15 @@ import { z } from 'zod';
 import { idSchema } from '../ids/id.js';
 import { roleSchema } from '../policy/roles.js';
 
+/**
+ * The longest free text one field may hold, in characters: a closure summary's section or a view runs
+ * to a few pages at most. Limits keep a refusal (which is stored) from storing more than a record.
+ */
+export const maxTextLength = 20_000;
+
+/** The most entries one list may hold: recipients, attendees, actions, agencies, reasons. */
+export const maxListLength = 200;
+
 /** The example every date-time message and description shows, so a host sees the one accepted shape. */
 const dateTimeExample = '2024-05-01T10:00:00+01:00';
 
@@ -18,9 +27,10 @@ const dateTimeExample = '2024-05-01T10:00:00+01:00';
  */
 export const text = z
   .string()
+  .max(maxTextLength)
   .trim()
   .regex(/\S/, { error: 'required text is empty' })
-  .describe('Required free text: trimmed, not empty.');
+  .describe(`Required free text: trimmed, not empty, at most ${maxTextLength} characters.`);
 
 /**
  * A list the policy needs at least one entry of (agencies asked, recipients, reasons): each entry
@@ -32,7 +42,11 @@ export const text = z
  * ```
  */
 export function textList(description: string) {
-  return z.array(text.describe('One entry: trimmed, not empty.')).min(1).describe(description);
+  return z
+    .array(text.describe('One entry: trimmed, not empty.'))
+    .min(1)
+    .max(maxListLength)
+    .describe(`${description} At most ${maxListLength}.`);
 }
 
 /**
@@ -105,6 +119,7 @@ export function personIdList(description: string) {
   return z
     .array(idSchema.describe('A person id of the case.'))
     .min(1)
+    .max(maxListLength)
     .superRefine((ids, ctx) => {
       const seen = new Set<string>();
       ids.forEach((id, index) => {
@@ -112,7 +127,7 @@ export function personIdList(description: string) {
         seen.add(id);
       });
     })
-    .describe(`${description} At least one; each person once.`);
+    .describe(`${description} At least one, at most ${maxListLength}; each person once.`);
 }
 
 /**
@@ -164,6 +179,7 @@ export function listWithUniqueIds<I extends z.ZodType<{ id: string }>>(item: I, 
   return z
     .array(item)
     .min(1)
+    .max(maxListLength)
     .superRefine((items, ctx) => {
       const seen = new Set<string>();
       items.forEach(({ id }, index) => {
@@ -173,7 +189,7 @@ export function listWithUniqueIds<I extends z.ZodType<{ id: string }>>(item: I, 
         seen.add(id);
       });
     })
-    .describe(`${description} At least one; ids unique.`);
+    .describe(`${description} At least one, at most ${maxListLength}; ids unique.`);
 }
 
 /**

@@ -64,6 +64,10 @@ function issueMessage(issue: z.core.$ZodRawIssue): string {
     }
     case 'too_small':
       return issue.origin === 'array' ? `needs at least ${String(issue.minimum)} entry` : 'required text is empty';
+    case 'too_big':
+      return issue.origin === 'array'
+        ? `too many entries: at most ${String(issue.maximum)}`
+        : `too long: at most ${String(issue.maximum)} characters`;
     case 'unrecognized_keys':
       return 'unknown field; check its spelling';
     case 'invalid_format':

@@ -1,5 +1,5 @@
 import { getRule, type RuleId } from '../policy/rules.js';
-import type { Breach, DeadlineStatus, Outcome, Route } from './context.js';
+import type { Breach, DeadlineStatus, Outcome, Route, WithdrawnBreach } from './context.js';
 import type { Stage } from './notifications.js';
 import { pendingSteps, type PendingStep } from './pending.js';
 import { stageOf, type CaseSnapshot } from './snapshot.js';
@@ -14,6 +14,8 @@ export interface DeadlineView {
   readonly due: string;
   readonly status: DeadlineStatus;
   readonly closedAt: string | null;
+  /** When the step that met it was recorded, where later than it happened (a step recorded late). */
+  readonly recordedAt?: string;
   /** For a family plan review only: the London date its 6–8 week window opens. */
   readonly windowOpens?: string;
 }
@@ -28,6 +30,8 @@ export interface CaseDescription {
   readonly states: readonly string[];
   readonly deadlines: readonly DeadlineView[];
   readonly breaches: readonly Breach[];
+  /** Breaches taken back when a later record showed the step was on time or no longer needed. */
+  readonly withdrawnBreaches: readonly WithdrawnBreach[];
   readonly pending: readonly PendingStep[];
 }
 
@@ -51,6 +55,7 @@ export function describeCase(snapshot: CaseSnapshot): CaseDescription {
     states: activeStates(snapshot),
     deadlines: context.deadlines.map((d) => ({ ...d, citation: getRule(d.rule).citation })),
     breaches: context.breaches,
+    withdrawnBreaches: context.withdrawnBreaches,
     pending: pendingSteps(snapshot),
   };
 }

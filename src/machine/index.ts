@@ -14,6 +14,9 @@ export type {
   Disagreement,
   Outcome,
   RecordedView,
+  Person,
+  ConsentRecord,
+  WithdrawnBreach,
   Route,
 } from './context.js';
 export { emittedNotifications } from './notifications.js';
@@ -22,6 +25,9 @@ export type { PendingStep } from './pending.js';
 export type { CaseSnapshot } from './snapshot.js';
 export { caseInputSchema } from './initial-context.js';
 export { gatesFor } from './gates.js';
+export { foldEvents } from './fold.js';
+export type { FoldRefusal } from './fold.js';
+export { eventProblem } from './valid-event.js';
 export type { GateRuleId } from './gates.js';
 export { persistCase, restoreCase, snapshotVersion } from './persistence.js';
 export type { PersistedCase } from './persistence.js';
