@@ -327,3 +327,26 @@ describe('breaches an auditor can believe (DOMAIN "Time")', () => {
     expect(view.stage).toBe('closure');
   });
 });
+
+describe('limits: a refusal never stores more than a record may hold', () => {
+  it('PAYLOAD_TOO_LARGE for an event over 512 KiB of JSON: audited without its content', async () => {
+    const { engine } = setup();
+    await toClosure(engine);
+    const huge = { ...event('views.recorded', '2024-03-15T09:00:00Z', { personId: samplePeople.child }), summary: 'x'.repeat(600 * 1024) };
+    const error = await rejection(engine.send('C-1', huge));
+    expect(error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(error.details).toMatchObject({ limit: 512 * 1024 });
+    const entry = (await engine.history('C-1')).at(-1)!;
+    expect(entry).toMatchObject({ accepted: false, errorCode: 'PAYLOAD_TOO_LARGE', event: null });
+    expect(JSON.stringify(entry).length).toBeLessThan(2_000);
+  });
+
+  it('a free-text field over 20,000 characters is INVALID_EVENT naming the field and the limit', async () => {
+    const { engine } = setup();
+    await toClosure(engine);
+    const long = { ...event('views.recorded', '2024-03-15T09:00:00Z', { personId: samplePeople.child }), summary: 'x'.repeat(20_001) };
+    const error = await rejection(engine.send('C-1', long));
+    expect(error.code).toBe('INVALID_EVENT');
+    expect(error.message).toContain('summary: too long: at most 20000 characters');
+  });
+});
