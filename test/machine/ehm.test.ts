@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type Notification,
 } from '../../src/index.js';
-import { sampleActionIds, samplePeople } from '../events/samples.js';
+import { sampleActionIds, sampleNames, samplePeople } from '../events/samples.js';
 import { CaseRun, closeToCsc, event, readyForFinalMeeting, readyToCloseToCsc, freeTextChecks } from './harness.js';
 
 // A CIN case in autumn 2024. It closes to CSC on Thursday 10 October 2024 (BST); British Summer Time
@@ -19,8 +19,7 @@ const allOpen = sampleActionIds.map((id) => ({ id, status: 'open' as const }));
 const questions = ['Is the non-molestation order against Mr Taylor still in force at 14 Elm Road?', 'Who from health attends?'];
 const answers = 'The order runs until March 2025; the school nurse, Mrs Okoro, will attend the family plan meetings.';
 const freeText = [
-  samplePeople.child, samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name,
-  samplePeople.leadProfessional.contact, ...questions, answers,
+  ...sampleNames, ...questions, answers,
 ];
 const { expectNoFreeText, expectRefusal } = freeTextChecks(freeText);
 

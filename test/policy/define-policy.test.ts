@@ -4,6 +4,7 @@ import { CaseRun, event } from '../machine/harness.js';
 
 function raisedOn(at: string, policy = defaultPolicy) {
   return new CaseRun('cin-outcome', '2024-11-01T09:00:00Z', policy)
+    .addFamily()
     .send(event('decision.agreed', '2024-11-01T10:00:00Z'))
     .send(event('disagreement.raised', at, { disagreementId: 'D-1' }))
     .deadline('disagreement-resolution:D-1').due;

@@ -5,6 +5,7 @@ import {
   StepDownError,
   createCaseEngine,
   createStepDownMachine,
+  defaultPolicy,
   eventTypes,
   explainRefusal,
   persistCase,
@@ -14,7 +15,7 @@ import {
   type Role,
   type StepDownEvent,
 } from '../../src/index.js';
-import { sampleActionIds, sampleEvent, samplePeople } from '../events/samples.js';
+import { personAdded, sampleActionIds, sampleEvent, sampleFamilyAdded, samplePeople, sampleRecipients } from '../events/samples.js';
 import { CaseRun, event } from '../machine/harness.js';
 
 // Issue 5 "Who may do what": every event type × every role. The expected senders below are read from
@@ -32,6 +33,11 @@ const SYSTEM = 'system';
 
 /** Who may send each event, and where DOMAIN.md gives them the step. */
 const expectedSenders: Readonly<Record<EventType, readonly Role[]>> = {
+  // "Real case work": the SW keeps the case's people while the case is with CSC (under the CAF the
+  // CLW and the LP too: see "the people of the case under the CAF" below).
+  'person.added': [SW],
+  'person.updated': [SW],
+  'involvement.ended': [SW],
   // Stage 1: the SW proposes, the TM agrees in supervision; the decision is the TM's agreement.
   'decision.agreed': [TM],
   // Stage 2: the SW shares the proposal, records the views, seeks informed consent and documents disagreement.
@@ -76,6 +82,9 @@ const expectedSenders: Readonly<Record<EventType, readonly Role[]>> = {
   'stepUp.referred': [SW, LP, CLW, TM],
   // "Time": the host's clock reaches the machine only as a system tick.
   'clock.tick': [SYSTEM],
+  // "Mistakes are corrected, never rewritten": any role that records events may void one (the engine
+  // checks it is the sender's own or the TM's); the bare machine ignores a void (see below).
+  'event.voided': [SW, TM, CLW, LP, EHM],
 };
 
 /** One actor id per role, none of them a sample person (so no author of the closure summary). */
@@ -123,7 +132,7 @@ const d = {
 
 const allOpen = sampleActionIds.map((id) => ({ id, status: 'open' as const }));
 const allMet = sampleActionIds.map((id) => ({ id, status: 'met' as const }));
-const everyone = [samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name];
+const everyone = [...sampleRecipients];
 
 /** The events each step of the journey needs, with the dates above. */
 const e = {
@@ -153,17 +162,18 @@ const e = {
 
 /** The steps that bring a case to each state, each sent by the sample person of a role given that step. */
 const path = {
-  opened: (): StepDownEvent[] => [],
-  decided: (): StepDownEvent[] => [e.decision()],
+  // The sample family is on the case record from the day it opened (rule people-on-record).
+  opened: (): StepDownEvent[] => [...sampleFamilyAdded(d.opened)],
+  decided: (): StepDownEvent[] => [...path.opened(), e.decision()],
   disagreementOpen: (): StepDownEvent[] => [...path.decided(), e.disagreement()],
   withClw: (): StepDownEvent[] => [...path.decided(), e.notFound()],
   atPanel: (): StepDownEvent[] => [...path.withClw(), e.challengeFailed()],
   panelFailed: (): StepDownEvent[] => [...path.atPanel(), e.panelFailed()],
   prepared: (): StepDownEvent[] => [
     ...path.decided(),
-    event('views.recorded', d.prep, { party: 'child', name: samplePeople.child }),
-    event('views.recorded', d.prep, { party: 'parent', name: samplePeople.parent }),
-    event('views.recorded', d.prep, { party: 'partner', name: samplePeople.partner }),
+    event('views.recorded', d.prep, { personId: samplePeople.child }),
+    event('views.recorded', d.prep, { personId: samplePeople.parent }),
+    event('views.recorded', d.prep, { personId: samplePeople.partner }),
     event('consent.given', d.prep),
     event('leadProfessional.agreed', d.prep),
   ],
@@ -182,6 +192,10 @@ const path = {
 
 /** For each event type: the steps to a state that accepts it, and the event itself (sent by each role in turn). */
 const scenarios: { readonly [T in EventType]: { readonly steps: () => StepDownEvent[]; readonly probe: () => StepDownEvent } } = {
+  'person.added': { steps: path.decided, probe: () => personAdded('mark', 'parent-carer', d.prep) },
+  'person.updated': { steps: path.decided, probe: () => event('person.updated', d.prep) },
+  'involvement.ended': { steps: path.decided, probe: () => event('involvement.ended', d.prep) },
+  'event.voided': { steps: path.decided, probe: () => event('event.voided', d.prep) },
   'decision.agreed': { steps: path.opened, probe: e.decision },
   'views.recorded': { steps: path.decided, probe: () => event('views.recorded', d.prep) },
   'consent.given': { steps: path.decided, probe: () => event('consent.given', d.prep) },
@@ -223,6 +237,11 @@ function caseAfter(steps: readonly StepDownEvent[]): CaseRun {
   return steps.reduce((run, step) => run.send(step), new CaseRun('cin-outcome', d.opened));
 }
 
+/** The roles the default policy names for `type`, as a refusal words them. */
+function allowedByPolicy(type: EventType): string {
+  return defaultPolicy.permissions[type].join(' or ');
+}
+
 /** The same event, sent by `actor`. */
 function sentBy<E extends StepDownEvent>(probe: E, actor: { id: string; role: Role }): E {
   return { ...probe, actor };
@@ -250,7 +269,8 @@ describe('division-of-duties: every event type × every role (DOMAIN.md "Roles",
     for (const type of eventTypes) expect(expectedSenders[type].length, type).toBeGreaterThan(0);
   });
 
-  for (const type of eventTypes) {
+  // The bare machine ignores event.voided: the engine recomputes the case without the voided event.
+  for (const type of eventTypes.filter((t) => t !== 'event.voided')) {
     const allowed = expectedSenders[type];
     it(`division-of-duties: ${type} accepts only ${allowed.join(', ')}`, () => {
       const run = caseAfter(scenarios[type].steps());
@@ -269,11 +289,67 @@ describe('division-of-duties: every event type × every role (DOMAIN.md "Roles",
         const refusal = run.refuse(sentBy(probe, actorOf(role)));
         expect(refusal.code).toBe('NOT_ALLOWED');
         expect(refusal.rules.map((r) => r.rule)).toEqual(['division-of-duties']);
-        expect(refusal.rules[0]!.reason).toContain(`not ${role}.`);
+        // The CAF Link Worker and the Lead Professional keep the people only once the case is under the CAF.
+        const heldBack = type.startsWith('person.') || type === 'involvement.ended' ? [CLW, LP] : [];
+        expect(refusal.rules[0]!.reason).toBe(
+          heldBack.includes(role)
+            ? `'${type}' is for the social-worker until the case closes to CSC; then the caf-link-worker and lead-professional too.`
+            : `'${type}' is for ${allowedByPolicy(type)}, not ${role}.`,
+        );
       }
       expect(persistCase(run.snapshot)).toEqual(before);
     });
   }
+});
+
+describe('division-of-duties: the people of the case under the CAF (DOMAIN.md "Real case work")', () => {
+  const underCaf = d.underCaf;
+  const probes = {
+    'person.added': () => personAdded('bola-okoro', 'practitioner', underCaf),
+    'person.updated': () => event('person.updated', underCaf),
+    'involvement.ended': () => event('involvement.ended', underCaf),
+  } as const;
+
+  for (const [type, probe] of Object.entries(probes)) {
+    it(`division-of-duties: once the case has closed to CSC ${type} accepts social-worker, caf-link-worker and lead-professional`, () => {
+      const run = caseAfter(path.closed());
+      const observed = Object.fromEntries(roles.map((role) => [role, outcomeOf(run, sentBy(probe(), actorOf(role)))]));
+      expect(observed).toEqual({
+        'social-worker': 'accepted',
+        'team-manager': 'NOT_ALLOWED division-of-duties',
+        'caf-link-worker': 'accepted',
+        'lead-professional': 'accepted',
+        'early-help-manager': 'NOT_ALLOWED division-of-duties',
+        system: 'NOT_ALLOWED division-of-duties',
+      });
+    });
+  }
+
+  it('division-of-duties: before the case closes to CSC the CAF Link Worker and the Lead Professional are NOT_ALLOWED to change its people, with the reason', () => {
+    const run = caseAfter(path.shared());
+    for (const role of [CLW, LP] as const) {
+      const refusal = run.refuse(sentBy(personAdded('bola-okoro', 'practitioner', d.closed), actorOf(role)));
+      expect(refusal.code).toBe('NOT_ALLOWED');
+      expect(refusal.rules[0]).toMatchObject({
+        rule: 'division-of-duties',
+        reason: "'person.added' is for the social-worker until the case closes to CSC; then the caf-link-worker and lead-professional too.",
+      });
+    }
+  });
+});
+
+describe('event.voided is the engine’s: the bare machine ignores it whoever sends it', () => {
+  it('division-of-duties: event.voided changes nothing in the bare machine, from every role, in every stage', () => {
+    for (const steps of [path.decided, path.met, path.closed]) {
+      const run = caseAfter(steps());
+      const observed = Object.fromEntries(roles.map((role) => [role, outcomeOf(run, sentBy(event('event.voided', d.underCaf), actorOf(role)))]));
+      expect(observed).toEqual(
+        Object.fromEntries(
+          roles.map((role) => [role, role === SYSTEM ? 'NOT_ALLOWED division-of-duties' : 'EVENT_NOT_ACCEPTED step-sequence']),
+        ),
+      );
+    }
+  });
 });
 
 /** An engine with the default memory store and a fixed clock, and a case taken through `steps`. */
