@@ -1,9 +1,8 @@
 import type { AuditEntry } from '../engine/store.js';
 import type { EventType } from '../events/index.js';
 import { toLondonDate } from '../calendar/index.js';
-import { instant } from '../machine/instants.js';
 import type { RuleId } from '../policy/rules.js';
-import { eventField, type CaseFacts } from './facts.js';
+import { eventField, recordedLateDays, type CaseFacts, type DisagreementParty } from './facts.js';
 import type { RuleStatus } from './types.js';
 
 /** A rule's status and the reason for it, in event types, dates, codes and counts. */
@@ -100,7 +99,7 @@ function timescale(rule: RuleId, startsAt: string, expected: (facts: CaseFacts) 
     if (kept.length > 0) {
       const cancelled = deadlines.length - kept.length;
       return met(
-        `Met: ${kept.map((d) => `${d.id} on ${day(d.closedAt)} (due ${day(d.due)})`).join(', ')}.` +
+        `Met: ${kept.map((d) => `${d.id} on ${day(d.closedAt)} (due ${day(d.due)})${recordedLate(d)}`).join(', ')}.` +
           (cancelled > 0 ? ` ${cancelled} cancelled by the outcome.` : ''),
       );
     }
@@ -110,6 +109,12 @@ function timescale(rule: RuleId, startsAt: string, expected: (facts: CaseFacts) 
     if (facts.active && expected(facts)) return pending(`Not started: the clock starts at ${startsAt}.`);
     return notApplicable(facts.active ? never : `${never} The case ended (${facts.view.outcome}).`);
   };
+}
+
+/** `, recorded 6 days after its date` for a step dated on time but recorded after the deadline passed. */
+function recordedLate(deadline: Parameters<typeof recordedLateDays>[0]): string {
+  const days = recordedLateDays(deadline);
+  return days === null ? '' : `, recorded ${days} day${days === 1 ? '' : 's'} after its date`;
 }
 
 /** A record rule that applies only when its event happened: met then, not applicable otherwise. */
@@ -149,11 +154,14 @@ function ladderNotTaken(facts: CaseFacts): string {
     : `The ladder was not climbed this far before the case ended (${facts.view.outcome}).`;
 }
 
-/** Disagreements (raised, or refused consent) whose party is in `parties`, with their resolutions. */
-function disagreementsOf(facts: CaseFacts, parties: readonly string[]) {
-  const raised = facts
-    .accepted('disagreement.raised', 'consent.refused')
-    .filter((e) => parties.includes(facts.disagreementParty(eventField(e, 'disagreementId') ?? '') ?? ''));
+/** True when the entry's disagreement (by its id) is the party's. */
+function isParty(facts: CaseFacts, entry: AuditEntry, party: DisagreementParty): boolean {
+  return facts.disagreementParty(eventField(entry, 'disagreementId') ?? '') === party;
+}
+
+/** Disagreements of a party (raised, or refused consent for the family), with their resolutions. */
+function disagreementsOf(facts: CaseFacts, party: DisagreementParty) {
+  const raised = facts.accepted('disagreement.raised', 'consent.refused').filter((e) => isParty(facts, e, party));
   const ids = new Set(raised.map((e) => eventField(e, 'disagreementId')));
   const resolved = facts.accepted('disagreement.resolved').filter((e) => ids.has(eventField(e, 'disagreementId')));
   const resolvedIds = new Set(resolved.map((e) => eventField(e, 'disagreementId')));
@@ -161,14 +169,16 @@ function disagreementsOf(facts: CaseFacts, parties: readonly string[]) {
   return { raised, resolved, open };
 }
 
-function disagreementRule(parties: readonly string[], who: string): RuleSpec {
+/**
+ * A family's or a partner agency's disagreements. Which one a disagreement is follows from the
+ * person who raised it (their `person.added` relationship); refused consent is the family's.
+ */
+function disagreementRule(party: DisagreementParty, who: string): RuleSpec {
   return {
-    governs: (entry, facts) => {
-      if (!['disagreement.raised', 'consent.refused', 'disagreement.resolved'].includes(entry.type)) return false;
-      return parties.includes(facts.disagreementParty(eventField(entry, 'disagreementId') ?? '') ?? '');
-    },
+    governs: (entry, facts) =>
+      ['disagreement.raised', 'consent.refused', 'disagreement.resolved'].includes(entry.type) && isParty(facts, entry, party),
     assess: (facts) => {
-      const { raised, resolved, open } = disagreementsOf(facts, parties);
+      const { raised, resolved, open } = disagreementsOf(facts, party);
       if (raised.length === 0) return notApplicable(`No ${who} disagreement was raised.`);
       if (open > 0 && facts.active) return pending(`${open} of ${raised.length} still open; raised at ${list(raised)}.`);
       if (open > 0) return notApplicable(`${open} still open when the case ended (${facts.view.outcome}).`);
@@ -182,8 +192,8 @@ function everyEvent(rule: RuleId): RuleSpec {
   return {
     governs: named,
     assess: (facts) => {
-      const passed = facts.entries.filter((e) => e.accepted && e.rules.checked.includes(rule));
-      const refused = facts.entries.filter((e) => !e.accepted && e.rules.checked.includes(rule));
+      const passed = facts.live.filter((e) => e.accepted && e.rules.checked.includes(rule));
+      const refused = facts.live.filter((e) => !e.accepted && e.rules.checked.includes(rule));
       if (passed.length === 0) return notReached(facts, 'the first event after opening');
       const refusals = refused.length === 0 ? 'none refused' : `${refused.length} refused (${refused.map((e) => `#${e.seq} ${e.errorCode}`).join(', ')})`;
       return met(`Checked on ${passed.length} accepted event(s); ${refusals}.`);
@@ -191,12 +201,18 @@ function everyEvent(rule: RuleId): RuleSpec {
   };
 }
 
-/** The latest-dated consent decision (given or refused); the later entry wins a tie, as in the machine. */
-function latestConsent(facts: CaseFacts): AuditEntry | null {
-  const decisions = facts.accepted('consent.given', 'consent.refused').filter((e) => e.at !== null);
-  let latest: AuditEntry | null = null;
-  for (const entry of decisions) if (latest === null || instant(entry.at!) >= instant(latest.at!)) latest = entry;
-  return latest;
+/**
+ * Each parent/carer still involved and their consent decision on file (the one recorded last for
+ * them), by person id: `carer-1 given at consent.given (#10, 2024-03-07)`.
+ */
+function consentsOnFile(facts: CaseFacts): { standing: AuditEntry[]; refused: AuditEntry[]; basis: string } {
+  const onFile = [...facts.consentsOnFile()].filter(([personId]) => facts.involved(personId));
+  const basis = onFile.map(([personId, e]) => `${personId} ${e.type === 'consent.given' ? 'given' : 'refused'} at ${cite(e)}`).join('; ');
+  return {
+    standing: onFile.filter(([, e]) => e.type === 'consent.given').map(([, e]) => e),
+    refused: onFile.filter(([, e]) => e.type === 'consent.refused').map(([, e]) => e),
+    basis,
+  };
 }
 
 const finalMeeting = checkpoint(['finalMeeting.held']);
@@ -219,28 +235,32 @@ export const ruleSpecs = {
   'threshold-decision': { governs: types('decision.agreed'), assess: checkpoint(['decision.agreed']) },
   'division-of-duties': everyEvent('division-of-duties'),
   'step-sequence': everyEvent('step-sequence'),
+  'people-on-record': everyEvent('people-on-record'),
 
   'views-recorded': {
-    governs: types('views.recorded'),
+    governs: types('views.recorded', 'person.added', 'involvement.ended'),
     assess: checkpoint(['finalMeeting.held'], ['views.recorded']),
   },
   'informed-consent': {
     governs: types('consent.given', 'consent.refused'),
     assess: (facts) => {
-      // Consent refused after the final meeting must be given again before authorisation and closure.
-      const latest = latestConsent(facts);
-      if (facts.active && latest?.type === 'consent.refused' && facts.accepted('csc.closed').length === 0) {
-        return pending(`Consent refused at ${cite(latest)}: it must be given again before the next step it guards.`);
+      // Consent is each parent/carer's own: one carer's refusal does not erase another's consent. With
+      // none standing, the authorisation and the closure to CSC wait for consent given (again).
+      const { standing, refused, basis } = consentsOnFile(facts);
+      const onFile = basis === '' ? '' : ` On file: ${basis}.`;
+      if (facts.active && standing.length === 0 && refused.length > 0 && facts.accepted('csc.closed').length === 0) {
+        return pending(`No parent/carer still involved has consent given on file: it must be given before the next step it guards.${onFile}`);
       }
-      return checkpoint(['finalMeeting.held', 'stepDown.authorised', 'csc.closed'], ['consent.given'])(facts);
+      const assessment = checkpoint(['finalMeeting.held', 'stepDown.authorised', 'csc.closed'], ['consent.given'])(facts);
+      return assessment.status === 'met' ? { ...assessment, basis: `${assessment.basis}${onFile}` } : assessment;
     },
   },
   'consent-refusal-is-disagreement': {
     governs: types('consent.refused'),
     assess: onlyIf(['consent.refused'], 'Consent was never refused.'),
   },
-  'family-disagreement': disagreementRule(['parent', 'child'], 'family'),
-  'partner-disagreement': disagreementRule(['partner'], 'partner agency'),
+  'family-disagreement': disagreementRule('family', 'family'),
+  'partner-disagreement': disagreementRule('partner', 'partner agency'),
   'disagreement-resolution': {
     governs: types('disagreement.raised', 'consent.refused', 'disagreement.resolved'),
     assess: timescale('disagreement-resolution', 'a disagreement', () => false, 'No disagreement was raised.'),

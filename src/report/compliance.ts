@@ -7,8 +7,10 @@
  * ## How a rule's status is decided
  * Checked in this order; the first that applies wins.
  * 1. **breached** — a breach of the rule stands on the case (`view.breaches`), or one of its
- *    deadlines is `missed` or `met-late`. A breach a tick found and an on-time step later withdrew
- *    no longer stands, so it does not count.
+ *    deadlines is `missed` or `met-late`. A breach a tick found and a later record withdrew (the
+ *    step was dated on time after all, or the case had left the path that needed it before it fell
+ *    due) no longer stands, so it does not count: it is listed as withdrawn, with why, and the
+ *    rule's basis says so.
  * 2. **pending** — the case is open and waits now for a step under the rule (one of
  *    `view.pending` names it): views still to record, a rung of the ladder, the next closure step,
  *    an open disagreement, the initial family plan meeting, and so on.
@@ -22,7 +24,8 @@
  *      `step-sequence` are checked on every event: met once events passed them. Refusals are
  *      evidence that a gate held, never a breach: a gate blocks, so it cannot be broken.
  *    - **timescales** follow their deadlines: pending while one is open, met when one was met and
- *      none is open, not applicable when every one was cancelled by the outcome. With none opened,
+ *      none is open (a step dated on time but recorded after the deadline passed is met, and the
+ *      basis says how many days after its date it was recorded), not applicable when every one was cancelled by the outcome. With none opened,
  *      pending while the case can still start the clock, not applicable when it cannot (no
  *      disagreement was raised, or the case ended before the step that starts it).
  *    - **records** are met when the step that makes the record was accepted (the final meeting for
@@ -39,32 +42,68 @@
  *      **not applicable** once it has ended (e.g. the closure gates of a case withdrawn in
  *      preparation).
  *
+ * ## People
+ * Rules about people read ids: whether a disagreement is the family's or a partner agency's follows
+ * from the relationship in the `person.added` entry of the person who raised it (refused consent is
+ * the family's); consent is each parent/carer's own, the decision recorded last for them, so one
+ * carer's refusal never hides another's consent.
+ *
  * ## Evidence
  * An audit entry is evidence for a rule when its `rules.checked` or `rules.breached` names the
  * rule, or its event type is one the rule governs (`ruleSpecs[rule].governs`). Only the entry's
  * envelope is kept: seq, type, `at`, the actor's role, accepted or refused with the code.
  *
+ * ## Corrections
+ * An accepted `event.voided` entry voids the accepted entry whose event carries the `eventId` it
+ * names. The engine recomputed the case without that entry, and so does the report: a voided entry
+ * is evidence for no rule, and no status rests on it. The trail keeps both entries, and so does the
+ * report: `entries` marks the voided one (`voidedBy`), and `corrections` lists every void, accepted
+ * or refused with its code, with the entry it names.
+ *
  * ## No personal data
- * The report holds ids (case, deadline), rule ids, event types, roles, dates, codes, counts and
- * citations. Event payloads (names, views, reasons, the e-CAF form) and actor ids are never copied.
+ * The report holds ids (case, person, deadline), rule ids, event types, roles, dates, codes, counts
+ * and citations. Event payloads (names, views, reasons, the e-CAF form) and actor ids are never
+ * copied. A void's reason is free text too: the report says that one was given and which audit
+ * entry keeps it, never what it says.
  *
  * @module
  */
 import { toLondonDate } from '../calendar/index.js';
-import type { CaseView } from '../engine/engine.js';
 import { verifyAuditTrail } from '../engine/audit-chain.js';
 import type { AuditEntry } from '../engine/store.js';
+import type { WithdrawnBreach } from '../machine/context.js';
 import { rules, type RuleId } from '../policy/rules.js';
 import { ruleSpecs, type Assessment } from './assess.js';
-import { caseFacts, latestAt, stageSpans, type CaseFacts } from './facts.js';
-import type { ComplianceReport, ReportBreach, ReportDeadline, ReportEntry, ReportEvidence, RuleReport, RuleStatus } from './types.js';
+import {
+  caseFacts,
+  entryWithEventId,
+  eventField,
+  latestAt,
+  recordedLateDays,
+  stageSpans,
+  type CaseFacts,
+  type ReportView,
+} from './facts.js';
+import type {
+  ComplianceReport,
+  ReportBreach,
+  ReportCorrection,
+  ReportDeadline,
+  ReportEntry,
+  ReportEnvelope,
+  ReportEvidence,
+  ReportWithdrawnBreach,
+  RuleReport,
+  RuleStatus,
+} from './types.js';
 
 export type { ComplianceReport } from './types.js';
+export type { ReportView } from './facts.js';
 
 /** What {@link complianceReport} reads a case from: the engine, or anything with its two read methods. */
 export interface ReportSource {
-  /** The case view, with its version (`engine.get`). */
-  get(caseId: string): Promise<CaseView>;
+  /** The case view, with its version (`engine.get`), and the withdrawn breaches where the view carries them. */
+  get(caseId: string): Promise<ReportView>;
   /** The case's audit entries, oldest first (`engine.history`). */
   history(caseId: string): Promise<AuditEntry[]>;
 }
@@ -87,6 +126,15 @@ export async function complianceReport(source: ReportSource, caseId: string): Pr
   return buildComplianceReport(view, history);
 }
 
+/** Options of {@link buildComplianceReport}. */
+export interface BuildReportOptions {
+  /**
+   * The case's context (a snapshot's `context`), for the breaches a later record withdrew when the
+   * view does not carry them itself. The view's own `withdrawnBreaches` win when it has them.
+   */
+  readonly context?: { readonly withdrawnBreaches: readonly WithdrawnBreach[] };
+}
+
 /**
  * The compliance report from a case view and its audit trail, without an engine: for a host that
  * keeps both, or a command-line tool replaying a scenario. Entries stamped with a version after the
@@ -96,31 +144,43 @@ export async function complianceReport(source: ReportSource, caseId: string): Pr
  * ```ts
  * const report = buildComplianceReport(await engine.get('C-1'), await engine.history('C-1'));
  * report.totals; // { breached: 1, pending: 0, met: 30, 'not-applicable': 12 }
+ * // A host holding the snapshot can pass its context for the withdrawn breaches:
+ * buildComplianceReport(view, history, { context: snapshot.context }).withdrawnBreaches;
  * ```
  */
-export function buildComplianceReport(view: CaseView, history: readonly AuditEntry[]): ComplianceReport {
+export function buildComplianceReport(
+  view: ReportView,
+  history: readonly AuditEntry[],
+  options: BuildReportOptions = {},
+): ComplianceReport {
   const facts = caseFacts(view, history);
-  const deadlines: ReportDeadline[] = view.deadlines.map((d) => ({
-    id: d.id,
-    rule: d.rule,
-    opensAt: d.opensAt,
-    due: d.due,
-    status: d.status,
-    closedAt: d.closedAt,
-    windowOpens: d.windowOpens ?? null,
+  const deadlines: ReportDeadline[] = view.deadlines.map((d) => {
+    // The engine's view carries the deadline's `recordedAt` where the case keeps it.
+    const recordedAt = (d as { readonly recordedAt?: unknown }).recordedAt;
+    const recorded = typeof recordedAt === 'string' ? recordedAt : null;
+    return {
+      id: d.id,
+      rule: d.rule,
+      opensAt: d.opensAt,
+      due: d.due,
+      status: d.status,
+      closedAt: d.closedAt,
+      windowOpens: d.windowOpens ?? null,
+      recordedAt: recorded,
+      recordedLateDays: recordedLateDays({ ...d, recordedAt: recorded }),
+    };
+  });
+  const breaches: ReportBreach[] = view.breaches.map(breachOf);
+  const withdrawnBreaches: ReportWithdrawnBreach[] = (view.withdrawnBreaches ?? options.context?.withdrawnBreaches ?? []).map((b) => ({
+    ...breachOf(b),
+    withdrawnAt: b.withdrawnAt,
+    withdrawnBecause: b.withdrawnBecause,
   }));
-  const breaches: ReportBreach[] = view.breaches.map((b) => ({
-    rule: b.rule,
-    citation: b.citation,
-    due: b.due,
-    detectedAt: b.detectedAt,
-    deadlineId: b.deadlineId,
-  }));
-  const ruleReports = rules.map((rule) => judgeRule(rule, facts, deadlines, breaches));
+  const ruleReports = rules.map((rule) => judgeRule(rule, facts, deadlines, breaches, withdrawnBreaches));
   const totals: Record<RuleStatus, number> = { breached: 0, pending: 0, met: 0, 'not-applicable': 0 };
   for (const r of ruleReports) totals[r.status] += 1;
-  const opened = facts.entries.find((e) => e.type === 'case.opened' && e.at !== null);
-  const openedAt = opened?.at ?? facts.entries.find((e) => e.at !== null)?.at ?? view.deadlines[0]?.opensAt ?? '';
+  const opened = facts.live.find((e) => e.type === 'case.opened' && e.at !== null);
+  const openedAt = opened?.at ?? facts.live.find((e) => e.at !== null)?.at ?? view.deadlines[0]?.opensAt ?? '';
   const verification = verifyAuditTrail(facts.entries);
   const last = facts.entries[facts.entries.length - 1];
   return {
@@ -130,11 +190,13 @@ export function buildComplianceReport(view: CaseView, history: readonly AuditEnt
     outcome: view.outcome,
     version: view.version,
     openedAt,
-    asOf: openedAt === '' ? '' : latestAt(facts.entries, openedAt),
-    stages: stageSpans(facts.entries),
-    entries: facts.entries.map(envelope),
+    asOf: openedAt === '' ? '' : latestAt(facts.live, openedAt),
+    stages: stageSpans(facts.live),
+    entries: facts.entries.map((e) => ({ ...envelope(e), voidedBy: facts.voidedBy.get(e.seq) ?? null })),
     deadlines,
     breaches,
+    withdrawnBreaches,
+    corrections: corrections(facts),
     // A pending step's detail is an id or a party, never free text (PendingStep's contract).
     pending: view.pending.map((p) => ({ ...p })),
     rules: ruleReports,
@@ -148,19 +210,48 @@ export function buildComplianceReport(view: CaseView, history: readonly AuditEnt
   };
 }
 
+/** A breach's fields, ids, dates and the citation: nothing else a context may add. */
+function breachOf(b: ReportBreach): ReportBreach {
+  return { rule: b.rule, citation: b.citation, due: b.due, detectedAt: b.detectedAt, deadlineId: b.deadlineId };
+}
+
+/** Every void of the trail read, with the entry it names; the reason stays in the void's own entry. */
+function corrections(facts: CaseFacts): ReportCorrection[] {
+  return facts.entries
+    .filter((e) => e.type === 'event.voided' && e.event !== null)
+    .map((e) => {
+      const target = entryWithEventId(facts.entries, eventField(e, 'voidedEventId'));
+      const reason = eventField(e, 'reason');
+      const { seq, at, role, accepted, code } = envelope(e);
+      return {
+        seq,
+        at,
+        role,
+        accepted,
+        code,
+        voids: target && target.seq < e.seq ? { seq: target.seq, type: target.type, at: target.at, role: target.actor?.role ?? null } : null,
+        reasonKeptIn: reason !== null && reason.trim() !== '' ? seq : null,
+        voidedBy: facts.voidedBy.get(seq) ?? null,
+      };
+    });
+}
+
 function judgeRule(
   rule: (typeof rules)[number],
   facts: CaseFacts,
   deadlines: readonly ReportDeadline[],
   breaches: readonly ReportBreach[],
+  withdrawnBreaches: readonly ReportWithdrawnBreach[],
 ): RuleReport {
   const id: RuleId = rule.id;
   const spec = ruleSpecs[id];
   const own = {
     deadlines: deadlines.filter((d) => d.rule === id),
     breaches: breaches.filter((b) => b.rule === id),
+    withdrawnBreaches: withdrawnBreaches.filter((b) => b.rule === id),
   };
-  const evidence: ReportEvidence[] = facts.entries
+  // A voided entry is evidence for nothing: the case was recomputed without it.
+  const evidence: ReportEvidence[] = facts.live
     .map((entry): ReportEvidence | null => {
       const bears = entry.rules.breached.includes(id)
         ? 'breached'
@@ -184,11 +275,12 @@ function judgeRule(
     evidence,
     deadlines: own.deadlines,
     breaches: own.breaches,
+    withdrawnBreaches: own.withdrawnBreaches,
   };
 }
 
 /** What a report keeps of an audit entry: never the payload, never the actor's id. */
-function envelope(entry: AuditEntry): ReportEntry {
+function envelope(entry: AuditEntry): ReportEnvelope {
   return {
     seq: entry.seq,
     type: entry.type,
@@ -199,8 +291,25 @@ function envelope(entry: AuditEntry): ReportEntry {
   };
 }
 
-/** Steps 1–3 of the module documentation. */
+/** Steps 1–3 of the module documentation, and the breaches of the rule that were withdrawn. */
 function decide(
+  id: RuleId,
+  facts: CaseFacts,
+  own: { deadlines: readonly ReportDeadline[]; breaches: readonly ReportBreach[]; withdrawnBreaches: readonly ReportWithdrawnBreach[] },
+): Assessment {
+  const assessment = standing(id, facts, own);
+  if (own.withdrawnBreaches.length === 0) return assessment;
+  const withdrawn = own.withdrawnBreaches.map((b) => {
+    const what = b.due === null ? `found ${day(b.detectedAt)}` : `${b.deadlineId ?? 'deadline'} due ${day(b.due)}, found ${day(b.detectedAt)}`;
+    const why = b.withdrawnBecause === 'met-on-time' ? 'the step was dated on time' : 'no longer needed: the case had left that path';
+    return `${what}, withdrawn (${why}, ${day(b.withdrawnAt)})`;
+  });
+  const label = withdrawn.length === 1 ? 'Breach withdrawn' : 'Breaches withdrawn';
+  return { ...assessment, basis: `${assessment.basis} ${label}: ${withdrawn.join('; ')}.` };
+}
+
+/** Steps 1–3 of the module documentation: what stands on the case now. */
+function standing(
   id: RuleId,
   facts: CaseFacts,
   own: { deadlines: readonly ReportDeadline[]; breaches: readonly ReportBreach[] },

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Stage } from '../machine/notifications.js';
 import type { RuleStage } from '../policy/rules.js';
-import type { ReportEvidence, RuleStatus } from './types.js';
+import type { ReportCorrection, ReportDeadline, ReportEvidence, ReportWithdrawnBreach, RuleStatus } from './types.js';
 
 /**
  * The London calendar date of an ISO instant, `YYYY-MM-DD`; the text itself when it is not a
@@ -53,4 +53,65 @@ export function evidenceLine(e: ReportEvidence): string {
   const outcome = e.accepted ? 'accepted' : `refused ${e.code ?? ''}`.trim();
   const bears = e.bears === 'breached' ? ' (breach recorded)' : '';
   return `#${e.seq} ${e.type} ${londonDate(e.at)} ${e.role ?? 'unknown role'} ${outcome}${bears}`;
+}
+
+/**
+ * A deadline's status as a manager reads it: the status, and for a step dated on time but recorded
+ * after the deadline passed, how long after its date it was recorded.
+ *
+ * @example
+ * ```ts
+ * deadlineStatusText({ status: 'met', recordedLateDays: 6 }); // => 'met, recorded 6 days after its date'
+ * deadlineStatusText({ status: 'open', recordedLateDays: null }); // => 'open'
+ * ```
+ */
+export function deadlineStatusText(d: Pick<ReportDeadline, 'status' | 'recordedLateDays'>): string {
+  if (d.recordedLateDays === null) return d.status;
+  return `${d.status}, recorded ${d.recordedLateDays} day${d.recordedLateDays === 1 ? '' : 's'} after its date`;
+}
+
+/** Why a breach was withdrawn, as a manager reads it. */
+export const withdrawnBecauseLabels: Readonly<Record<ReportWithdrawnBreach['withdrawnBecause'], string>> = {
+  'met-on-time': 'met on time: the step was dated by its due date',
+  'no-longer-needed': 'no longer needed: the case had left that path before it fell due',
+};
+
+/**
+ * A void's outcome: `accepted`, `accepted, itself voided by #16`, or `refused VOID_CONFLICT`.
+ *
+ * @example
+ * ```ts
+ * correctionOutcome({ accepted: false, code: 'VOID_CONFLICT', voidedBy: null }); // => 'refused VOID_CONFLICT'
+ * ```
+ */
+export function correctionOutcome(c: Pick<ReportCorrection, 'accepted' | 'code' | 'voidedBy'>): string {
+  if (!c.accepted) return `refused ${c.code ?? ''}`.trim();
+  return c.voidedBy === null ? 'accepted' : `accepted, itself voided by #${c.voidedBy}`;
+}
+
+/**
+ * Where a void's reason is: `given, kept in audit entry #14`, or `none given`. Never the reason:
+ * it is free text the host wrote, and the report carries ids, dates and codes only.
+ *
+ * @example
+ * ```ts
+ * correctionReason({ reasonKeptIn: 14 }); // => 'given, kept in audit entry #14'
+ * ```
+ */
+export function correctionReason(c: Pick<ReportCorrection, 'reasonKeptIn'>): string {
+  return c.reasonKeptIn === null ? 'none given' : `given, kept in audit entry #${c.reasonKeptIn}`;
+}
+
+/**
+ * The entry a void names, on a line: `#10 consent.given 2024-03-07 social-worker`, or a note that
+ * the trail read holds no entry with that event id.
+ *
+ * @example
+ * ```ts
+ * correctionTarget(report.corrections[0]!); // => '#10 consent.given 2024-03-07 social-worker'
+ * ```
+ */
+export function correctionTarget(c: Pick<ReportCorrection, 'voids'>): string {
+  if (c.voids === null) return 'no entry of the trail holds the event id it names';
+  return `#${c.voids.seq} ${c.voids.type} ${londonDate(c.voids.at)} ${c.voids.role ?? 'unknown role'}`;
 }

@@ -1,5 +1,17 @@
 import { escapeHtml as esc } from './escape.js';
-import { evidenceLine, londonDate, londonDateTime, ruleStageOrder, stageLabels, statusLabels } from './format.js';
+import {
+  correctionOutcome,
+  correctionReason,
+  correctionTarget,
+  deadlineStatusText,
+  evidenceLine,
+  londonDate,
+  londonDateTime,
+  ruleStageOrder,
+  stageLabels,
+  statusLabels,
+  withdrawnBecauseLabels,
+} from './format.js';
 import { stageColours, timelineSvg } from './timeline-svg.js';
 import { ruleStatuses, type ComplianceReport, type RuleReport, type RuleStatus } from './types.js';
 
@@ -50,6 +62,10 @@ svg.timeline { display: block; min-width: 760px; }
 ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 6px 18px; padding: 0; margin: 8px 0 0; font-size: 0.85rem; color: var(--muted); }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; vertical-align: -1px; margin-right: 4px; border: 1px solid #57606a; }
 .diamond { display: inline-block; width: 10px; height: 10px; background: var(--breached); transform: rotate(45deg); margin-right: 6px; }
+.diamond.withdrawn { background: #fff; border: 2px solid var(--na); width: 9px; height: 9px; }
+tr.row-voided td { color: var(--muted); }
+tr.row-voided td.voided-entry { text-decoration: line-through; }
+p.note { color: var(--muted); font-size: 0.9rem; margin: 0 0 8px; }
 .none { color: var(--muted); }
 .nowrap { white-space: nowrap; }
 footer { margin-top: 32px; padding-top: 12px; border-top: 1px solid var(--line); color: var(--muted); font-size: 0.85rem; }
@@ -104,9 +120,11 @@ function ruleRow(r: RuleReport): string {
 
 /**
  * The report as one self-contained HTML page for a team manager: the case at a glance, the counts
- * by status, breaches and what the case waits for, a timeline of stages, events, deadlines and
- * breaches on a date axis (inline SVG), and every rule grouped by stage with a status badge, the
- * reason, the evidence (folded) and the citation. Inline CSS only; no scripts, fonts or images to
+ * by status, breaches (standing and withdrawn) and what the case waits for, the corrections (each
+ * voided entry with the void that voided it, and where its reason is kept), a timeline of stages,
+ * events, deadlines and breaches on a date axis (inline SVG), a table of deadlines (a step recorded
+ * late says so), and every rule grouped by stage with a status badge, the reason, the evidence
+ * (folded) and the citation. Inline CSS only; no scripts, fonts or images to
  * fetch, and a Content-Security-Policy that forbids them. Every value is escaped.
  *
  * @example
@@ -143,6 +161,51 @@ export function reportToHtml(report: ComplianceReport): string {
           'breaches',
         );
 
+  const withdrawn =
+    report.withdrawnBreaches.length === 0
+      ? '<p class="none">No breaches withdrawn.</p>'
+      : '<p class="note">Breaches a tick recorded and a later record took back. They do not count against the rule.</p>' +
+        table(
+          ['Rule', 'Deadline', 'Due', 'Found', 'Withdrawn', 'Why', 'Citation'],
+          report.withdrawnBreaches.map(
+            (b) =>
+              `<tr data-withdrawn-breach="${esc(b.deadlineId ?? b.rule)}" data-because="${esc(b.withdrawnBecause)}"><td><a href="#${esc(anchor(b.rule))}"><code>${esc(b.rule)}</code></a></td><td>${esc(b.deadlineId ?? '—')}</td>` +
+              `<td>${text(londonDateTime(b.due))}</td><td>${text(londonDateTime(b.detectedAt))}</td><td>${text(londonDateTime(b.withdrawnAt))}</td>` +
+              `<td>${esc(withdrawnBecauseLabels[b.withdrawnBecause])}</td><td class="citation">${esc(b.citation)}</td></tr>`,
+          ),
+          'withdrawn-breaches',
+        );
+
+  const corrections =
+    report.corrections.length === 0
+      ? '<p class="none">None: no entry was voided.</p>'
+      : '<p class="note">Entries voided as recorded in error. The case was recomputed without them, so they are evidence for no rule; the trail keeps them. ' +
+        'A reason is free text: it is kept in the audit entry named, not copied here.</p>' +
+        table(
+          ['Void', 'Date', 'By', 'Outcome', 'Voided entry', 'Reason'],
+          report.corrections.map(
+            (c) =>
+              `<tr${c.accepted && c.voidedBy === null ? ' class="row-voided"' : ''} data-correction="${c.seq}" data-voids="${c.voids?.seq ?? ''}" data-accepted="${c.accepted}">` +
+              `<td>#${c.seq}</td><td>${text(londonDateTime(c.at))}</td><td>${esc(c.role ?? 'unknown role')}</td><td>${esc(correctionOutcome(c))}</td>` +
+              `<td class="voided-entry">${text(correctionTarget(c))}</td><td>${esc(correctionReason(c))}</td></tr>`,
+          ),
+          'corrections',
+        );
+
+  const deadlineTable =
+    report.deadlines.length === 0
+      ? '<p class="none">None opened.</p>'
+      : table(
+          ['Deadline', 'Rule', 'Opened', 'Due', 'Status', 'Closed'],
+          report.deadlines.map(
+            (d) =>
+              `<tr data-deadline-row="${esc(d.id)}"${d.recordedLateDays === null ? '' : ` data-recorded-late="${d.recordedLateDays}"`}><td><code>${esc(d.id)}</code></td>` +
+              `<td><a href="#${esc(anchor(d.rule))}"><code>${esc(d.rule)}</code></a></td><td>${text(londonDate(d.opensAt))}</td><td>${text(londonDateTime(d.due))}</td>` +
+              `<td>${esc(deadlineStatusText(d))}</td><td>${text(londonDate(d.closedAt))}</td></tr>`,
+          ),
+          'deadlines',
+        );
+
   const waiting =
     report.pending.length === 0
       ? `<p class="none">${esc(report.outcome === null ? 'Nothing.' : `Nothing: the case has ended (${report.outcome}).`)}</p>`
@@ -163,7 +226,8 @@ export function reportToHtml(report: ComplianceReport): string {
     '<li><span class="swatch" style="background:#ff8182"></span>deadline missed or met late</li>',
     '<li><span class="swatch" style="background:#d0d7de"></span>cancelled by the outcome</li>',
     '<li><span class="diamond"></span>breach found</li>',
-    '<li>● event &nbsp; ○ refused event &nbsp; | due</li>',
+    '<li><span class="diamond withdrawn"></span>breach withdrawn</li>',
+    '<li>● event &nbsp; ○ refused event &nbsp; ⊗ voided event &nbsp; | due</li>',
   ].join('');
 
   const groups = ruleStageOrder
@@ -207,13 +271,21 @@ export function reportToHtml(report: ComplianceReport): string {
 <ul class="totals">${totals}</ul>
 <h3>Breaches</h3>
 ${breaches}
+<h3>Breaches withdrawn</h3>
+${withdrawn}
 <h3>Waiting for</h3>
 ${waiting}
+</section>
+<section id="corrections">
+<h2>Corrections</h2>
+${corrections}
 </section>
 <section id="timeline">
 <h2>Timeline</h2>
 <div class="timeline-wrap">${timelineSvg(report)}</div>
 <ul class="legend">${legend}</ul>
+<h3>Deadlines</h3>
+${deadlineTable}
 </section>
 <section id="rules">
 <h2>Rules by stage</h2>

@@ -6,7 +6,7 @@
  * @module
  */
 export { complianceReport, buildComplianceReport } from './compliance.js';
-export type { ReportSource } from './compliance.js';
+export type { BuildReportOptions, ReportSource, ReportView } from './compliance.js';
 export { reportToMarkdown } from './markdown.js';
 export { reportToHtml } from './html.js';
 export { timelineSvg } from './timeline-svg.js';
@@ -16,9 +16,12 @@ export type {
   ComplianceReport,
   ReportAuditTrail,
   ReportBreach,
+  ReportCorrection,
   ReportDeadline,
   ReportEntry,
+  ReportEnvelope,
   ReportEvidence,
+  ReportWithdrawnBreach,
   RuleReport,
   RuleStatus,
   StageSpan,

@@ -1,5 +1,17 @@
 import { escapeMarkdown as md } from './escape.js';
-import { evidenceLine, londonDate, londonDateTime, ruleStageOrder, stageLabels, statusLabels } from './format.js';
+import {
+  correctionOutcome,
+  correctionReason,
+  correctionTarget,
+  deadlineStatusText,
+  evidenceLine,
+  londonDate,
+  londonDateTime,
+  ruleStageOrder,
+  stageLabels,
+  statusLabels,
+  withdrawnBecauseLabels,
+} from './format.js';
 import { ruleStatuses, type ComplianceReport, type RuleReport } from './types.js';
 
 /** A table row: each cell escaped, so no value can add a column or a block. */
@@ -12,8 +24,9 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
 }
 
 /**
- * The report as Markdown: summary, breaches, pending steps, the stages and deadlines of the case,
- * then every rule grouped by stage with its status, basis and citation, and each rule's evidence.
+ * The report as Markdown: summary, breaches (standing, then withdrawn), pending steps, corrections
+ * (voided entries with the void of each), the stages and deadlines of the case, then every rule
+ * grouped by stage with its status, basis and citation, and each rule's evidence.
  * Every value is escaped ({@link escapeMarkdown}), so the page renders as written whatever the ids hold.
  *
  * @example
@@ -34,7 +47,10 @@ export function reportToMarkdown(report: ComplianceReport): string {
 
   lines.push('## Summary', '');
   for (const status of ruleStatuses) lines.push(`- ${md(statusLabels[status])}: ${report.totals[status]}`);
+  const voided = report.entries.filter((e) => e.voidedBy !== null).length;
   lines.push(
+    `- Breaches withdrawn: ${report.withdrawnBreaches.length}`,
+    `- Corrections: ${report.corrections.length} void(s), ${voided} entr${voided === 1 ? 'y' : 'ies'} voided`,
     `- Audit trail: ${report.auditTrail.entries} entries, ${report.auditTrail.verified ? 'hash chain verified' : md(`NOT verified: ${report.auditTrail.problem ?? 'unknown problem'}`)}`,
     '',
   );
@@ -51,9 +67,41 @@ export function reportToMarkdown(report: ComplianceReport): string {
     );
   }
 
+  lines.push('## Breaches withdrawn', '');
+  if (report.withdrawnBreaches.length === 0) lines.push('None.', '');
+  else {
+    lines.push(
+      'Breaches a tick recorded and a later record took back. They do not count against the rule.',
+      '',
+      ...table(
+        ['Rule', 'Deadline', 'Due', 'Found', 'Withdrawn', 'Why', 'Citation'],
+        report.withdrawnBreaches.map((b) => [
+          b.rule, b.deadlineId ?? '—', londonDateTime(b.due), londonDateTime(b.detectedAt), londonDateTime(b.withdrawnAt),
+          withdrawnBecauseLabels[b.withdrawnBecause], b.citation,
+        ]),
+      ),
+      '',
+    );
+  }
+
   lines.push('## Waiting for', '');
   if (report.pending.length === 0) lines.push(report.outcome === null ? 'Nothing.' : `Nothing: the case has ended (${md(report.outcome)}).`, '');
   else lines.push(...table(['Step', 'From', 'Rule', 'Detail'], report.pending.map((p) => [p.step, p.role, p.rule, p.detail ?? '—'])), '');
+
+  lines.push('## Corrections', '');
+  if (report.corrections.length === 0) lines.push('None: no entry was voided.', '');
+  else {
+    lines.push(
+      'Entries voided as recorded in error. The case was recomputed without them, so they are evidence for no rule; the trail keeps them. ' +
+        'A reason is free text: it is kept in the audit entry named, not copied here.',
+      '',
+      ...table(
+        ['Void', 'Date', 'By', 'Outcome', 'Voided entry', 'Reason'],
+        report.corrections.map((c) => [`#${c.seq}`, londonDateTime(c.at), c.role ?? 'unknown role', correctionOutcome(c), correctionTarget(c), correctionReason(c)]),
+      ),
+      '',
+    );
+  }
 
   lines.push('## Timeline', '', '### Stages', '');
   lines.push(
@@ -69,7 +117,7 @@ export function reportToMarkdown(report: ComplianceReport): string {
     lines.push(
       ...table(
         ['Deadline', 'Rule', 'Opened', 'Due', 'Status', 'Closed'],
-        report.deadlines.map((d) => [d.id, d.rule, londonDate(d.opensAt), londonDateTime(d.due), d.status, londonDate(d.closedAt)]),
+        report.deadlines.map((d) => [d.id, d.rule, londonDate(d.opensAt), londonDateTime(d.due), deadlineStatusText(d), londonDate(d.closedAt)]),
       ),
       '',
     );
@@ -89,7 +137,12 @@ export function reportToMarkdown(report: ComplianceReport): string {
     );
   }
 
-  lines.push('## Evidence', '', 'Audit entries bearing on each rule (seq, event, London date, role, accepted or refused with code).', '');
+  lines.push(
+    '## Evidence',
+    '',
+    'Audit entries bearing on each rule (seq, event, London date, role, accepted or refused with code). Voided entries are left out.',
+    '',
+  );
   for (const r of report.rules) lines.push(...evidenceBlock(r));
   lines.push('', '_Ids, rule ids, event types, roles, dates, codes and citations only: no personal data._', '');
   return lines.join('\n');

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Stage } from '../machine/notifications.js';
 import { escapeHtml as esc } from './escape.js';
-import { londonDate, londonDateTime, stageLabels } from './format.js';
+import { deadlineStatusText, londonDate, londonDateTime, stageLabels, withdrawnBecauseLabels } from './format.js';
 import type { ComplianceReport, ReportDeadline } from './types.js';
 
 const DAY = 86_400_000;
@@ -34,6 +34,7 @@ const deadlineFill: Readonly<Record<ReportDeadline['status'], string>> = {
 };
 
 const breachColour = '#cf222e';
+const withdrawnColour = '#6e7781';
 
 function ms(iso: string): number {
   return DateTime.fromISO(iso, { setZone: true }).toMillis();
@@ -52,7 +53,7 @@ function domain(report: ComplianceReport): { start: number; end: number } {
     activity.push(ms(d.opensAt));
     if (d.closedAt) activity.push(ms(d.closedAt));
   }
-  for (const b of report.breaches) {
+  for (const b of [...report.breaches, ...report.withdrawnBreaches]) {
     activity.push(ms(b.detectedAt));
     if (b.due) activity.push(ms(b.due));
   }
@@ -91,9 +92,10 @@ function ticks(start: number, end: number): { at: number; label: string }[] {
  * The case on a date axis, as an inline SVG (no scripts, no external assets): the stages the case
  * went through as coloured spans with their names, every audit entry as a dot (refusals hollow),
  * each deadline as a bar from opening to due coloured by status (a review's 6–8 week window
- * shaded), and each breach as a red diamond where it was found, on its own row and on its deadline.
- * Elements carry `data-stage`, `data-deadline` and `data-breach` so a test can find them, and a
- * `<title>` so a reader can hover for the dates.
+ * shaded), and each breach as a red diamond where it was found, on its own row and on its deadline;
+ * a breach later withdrawn is a hollow grey diamond, and a voided entry a crossed grey circle.
+ * Elements carry `data-stage`, `data-deadline`, `data-breach`, `data-withdrawn-breach` and
+ * `data-voided-by` so a test can find them, and a `<title>` so a reader can hover for the dates.
  *
  * @example
  * ```ts
@@ -157,16 +159,26 @@ export function timelineSvg(report: ComplianceReport): string {
   parts.push(...placed);
   y += lanes.length * 16 + (lanes.length > 0 ? 10 : 4);
 
-  // Events: every audit entry, accepted solid, refused hollow red.
+  // Events: every audit entry, accepted solid, refused hollow red, voided crossed grey.
   const eventsY = y + rowHeight / 2;
   parts.push(rowLabel('Events', y));
   for (const e of report.entries) {
     if (!e.at) continue;
-    const title = `#${e.seq} ${e.type} — ${londonDateTime(e.at)} — ${e.role ?? 'unknown role'} — ${e.accepted ? 'accepted' : `refused ${e.code ?? ''}`}`;
+    const voided = e.voidedBy === null ? '' : ` — voided by #${e.voidedBy}`;
+    const title = `#${e.seq} ${e.type} — ${londonDateTime(e.at)} — ${e.role ?? 'unknown role'} — ${e.accepted ? 'accepted' : `refused ${e.code ?? ''}`}${voided}`;
+    const cx = xi(e.at);
+    if (e.voidedBy !== null) {
+      parts.push(
+        `<g data-entry="${e.seq}" data-voided-by="${e.voidedBy}"><title>${esc(title)}</title>` +
+          `<circle cx="${f(cx)}" cy="${f(eventsY)}" r="5" fill="#ffffff" stroke="${withdrawnColour}" stroke-width="1.5"/>` +
+          `<path d="M${f(cx - 3.5)},${f(eventsY - 3.5)} L${f(cx + 3.5)},${f(eventsY + 3.5)} M${f(cx - 3.5)},${f(eventsY + 3.5)} L${f(cx + 3.5)},${f(eventsY - 3.5)}" stroke="${withdrawnColour}" stroke-width="1.5"/></g>`,
+      );
+      continue;
+    }
     parts.push(
       e.accepted
-        ? `<circle data-entry="${e.seq}" cx="${f(xi(e.at))}" cy="${f(eventsY)}" r="4" fill="#24292f" fill-opacity="0.55"><title>${esc(title)}</title></circle>`
-        : `<circle data-entry="${e.seq}" data-refused="true" cx="${f(xi(e.at))}" cy="${f(eventsY)}" r="5" fill="#ffffff" stroke="${breachColour}" stroke-width="2"><title>${esc(title)}</title></circle>`,
+        ? `<circle data-entry="${e.seq}" cx="${f(cx)}" cy="${f(eventsY)}" r="4" fill="#24292f" fill-opacity="0.55"><title>${esc(title)}</title></circle>`
+        : `<circle data-entry="${e.seq}" data-refused="true" cx="${f(cx)}" cy="${f(eventsY)}" r="5" fill="#ffffff" stroke="${breachColour}" stroke-width="2"><title>${esc(title)}</title></circle>`,
     );
   }
   y += rowHeight + 6;
@@ -180,7 +192,7 @@ export function timelineSvg(report: ComplianceReport): string {
     const x1 = x(dueMs);
     const top = y + 5;
     const h = rowHeight - 10;
-    const title = `${d.id} (${d.rule}): opened ${londonDateTime(d.opensAt)}, due ${londonDateTime(d.due)}, ${d.status}${d.closedAt ? ` ${londonDateTime(d.closedAt)}` : ''}`;
+    const title = `${d.id} (${d.rule}): opened ${londonDateTime(d.opensAt)}, due ${londonDateTime(d.due)}, ${deadlineStatusText(d)}${d.closedAt ? ` ${londonDateTime(d.closedAt)}` : ''}`;
     const dashed = d.status === 'cancelled' ? ' stroke-dasharray="4 3"' : '';
     parts.push(
       `<g data-deadline="${esc(d.id)}" data-status="${esc(d.status)}"><title>${esc(title)}</title>` +
@@ -200,6 +212,7 @@ export function timelineSvg(report: ComplianceReport): string {
       parts.push(`<circle cx="${f(xi(d.closedAt))}" cy="${f(y + rowHeight / 2)}" r="4.5" fill="${colour}" stroke="#ffffff" stroke-width="1"/>`);
     }
     for (const b of report.breaches.filter((b) => b.deadlineId === d.id)) parts.push(diamond(xi(b.detectedAt), y + rowHeight / 2, 5, null));
+    for (const b of report.withdrawnBreaches.filter((b) => b.deadlineId === d.id)) parts.push(hollowDiamond(xi(b.detectedAt), y + rowHeight / 2, 5, null));
     parts.push('</g>');
     y += rowHeight;
   }
@@ -210,6 +223,12 @@ export function timelineSvg(report: ComplianceReport): string {
   report.breaches.forEach((b, index) => {
     const title = `Breach of ${b.rule}${b.deadlineId ? ` (${b.deadlineId}, due ${londonDateTime(b.due)})` : ''}, found ${londonDateTime(b.detectedAt)} — ${b.citation}`;
     parts.push(diamond(xi(b.detectedAt), y + rowHeight / 2, 7, { index, rule: b.rule, title }));
+  });
+  report.withdrawnBreaches.forEach((b, index) => {
+    const title =
+      `Breach of ${b.rule}${b.deadlineId ? ` (${b.deadlineId}, due ${londonDateTime(b.due)})` : ''}, found ${londonDateTime(b.detectedAt)}, ` +
+      `withdrawn ${londonDateTime(b.withdrawnAt)}: ${withdrawnBecauseLabels[b.withdrawnBecause]}`;
+    parts.push(hollowDiamond(xi(b.detectedAt), y + rowHeight / 2, 7, { index, rule: b.rule, title }));
   });
   y += rowHeight + 4;
 
@@ -230,7 +249,10 @@ export function timelineSvg(report: ComplianceReport): string {
         `<text x="${f(x(t.at))}" y="${axisY - 8}" text-anchor="middle" font-size="11" fill="#57606a">${esc(t.label)}</text>`,
     )
     .join('');
-  const summary = `Timeline of case ${report.caseId} from ${londonDate(report.openedAt)} to ${londonDate(report.asOf)}: ${report.stages.map((s) => stageLabels[s.stage]).join(', ')}; ${report.deadlines.length} deadline(s); ${report.breaches.length} breach(es).`;
+  const voided = report.entries.filter((e) => e.voidedBy !== null).length;
+  const summary =
+    `Timeline of case ${report.caseId} from ${londonDate(report.openedAt)} to ${londonDate(report.asOf)}: ${report.stages.map((s) => stageLabels[s.stage]).join(', ')}; ` +
+    `${report.deadlines.length} deadline(s); ${report.breaches.length} breach(es); ${report.withdrawnBreaches.length} withdrawn; ${voided} voided entr${voided === 1 ? 'y' : 'ies'}.`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${width} ${f(height)}" width="100%" role="img" aria-labelledby="timeline-title" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="${font}">` +
     `<title id="timeline-title">${esc(summary)}</title>` +
@@ -251,6 +273,16 @@ function diamond(cx: number, cy: number, r: number, breach: { index: number; rul
   if (!breach) return `<polygon points="${points}" fill="${breachColour}" stroke="#ffffff" stroke-width="1"/>`;
   return (
     `<polygon data-breach="${breach.index}" data-rule="${esc(breach.rule)}" points="${points}" fill="${breachColour}" stroke="#ffffff" stroke-width="1.5">` +
+    `<title>${esc(breach.title)}</title></polygon>`
+  );
+}
+
+/** A withdrawn breach: the diamond's outline only, grey, so it reads as taken back, not as a breach. */
+function hollowDiamond(cx: number, cy: number, r: number, breach: { index: number; rule: string; title: string } | null): string {
+  const points = `${f(cx)},${f(cy - r)} ${f(cx + r)},${f(cy)} ${f(cx)},${f(cy + r)} ${f(cx - r)},${f(cy)}`;
+  if (!breach) return `<polygon points="${points}" fill="#ffffff" stroke="${withdrawnColour}" stroke-width="1.5"/>`;
+  return (
+    `<polygon data-withdrawn-breach="${breach.index}" data-rule="${esc(breach.rule)}" points="${points}" fill="#ffffff" stroke="${withdrawnColour}" stroke-width="2">` +
     `<title>${esc(breach.title)}</title></polygon>`
   );
 }

@@ -16,10 +16,10 @@ export type RuleStatus = 'met' | 'breached' | 'pending' | 'not-applicable';
 export const ruleStatuses: readonly RuleStatus[] = ['breached', 'pending', 'met', 'not-applicable'];
 
 /**
- * One audit entry as evidence for a rule. Only the entry's envelope is kept: never the event's
- * payload, nor the actor's id (hosts often build ids from names), so a report holds no personal data.
+ * An audit entry's envelope: never the event's payload, nor the actor's id (hosts often build ids
+ * from names), so a report holds no personal data.
  */
-export interface ReportEvidence {
+export interface ReportEnvelope {
   /** The entry's place in the case's hash-chained audit trail. */
   readonly seq: number;
   /** The event type (`case.opened`, `finalMeeting.held`, …; `(unknown)` for an unrecognised type). */
@@ -32,6 +32,13 @@ export interface ReportEvidence {
   readonly accepted: boolean;
   /** The refusal's error code (`GATE_BLOCKED`, `NOT_ALLOWED`, …), or null when accepted. */
   readonly code: string | null;
+}
+
+/**
+ * One audit entry as evidence for a rule: its envelope and how it bears on the rule. A voided entry
+ * is never evidence: the case was recomputed without it (see {@link ReportCorrection}).
+ */
+export interface ReportEvidence extends ReportEnvelope {
   /**
    * How the entry bears on the rule: `breached` (it recorded a breach of it), `checked` (the rule was
    * checked as a gate, or named by the refusal), or `step` (an event the rule governs).
@@ -39,13 +46,54 @@ export interface ReportEvidence {
   readonly bears: 'breached' | 'checked' | 'step';
 }
 
-/** An audit entry's envelope, for the timeline: the same fields as evidence, without the relation. */
-export type ReportEntry = Omit<ReportEvidence, 'bears'>;
+/** An audit entry on the timeline: its envelope, and the void that took it out of the case, if any. */
+export interface ReportEntry extends ReportEnvelope {
+  /** The seq of the accepted `event.voided` entry that voided it; null while it stands. */
+  readonly voidedBy: number | null;
+}
 
-/** A deadline as a report shows it: the case's deadline, ids and dates only, with `windowOpens` null for all but a review. */
-export type ReportDeadline = Omit<Deadline, 'windowOpens'> & {
+/**
+ * A correction: an `event.voided` audit entry (accepted, or refused with its code) and the entry it
+ * names. An accepted void takes that entry out of the case, which the engine recomputed without it;
+ * the trail keeps both, and so does the report.
+ */
+export interface ReportCorrection {
+  /** The void's own audit entry. */
+  readonly seq: number;
+  readonly at: string | null;
+  /** The role that sent the void. */
+  readonly role: string | null;
+  readonly accepted: boolean;
+  /** A refused void's code (`VOID_CONFLICT`, `UNKNOWN_EVENT`, `NOT_ALLOWED`, …); null when accepted. */
+  readonly code: string | null;
+  /**
+   * The entry it voids (or, refused, would have voided): the accepted entry of the trail whose
+   * event carries the id the void names; null when the trail read holds no such entry.
+   */
+  readonly voids: Omit<ReportEnvelope, 'accepted' | 'code'> | null;
+  /**
+   * Where the void's reason is kept: the void's own audit entry (its `seq`), or null when it gave
+   * none. The reason is free text the host wrote, so the report says where it is and never what it says.
+   */
+  readonly reasonKeptIn: number | null;
+  /** For an accepted void that was itself voided later: that void's seq (the entry it voided stands again); else null. */
+  readonly voidedBy: number | null;
+}
+
+/**
+ * A deadline as a report shows it: the case's deadline, ids and dates only, with `windowOpens` null
+ * for all but a review, and how late the step that met it was recorded.
+ */
+export type ReportDeadline = Omit<Deadline, 'windowOpens' | 'recordedAt'> & {
   /** For a family plan review: the London date its 6–8 week window opens. */
   readonly windowOpens: string | null;
+  /** When the step that met it was recorded (the engine's clock), where the case knows; else null. */
+  readonly recordedAt: string | null;
+  /**
+   * For a deadline `met` by a step dated on time but recorded after the deadline's due instant: how
+   * many days after its own date (London calendar days) the step was recorded. Null otherwise.
+   */
+  readonly recordedLateDays: number | null;
 };
 
 /** A breach standing on the case. */
@@ -57,6 +105,17 @@ export interface ReportBreach {
   /** The `at` of the tick or event that found it. */
   readonly detectedAt: string;
   readonly deadlineId: string | null;
+}
+
+/**
+ * A breach a tick recorded and a later record took back: the step was dated on time after all
+ * (`met-on-time`), or the case had left the path that needed it before it fell due
+ * (`no-longer-needed`). Shown as withdrawn, never counted as a breach.
+ */
+export interface ReportWithdrawnBreach extends ReportBreach {
+  /** The date of the record that showed it was not a breach. */
+  readonly withdrawnAt: string;
+  readonly withdrawnBecause: 'met-on-time' | 'no-longer-needed';
 }
 
 /** One rule of the catalogue, judged against the case. */
@@ -77,6 +136,8 @@ export interface RuleReport {
   readonly deadlines: readonly ReportDeadline[];
   /** The breaches of it standing on the case. */
   readonly breaches: readonly ReportBreach[];
+  /** The breaches of it recorded and later withdrawn: they do not count against it. */
+  readonly withdrawnBreaches: readonly ReportWithdrawnBreach[];
 }
 
 /** A stretch of time the case spent in one stage; the `closed` stage has no end. */
@@ -103,8 +164,9 @@ export interface ReportAuditTrail {
 
 /**
  * A case's compliance with the policy: for each rule of the catalogue, its status, evidence and
- * citation, plus what a timeline needs. Ids, rule ids, dates, codes and citations only: no names,
- * no free text from events, no actor ids.
+ * citation, plus what a timeline needs, the corrections made (voids) and the breaches withdrawn.
+ * Ids, rule ids, dates, codes and citations only: no names, no free text from events (a void's
+ * reason included: the report names the audit entry that keeps it), no actor ids.
  */
 export interface ComplianceReport {
   readonly caseId: string;
@@ -118,10 +180,14 @@ export interface ComplianceReport {
   /** The latest date on the case: the latest `at` among the audit entries read. */
   readonly asOf: string;
   readonly stages: readonly StageSpan[];
-  /** Every audit entry read (accepted and refused), oldest first: the events of the timeline. */
+  /** Every audit entry read (accepted, refused and voided), oldest first: the events of the timeline. */
   readonly entries: readonly ReportEntry[];
   readonly deadlines: readonly ReportDeadline[];
   readonly breaches: readonly ReportBreach[];
+  /** Breaches recorded and later withdrawn (met on time after all, or no longer needed). */
+  readonly withdrawnBreaches: readonly ReportWithdrawnBreach[];
+  /** Every void in the trail, accepted or refused, oldest first, with the entry it names. */
+  readonly corrections: readonly ReportCorrection[];
   readonly pending: readonly PendingStep[];
   /** Every rule of the catalogue, in catalogue order. */
   readonly rules: readonly RuleReport[];

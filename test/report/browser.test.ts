@@ -3,9 +3,8 @@ import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createCaseEngine } from '../../src/index.js';
 import { complianceReport, reportToHtml, reportToMarkdown, type ComplianceReport } from '../../src/report/index.js';
-import { runToClosedCaf } from '../engine/journey.js';
+import { runToClosedCaf, testEngine } from './journeys.js';
 
 /**
  * The HTML report in a real browser: Debian's Chromium driven by playwright-core (Playwright's own
@@ -30,7 +29,7 @@ describe.skipIf(!hasChromium)('the HTML compliance report in Chromium', { timeou
   const requests: string[] = [];
 
   beforeAll(async () => {
-    const engine = createCaseEngine({ now: () => new Date('2025-06-01T00:00:00Z') });
+    const { engine } = testEngine();
     // A real journey: CIN step down to a closed CAF, with the initial family plan meeting found late.
     await runToClosedCaf(engine, 'C-1');
     report = await complianceReport(engine, 'C-1');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCaseEngine, getRule, isStepDownError, rules, type CaseEngine } from '../../src/index.js';
+import { getRule, isStepDownError, rules, type CaseEngine } from '../../src/index.js';
 import {
   buildComplianceReport,
   complianceReport,
@@ -9,15 +9,31 @@ import {
   type RuleReport,
   type RuleStatus,
 } from '../../src/report/index.js';
-import { samplePeople, sampleActionIds } from '../events/samples.js';
-import { runToClosedCaf } from '../engine/journey.js';
-import { event } from '../machine/harness.js';
-import { closedToCsc, decidedWithViews, markingEngine, openCase, sendAll } from './journeys.js';
-
-const clock = () => new Date('2025-06-01T00:00:00Z');
+import {
+  actors,
+  added,
+  closedToCsc,
+  consent,
+  decidedWithViews,
+  disagreement,
+  familyPlanMeeting,
+  finalMeeting,
+  freeText,
+  lpAgreed,
+  markingEngine,
+  openCase,
+  people,
+  refusal,
+  resolved,
+  runToClosedCaf,
+  sample,
+  sendAll,
+  testEngine,
+  view,
+} from './journeys.js';
 
 function engine(): CaseEngine {
-  return createCaseEngine({ now: clock });
+  return testEngine().engine;
 }
 
 function ruleOf(report: ComplianceReport, id: string): RuleReport {
@@ -80,7 +96,9 @@ describe('complianceReport: a whole journey to a closed CAF with a late initial 
     expect(breach.deadlines.map((d) => d.status)).toEqual(['met-late']);
     const tick = breach.evidence.find((x) => x.type === 'clock.tick');
     expect(tick).toMatchObject({ role: 'system', accepted: true, code: null, bears: 'breached', at: '2024-04-22T07:00:00+01:00' });
-    expect(breach.evidence.map((x) => x.type)).toEqual(['csc.closed', 'clock.tick', 'familyPlanMeeting.held']);
+    expect(breach.evidence.map((x) => [x.seq, x.type])).toEqual([[19, 'csc.closed'], [22, 'clock.tick'], [23, 'familyPlanMeeting.held']]);
+    expect(breach.withdrawnBreaches).toEqual([]);
+    expect(r.withdrawnBreaches).toEqual([]);
     expect(r.breaches).toHaveLength(1);
     expect(r.totals.breached).toBe(1);
   });
@@ -91,17 +109,22 @@ describe('complianceReport: a whole journey to a closed CAF with a late initial 
       Object.fromEntries(['threshold-decision', 'views-recorded', 'informed-consent', 'lead-professional-identified', 'smart-family-plan', ...closureGates, 'ehm-quality-assurance', 'caf-closure-all-actions-met'].map((id) => [id, 'met'])),
     );
     const views = ruleOf(r, 'views-recorded');
-    expect(views.basis).toMatch(/^Met when finalMeeting\.held \(#8, 2024-03-14\) was accepted\.$/);
-    expect(views.evidence.map((x) => [x.type, x.bears])).toEqual([
-      ['views.recorded', 'step'], ['views.recorded', 'step'], ['views.recorded', 'step'], ['finalMeeting.held', 'checked'],
+    expect(views.basis).toMatch(/^Met when finalMeeting\.held \(#12, 2024-03-14\) was accepted\.$/);
+    // The people on the case (who must give a view) and their views are its evidence.
+    expect(views.evidence.map((x) => [x.seq, x.type, x.bears])).toEqual([
+      [2, 'person.added', 'step'], [3, 'person.added', 'step'], [4, 'person.added', 'step'],
+      [6, 'views.recorded', 'step'], [7, 'views.recorded', 'step'], [8, 'views.recorded', 'step'],
+      [9, 'person.added', 'step'], [12, 'finalMeeting.held', 'checked'],
     ]);
-    expect(ruleOf(r, 'informed-consent').basis).toContain('stepDown.authorised (#13, 2024-03-21), csc.closed (#15, 2024-03-21)');
+    const consentRule = ruleOf(r, 'informed-consent');
+    expect(consentRule.basis).toContain('stepDown.authorised (#17, 2024-03-21), csc.closed (#19, 2024-03-21)');
+    expect(consentRule.basis).toContain('On file: carer-1 given at consent.given (#10, 2024-03-07).');
     expect(ruleOf(r, 'tm-file-review').evidence.map((x) => x.type)).toEqual(['fileReview.completed', 'stepDown.authorised']);
   });
 
-  it('division-of-duties and step-sequence were checked on every event after the opening', async () => {
+  it('division-of-duties, step-sequence and people-on-record were checked on every event after the opening', async () => {
     const { report: r } = await report();
-    for (const id of ['division-of-duties', 'step-sequence']) {
+    for (const id of ['division-of-duties', 'step-sequence', 'people-on-record']) {
       const x = ruleOf(r, id);
       expect(x.status).toBe('met');
       expect(x.evidence.map((e) => e.seq)).toEqual(r.entries.filter((e) => e.type !== 'case.opened').map((e) => e.seq));
@@ -125,7 +148,7 @@ describe('complianceReport: a whole journey to a closed CAF with a late initial 
     ];
     expect(new Set(Object.values(statuses(r, untaken)))).toEqual(new Set(['not-applicable']));
     expect(ruleOf(r, 'lp-escalation-clw').basis).toBe(
-      'A Lead Professional agreed without the ladder reaching this rung: leadProfessional.agreed (#7, 2024-03-08).',
+      'A Lead Professional agreed without the ladder reaching this rung: leadProfessional.agreed (#11, 2024-03-08).',
     );
     expect(ruleOf(r, 'lp-escalation-clw').evidence).toEqual([]);
     expect(r.totals['not-applicable']).toBe(untaken.length);
@@ -145,11 +168,11 @@ describe('complianceReport: branches and stages', () => {
     const e = engine();
     await decidedWithViews(e, 'L-1');
     await sendAll(e, 'L-1', [
-      ['consent.given', '2024-03-07T10:00:00Z'],
-      ['leadProfessional.notFound', '2024-03-08T10:00:00Z'],
-      ['leadProfessional.challengeFailed', '2024-03-12T10:00:00Z'],
-      ['leadProfessional.panelFailed', '2024-03-19T10:00:00Z'],
-      ['noLeadProfessional.recorded', '2024-03-20T10:00:00Z'],
+      consent('mum', '2024-03-07T10:00:00Z'),
+      sample('leadProfessional.notFound', '2024-03-08T10:00:00Z'),
+      sample('leadProfessional.challengeFailed', '2024-03-12T10:00:00Z'),
+      sample('leadProfessional.panelFailed', '2024-03-19T10:00:00Z'),
+      sample('noLeadProfessional.recorded', '2024-03-20T10:00:00Z'),
     ]);
     const r = await complianceReport(e, 'L-1');
     expect(r.outcome).toBe('universal-services');
@@ -168,9 +191,10 @@ describe('complianceReport: branches and stages', () => {
     const e = engine();
     await decidedWithViews(e, 'L-2');
     await sendAll(e, 'L-2', [
-      ['leadProfessional.notFound', '2024-03-08T10:00:00Z'],
-      ['leadProfessional.challengeFailed', '2024-03-12T10:00:00Z'],
-      ['leadProfessional.agreed', '2024-03-19T10:00:00Z'],
+      sample('leadProfessional.notFound', '2024-03-08T10:00:00Z'),
+      sample('leadProfessional.challengeFailed', '2024-03-12T10:00:00Z'),
+      added('lp', '2024-03-18T10:00:00Z'),
+      lpAgreed('2024-03-19T10:00:00Z'),
     ]);
     const r = await complianceReport(e, 'L-2');
     expect(statuses(r, ladder)).toEqual({
@@ -186,7 +210,8 @@ describe('complianceReport: branches and stages', () => {
   it('an open case in preparation: what it waits for is pending, later stages are pending, an open partner disagreement is pending', async () => {
     const e = engine();
     await decidedWithViews(e, 'P-1');
-    await sendAll(e, 'P-1', [['disagreement.raised', '2024-03-07T10:00:00Z']]);
+    // Raised by the school's practitioner: a partner agency's disagreement, from the person's relationship.
+    await sendAll(e, 'P-1', [disagreement('school', '2024-03-07T10:00:00Z', 'D-2')]);
     const r = await complianceReport(e, 'P-1');
     expect(r.outcome).toBeNull();
     expect(r.stage).toBe('preparation');
@@ -202,6 +227,7 @@ describe('complianceReport: branches and stages', () => {
       expect.objectContaining({ id: 'disagreement-resolution:D-2', status: 'open', due: '2024-03-14T23:59:59.999+00:00' }),
     ]);
     expect(ruleOf(r, 'family-disagreement').status).toBe('not-applicable');
+    expect(ruleOf(r, 'partner-disagreement').evidence.map((x) => [x.seq, x.type])).toEqual([[9, 'disagreement.raised']]);
     // Not reached yet, not skipped: the closure and the CAF are still ahead.
     expect(ruleOf(r, 'csc-closure')).toMatchObject({ status: 'pending', basis: 'Not reached yet: applies at csc.closed.' });
     expect(ruleOf(r, 'first-family-plan-meeting')).toMatchObject({ status: 'pending', basis: 'Not started: the clock starts at the closure to CSC.' });
@@ -214,8 +240,8 @@ describe('complianceReport: branches and stages', () => {
     const e = engine();
     await decidedWithViews(e, 'W-1');
     await sendAll(e, 'W-1', [
-      ['disagreement.raised', '2024-03-07T10:00:00Z'],
-      ['disagreement.resolved', '2024-03-08T10:00:00Z', { outcome: 'step-down-withdrawn' }],
+      disagreement('school', '2024-03-07T10:00:00Z', 'D-2'),
+      resolved('2024-03-08T10:00:00Z', 'D-2', 'step-down-withdrawn'),
     ]);
     const r = await complianceReport(e, 'W-1');
     expect(r.outcome).toBe('remains-with-csc');
@@ -233,21 +259,31 @@ describe('complianceReport: branches and stages', () => {
   it('refusals are evidence of the gate that held, with their codes; the gate is not breached', async () => {
     const e = engine();
     await decidedWithViews(e, 'R-1');
-    await expect(e.send('R-1', event('finalMeeting.held', '2024-03-07T10:00:00Z'))).rejects.toMatchObject({ code: 'GATE_BLOCKED' });
-    await expect(
-      e.send('R-1', event('consent.given', '2024-03-07T10:00:00Z', { actor: samplePeople.teamManager })),
-    ).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
+    await expect(e.send('R-1', finalMeeting('2024-03-07T10:00:00Z', '2024-04-01', ['mum', 'school']))).rejects.toMatchObject({ code: 'GATE_BLOCKED' });
+    await expect(e.send('R-1', { ...consent('mum', '2024-03-07T10:00:00Z'), actor: actors.tm })).rejects.toMatchObject({ code: 'NOT_ALLOWED' });
     const r = await complianceReport(e, 'R-1');
-    const consent = ruleOf(r, 'informed-consent');
-    expect(consent.status).toBe('pending');
-    expect(consent.evidence).toEqual([
-      { seq: 6, type: 'finalMeeting.held', at: '2024-03-07T10:00:00Z', role: 'social-worker', accepted: false, code: 'GATE_BLOCKED', bears: 'checked' },
-      { seq: 7, type: 'consent.given', at: '2024-03-07T10:00:00Z', role: 'team-manager', accepted: false, code: 'NOT_ALLOWED', bears: 'step' },
+    const consentRule = ruleOf(r, 'informed-consent');
+    expect(consentRule.status).toBe('pending');
+    expect(consentRule.evidence).toEqual([
+      { seq: 9, type: 'finalMeeting.held', at: '2024-03-07T10:00:00Z', role: 'social-worker', accepted: false, code: 'GATE_BLOCKED', bears: 'checked' },
+      { seq: 10, type: 'consent.given', at: '2024-03-07T10:00:00Z', role: 'team-manager', accepted: false, code: 'NOT_ALLOWED', bears: 'step' },
     ]);
     const duties = ruleOf(r, 'division-of-duties');
     expect(duties.status).toBe('met');
-    expect(duties.basis).toContain('1 refused (#7 NOT_ALLOWED)');
+    expect(duties.basis).toContain('1 refused (#10 NOT_ALLOWED)');
     expect(r.breaches).toEqual([]);
+  });
+
+  it('a person not on the case is refused under people-on-record, named by id in the evidence only as a code', async () => {
+    const e = engine();
+    await decidedWithViews(e, 'N-1');
+    // The Lead Professional's person was never added: the agreement is refused, not the gate broken.
+    await expect(e.send('N-1', lpAgreed('2024-03-08T11:00:00Z'))).rejects.toMatchObject({ code: 'GATE_BLOCKED' });
+    const r = await complianceReport(e, 'N-1');
+    const onRecord = ruleOf(r, 'people-on-record');
+    expect(onRecord.status).toBe('met');
+    expect(onRecord.basis).toBe('Checked on 7 accepted event(s); 1 refused (#9 GATE_BLOCKED).');
+    expect(ruleOf(r, 'lead-professional-identified').evidence.map((x) => [x.seq, x.accepted, x.code])).toEqual([[9, false, 'GATE_BLOCKED']]);
   });
 
   it('a tick’s breach withdrawn by a meeting dated on time does not count: met, with the tick still in the evidence', async () => {
@@ -255,8 +291,7 @@ describe('complianceReport: branches and stages', () => {
     await closedToCsc(e, 'T-1');
     await e.tick('2024-04-20T07:00:00+01:00');
     expect((await complianceReport(e, 'T-1')).rules.find((x) => x.rule === 'first-family-plan-meeting')!.status).toBe('breached');
-    const actions = sampleActionIds.map((id) => ({ id, status: 'open' as const }));
-    await e.send('T-1', event('familyPlanMeeting.held', '2024-04-17T10:00:00+01:00', { kind: 'initial', actions }));
+    await e.send('T-1', familyPlanMeeting('2024-04-17T10:00:00+01:00', 'initial'));
     const r = await complianceReport(e, 'T-1');
     const first = ruleOf(r, 'first-family-plan-meeting');
     expect(first.status).toBe('met');
@@ -269,16 +304,15 @@ describe('complianceReport: branches and stages', () => {
   it('12 months without the plan met: the clock is breached and a reassessment is pending, then met', async () => {
     const e = engine();
     await closedToCsc(e, 'Y-1');
-    const actions = sampleActionIds.map((id) => ({ id, status: 'open' as const }));
-    await e.send('Y-1', event('familyPlanMeeting.held', '2024-04-10T10:00:00+01:00', { kind: 'initial', actions }));
+    await e.send('Y-1', familyPlanMeeting('2024-04-10T10:00:00+01:00', 'initial'));
     await e.tick('2025-03-24T07:00:00Z');
     let r = await complianceReport(e, 'Y-1');
     expect(statuses(r, ['caf-twelve-months', 'reassessment', 'family-plan-review'])).toEqual({
       'caf-twelve-months': 'breached', reassessment: 'pending', 'family-plan-review': 'breached',
     });
-    await e.send('Y-1', event('reassessment.completed', '2025-03-25T10:00:00Z'));
+    await e.send('Y-1', sample('reassessment.completed', '2025-03-25T10:00:00Z'));
     r = await complianceReport(e, 'Y-1');
-    expect(ruleOf(r, 'reassessment')).toMatchObject({ status: 'met', basis: 'Completed: reassessment.completed (#18, 2025-03-25).' });
+    expect(ruleOf(r, 'reassessment')).toMatchObject({ status: 'met', basis: 'Completed: reassessment.completed (#22, 2025-03-25).' });
     expect(ruleOf(r, 'caf-twelve-months').deadlines.map((d) => [d.id, d.status])).toEqual([
       ['caf-twelve-months:1', 'met-late'], ['caf-twelve-months:2', 'open'],
     ]);
@@ -288,14 +322,87 @@ describe('complianceReport: branches and stages', () => {
     const e = engine();
     await decidedWithViews(e, 'K-1', 'ten-day-checkpoint');
     await sendAll(e, 'K-1', [
-      ['consent.given', '2024-03-07T11:00:00Z'],
-      ['leadProfessional.agreed', '2024-03-08T11:00:00Z'],
-      ['finalMeeting.held', '2024-03-14T10:00:00Z', { kind: 'multi-agency' }],
+      added('lp', '2024-03-07T09:00:00Z'),
+      consent('mum', '2024-03-07T11:00:00Z'),
+      lpAgreed('2024-03-08T11:00:00Z'),
+      finalMeeting('2024-03-14T10:00:00Z', '2024-04-04', ['mum', 'school', 'lp'], 'multi-agency'),
     ]);
     const kind = ruleOf(await complianceReport(e, 'K-1'), 'final-meeting-kind');
     expect(kind.status).toBe('met');
     expect(kind.basis).toContain('Held as multi-agency');
     expect(kind.basis).toContain('the final CIN / core group meeting of the CIN and CP routes does not apply');
+  });
+});
+
+describe('complianceReport: people by id', () => {
+  /** Both parents on the case with views, the mother's consent and the Lead Professional; the final meeting on 2024-03-14; the e-CAF referral on 2024-03-19. */
+  async function twoCarersInClosure(e: CaseEngine, caseId: string): Promise<void> {
+    await decidedWithViews(e, caseId);
+    await sendAll(e, caseId, [
+      added('dad', '2024-03-04T10:00:00Z'), // #9
+      view('dad', '2024-03-06T11:00:00Z'), // #10
+      added('lp', '2024-03-07T09:00:00Z'), // #11
+      consent('mum', '2024-03-07T11:00:00Z'), // #12
+      lpAgreed('2024-03-08T11:00:00Z'), // #13
+      finalMeeting('2024-03-14T10:00:00Z', '2024-04-10', ['mum', 'dad', 'school', 'lp']), // #14
+      sample('eCaf.referralCompleted', '2024-03-19T10:00:00Z', {
+        form: { ...sample('eCaf.referralCompleted', '2024-03-19T10:00:00Z').form, firstFamilyPlanMeetingDate: '2024-04-10' },
+      }), // #15
+    ]);
+  }
+
+  it('consent is each carer’s own: the father’s refusal opens a family disagreement and leaves the mother’s consent standing', async () => {
+    const e = engine();
+    await twoCarersInClosure(e, 'G-1');
+    await e.send('G-1', refusal('dad', '2024-03-19T15:00:00Z', 'D-3')); // #16
+    const r = await complianceReport(e, 'G-1');
+    const consentRule = ruleOf(r, 'informed-consent');
+    expect(consentRule.status).toBe('met');
+    expect(consentRule.basis).toBe(
+      'Met when finalMeeting.held (#14, 2024-03-14) was accepted. ' +
+        'On file: carer-1 given at consent.given (#12, 2024-03-07); carer-2 refused at consent.refused (#16, 2024-03-19).',
+    );
+    // Refused consent is the family's disagreement, with its 5-working-day clock: due Tuesday 2024-03-26.
+    expect(statuses(r, ['family-disagreement', 'partner-disagreement', 'consent-refusal-is-disagreement', 'disagreement-resolution'])).toEqual({
+      'family-disagreement': 'pending',
+      'partner-disagreement': 'not-applicable',
+      'consent-refusal-is-disagreement': 'met',
+      'disagreement-resolution': 'pending',
+    });
+    expect(ruleOf(r, 'disagreement-resolution').deadlines).toEqual([
+      expect.objectContaining({ id: 'disagreement-resolution:D-3', status: 'open', due: '2024-03-26T23:59:59.999+00:00' }),
+    ]);
+    expect(ruleOf(r, 'family-disagreement').evidence.map((x) => [x.seq, x.type])).toEqual([[16, 'consent.refused']]);
+  });
+
+  it('when the only consent on file is refused by the carer who gave it, informed-consent is pending again', async () => {
+    const e = engine();
+    await twoCarersInClosure(e, 'G-2');
+    await e.send('G-2', refusal('mum', '2024-03-19T15:00:00Z', 'D-4')); // #16: her record on file is now the refusal
+    const consentRule = ruleOf(await complianceReport(e, 'G-2'), 'informed-consent');
+    expect(consentRule.status).toBe('pending');
+    expect(consentRule.basis).toBe(
+      'No parent/carer still involved has consent given on file: it must be given before the next step it guards. ' +
+        'On file: carer-1 refused at consent.refused (#16, 2024-03-19).',
+    );
+  });
+
+  it('a disagreement is the family’s or a partner’s by the relationship of the person who raised it', async () => {
+    const e = engine();
+    await decidedWithViews(e, 'F-1');
+    await sendAll(e, 'F-1', [
+      disagreement('child', '2024-03-07T10:00:00Z', 'D-5'), // #9: the child's
+      disagreement('school', '2024-03-07T11:00:00Z', 'D-6'), // #10: the school's
+      resolved('2024-03-08T10:00:00Z', 'D-5'), // #11
+    ]);
+    const r = await complianceReport(e, 'F-1');
+    expect(ruleOf(r, 'family-disagreement')).toMatchObject({
+      status: 'met',
+      basis: 'Raised at disagreement.raised (#9, 2024-03-07); resolved at disagreement.resolved (#11, 2024-03-08).',
+    });
+    expect(ruleOf(r, 'family-disagreement').evidence.map((x) => x.seq)).toEqual([9, 11]);
+    expect(ruleOf(r, 'partner-disagreement')).toMatchObject({ status: 'pending' });
+    expect(ruleOf(r, 'partner-disagreement').evidence.map((x) => x.seq)).toEqual([10]);
   });
 });
 
@@ -309,7 +416,7 @@ describe('complianceReport: reading the case', () => {
     const e = engine();
     await openCase(e, 'V-1', 'cin-outcome', '2024-03-04T09:00:00Z');
     const view = await e.get('V-1');
-    await sendAll(e, 'V-1', [['decision.agreed', '2024-03-05T10:00:00Z']]);
+    await sendAll(e, 'V-1', [sample('decision.agreed', '2024-03-05T10:00:00Z')]);
     const r = buildComplianceReport(view, await e.history('V-1'));
     expect(r.version).toBe(1);
     expect(r.entries.map((x) => x.type)).toEqual(['case.opened']);
@@ -334,18 +441,17 @@ describe('complianceReport: no personal data', () => {
   it('names, free text and actor ids from the events never reach the report, the Markdown or the HTML', async () => {
     const e = engine();
     await runToClosedCaf(markingEngine(e, marker), 'C-9');
-    // The probe is real: the marker went into the events the engine stored.
-    expect(JSON.stringify(await e.history('C-9'))).toContain(marker);
+    // The probe is real: the marker and the names went into the events the engine stored.
+    const stored = JSON.stringify(await e.history('C-9'));
+    expect(stored).toContain(marker);
+    for (const text of [people.child.name, people.mum.name, people.lp.name, actors.sw.id, actors.tm.id]) expect(stored).toContain(text);
     const r = await complianceReport(e, 'C-9');
     expect(r.breaches).toHaveLength(1);
     const outputs = { json: JSON.stringify(r), markdown: reportToMarkdown(r), html: reportToHtml(r) };
-    const people = [
-      samplePeople.child, samplePeople.parent, samplePeople.leadProfessional.name, samplePeople.socialWorker.id,
-      samplePeople.teamManager.id, 'Taylor', 'Patel', 'St Mary',
-    ];
+    const actorIds = Object.values(actors).map((a) => a.id);
     for (const [name, text] of Object.entries(outputs)) {
       expect(text, name).not.toContain(marker);
-      for (const person of people) expect(text, `${name}: ${person}`).not.toContain(person);
+      for (const t of [...freeText, ...actorIds]) expect(text, `${name}: ${t}`).not.toContain(t);
     }
   });
 });

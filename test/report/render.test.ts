@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createCaseEngine, rules } from '../../src/index.js';
+import { rules } from '../../src/index.js';
 import {
   complianceReport,
   escapeHtml,
@@ -9,11 +9,10 @@ import {
   timelineSvg,
   type ComplianceReport,
 } from '../../src/report/index.js';
-import { runToClosedCaf } from '../engine/journey.js';
-import { decidedWithViews, sendAll } from './journeys.js';
+import { decidedWithViews, disagreement, runToClosedCaf, sendAll, testEngine } from './journeys.js';
 
 async function closedCafReport(): Promise<ComplianceReport> {
-  const engine = createCaseEngine({ now: () => new Date('2025-06-01T00:00:00Z') });
+  const { engine } = testEngine();
   await runToClosedCaf(engine, 'C-1');
   return complianceReport(engine, 'C-1');
 }
@@ -34,6 +33,13 @@ function poisoned(report: ComplianceReport): ComplianceReport {
     })),
     deadlines: report.deadlines.map((d) => ({ ...d, id: `${d.id}${hostile}` })),
     breaches: report.breaches.map((b) => ({ ...b, citation: hostile, deadlineId: `${b.deadlineId}${hostile}` })),
+    withdrawnBreaches: report.breaches.map((b) => ({
+      ...b, citation: hostile, deadlineId: `${b.deadlineId}${hostile}`, withdrawnAt: b.detectedAt, withdrawnBecause: 'met-on-time' as const,
+    })),
+    corrections: [
+      { seq: 99, at: hostile, role: hostile, accepted: false, code: hostile, voids: { seq: 98, type: hostile, at: hostile, role: hostile }, reasonKeptIn: 99, voidedBy: null },
+    ],
+    entries: report.entries.map((e) => ({ ...e, type: `${e.type}${hostile}`, role: hostile })),
     pending: [{ step: 'consent.given', role: 'social-worker', rule: 'informed-consent', detail: hostile }],
     auditTrail: { ...report.auditTrail, verified: false, problem: hostile },
   };
@@ -62,13 +68,18 @@ describe('reportToMarkdown', () => {
     const report = await closedCafReport();
     const md = reportToMarkdown(report);
     expect(md.startsWith('# Compliance report: case C-1\n')).toBe(true);
-    for (const heading of ['## Summary', '## Breaches', '## Waiting for', '## Timeline', '### Stages', '### Deadlines', '## Rules', '### 1. Decision', '### 6. Early Help under the CAF', '### Throughout the case', '## Evidence']) {
+    for (const heading of [
+      '## Summary', '## Breaches', '## Breaches withdrawn', '## Waiting for', '## Corrections', '## Timeline', '### Stages', '### Deadlines',
+      '## Rules', '### 1. Decision', '### 6. Early Help under the CAF', '### Throughout the case', '## Evidence',
+    ]) {
       expect(md).toContain(`\n${heading}\n`);
     }
     expect(md).toContain('- Breached: 1\n');
     expect(md).toContain('| first-family-plan-meeting | first-family-plan-meeting | 2024-04-18 23:59 | 2024-04-22 07:00 |');
     for (const rule of rules) expect(md).toMatch(new RegExp(`\\n\\| ${rule.id} \\| ${rule.kind} \\| `));
-    expect(md).toContain('  - #18 clock.tick 2024-04-22 system accepted (breach recorded)');
+    expect(md).toContain('  - #22 clock.tick 2024-04-22 system accepted (breach recorded)');
+    expect(md).toContain('\n## Corrections\n\nNone: no entry was voided.\n');
+    expect(md).toContain('\n## Breaches withdrawn\n\nNone.\n');
   });
 
   it('escapes every value: hostile text cannot add a column, a link, emphasis or HTML', async () => {
@@ -127,9 +138,9 @@ describe('reportToHtml', () => {
   });
 
   it('draws an open case: the current stage runs to the latest date, open deadlines and the as-of line', async () => {
-    const engine = createCaseEngine({ now: () => new Date('2025-06-01T00:00:00Z') });
+    const { engine } = testEngine();
     await decidedWithViews(engine, 'P-1');
-    await sendAll(engine, 'P-1', [['disagreement.raised', '2024-03-07T10:00:00Z']]);
+    await sendAll(engine, 'P-1', [disagreement('school', '2024-03-07T10:00:00Z', 'D-2')]);
     const report = await complianceReport(engine, 'P-1');
     const svg = timelineSvg(report);
     expect(svg).toContain('data-stage="preparation"');
@@ -138,6 +149,8 @@ describe('reportToHtml', () => {
     expect(svg).not.toContain('data-breach=');
     const html = reportToHtml(report);
     expect(html).toContain('No breaches.');
+    expect(html).toContain('No breaches withdrawn.');
+    expect(html).toContain('None: no entry was voided.');
     expect(html).toContain('<code>disagreement.resolved</code>');
   });
 });
