@@ -18,7 +18,7 @@ import {
   type CaseStore,
   type StoredCase,
 } from '../../src/index.js';
-import { samplePeople } from '../events/samples.js';
+import { sampleFamilyAdded, samplePeople } from '../events/samples.js';
 import { event } from '../machine/harness.js';
 import { seedFixture } from '../fixtures/snapshots/build.js';
 import { runToClosedCaf } from './journey.js';
@@ -70,29 +70,46 @@ function tamperableMemory(): TamperableStore {
 
 const directories: string[] = [];
 
+/**
+ * The path of the file in `folder` that holds `caseId`, found by what the files say (the case
+ * record's id, the first audit line's case id) rather than by the store's naming of its files: a
+ * tamperer reads the disk, and the test does not depend on how the store names what it writes.
+ */
+async function fileHolding(directory: string, folder: 'cases' | 'audit', caseId: string): Promise<string> {
+  for (const name of await fs.readdir(join(directory, folder))) {
+    if (!name.endsWith(folder === 'cases' ? '.json' : '.jsonl')) continue;
+    const path = join(directory, folder, name);
+    const text = await fs.readFile(path, 'utf8');
+    const held = folder === 'cases' ? JSON.parse(text).record?.caseId : JSON.parse(text.split('\n')[0]!).caseId;
+    if (held === caseId) return path;
+  }
+  throw new Error(`no ${folder} file holds case ${caseId}`);
+}
+
 /** The file store, tampered with by editing its files: the case's JSON file and its audit log's lines. */
 async function tamperableFile(): Promise<TamperableStore> {
   const directory = await mkdtemp(join(tmpdir(), 'caf-step-down-rebuild-'));
   directories.push(directory);
-  const name = (caseId: string) => Buffer.from(caseId, 'utf8').toString('base64url');
-  const casePath = (caseId: string) => join(directory, 'cases', `${name(caseId)}.json`);
-  const auditPath = (caseId: string) => join(directory, 'audit', `${name(caseId)}.jsonl`);
-  const lines = async (caseId: string) => (await fs.readFile(auditPath(caseId), 'utf8')).split('\n').filter((l) => l.length > 0);
+  const casePath = (caseId: string) => fileHolding(directory, 'cases', caseId);
+  const auditPath = (caseId: string) => fileHolding(directory, 'audit', caseId);
+  const lines = async (caseId: string) => (await fs.readFile(await auditPath(caseId), 'utf8')).split('\n').filter((l) => l.length > 0);
   return {
     store: fileStore({ directory }),
     async editRecord(caseId, edit) {
-      const file = JSON.parse(await fs.readFile(casePath(caseId), 'utf8'));
-      await fs.writeFile(casePath(caseId), JSON.stringify({ ...file, record: edit(file.record) }));
+      const path = await casePath(caseId);
+      const file = JSON.parse(await fs.readFile(path, 'utf8'));
+      await fs.writeFile(path, JSON.stringify({ ...file, record: edit(file.record) }));
     },
     async editEntry(caseId, seq, edit) {
       const edited = (await lines(caseId)).map((l) => {
         const entry = JSON.parse(l) as AuditEntry;
         return entry.seq === seq ? JSON.stringify(edit(entry)) : l;
       });
-      await fs.writeFile(auditPath(caseId), `${edited.join('\n')}\n`);
+      await fs.writeFile(await auditPath(caseId), `${edited.join('\n')}\n`);
     },
     async keepEntries(caseId, count) {
-      await fs.writeFile(auditPath(caseId), `${(await lines(caseId)).slice(0, count).join('\n')}\n`);
+      const kept = (await lines(caseId)).slice(0, count);
+      await fs.writeFile(await auditPath(caseId), `${kept.join('\n')}\n`);
     },
   };
 }
@@ -161,24 +178,26 @@ describe.each([
     expect(trail.filter((e) => !e.accepted).length).toBeGreaterThanOrEqual(3);
     const view = await engine.rebuild('C-R');
     expect(view).toEqual(await engine.get('C-R'));
-    expect(view).toMatchObject({ outcome: 'caf-closed', version: 21 });
+    expect(view).toMatchObject({ outcome: 'caf-closed', version: 25 });
   });
 
   it('names the snapshot fields that differ when the stored case was edited, and the entry that saved it', { timeout: 120_000 }, async () => {
     const tamperable = await make();
     const engine = createCaseEngine({ store: tamperable.store, now: clock });
     await runToClosedCaf(engine, 'C-T');
-    await tamperable.editRecord('C-T', (record) => ({
-      ...record,
-      snapshot: { ...record.snapshot, context: { ...record.snapshot.context, breaches: [], consent: { status: 'refused', at: null } } },
-    }));
+    // The breach taken out, and the parent/carer's consent turned into a refusal.
+    await tamperable.editRecord('C-T', (record) => {
+      const { context } = record.snapshot;
+      const consents = { ...context.consents, [samplePeople.parent]: { ...context.consents[samplePeople.parent]!, status: 'refused' as const } };
+      return { ...record, snapshot: { ...record.snapshot, context: { ...context, breaches: [], consents } } };
+    });
     const error = await rejection(engine.rebuild('C-T'));
     const last = (await engine.history('C-T')).filter((e) => e.accepted).at(-1)!;
     expect(error.code).toBe('REBUILD_MISMATCH');
     expect(error.details).toMatchObject({ caseId: 'C-T', seq: last.seq, type: 'caf.closed', problem: 'snapshot' });
-    expect(error.details?.['fields']).toEqual(['context.breaches.0', 'context.consent.at', 'context.consent.status']);
+    expect(error.details?.['fields']).toEqual(['context.breaches.0', `context.consents.${samplePeople.parent}.status`]);
     expect(error.message).toContain(`entry ${last.seq} (caf.closed)`);
-    expect(error.message).toContain('context.consent.status');
+    expect(error.message).toContain(`context.consents.${samplePeople.parent}.status`);
   });
 
   it('finds an entry changed without its hash recomputed, and refuses to replay the trail (AUDIT_TRAIL_BROKEN)', { timeout: 120_000 }, async () => {
@@ -199,7 +218,7 @@ describe.each([
     await tamperable.keepEntries('C-M', 15);
     expect(verifyAuditTrail(await engine.history('C-M')).ok).toBe(true);
     const error = await rejection(engine.rebuild('C-M'));
-    expect(error.details).toMatchObject({ seq: 16, problem: 'entries-missing', expected: 21, found: 15 });
+    expect(error.details).toMatchObject({ seq: 16, problem: 'entries-missing', expected: 25, found: 15 });
     expect(error.message).toContain('entry 16 and those after it are missing');
   });
 
@@ -208,13 +227,14 @@ describe.each([
     const engine = createCaseEngine({ store: tamperable.store, now: clock });
     await engine.open({ caseId: 'C-B', route: 'cin-outcome', at: '2024-03-04T09:00:00Z', actor: tm });
     await engine.send('C-B', event('decision.agreed', '2024-03-05T10:00:00Z'));
+    for (const added of sampleFamilyAdded('2024-03-05T11:00:00Z')) await engine.send('C-B', added);
     const earlier = (await tamperable.store.load('C-B'))!;
-    await engine.send('C-B', event('views.recorded', '2024-03-07T10:00:00Z', { party: 'child', name: samplePeople.child }));
+    await engine.send('C-B', event('views.recorded', '2024-03-07T10:00:00Z', { personId: samplePeople.child }));
     await rejection(engine.send('C-B', event('caf.closed', '2024-03-08T10:00:00Z')));
     await engine.send('C-B', event('consent.given', '2024-03-08T11:00:00Z'));
     await tamperable.editRecord('C-B', () => earlier);
     const error = await rejection(engine.rebuild('C-B'));
-    expect(error.details).toMatchObject({ seq: 3, type: 'views.recorded', problem: 'entries-extra', expected: 2, found: 4 });
+    expect(error.details).toMatchObject({ seq: 7, type: 'views.recorded', problem: 'entries-extra', expected: 6, found: 8 });
   });
 });
 
@@ -313,10 +333,27 @@ describe('engine.rebuild', () => {
       tick: async (at) => engine.tick(at).finally(check),
     };
     await runToClosedCaf(watched, 'C-V');
-    expect([...new Set(checked)]).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+    expect([...new Set(checked)]).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
 
     const { snapshot, version } = replayAuditTrail('C-V', await engine.history('C-V'));
-    expect({ ...describeCase(snapshot), version }).toEqual(await engine.get('C-V'));
+    expect({ ...describeCase(snapshot), version, voided: [] }).toEqual(await engine.get('C-V'));
+  });
+
+  it('replays a void as the engine made it: the case recomputed without the voided event, the ledger naming the void', async () => {
+    const engine = createCaseEngine({ now: clock });
+    await engine.open({ caseId: 'C-X', route: 'cin-outcome', at: '2024-03-04T09:00:00Z', actor: tm });
+    await engine.send('C-X', event('decision.agreed', '2024-03-05T10:00:00Z'));
+    for (const added of sampleFamilyAdded('2024-03-05T11:00:00Z')) await engine.send('C-X', added);
+    // The Lead Professional's agreement recorded in error, then voided by the Team Manager.
+    await engine.send('C-X', event('leadProfessional.agreed', '2024-03-08T11:00:00Z', { eventId: 'lp-in-error' }));
+    const voided = await engine.send('C-X', event('event.voided', '2024-03-08T12:00:00Z', { voidedEventId: 'lp-in-error', eventId: 'void-1' }));
+    expect(voided.voided).toEqual([{ eventId: 'lp-in-error', type: 'leadProfessional.agreed', voidedBy: 'void-1' }]);
+    expect(voided.pending).toContainEqual(expect.objectContaining({ step: 'leadProfessional.agreed', rule: 'lead-professional-identified' }));
+    const { eventId: _void, ...stored } = voided;
+    expect(await engine.rebuild('C-X')).toEqual(stored);
+    const replayed = replayAuditTrail('C-X', await engine.history('C-X'));
+    expect(replayed.ledger['lp-in-error']).toMatchObject({ type: 'leadProfessional.agreed', voidedBy: 'void-1' });
+    expect(replayed.events.map((e) => e.eventId)).not.toContain('lp-in-error');
   });
 
   it('reads the case again when an event is saved while the trail is read, instead of reporting a false mismatch', async () => {
