@@ -1,5 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { getRule, isStepDownError, rules, type CaseEngine } from '../../src/index.js';
+import { getRule, isStepDownError, rules, type AuditEntry, type CaseEngine, type CaseView } from '../../src/index.js';
 import {
   buildComplianceReport,
   complianceReport,
@@ -422,6 +423,23 @@ describe('complianceReport: reading the case', () => {
     expect(r.entries.map((x) => x.type)).toEqual(['case.opened']);
     expect(ruleOf(r, 'threshold-decision')).toMatchObject({ status: 'pending', evidence: [] });
     expect(r.auditTrail.entries).toBe(1);
+  });
+
+  it('a version 1 trail still reports: refused consent is the family’s disagreement, and no name from its events is copied', async () => {
+    const fixture = JSON.parse(
+      await readFile(new URL('../fixtures/snapshots/v1/preparation-disagreement.json', import.meta.url), 'utf8'),
+    ) as { view: CaseView; audit: AuditEntry[] };
+    const r = buildComplianceReport(fixture.view, fixture.audit);
+    expect(r.auditTrail).toMatchObject({ entries: 9, verified: true });
+    expect(statuses(r, ['family-disagreement', 'partner-disagreement', 'consent-refusal-is-disagreement'])).toEqual({
+      'family-disagreement': 'pending',
+      'partner-disagreement': 'not-applicable',
+      'consent-refusal-is-disagreement': 'met',
+    });
+    expect(ruleOf(r, 'family-disagreement').evidence.map((x) => [x.seq, x.type])).toEqual([[5, 'consent.refused']]);
+    expect(r.corrections).toEqual([]);
+    const text = JSON.stringify(r) + reportToMarkdown(r) + reportToHtml(r);
+    for (const name of ['Sarah', 'Leo', 'Taylor', 'sw-amira-khan']) expect(text).not.toContain(name);
   });
 
   it('a tampered audit trail is reported as not verified', async () => {
