@@ -63,6 +63,7 @@ describe('entering step down (F step 1)', () => {
         states: ['withChildrensSocialCare.decision'],
         deadlines: [],
         breaches: [],
+        withdrawnBreaches: [],
         pending: [{ step: 'decision.agreed', role: 'team-manager', rule: 'threshold-decision' }],
       });
       expect(run.notifications).toEqual([{ type: 'stage.entered', caseId: 'case-1', stage: 'decision', at: opened }]);
