@@ -3,9 +3,10 @@ import type { SimulationResult, TimelineBreach, TimelineDeadline, TimelineEntry 
 const columns = { step: 3, date: 10, who: 18, what: 34 } as const;
 
 /**
- * The timeline as a person reads it: one line per step (number, date, who, what, stage after),
- * indented lines under it for the deadlines it opened, met, missed or cancelled, the breaches it
- * recorded or withdrew and any refusal, then the outcome and whether the run went as the scenario
+ * The timeline as a person reads it: one line per step (number, date, who, what with the ids it
+ * names, stage after), indented lines under it for when it was recorded if later, the events it
+ * voided, the deadlines it opened, met, missed or cancelled, the breaches it recorded or withdrew
+ * and any refusal, then the outcome and whether the run went as the scenario
  * expected. Plain text without colour, so it reads the same in a terminal, a log and a CI report.
  *
  * @example
@@ -31,25 +32,37 @@ export function formatTimeline(result: SimulationResult): string {
 
 function formatEntry(entry: TimelineEntry): string[] {
   const stage = entry.outcome ? `${entry.stage} (${entry.outcome})` : entry.stage;
-  const head = `${String(entry.step).padStart(columns.step)}  ${entry.date.padEnd(columns.date)}  ${entry.who.padEnd(columns.who)}  ${entry.what.padEnd(columns.what)}  ${entry.refusal ? 'unchanged' : stage}`;
+  // The ids the event names (a person, a disagreement, a voided event): never a name.
+  const what = [entry.what, ...entry.about].join(' ');
+  const after = entry.refusal ? 'unchanged' : entry.resent ? 'unchanged (a resend)' : stage;
+  const head = `${String(entry.step).padStart(columns.step)}  ${entry.date.padEnd(columns.date)}  ${entry.who.padEnd(columns.who)}  ${what.padEnd(columns.what)}  ${after}`;
   const indent = ' '.repeat(columns.step + 2 + columns.date + 2);
   const detail = (label: string, text: string) => `${indent}${label.padEnd(columns.who)}  ${text}`;
   const out = [head];
+  if (entry.recordedOn !== entry.date) out.push(detail('recorded', `${entry.recordedOn} (dated ${entry.date})`));
+  for (const v of entry.voided) out.push(detail('voided', `${v.eventId} (${v.type})`));
   // What the step closed comes before what it opened: a meeting meets one review, then opens the next.
   for (const d of entry.deadlines.met) out.push(detail(d.status === 'met-late' ? 'met late' : 'met', `${d.id} due ${d.dueDate}`));
   for (const d of entry.deadlines.missed) out.push(detail('missed', `${d.id} due ${d.dueDate}`));
   for (const d of entry.deadlines.cancelled) out.push(detail('cancelled', `${d.id} due ${d.dueDate} (no longer applies)`));
   for (const d of entry.deadlines.opened) out.push(detail('opened', `${d.id} due ${d.dueDate}${windowText(d)}`));
   for (const b of entry.breaches) out.push(detail('BREACH', breachText(b)));
-  for (const b of entry.breachesWithdrawn) out.push(detail('breach withdrawn', `${b.rule} (the step was dated on time)`));
+  for (const b of entry.breachesWithdrawn) out.push(detail('breach withdrawn', `${b.rule} (${withdrawnText[b.reason]})`));
   if (entry.refusal) {
     // Rule ids only: a refusal's citations can run to every step of the flowchart; --json has them.
     const rules = entry.refusal.rules.map((r) => r.rule).join(', ');
-    out.push(detail(entry.refusal.expected ? 'refused, expected' : 'REFUSED', `${entry.refusal.code}${rules ? `: ${rules}` : ''}`));
+    const events = entry.refusal.eventIds?.length ? `; void first: ${entry.refusal.eventIds.join(', ')}` : '';
+    out.push(detail(entry.refusal.expected ? 'refused, expected' : 'REFUSED', `${entry.refusal.code}${rules ? `: ${rules}` : ''}${events}`));
   }
   for (const failure of entry.failures) out.push(detail('NOT AS EXPECTED', failure));
   return out;
 }
+
+const withdrawnText: Readonly<Record<TimelineEntry['breachesWithdrawn'][number]['reason'], string>> = {
+  'met-on-time': 'the step was dated on time',
+  'no-longer-needed': 'no longer needed by then',
+  voided: 'the record it rested on was voided',
+};
 
 function windowText(d: TimelineDeadline): string {
   return d.windowOpens ? ` (window opens ${d.windowOpens})` : '';
@@ -70,6 +83,7 @@ function formatSummary(result: SimulationResult): string[] {
   );
   const open = final.deadlines.filter((d) => d.status === 'open');
   if (open.length > 0) out.push(`Open deadlines: ${open.map((d) => `${d.id} due ${d.dueDate}`).join('; ')}`);
+  if (final.voided.length > 0) out.push(`Voided: ${final.voided.map((v) => `${v.eventId} (${v.type}, by ${v.voidedBy})`).join('; ')}`);
   if (!result.completed) out.push('Stopped: a step was refused that the scenario did not expect to be.');
   if (result.passed) {
     out.push('Result: as the scenario expects.');

@@ -4,6 +4,8 @@ import { divisions } from '../calendar/index.js';
 import { StepDownError, isStepDownError } from '../errors.js';
 import { isoDate, isoDateTime } from '../events/common.js';
 import { eventTypes, isEventType, parseEvent, type EventIssue, type EventType } from '../events/index.js';
+import { relationshipSchema } from '../events/people.js';
+import { idSchema } from '../ids/id.js';
 import { outcomes, type Outcome } from '../machine/context.js';
 import type { Stage } from '../machine/notifications.js';
 import { definePolicy } from '../policy/define-policy.js';
@@ -11,13 +13,28 @@ import { rules, type RuleId } from '../policy/rules.js';
 import { roles } from '../policy/roles.js';
 import { CaseSoFar } from './case-so-far.js';
 import { formatJsonPath, readJsonSource, JsonSyntaxError, type JsonPathSegment, type JsonSource } from './json-source.js';
-import { buildEvent, resolveAt } from './steps.js';
+import { buildEvent, peopleEvents, recordingClock, resolveAt, stepEventId } from './steps.js';
 
 /** The stages a case can be in, as `describeCase` names them. */
 export const stages: readonly Stage[] = ['decision', 'preparation', 'closure', 'early-help', 'closed'];
 
-/** The refusal codes a step may expect: the engine's refusals of one event. */
-export const refusalCodes = ['INVALID_EVENT', 'NOT_ALLOWED', 'EVENT_NOT_ACCEPTED', 'GATE_BLOCKED', 'CALENDAR_OUT_OF_RANGE'] as const;
+/**
+ * The refusal codes a step may expect: the engine's refusals of one event, those of a correction
+ * (`UNKNOWN_EVENT`, `VOID_CONFLICT`) and of an event's identity and date (`DUPLICATE_EVENT`,
+ * `NO_EFFECT`, `FUTURE_DATED`).
+ */
+export const refusalCodes = [
+  'INVALID_EVENT',
+  'NOT_ALLOWED',
+  'EVENT_NOT_ACCEPTED',
+  'GATE_BLOCKED',
+  'CALENDAR_OUT_OF_RANGE',
+  'NO_EFFECT',
+  'FUTURE_DATED',
+  'DUPLICATE_EVENT',
+  'UNKNOWN_EVENT',
+  'VOID_CONFLICT',
+] as const;
 
 /** A refusal code a step may expect, e.g. `GATE_BLOCKED`. */
 export type RefusalCode = (typeof refusalCodes)[number];
@@ -70,10 +87,14 @@ export const expectationSchema = z
           status: z.enum(['open', 'met', 'met-late', 'missed', 'cancelled']).optional(),
           due: isoDate.optional().describe('The London date of its last day.'),
           windowOpens: isoDate.optional().describe('For a family plan review: the London date its 6–8 week window opens.'),
+          recordedOn: isoDate
+            .optional()
+            .describe('The London date the step that met it was recorded: for a step recorded late but dated on time.'),
         }),
       )
       .optional()
       .describe('Deadlines by id (e.g. family-plan-review:2) and what they should show.'),
+    voided: z.array(idSchema).optional().describe('The eventIds of every event voided so far, in any order.'),
   })
   .describe('What the case should look like.');
 
@@ -83,7 +104,13 @@ export const scenarioStepSchema = z
     at: when,
     as: z.enum(roles).optional().describe('The role that sends the event.'),
     event: z.string().optional().describe('The event type, e.g. views.recorded.'),
-    actorId: z.string().trim().min(1).optional().describe("The sender's id, when not the role's simulator id (e.g. a second Team Manager)."),
+    actorId: idSchema.optional().describe("The sender's id, when not the role's simulator id (e.g. a second Team Manager)."),
+    eventId: idSchema
+      .optional()
+      .describe('The eventId the event is sent with (default step-<n>, n the step number): what event.voided names, and what a resend repeats.'),
+    recordedAt: when
+      .optional()
+      .describe("When the step was recorded: the engine's clock for it (default: the latest date so far). A step dated earlier was recorded late."),
     payload: z
       .record(z.string(), z.unknown())
       .optional()
@@ -96,7 +123,7 @@ export const scenarioStepSchema = z
   })
   .superRefine((step, ctx) => {
     if (step.tick) {
-      for (const field of ['as', 'event', 'actorId', 'payload', 'expectRefusal', 'expectRefusalRules'] as const) {
+      for (const field of ['as', 'event', 'actorId', 'eventId', 'recordedAt', 'payload', 'expectRefusal', 'expectRefusalRules'] as const) {
         if (step[field] !== undefined) {
           ctx.addIssue({ code: 'custom', path: [field], message: 'a tick step takes only at, tick, expect and note; remove this field' });
         }
@@ -113,19 +140,34 @@ export const scenarioStepSchema = z
     if (step.as === undefined) {
       ctx.addIssue({ code: 'custom', path: ['as'], message: `required: the role that sends it, one of ${roles.join(', ')}` });
     }
-    for (const key of ['type', 'at', 'actor'] as const) {
+    const ownFields = { type: 'event', at: 'at', actor: 'as, actorId', eventId: 'eventId', recordedAt: 'recordedAt' } as const;
+    for (const [key, field] of Object.entries(ownFields)) {
       if (step.payload && key in step.payload) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['payload', key],
-          message: `set by the step itself (${key === 'type' ? 'event' : key === 'actor' ? 'as, actorId' : 'at'}); remove it from the payload`,
-        });
+        ctx.addIssue({ code: 'custom', path: ['payload', key], message: `set by the step itself (${field}); remove it from the payload` });
       }
     }
     if (step.expectRefusalRules && !step.expectRefusal) {
       ctx.addIssue({ code: 'custom', path: ['expectRefusalRules'], message: 'needs expectRefusal (the code) beside it' });
     }
   });
+
+/**
+ * A person a scenario opens with: an id and a relationship; the name (and a practitioner's agency)
+ * default to the fictional family's for its ids, or to a fictional placeholder. Names are display
+ * text in the `person.added` event; nothing the simulator prints shows them.
+ */
+export const scenarioPersonSchema = z
+  .strictObject({
+    id: idSchema.describe('The person id: what every step names them by, e.g. carer-2.'),
+    relationship: relationshipSchema,
+    name: z.string().trim().min(1).optional().describe('A fictional name (default: the family’s, or a placeholder).'),
+    agency: z.string().trim().min(1).optional().describe("A practitioner's agency (default: the family's, or one of its agencies)."),
+    parentalResponsibility: z.boolean().optional().describe('For a parent/carer: whether they hold parental responsibility.'),
+  })
+  .describe('A person of the case.');
+
+/** One person of a scenario's `people`. */
+export type ScenarioPerson = z.infer<typeof scenarioPersonSchema>;
 
 /** A scenario: one case's journey, step by step, on real dates, with what it should come to. */
 export const scenarioSchema = z
@@ -141,6 +183,19 @@ export const scenarioSchema = z
     caseId: z.string().trim().min(1).optional().describe('The case id (default sim-<name>).'),
     openedAt: when.describe('When the step-down decision was taken and the case opened.'),
     openedBy: z.enum(['social-worker', 'team-manager']).optional().describe('Who opens the case (default team-manager).'),
+    people: z
+      .array(scenarioPersonSchema)
+      .superRefine((people, ctx) => {
+        const seen = new Set<string>();
+        people.forEach((person, index) => {
+          if (seen.has(person.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: 'duplicate person id: list each person once' });
+          seen.add(person.id);
+        });
+      })
+      .optional()
+      .describe(
+        "The people the case opens with, added by the Social Worker when it opens (person.added, eventId person-<id>). Default: the fictional family (child-1, carer-1, partner-1, lp-1); [] for none. Steps name them by id.",
+      ),
     steps: z.array(scenarioStepSchema).min(1).describe('The steps, in the order they are recorded.'),
     expect: expectationSchema.optional().describe('What the case should come to after the last step.'),
   })
@@ -159,6 +214,8 @@ export interface ScenarioSource {
   readonly file: string;
   /** The line of each step, by index. */
   readonly stepLines: readonly number[];
+  /** The line of each person of `people`, by index (empty when the scenario opens with the family). */
+  readonly peopleLines?: readonly number[];
   /** The line of the scenario's own `expect`, when it has one. */
   readonly expectLine: number | null;
 }
@@ -225,6 +282,7 @@ function validate(source: JsonSource, file: string): LoadedScenario {
     source: {
       file,
       stepLines: scenario.steps.map((_, index) => source.locate(['steps', index]).line),
+      peopleLines: (scenario.people ?? []).map((_, index) => source.locate(['people', index]).line),
       expectLine: scenario.expect ? source.locate(['expect']).line : null,
     },
   };
@@ -280,38 +338,54 @@ export function scenarioCaseId(scenario: Pick<Scenario, 'name' | 'caseId'>): str
 /** Builds each step's event the way the simulator will and validates it, naming lines for its problems. */
 function checkEvents(scenario: Scenario, source: JsonSource): ScenarioIssue[] {
   // The defaults follow the case, so the case is followed here exactly as the simulator follows it.
+  const openedAt = resolveAt(scenario.openedAt, 'event');
   const caseSoFar = new CaseSoFar(
-    { caseId: scenarioCaseId(scenario), route: scenario.route, openedAt: resolveAt(scenario.openedAt, 'event') },
+    { caseId: scenarioCaseId(scenario), route: scenario.route, openedAt },
     definePolicy({ division: scenario.division }),
   );
   const issues: ScenarioIssue[] = [];
+  const check = (event: Record<string, unknown>, path: JsonPathSegment[], now: string) => {
+    try {
+      parseEvent(event);
+      caseSoFar.record(event, now);
+    } catch (error) {
+      if (!isStepDownError(error, 'INVALID_EVENT')) throw error;
+      const eventIssues = (error.details?.issues ?? []) as EventIssue[];
+      for (const issue of eventIssues) issues.push(locateEventIssue(path, issue, source));
+    }
+  };
+  peopleEvents(scenario, caseSoFar.context, openedAt).forEach((event, index) => check(event, ['people', index], openedAt));
+  let clock = openedAt;
   scenario.steps.forEach((step, index) => {
+    clock = recordingClock(step, clock);
     if (step.tick) {
-      caseSoFar.tick(resolveAt(step.at, 'tick'));
+      caseSoFar.tick(resolveAt(step.at, 'tick'), clock);
       return;
     }
     if (step.event === undefined || step.as === undefined || !isEventType(step.event)) return;
     if (step.expectRefusal === 'INVALID_EVENT') return;
-    const event = buildEvent({ at: step.at, as: step.as, event: step.event, actorId: step.actorId, payload: step.payload }, caseSoFar.context);
-    try {
-      parseEvent(event);
-      caseSoFar.record(event);
-    } catch (error) {
-      if (!isStepDownError(error, 'INVALID_EVENT')) throw error;
-      const eventIssues = ((error.details?.issues ?? []) as EventIssue[]);
-      for (const issue of eventIssues) issues.push(locateEventIssue(index, issue, source));
-    }
+    const event = buildEvent(
+      { at: step.at, as: step.as, event: step.event, actorId: step.actorId, eventId: stepEventId(step, index), payload: step.payload },
+      caseSoFar.context,
+    );
+    check(event, ['steps', index], clock);
   });
   return issues;
 }
 
-/** Where an event's problem is in the file: `at` and the actor are the step's own fields; the rest is payload. */
-function locateEventIssue(index: number, issue: EventIssue, source: JsonSource): ScenarioIssue {
+/**
+ * Where an event's problem is in the file: for a step, `at`, the actor and the eventId are the
+ * step's own fields and the rest is payload; for a person the scenario opens with, the field of
+ * its entry in `people`.
+ */
+function locateEventIssue(at: JsonPathSegment[], issue: EventIssue, source: JsonSource): ScenarioIssue {
   const eventPath = issue.path === '(event)' ? [] : issue.path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   const [head] = eventPath;
   const stepPath: JsonPathSegment[] =
-    head === 'at' ? ['at'] : head === 'actor' ? ['as'] : head === 'type' ? ['event'] : ['payload', ...eventPath];
-  const full: JsonPathSegment[] = ['steps', index, ...stepPath];
+    at[0] === 'people'
+      ? head === 'personId' ? ['id'] : head === 'relationship' || head === 'name' || head === 'agency' || head === 'parentalResponsibility' ? [head] : []
+      : head === 'at' ? ['at'] : head === 'actor' ? ['as'] : head === 'type' ? ['event'] : head === 'eventId' ? ['eventId'] : ['payload', ...eventPath];
+  const full: JsonPathSegment[] = [...at, ...stepPath];
   const { line, column } = source.locate(full);
   return { line, column, path: formatJsonPath(full), message: issue.message };
 }

@@ -4,15 +4,18 @@ import { createCaseEngine, type CaseView } from '../engine/engine.js';
 import type { CaseStore } from '../engine/store.js';
 import { StepDownError, isStepDownError } from '../errors.js';
 import { isEventType, type EventType } from '../events/index.js';
+import { isId } from '../ids/id.js';
+import { instant, isAfter } from '../machine/instants.js';
+import { getRule, rules as catalogue } from '../policy/rules.js';
 import type { Breach, DeadlineStatus, Outcome, Route } from '../machine/context.js';
 import type { DeadlineView } from '../machine/describe.js';
 import type { Stage } from '../machine/notifications.js';
 import { definePolicy } from '../policy/define-policy.js';
 import type { Role } from '../policy/roles.js';
 import { fixtureActors } from '../testing/people.js';
-import { CaseSoFar } from './case-so-far.js';
-import { defineScenario, scenarioCaseId, type Expectation, type Scenario, type ScenarioSource, type ScenarioStep } from './scenario.js';
-import { buildEvent, resolveAt } from './steps.js';
+import { CaseSoFar, futureToleranceMs } from './case-so-far.js';
+import { defineScenario, refusalCodes, scenarioCaseId, type Expectation, type Scenario, type ScenarioSource, type ScenarioStep } from './scenario.js';
+import { buildEvent, peopleEvents, recordingClock, resolveAt, stepEventId } from './steps.js';
 
 // Defined beside the scenario, which checking a file needs it for; the CLI takes it from here.
 export { scenarioCaseId } from './scenario.js';
@@ -45,6 +48,8 @@ export interface TimelineDeadline {
   readonly closedAt: string | null;
   /** For a family plan review: the London date its 6–8 week window opens. */
   readonly windowOpens?: string;
+  /** When the step that met it was recorded (the engine's clock), where that is known. */
+  readonly recordedAt?: string;
 }
 
 /** A breach as the timeline shows it. */
@@ -59,19 +64,31 @@ export interface TimelineBreach {
   readonly detectedOn: string;
 }
 
+/** A breach taken back by a step, and why. */
+export interface TimelineWithdrawnBreach extends TimelineBreach {
+  /**
+   * `met-on-time`: the step was dated on time after all; `no-longer-needed`: an outcome dated before
+   * it fell due; `voided`: the record it rested on was voided.
+   */
+  readonly reason: 'met-on-time' | 'no-longer-needed' | 'voided';
+}
+
 /** A refused step: the code, the rules behind it, and whether the scenario expected it. */
 export interface TimelineRefusal {
   readonly code: string;
   readonly rules: readonly { readonly rule: string; readonly citation: string; readonly reason?: string }[];
+  /** For `VOID_CONFLICT`: the later events that stand in the void's way. */
+  readonly eventIds?: readonly string[];
   readonly expected: boolean;
 }
 
 /**
  * One line of the timeline: what happened at a step and what it did to the case. Ids, roles, rule
- * ids, citations and dates only: the payloads (names, views, reasons) never appear.
+ * ids, citations and dates only: the payloads (names, views, reasons) never appear; a person is
+ * shown by their id.
  */
 export interface TimelineEntry {
-  /** 0 for the opening, then the step's 1-based number in the scenario. */
+  /** 0 for the opening (and the people it opens with), then the step's 1-based number in the scenario. */
   readonly step: number;
   /** The step's line in the scenario file, when known. */
   readonly line: number | null;
@@ -79,10 +96,22 @@ export interface TimelineEntry {
   readonly at: string;
   /** The London date it happened. */
   readonly date: string;
+  /** When it was recorded: the engine's clock for the step, ISO 8601. */
+  readonly recordedAt: string;
+  /** The London date it was recorded. */
+  readonly recordedOn: string;
   /** The role that acted. */
   readonly who: Role;
   /** The event type, `case.opened` or `clock.tick`. */
   readonly what: string;
+  /** The event's id (null for the opening and a tick). */
+  readonly eventId: string | null;
+  /** The ids the event names: the person, the disagreement, the event voided. Never a name. */
+  readonly about: readonly string[];
+  /** A resend of an event the case already held (same eventId, same content): nothing changed. */
+  readonly resent: boolean;
+  /** Events this step voided: their id and type. */
+  readonly voided: readonly { readonly eventId: string; readonly type: string }[];
   /** The stage after the step. */
   readonly stage: Stage;
   readonly outcome: Outcome | null;
@@ -96,8 +125,8 @@ export interface TimelineEntry {
   };
   /** Breaches recorded by this step. */
   readonly breaches: readonly TimelineBreach[];
-  /** Breaches taken back by this step (a step recorded late but dated on time). */
-  readonly breachesWithdrawn: readonly TimelineBreach[];
+  /** Breaches taken back by this step, and why. */
+  readonly breachesWithdrawn: readonly TimelineWithdrawnBreach[];
   readonly refusal: TimelineRefusal | null;
   /** What the scenario expected at this step and did not happen. */
   readonly failures: readonly string[];
@@ -118,6 +147,8 @@ export interface SimulationResult {
     readonly outcome: Outcome | null;
     readonly deadlines: readonly TimelineDeadline[];
     readonly breaches: readonly TimelineBreach[];
+    /** The events voided, with the void's id. */
+    readonly voided: readonly { readonly eventId: string; readonly type: string; readonly voidedBy: string }[];
   };
   /** False when the run stopped at a step refused without the scenario expecting it. */
   readonly completed: boolean;
@@ -152,63 +183,86 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   const caseId = options.caseId ?? scenarioCaseId(checked);
   const policy = definePolicy({ division: checked.division });
   const division = policy.division;
-  const engine = createCaseEngine({ store: scopedStore(options.store ?? memoryStore(), caseId), policy });
+  // The engine's clock follows the scenario: each step is recorded at its own recordedAt, or at the
+  // latest date so far, so `recordedAt` stamps and FUTURE_DATED judge the scenario's time, not today's.
+  const openedAt = resolveAt(checked.openedAt, 'event');
+  let clock = openedAt;
+  const engine = createCaseEngine({
+    store: scopedStore(options.store ?? memoryStore(), caseId),
+    policy,
+    now: () => new Date(instant(clock)),
+    futureToleranceMs,
+  });
   const lineOf = (index: number) => options.source?.stepLines[index] ?? null;
   const failures: { step: number | null; line: number | null; message: string }[] = [];
   const timeline: TimelineEntry[] = [];
 
-  const openedAt = resolveAt(checked.openedAt, 'event');
   const openedBy = checked.openedBy ?? 'team-manager';
   let view = await engine.open({ caseId, route: checked.route, at: openedAt, actor: { id: fixtureActors[openedBy].id, role: openedBy } });
-  timeline.push(entry({ step: 0, line: null, at: openedAt, who: openedBy, what: 'case.opened' }, null, view, null, []));
+  timeline.push(entry({ step: 0, line: null, at: openedAt, recordedAt: clock, who: openedBy, what: 'case.opened', eventId: null, about: [] }, null, view, null, []));
 
   // What the default payloads read: the same case, followed step by step on the pure machine.
   const caseSoFar = new CaseSoFar({ caseId, route: checked.route, openedAt }, policy);
   let completed = true;
+  for (const [index, event] of peopleEvents(checked, caseSoFar.context, openedAt).entries()) {
+    const before = view;
+    const line = options.source?.peopleLines?.[index] ?? null;
+    const head = { step: 0, line, at: openedAt, recordedAt: clock, who: 'social-worker' as const, what: 'person.added', eventId: event.eventId, about: aboutIds(event) };
+    try {
+      view = await engine.send(caseId, event);
+      caseSoFar.record(event, clock);
+      timeline.push(entry(head, before, view, null, []));
+    } catch (error) {
+      if (!isRefusal(error)) throw error;
+      const refusal = refusalOf(error, {});
+      const message = `people[${index}]${line ? ` (line ${line})` : ''}: person.added was refused with ${refusal.code}`;
+      timeline.push(entry(head, before, view, refusal, [message]));
+      failures.push({ step: 0, line, message });
+      completed = false;
+      break;
+    }
+  }
+
   for (const [index, step] of checked.steps.entries()) {
+    if (!completed) break;
     const number = index + 1;
     const line = lineOf(index);
     const before = view;
     const stepFailures: string[] = [];
     const where = `step ${number}${line ? ` (line ${line})` : ''}`;
     let refusal: TimelineRefusal | null = null;
-    let at: string;
-    let who: Role;
-    let what: string;
+    clock = recordingClock(step, clock);
+    let head: EntryHead;
 
     if (step.tick) {
-      at = resolveAt(step.at, 'tick');
-      who = 'system';
-      what = 'clock.tick';
+      const at = resolveAt(step.at, 'tick');
+      head = { step: number, line, at, recordedAt: clock, who: 'system', what: 'clock.tick', eventId: null, about: [] };
       const result = await engine.tick(at);
       const failed = result.failed.find((f) => f.caseId === caseId);
       if (failed) throw new StepDownError('STORE_FAILURE', `The tick at ${at} could not be recorded on case ${caseId} (${failed.code}).`, { caseId, code: failed.code });
       view = await engine.get(caseId);
-      caseSoFar.tick(at);
+      caseSoFar.tick(at, clock);
     } else {
-      const event = buildEvent(eventStep(step), caseSoFar.context);
-      at = String(event.at);
-      who = step.as!;
-      what = step.event!;
+      const event = buildEvent({ ...eventStep(step), eventId: stepEventId(step, index) }, caseSoFar.context);
+      head = { step: number, line, at: String(event.at), recordedAt: clock, who: step.as!, what: step.event!, eventId: stepEventId(step, index), about: aboutIds(event) };
       try {
         view = await engine.send(caseId, event);
-        caseSoFar.record(event);
-        if (step.expectRefusal) stepFailures.push(`${where}: ${what} was accepted, but the scenario expected ${step.expectRefusal}`);
+        caseSoFar.record(event, clock);
+        if (step.expectRefusal) stepFailures.push(`${where}: ${head.what} was accepted, but the scenario expected ${step.expectRefusal}`);
       } catch (error) {
         if (!isRefusal(error)) throw error;
         refusal = refusalOf(error, step);
         if (!refusal.expected) {
           const rules = refusal.rules.map((r) => (r.reason ? `${r.rule} (${r.reason})` : r.rule)).join('; ');
           const expected = step.expectRefusal ? `, but the scenario expected ${step.expectRefusal}${step.expectRefusalRules ? ` naming ${step.expectRefusalRules.join(', ')}` : ''}` : '';
-          stepFailures.push(`${where}: ${what} was refused with ${refusal.code}${rules ? `: ${rules}` : ''}${expected}`);
+          stepFailures.push(`${where}: ${head.what} was refused with ${refusal.code}${rules ? `: ${rules}` : ''}${expected}`);
         }
         if (!step.expectRefusal) completed = false;
       }
     }
     if (completed && step.expect) stepFailures.push(...checkExpectation(step.expect, view).map((m) => `${where}: ${m}`));
-    timeline.push(entry({ step: number, line, at, who, what }, before, view, refusal, stepFailures));
+    timeline.push(entry(head, before, view, refusal, stepFailures));
     failures.push(...stepFailures.map((message) => ({ step: number, line, message })));
-    if (!completed) break;
   }
 
   if (completed && checked.expect) {
@@ -225,11 +279,30 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
       outcome: view.outcome,
       deadlines: view.deadlines.map(toTimelineDeadline),
       breaches: view.breaches.map(toTimelineBreach),
+      voided: view.voided.map((v) => ({ eventId: v.eventId, type: v.type, voidedBy: v.voidedBy })),
     },
     completed,
     passed: completed && failures.length === 0,
     failures,
   };
+}
+
+/** What a timeline entry starts from: where and when the step is, who sent what, and the ids it names. */
+interface EntryHead {
+  readonly step: number;
+  readonly line: number | null;
+  readonly at: string;
+  readonly recordedAt: string;
+  readonly who: Role;
+  readonly what: string;
+  readonly eventId: string | null;
+  readonly about: readonly string[];
+}
+
+/** The ids an event names, for the timeline: a person's, a disagreement's, a voided event's. Ids only; a field that is not one is left out. */
+function aboutIds(event: Record<string, unknown>): string[] {
+  const ids = [event['personId'], event['disagreementId'], event['voidedEventId']];
+  return ids.filter((id): id is string => isId(id));
 }
 
 function eventStep(step: ScenarioStep) {
@@ -240,20 +313,29 @@ function eventStep(step: ScenarioStep) {
   return { at: step.at, as: step.as, event: step.event as EventType, actorId: step.actorId, payload: step.payload };
 }
 
-/** The refusals of one event: a scenario may expect them; anything else (a store fault) ends the run. */
+/** The engine's refusals of one event: a scenario may expect them; anything else (a store fault) ends the run. */
+const refusalErrorCodes: ReadonlySet<string> = new Set([...refusalCodes, 'INVALID_DATE']);
+
 function isRefusal(error: unknown): error is StepDownError {
-  return (
-    isStepDownError(error) &&
-    ['INVALID_EVENT', 'NOT_ALLOWED', 'EVENT_NOT_ACCEPTED', 'GATE_BLOCKED', 'CALENDAR_OUT_OF_RANGE', 'INVALID_DATE'].includes(error.code)
-  );
+  return isStepDownError(error) && refusalErrorCodes.has(error.code);
 }
 
-function refusalOf(error: StepDownError, step: ScenarioStep): TimelineRefusal {
-  const details = (error.details ?? {}) as { rules?: { rule: string; citation: string; reason?: string }[]; issues?: { path: string }[] };
-  const rules = (details.rules ?? []).map((r) => ({ rule: r.rule, citation: r.citation, ...(r.reason ? { reason: r.reason } : {}) }));
+const ruleIds: ReadonlySet<string> = new Set(catalogue.map((r) => r.id));
+
+function refusalOf(error: StepDownError, step: Pick<ScenarioStep, 'expectRefusal' | 'expectRefusalRules'>): TimelineRefusal {
+  const details = (error.details ?? {}) as {
+    rules?: { rule: string; citation?: string; reason?: string }[];
+    conflicts?: { eventId: string | null }[];
+  };
+  const rules = (details.rules ?? []).map((r) => ({
+    rule: r.rule,
+    citation: r.citation ?? (ruleIds.has(r.rule) ? getRule(r.rule as Parameters<typeof getRule>[0]).citation : ''),
+    ...(r.reason ? { reason: r.reason } : {}),
+  }));
   const named = step.expectRefusalRules ?? [];
   const expected = step.expectRefusal === error.code && named.every((rule) => rules.some((r) => r.rule === rule));
-  return { code: error.code, rules, expected };
+  const eventIds = (details.conflicts ?? []).map((c) => c.eventId).filter((id): id is string => isId(id));
+  return { code: error.code, rules, ...(eventIds.length > 0 ? { eventIds } : {}), expected };
 }
 
 /** What an expectation finds different in the case, in words; empty when all is as expected. */
@@ -278,6 +360,17 @@ export function checkExpectation(expect: Expectation, view: CaseView): string[] 
     }
     if (wanted.windowOpens !== undefined && wanted.windowOpens !== deadline.windowOpens) {
       problems.push(`expected deadline ${id}'s window to open ${wanted.windowOpens}, got ${deadline.windowOpens ?? 'none'}`);
+    }
+    const recordedAt = (deadline as { recordedAt?: string }).recordedAt;
+    if (wanted.recordedOn !== undefined && (recordedAt === undefined || wanted.recordedOn !== toLondonDate(recordedAt))) {
+      problems.push(`expected deadline ${id} met by a step recorded on ${wanted.recordedOn}, got ${recordedAt ? toLondonDate(recordedAt) : 'no record date'}`);
+    }
+  }
+  if (expect.voided !== undefined) {
+    const actual = view.voided.map((v) => v.eventId).sort();
+    const wanted = [...expect.voided].sort();
+    if (actual.join(',') !== wanted.join(',')) {
+      problems.push(`expected voided events ${wanted.join(', ') || 'none'}, got ${actual.join(', ') || 'none'}`);
     }
   }
   return problems;
@@ -314,7 +407,7 @@ function describeBreach(b: Breach): string {
 }
 
 function entry(
-  head: { step: number; line: number | null; at: string; who: Role; what: string },
+  head: EntryHead,
   before: CaseView | null,
   after: CaseView,
   refusal: TimelineRefusal | null,
@@ -336,17 +429,33 @@ function entry(
     else if (deadline.status === 'missed') missed.push(shown);
     else cancelled.push(shown);
   }
+  const voidedBefore = new Set((before?.voided ?? []).map((v) => v.eventId));
+  // An event the engine took without writing anything: a resend (a tick that finds nothing writes nothing either).
+  const resent = refusal === null && before !== null && head.eventId !== null && after.version === before.version;
   return {
     ...head,
     date: toLondonDate(head.at),
+    recordedOn: toLondonDate(head.recordedAt),
+    resent,
+    voided: after.voided.filter((v) => !voidedBefore.has(v.eventId)).map((v) => ({ eventId: v.eventId, type: v.type })),
     stage: after.stage,
     outcome: after.outcome,
     deadlines: { opened, met, missed, cancelled },
     breaches: difference(after.breaches, before?.breaches ?? []).map(toTimelineBreach),
-    breachesWithdrawn: difference(before?.breaches ?? [], after.breaches).map(toTimelineBreach),
+    breachesWithdrawn: difference(before?.breaches ?? [], after.breaches).map((b) => ({
+      ...toTimelineBreach(b),
+      reason: withdrawnBecause(b, head, after),
+    })),
     refusal,
     failures,
   };
+}
+
+/** Why a step took a breach back: its void, an outcome that cancelled the deadline, or a step dated on time. */
+function withdrawnBecause(breach: Breach, head: EntryHead, after: CaseView): TimelineWithdrawnBreach['reason'] {
+  if (head.what === 'event.voided') return 'voided';
+  const deadline = after.deadlines.find((d) => d.id === breach.deadlineId);
+  return deadline?.status === 'cancelled' ? 'no-longer-needed' : 'met-on-time';
 }
 
 /** The breaches in `a` not in `b`, counted (two breaches of one rule on one day are two). */
@@ -362,7 +471,7 @@ function difference(a: readonly Breach[], b: readonly Breach[]): Breach[] {
   });
 }
 
-function toTimelineDeadline(d: DeadlineView & { windowOpens?: string }): TimelineDeadline {
+function toTimelineDeadline(d: DeadlineView & { windowOpens?: string; recordedAt?: string }): TimelineDeadline {
   return {
     id: d.id,
     rule: d.rule,
@@ -372,6 +481,7 @@ function toTimelineDeadline(d: DeadlineView & { windowOpens?: string }): Timelin
     status: d.status,
     closedAt: d.closedAt,
     ...(d.windowOpens ? { windowOpens: d.windowOpens } : {}),
+    ...(d.recordedAt ? { recordedAt: d.recordedAt } : {}),
   };
 }
 

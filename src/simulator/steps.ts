@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon';
 import type { EventType } from '../events/index.js';
 import type { CaseContext } from '../machine/context.js';
+import { isAfter } from '../machine/instants.js';
 import type { Role } from '../policy/roles.js';
 import { defaultPayloads, type FixtureContext } from '../testing/fixtures.js';
 import { mergePayload } from '../testing/merge-payload.js';
-import { fictionalFamily, fixtureActors } from '../testing/people.js';
+import { familyPeople, fictionalFamily, fixtureActors } from '../testing/people.js';
+import type { Scenario, ScenarioPerson, ScenarioStep } from './scenario.js';
 
 /** A calendar date alone: `YYYY-MM-DD`. */
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
@@ -42,6 +44,8 @@ export interface EventStepInput {
   readonly as: Role;
   readonly event: EventType;
   readonly actorId?: string | undefined;
+  /** The eventId to send it with. */
+  readonly eventId?: string | undefined;
   readonly payload?: Record<string, unknown> | undefined;
 }
 
@@ -49,13 +53,13 @@ export interface EventStepInput {
  * Builds the event a scenario step sends: the library's default payload for the fictional family
  * (the testing kit's `defaultPayloads`, given the case so far and the step's payload as the fields
  * asked for), the step's payload merged on top (objects field by field, lists replaced), and the
- * actor the step names (by role, as the fixture actor for that role unless the step gives an id).
- * Returned unvalidated: the engine validates it, so an invalid override is refused exactly as a
- * host's event would be.
+ * actor the step names (by role, as the fixture actor for that role unless the step gives an id),
+ * and the step's eventId. Returned unvalidated: the engine validates it, so an invalid override is
+ * refused exactly as a host's event would be.
  *
  * @example
  * ```ts
- * buildEvent({ at: '2024-09-11', as: 'social-worker', event: 'views.recorded', payload: { party: 'child' } }, caseSoFar.context);
+ * buildEvent({ at: '2024-09-11', as: 'social-worker', event: 'views.recorded', eventId: 'step-2', payload: { personId: 'child-1' } }, caseSoFar.context);
  * ```
  */
 export function buildEvent(step: EventStepInput, context: CaseContext): Record<string, unknown> & { type: EventType } {
@@ -69,5 +73,67 @@ export function buildEvent(step: EventStepInput, context: CaseContext): Record<s
     type: step.event,
     at,
     actor: { id: step.actorId ?? fixtureActors[step.as].id, role: step.as },
+    ...(step.eventId !== undefined ? { eventId: step.eventId } : {}),
   };
+}
+
+/**
+ * The eventId a step's event is sent with: its own `eventId`, or `step-<n>` (n its 1-based number),
+ * so every run of a scenario gives its events the same ids and a step can void another by id.
+ *
+ * @example
+ * ```ts
+ * stepEventId({ at: '2024-09-02', as: 'team-manager', event: 'decision.agreed' }, 0); // => 'step-1'
+ * ```
+ */
+export function stepEventId(step: Pick<ScenarioStep, 'eventId'>, index: number): string {
+  return step.eventId ?? `step-${index + 1}`;
+}
+
+/**
+ * The engine's clock when a step is recorded: the step's own `recordedAt`, or else the later of the
+ * clock so far and the step's date (a step dated earlier than one before it was recorded late).
+ *
+ * @example
+ * ```ts
+ * recordingClock({ at: '2024-03-28' }, '2024-04-03T10:00:00+01:00'); // => '2024-04-03T10:00:00+01:00'
+ * ```
+ */
+export function recordingClock(step: Pick<ScenarioStep, 'at' | 'recordedAt' | 'tick'>, clock: string): string {
+  if (step.recordedAt !== undefined) return resolveAt(step.recordedAt, 'event');
+  const at = resolveAt(step.at, step.tick ? 'tick' : 'event');
+  return isAfter(at, clock) ? at : clock;
+}
+
+/** The eventId of the `person.added` that adds a scenario's person when the case opens: `person-<id>`. */
+export function personEventId(personId: string): string {
+  return `person-${personId}`;
+}
+
+/**
+ * The people a scenario opens with, as the `person.added` events the Social Worker sends when the
+ * case opens (dated `openedAt`, eventId `person-<id>`): its `people`, or the fictional family when it
+ * names none. A person's name, agency and parental responsibility default as the testing kit's
+ * fixture for `person.added` does.
+ *
+ * @example
+ * ```ts
+ * peopleEvents({ people: [{ id: 'carer-2', relationship: 'parent-carer' }] }, caseSoFar.context, openedAt);
+ * // [{ type: 'person.added', personId: 'carer-2', relationship: 'parent-carer', name: …, eventId: 'person-carer-2', … }]
+ * ```
+ */
+export function peopleEvents(
+  scenario: Pick<Scenario, 'people'>,
+  context: CaseContext,
+  openedAt: string,
+): (Record<string, unknown> & { type: 'person.added'; eventId: string })[] {
+  const people: readonly ScenarioPerson[] =
+    scenario.people ?? familyPeople(fictionalFamily).map(([id, fields]) => ({ id, relationship: fields.relationship }));
+  return people.map(({ id, ...fields }) => {
+    const event = buildEvent(
+      { at: openedAt, as: 'social-worker', event: 'person.added', eventId: personEventId(id), payload: { personId: id, ...fields } },
+      context,
+    );
+    return event as Record<string, unknown> & { type: 'person.added'; eventId: string };
+  });
 }

@@ -78,7 +78,8 @@ describe.concurrent('caf-step-down', () => {
     expect(run.stderr).toBe('');
     const lines = run.stdout.split('\n');
     expect(lines).toContain('  #  date        who                 what                                stage');
-    expect(lines).toContain(' 14  2024-07-18  social-worker       csc.closed                          early-help');
+    expect(lines).toContain(' 15  2024-07-18  social-worker       csc.closed                          early-help');
+    expect(lines).toContain('  5  2024-07-03  social-worker       views.recorded lp-1                 preparation');
     expect(lines).toContain('                 opened              first-family-plan-meeting due 2024-08-15');
     expect(lines).toContain('                 BREACH              family-plan-review: due 2024-12-26, found 2024-12-27 — G "Role of the Lead Professional" ¶2');
     expect(lines).toContain('Breaches: 1 — family-plan-review (due 2024-12-26, found 2024-12-27)');
@@ -135,12 +136,14 @@ describe.concurrent('caf-step-down', () => {
         '  "openedAt": "2024-09-02",',
         '  "steps": [',
         '    { "at": "2024-09-02", "as": "team-manager", "event": "decision.agreed" },',
-        '    { "at": "2024-09-04", "as": "social-worker", "event": "views.recorded", "payload": { "party": "neighbour" } }',
+        '    { "at": "2024-09-04", "as": "social-worker", "event": "views.recorded", "payload": { "personId": "Next Door Neighbour" } }',
         '  ]',
         '}',
       ].join('\n'),
     );
-    expectOneLineError(await cli(['simulate', file]), 2, `${file} line 8, steps[1].payload.party: expected "child" or "parent" or "partner".`);
+    const run = await cli(['simulate', file]);
+    expectOneLineError(run, 2, `${file} line 8, steps[1].payload.personId: expected an id: letters, digits and . _ : - only, starting with a letter or digit, at most 128 characters.`);
+    expect(run.stderr).not.toContain('Neighbour');
   }, slow);
 
   it('refuses a missing file, an unknown scenario, command or option with one line and exit code 2', async () => {
@@ -224,6 +227,24 @@ describe.concurrent('caf-step-down', () => {
     expect(gantt.code).toBe(0);
     expect(gantt.stdout).toMatch(/^gantt\n/);
     expect(gantt.stdout).toContain('section family-plan-review');
+  }, slow);
+
+  it('never prints a name where an id belongs: the timeline, its JSON and the report show people by id', async () => {
+    const [text, json, md, html] = await Promise.all([
+      cli(['simulate', 'parent-disagrees-won-round']),
+      cli(['simulate', 'parent-disagrees-won-round', '--json']),
+      cli(['report', 'parent-disagrees-won-round']),
+      cli(['report', 'parent-disagrees-won-round', '--format', 'html']),
+    ]);
+    for (const run of [text, json, md, html]) {
+      expect(run.code, run.stderr).toBe(0);
+      // The fictional family's names and agencies, and words of the scenario's own payloads.
+      for (const words of ['Robin', 'Alex', 'Jordan', 'Casey', 'Morgan', 'Example', 'Riverside', 'Hilltop', 'worried about coping']) {
+        expect(run.stdout.toLowerCase()).not.toContain(words.toLowerCase());
+      }
+    }
+    expect(text.stdout).toContain('disagreement.raised carer-1 D-1');
+    expect(text.stdout).toContain('leadProfessional.agreed lp-1');
   }, slow);
 
   it('refuses a report format it does not know, and a case id without a store', async () => {

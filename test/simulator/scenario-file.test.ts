@@ -95,7 +95,7 @@ describe('parseScenario', () => {
     const text = scenarioText([decision, '{ "at": "2024-09-03", "tick": true }'], '\n  "expect": { "stage": "preparation" },');
     const { scenario, source } = parseScenario(text, 'ok.json');
     expect(scenario.steps).toHaveLength(2);
-    expect(source).toEqual({ file: 'ok.json', stepLines: [8, 9], expectLine: 6 });
+    expect(source).toEqual({ file: 'ok.json', stepLines: [8, 9], peopleLines: [], expectLine: 6 });
   });
 
   it('says a file is not JSON with the line and column, as INVALID_INPUT', () => {
@@ -139,10 +139,50 @@ describe('parseScenario', () => {
   it("checks each step's event as the fixtures and overrides make it, naming the payload field and its line", () => {
     const text = scenarioText([
       decision,
-      '{ "at": "2024-09-04", "as": "social-worker", "event": "views.recorded",\n      "payload": {\n        "party": "aunt" } }',
+      '{ "at": "2024-09-04", "as": "social-worker", "event": "views.recorded",\n      "payload": {\n        "personId": "Aunt Nora" } }',
     ]);
     const error = errorOf(() => parseScenario(text, 'payload.json'));
-    expect(error.message).toBe('payload.json line 10, steps[1].payload.party: expected "child" or "parent" or "partner".');
+    expect(error.message).toBe(
+      'payload.json line 10, steps[1].payload.personId: expected an id: letters, digits and . _ : - only, starting with a letter or digit, at most 128 characters.',
+    );
+    expect(error.message).not.toContain('Nora');
+  });
+
+  it('reads the people a scenario opens with, naming the line and field of a bad one', () => {
+    const people = (entries: string[]) => `\n  "people": [\n${entries.map((e) => `    ${e}`).join(',\n')}\n  ],`;
+    const ok = parseScenario(
+      scenarioText([decision], people(['{ "id": "child-1", "relationship": "child" }', '{ "id": "gran", "relationship": "family-member" }'])),
+      'people.json',
+    );
+    expect(ok.scenario.people?.map((p) => p.id)).toEqual(['child-1', 'gran']);
+    expect(ok.source.peopleLines).toEqual([7, 8]);
+    const badId = errorOf(() => parseScenario(scenarioText([decision], people(['{ "id": "Gran Smith", "relationship": "family-member" }'])), 'p.json'));
+    expect(badId.message).toMatch(/^p\.json line 7, people\[0\]\.id: expected an id/);
+    expect(badId.message).not.toContain('Smith');
+    const twice = errorOf(() =>
+      parseScenario(scenarioText([decision], people(['{ "id": "gran", "relationship": "family-member" }', '{ "id": "gran", "relationship": "child" }'])), 'p.json'),
+    );
+    expect(twice.message).toBe('p.json line 8, people[1].id: duplicate person id: list each person once.');
+    // Checked as the person.added it becomes: only a practitioner has an agency.
+    const agency = errorOf(() =>
+      parseScenario(scenarioText([decision], people(['{ "id": "gran", "relationship": "family-member", "agency": "Bingo club" }'])), 'p.json'),
+    );
+    expect(agency.message).toBe('p.json line 7, people[0].agency: only a practitioner has an agency.');
+  });
+
+  it('takes an eventId and a recordedAt on a step, never in its payload', () => {
+    const ok = parseScenario(
+      scenarioText([decision, '{ "at": "2024-09-03", "recordedAt": "2024-09-05", "eventId": "host-7", "as": "team-manager", "event": "stepDown.withdrawn" }']),
+    );
+    expect(ok.scenario.steps[1]).toMatchObject({ eventId: 'host-7', recordedAt: '2024-09-05' });
+    const inPayload = errorOf(() =>
+      parseScenario(scenarioText(['{ "at": "2024-09-02", "as": "team-manager", "event": "decision.agreed", "payload": { "eventId": "x-1" } }']), 'id.json'),
+    );
+    expect(inPayload.message).toBe('id.json line 7, steps[0].payload.eventId: set by the step itself (eventId); remove it from the payload.');
+    const notAnId = errorOf(() =>
+      parseScenario(scenarioText(['{ "at": "2024-09-02", "as": "team-manager", "event": "decision.agreed", "eventId": "my event" }']), 'id.json'),
+    );
+    expect(notAnId.message).toMatch(/^id\.json line 7, steps\[0\]\.eventId: expected an id/);
   });
 
   it('finds a problem deep in an override of the e-CAF form', () => {
@@ -173,7 +213,7 @@ describe('parseScenario', () => {
 
   it('never repeats a value from the file in a message', () => {
     const secret = 'Jane Doe lives at 1 High Street';
-    const step = `{ "at": "2024-09-04", "as": "social-worker", "event": "views.recorded", "payload": { "party": "${secret}", "${secret}": 1 } }`;
+    const step = `{ "at": "2024-09-04", "as": "social-worker", "event": "views.recorded", "payload": { "personId": "${secret}", "${secret}": 1 } }`;
     const error = errorOf(() => parseScenario(scenarioText([decision, step]), 'private.json'));
     expect(JSON.stringify({ message: error.message, details: error.details })).not.toContain('Jane');
   });

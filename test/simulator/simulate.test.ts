@@ -20,9 +20,10 @@ import { fictionalFamily, fixtureActors } from '../../src/testing/index.js';
 /** The opening steps every small scenario here shares: a case in preparation with all it needs. */
 const prepared = [
   { at: '2024-09-02', as: 'team-manager', event: 'decision.agreed' },
-  { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', payload: { party: 'child' } },
-  { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', payload: { party: 'parent' } },
-  { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', payload: { party: 'partner' } },
+  { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', payload: { personId: 'child-1' } },
+  { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', payload: { personId: 'carer-1' } },
+  { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', payload: { personId: 'partner-1' } },
+  { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', payload: { personId: 'lp-1' } },
   { at: '2024-09-05', as: 'social-worker', event: 'consent.given' },
   { at: '2024-09-06', as: 'social-worker', event: 'leadProfessional.agreed' },
 ] as const;
@@ -38,9 +39,9 @@ describe('simulate', () => {
     const result = await simulate(parsed, { source });
     expect(result.completed).toBe(true);
     expect(result.passed).toBe(false);
-    const tickLine = source.stepLines[6]!;
+    const tickLine = source.stepLines[7]!;
     expect(result.failures).toEqual([
-      { step: 7, line: tickLine, message: `step 7 (line ${tickLine}): expected stage closure, got preparation` },
+      { step: 8, line: tickLine, message: `step 8 (line ${tickLine}): expected stage closure, got preparation` },
       { step: null, line: source.expectLine, message: `at the end (expect, line ${source.expectLine}): expected outcome caf-closed, got none (still open)` },
     ]);
     expect(result.timeline.at(-1)!.failures).toHaveLength(1);
@@ -56,9 +57,20 @@ describe('simulate', () => {
     );
     expect(result.completed).toBe(false);
     expect(result.passed).toBe(false);
-    expect(result.timeline).toHaveLength(3);
-    expect(result.timeline[2]!.refusal).toMatchObject({ code: 'GATE_BLOCKED', expected: false });
-    expect(result.failures[0]!.message).toMatch(/^step 2: finalMeeting\.held was refused with GATE_BLOCKED: views-recorded \(views not yet recorded for: child, parent, partner\.\); informed-consent/);
+    // The opening, the family's four people, and the two steps the run got to.
+    expect(result.timeline.map((e) => [e.step, e.what, ...e.about])).toEqual([
+      [0, 'case.opened'],
+      [0, 'person.added', 'child-1'],
+      [0, 'person.added', 'carer-1'],
+      [0, 'person.added', 'partner-1'],
+      [0, 'person.added', 'lp-1'],
+      [1, 'decision.agreed'],
+      [2, 'finalMeeting.held'],
+    ]);
+    expect(result.timeline.at(-1)!.refusal).toMatchObject({ code: 'GATE_BLOCKED', expected: false });
+    expect(result.failures[0]!.message).toMatch(
+      /^step 2: finalMeeting\.held was refused with GATE_BLOCKED: views-recorded \(views not yet recorded for person\(s\): child-1, carer-1, partner-1, lp-1\.\); informed-consent/,
+    );
   });
 
   it('counts an expected refusal that does not come, or comes with another code, as a failure and carries on', async () => {
@@ -66,7 +78,7 @@ describe('simulate', () => {
       scenario([
         { ...prepared[0], expectRefusal: 'GATE_BLOCKED' },
         { at: '2024-09-04', as: 'team-manager', event: 'views.recorded', expectRefusal: 'GATE_BLOCKED' },
-        { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', payload: { party: 'child' } },
+        { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', payload: { personId: 'child-1' } },
       ]),
     );
     expect(result.completed).toBe(true);
@@ -81,7 +93,7 @@ describe('simulate', () => {
     const result = await simulate(
       scenario([prepared[0], { at: '2024-09-10', as: 'social-worker', event: 'finalMeeting.held', expectRefusal: 'GATE_BLOCKED', expectRefusalRules: ['no-open-disagreement'] }]),
     );
-    expect(result.timeline[2]!.refusal!.expected).toBe(false);
+    expect(result.timeline.at(-1)!.refusal!.expected).toBe(false);
     expect(result.failures[0]!.message).toContain('but the scenario expected GATE_BLOCKED naming no-open-disagreement');
   });
 
@@ -90,7 +102,7 @@ describe('simulate', () => {
       scenario([{ ...prepared[0], payload: { rationale: '   ' }, expectRefusal: 'INVALID_EVENT' }, prepared[0]]),
     );
     expect(result.passed).toBe(true);
-    expect(result.timeline[1]!.refusal).toEqual({ code: 'INVALID_EVENT', rules: [], expected: true });
+    expect(result.timeline.find((e) => e.step === 1)!.refusal).toEqual({ code: 'INVALID_EVENT', rules: [], expected: true });
   });
 
   it('keeps names, views and reasons out of the timeline: ids, roles, rule ids and dates only', async () => {
@@ -102,11 +114,14 @@ describe('simulate', () => {
     );
     const text = runs.map((r) => `${JSON.stringify(r)}\n${formatTimeline(r)}`).join('\n');
     const { child, parent, partner, leadProfessional, socialWorker } = fictionalFamily;
-    const names = [child, parent, partner, leadProfessional.name, socialWorker];
+    const names = [child.name, parent.name, partner.name, leadProfessional.name, socialWorker];
     // Names, then words of the default payloads and of the scenarios' own payloads.
-    for (const words of [...names, 'Example', 'Riverside', 'one more review', 'health visitor does not agree', 'CIN plan continues']) {
+    for (const words of [...names, 'Example', 'Riverside', 'Hilltop', 'Morgan', 'one more review', 'health visitor does not agree', 'CIN plan continues']) {
       expect(text.toLowerCase()).not.toContain(words.toLowerCase());
     }
+    // People are there, by id.
+    expect(text).toContain('views.recorded partner-1');
+    expect(text).toContain('disagreement.raised partner-1 D-1');
   });
 
   it('sends the testing kit’s defaults for its one fictional family, following the case as it goes', async () => {
@@ -114,9 +129,9 @@ describe('simulate', () => {
     const result = await simulate(
       scenario([
         prepared[0],
-        // No party given: each view is the next party's without one, as in the testing kit.
-        ...[1, 2, 3].map(() => ({ at: '2024-09-04', as: 'social-worker', event: 'views.recorded' })),
-        { at: '2024-09-04', as: 'social-worker', event: 'disagreement.raised', payload: { by: 'parent' } },
+        // No person given: each view is the next person's without one, as in the testing kit.
+        ...[1, 2, 3, 4].map(() => ({ at: '2024-09-04', as: 'social-worker', event: 'views.recorded' })),
+        { at: '2024-09-04', as: 'social-worker', event: 'disagreement.raised', payload: { personId: 'carer-1' } },
         { at: '2024-09-05', as: 'social-worker', event: 'disagreement.raised' },
       ]),
       { store },
@@ -124,14 +139,21 @@ describe('simulate', () => {
     expect(result.passed).toBe(true);
     const trail = await createCaseEngine({ store }).history('sim-unit');
     const events = trail.map((e) => e.event as Record<string, unknown>);
-    expect(events.filter((e) => e.type === 'views.recorded').map((e) => [e.party, e.name])).toEqual([
-      ['child', fictionalFamily.child],
-      ['parent', fictionalFamily.parent],
-      ['partner', fictionalFamily.partner],
+    expect(events.filter((e) => e.type === 'person.added').map((e) => [e.personId, e.name, e.eventId])).toEqual([
+      ['child-1', fictionalFamily.child.name, 'person-child-1'],
+      ['carer-1', fictionalFamily.parent.name, 'person-carer-1'],
+      ['partner-1', fictionalFamily.partner.name, 'person-partner-1'],
+      ['lp-1', fictionalFamily.leadProfessional.name, 'person-lp-1'],
     ]);
-    expect(events.filter((e) => e.type === 'disagreement.raised').map((e) => [e.disagreementId, e.party])).toEqual([
-      ['D-1', fictionalFamily.parent],
-      ['D-2', fictionalFamily.partner],
+    expect(events.filter((e) => e.type === 'views.recorded').map((e) => [e.personId, e.eventId])).toEqual([
+      ['child-1', 'step-2'],
+      ['carer-1', 'step-3'],
+      ['partner-1', 'step-4'],
+      ['lp-1', 'step-5'],
+    ]);
+    expect(events.filter((e) => e.type === 'disagreement.raised').map((e) => [e.disagreementId, e.personId])).toEqual([
+      ['D-1', 'carer-1'],
+      ['D-2', 'partner-1'],
     ]);
     expect(new Set(trail.map((e) => e.actor?.id))).toEqual(new Set([fixtureActors['team-manager'].id, fixtureActors['social-worker'].id]));
   });
@@ -178,12 +200,19 @@ describe('simulate', () => {
     await host.open({ caseId: 'OTHER', route: 'cin-outcome', at: '2024-11-01T10:00:00Z', actor: { id: 'tm', role: 'team-manager' } });
     await host.send('OTHER', { type: 'decision.agreed', at: '2024-11-01T10:00:00Z', actor: { id: 'tm', role: 'team-manager' }, rationale: 'Threshold no longer met.' });
     await host.send('OTHER', {
+      type: 'person.added',
+      at: '2024-11-01T10:00:00Z',
+      actor: { id: 'sw', role: 'social-worker' },
+      personId: 'p-1',
+      relationship: 'parent-carer',
+      name: 'A parent',
+    });
+    await host.send('OTHER', {
       type: 'disagreement.raised',
       at: '2024-11-04T10:00:00Z',
       actor: { id: 'sw', role: 'social-worker' },
       disagreementId: 'D-1',
-      by: 'parent',
-      party: 'A parent',
+      personId: 'p-1',
       reason: 'Not ready.',
     });
     const before = await store.load('OTHER');
@@ -230,7 +259,10 @@ describe('formatTimeline', () => {
     const text = formatTimeline(await simulate(s, { source }));
     const lines = text.split('\n');
     expect(lines).toContain('  #  date        who                 what                                stage');
-    expect(lines).toContain(' 21  2024-12-27  system              clock.tick                          early-help');
+    expect(lines).toContain(' 22  2024-12-27  system              clock.tick                          early-help');
+    expect(lines).toContain('  0  2024-07-01  social-worker       person.added carer-1                decision');
+    expect(lines).toContain('  6  2024-07-04  social-worker       consent.given carer-1               preparation');
+    expect(lines).toContain(' 21  2024-12-23  system              clock.tick                          early-help');
     expect(lines).toContain('                 missed              family-plan-review:3 due 2024-12-26');
     expect(lines).toContain('                 BREACH              family-plan-review: due 2024-12-26, found 2024-12-27 — G "Role of the Lead Professional" ¶2');
     expect(lines).toContain('                 opened              family-plan-review:3 due 2024-12-26 (window opens 2024-12-12)');
