@@ -63,12 +63,12 @@ describe.concurrent('caf-step-down', () => {
     expect(simulate.stdout).toContain('A date alone ("2024-12-27") means 10:00');
   }, slow);
 
-  it('lists the eleven built-in scenarios, as text and as JSON', async () => {
+  it('lists the fifteen built-in scenarios, as text and as JSON', async () => {
     const [text, json] = await Promise.all([cli(['list']), cli(['list', '--json'])]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('review-missed-over-christmas   cin-outcome, expects caf-closed, breach: family-plan-review');
     const rows = JSON.parse(json.stdout) as { name: string; outcome: string }[];
-    expect(rows).toHaveLength(11);
+    expect(rows).toHaveLength(15);
     expect(rows.find((r) => r.name === 'lead-professional-ladder')?.outcome).toBe('universal-services');
   }, slow);
 
@@ -195,7 +195,7 @@ describe.concurrent('caf-step-down', () => {
     expect(report.code).toBe(0);
     expect(report.stdout).toContain('# Compliance report: case sim-initial-meeting-held-late');
     expect(report.stdout).toContain('first-family-plan-meeting');
-  }, slow);
+  }, 3 * slow); // every write of two runs and a report is flushed to disk, beside the other tests' processes
 
   it('fails on an unreachable PostgreSQL with one line and exit code 3, without the password', async () => {
     const run = await cli(['simulate', 'step-up', '--store', 'postgres:postgres://someone:s3cret@127.0.0.1:1/stepdown']);
