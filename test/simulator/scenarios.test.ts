@@ -18,7 +18,7 @@ beforeAll(async () => {
     const { scenario, source } = await resolveScenario(name);
     results.set(name, await simulate(scenario, { source }));
   }
-});
+}, 120_000); // fifteen cases through the engine, one after another: seconds, more on a busy machine
 
 function run(name: string): SimulationResult {
   const result = results.get(name);
