@@ -470,6 +470,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         throw new StepDownError('INVALID_INPUT', `Cannot open the case: ${[...new Set(issues)].join('; ')}`, { issues });
       }
       const input: CaseInput = { caseId: parsed.data.caseId, route: parsed.data.route, openedAt: parsed.data.at };
+      // A case opened in the future would refuse every true event after it (all dated before it): FUTURE_DATED, as for any event.
+      if (instant(input.openedAt) > now().getTime() + futureToleranceMs) throw new StepDownError('FUTURE_DATED', `Cannot open case ${input.caseId}: it is dated ${input.openedAt}, later than now (${now().toISOString()}); a case is opened at the decision to step down. Check the date.`, { caseId: input.caseId, at: input.openedAt, now: now().toISOString() });
       const [snapshot, actions] = initialTransition(machine, input);
       const notifications: EngineEvent[] = [
         { type: 'case.opened', caseId: input.caseId, at: input.openedAt },
