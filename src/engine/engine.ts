@@ -79,6 +79,8 @@ export interface CaseEngineOptions {
 export interface OpenCase {
   readonly caseId: string;
   readonly route: Route;
+  /** The family group of siblings stepping down together (id-shaped): see `engine.family` and `sendToFamily`. */
+  readonly familyId?: string;
   /** When the step-down decision was taken: ISO 8601 with offset. */
   readonly at: string;
   readonly actor: { readonly id: string; readonly role: 'social-worker' | 'team-manager' };
@@ -93,6 +95,7 @@ const openSchema = z
   .object({
     caseId: caseInputSchema.shape.caseId,
     route: caseInputSchema.shape.route,
+    familyId: caseInputSchema.shape.familyId,
     at: isoDateTime,
     actor: z.object({ id: idSchema, role: roleSchema.extract(['social-worker', 'team-manager']) }).strict(),
   })
@@ -467,7 +470,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
         throw new StepDownError('INVALID_INPUT', `Cannot open the case: ${[...new Set(issues)].join('; ')}`, { issues });
       }
-      const input: CaseInput = { caseId: parsed.data.caseId, route: parsed.data.route, openedAt: parsed.data.at };
+      const { caseId, route, familyId, at } = parsed.data;
+      const input: CaseInput = { caseId, route, openedAt: at, ...(familyId ? { familyId } : {}) };
       const [snapshot, actions] = initialTransition(machine, input);
       const notifications: EngineEvent[] = [
         { type: 'case.opened', caseId: input.caseId, at: input.openedAt },
