@@ -497,15 +497,21 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
  * value that is not an object with a string type (or one that names no event of the library) would
  * throw inside XState or, for its own `xstate.*` types, act on the machine. Every way XState drives a
  * machine (`transition`, `getNextSnapshot`, an actor) goes through `machine.transition`, so it is
- * wrapped here: anything but an event of the library, or XState's own events, returns the snapshot
- * as it was. The guards then judge the event against its schema.
+ * wrapped here: anything but an event of the library (or XState's own init and stop) returns the
+ * snapshot as it was, and so does any event sent to an ended case. The guards then judge the event
+ * against its schema.
  */
 function guardTransitions<M extends { transition: (...args: never[]) => unknown }>(machine: M): M {
   const original = machine.transition.bind(machine) as (snapshot: unknown, event: unknown, scope: unknown) => unknown;
   const known = new Set<string>(eventTypes);
+  // XState's own events that an actor sends itself; any other `xstate.*` event from a host (an
+  // `xstate.error.actor…`, say) would act on the machine, so it is judged like any unknown event.
+  const xstateOwn = new Set<string>(['xstate.init', 'xstate.stop']);
   const judged = (snapshot: unknown, event: unknown, scope: unknown) => {
     const type: unknown = typeof event === 'object' && event !== null ? (event as { type?: unknown }).type : undefined;
-    if (typeof type !== 'string' || !(known.has(type) || type.startsWith('xstate.'))) return snapshot;
+    if (typeof type !== 'string' || !(known.has(type) || xstateOwn.has(type))) return snapshot;
+    // An ended case takes no events: without this, the root's handlers would still act on a done snapshot.
+    if (known.has(type) && (snapshot as { status?: unknown } | null)?.status !== 'active') return snapshot;
     return original(snapshot, event, scope);
   };
   return Object.assign(machine, { transition: judged });
