@@ -1,11 +1,12 @@
 import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
-import type { AuditDraft, AuditEntry, CaseStore, OutboxMessage, StoredCase } from '../src/engine/store.js';
+import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, OutboxMessage, StoredCase, WorkItem } from '../src/engine/store.js';
+import { workOrder, workMatches } from '../src/engine/worklist.js';
 
 /** Options of the in-memory store. */
 export interface MemoryStoreOptions {
   /** Called before every write with its name; throw from it to simulate a fault (tests use it). */
-  readonly beforeWrite?: (operation: 'create' | 'save' | 'appendAudit') => void;
+  readonly beforeWrite?: (operation: 'create' | 'save' | 'appendAudit' | 'saveMany') => void;
 }
 
 /**
@@ -25,6 +26,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   const outbox = new Map<string, OutboxMessage>();
   const copy = <T>(value: T): T => structuredClone(value);
   const due = dueIndex();
+  const work = workIndex();
+  const families = new Map<string, string[]>();
 
   /** Copies everything first, then changes state: a fault while copying leaves the store as it was. */
   const write = (record: StoredCase | null, draft: AuditDraft, messages: readonly OutboxMessage[]): AuditEntry => {
@@ -34,11 +37,26 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     const entry = chainEntry(trail.at(-1) ?? null, copy(draft));
     if (recordCopy) {
       due.move(recordCopy.caseId, cases.get(recordCopy.caseId)?.nextDueAt ?? null, recordCopy.nextDueAt);
+      work.replace(recordCopy.caseId, recordCopy.work ?? []);
+      const familyId = recordCopy.familyId ?? null;
+      if (familyId !== null && !cases.has(recordCopy.caseId)) families.set(familyId, [...(families.get(familyId) ?? []), recordCopy.caseId]);
       cases.set(recordCopy.caseId, recordCopy);
     }
     for (const message of messageCopies) outbox.set(message.id, message);
     trails.set(draft.caseId, [...trail, entry]);
     return copy(entry);
+  };
+
+  const expectVersion = (caseId: string, expectedVersion: number): void => {
+    const current = cases.get(caseId);
+    if (!current) throw new StepDownError('UNKNOWN_CASE', `No case ${caseId}.`, { caseId });
+    if (current.version !== expectedVersion) {
+      throw new StepDownError(
+        'VERSION_CONFLICT',
+        `Case ${caseId} is at version ${current.version}, not ${expectedVersion}: reload it and send again.`,
+        { caseId, expectedVersion, actualVersion: current.version },
+      );
+    }
   };
 
   return {
@@ -57,16 +75,21 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     },
     async save(record, expectedVersion, audit, messages) {
       options.beforeWrite?.('save');
-      const current = cases.get(record.caseId);
-      if (!current) throw new StepDownError('UNKNOWN_CASE', `No case ${record.caseId}.`, { caseId: record.caseId });
-      if (current.version !== expectedVersion) {
-        throw new StepDownError(
-          'VERSION_CONFLICT',
-          `Case ${record.caseId} is at version ${current.version}, not ${expectedVersion}: reload it and send again.`,
-          { caseId: record.caseId, expectedVersion, actualVersion: current.version },
-        );
-      }
+      expectVersion(record.caseId, expectedVersion);
       return write(record, audit, messages);
+    },
+    async saveMany(writes: readonly CaseWrite[]) {
+      options.beforeWrite?.('saveMany');
+      // Every check before any change, and one synchronous pass of writes: all or nothing.
+      for (const w of writes) expectVersion(w.record.caseId, w.expectedVersion);
+      const copies = writes.map((w) => copy(w));
+      return copies.map((w) => write(w.record, w.audit, w.outbox));
+    },
+    async worklist(query) {
+      return copy(work.find(query));
+    },
+    async familyCases(familyId) {
+      return [...(families.get(familyId) ?? [])];
     },
     async appendAudit(audit, messages) {
       options.beforeWrite?.('appendAudit');
@@ -143,6 +166,51 @@ function dueIndex() {
       for (const entry of entries) {
         if (!(entry.at < at && found.length < most)) break;
         found.push(entry.caseId);
+      }
+      return found;
+    },
+  };
+}
+
+/**
+ * The work-list index: every case's pending steps in one list sorted as the work list reads them
+ * (soonest due first, undated last). Replacing a case's steps is a removal and a binary-search
+ * insertion each; a query walks from the front and stops at the first step due after `dueBefore`.
+ */
+function workIndex() {
+  const items: WorkItem[] = [];
+  const byCase = new Map<string, readonly WorkItem[]>();
+  const position = (item: WorkItem): number => {
+    let low = 0;
+    let high = items.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (workOrder(items[middle]!, item) < 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  return {
+    replace(caseId: string, next: readonly WorkItem[]): void {
+      for (const old of byCase.get(caseId) ?? []) {
+        const at = position(old);
+        // Equal keys sit together: find this case's own entry among them.
+        for (let i = at; i < items.length && workOrder(items[i]!, old) === 0; i += 1) {
+          if (items[i]!.caseId === caseId) {
+            items.splice(i, 1);
+            break;
+          }
+        }
+      }
+      for (const item of next) items.splice(position(item), 0, item);
+      byCase.set(caseId, next);
+    },
+    find(query: Parameters<CaseStore['worklist']>[0]): WorkItem[] {
+      const found: WorkItem[] = [];
+      for (const item of items) {
+        if (found.length >= query.limit) break;
+        if (query.dueBefore !== undefined && (item.dueAt === null || item.dueAt >= query.dueBefore)) break;
+        if (workMatches(item, query)) found.push(item);
       }
       return found;
     },
