@@ -42,11 +42,15 @@ const perCommand: Readonly<Record<string, string>> = {
 Runs the scenario's steps through the engine and prints the timeline. A built-in scenario is named
 without .json (see caf-step-down list); anything with a slash or ending in .json is a file.
 
-A scenario file is JSON: name, description, route, optional division and caseId, openedAt, and
+A scenario file is JSON: name, description, route, optional division and caseId, openedAt, the
+people the case opens with ([{ "id", "relationship" }], the fictional family by default), and
 steps. A step is { "at", "as": <role>, "event": <event type>, "payload": { <overrides> } } or a
-tick of the clock { "at", "tick": true }; any step may carry "expect" (stage, outcome, breaches,
-deadlines) and an event step "expectRefusal": <code>. A date alone ("2024-12-27") means 10:00
-London time (02:00 for a tick). The scenario's own "expect" is checked after the last step.
+tick of the clock { "at", "tick": true }; events name people by id ("personId": "carer-1"). An
+event step may give its "eventId" (default step-<n>, what event.voided names) and "recordedAt"
+(when it was recorded, if later than "at"). Any step may carry "expect" (stage, outcome, breaches,
+deadlines, voided) and an event step "expectRefusal": <code>. A date alone ("2024-12-27") means
+10:00 London time (02:00 for a tick). The scenario's own "expect" is checked after the last step.
+The timeline shows people by id, never by name.
 
 Examples:
   caf-step-down simulate review-missed-over-christmas

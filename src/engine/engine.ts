@@ -171,6 +171,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
   });
 
   const load = async (caseId: string): Promise<StoredCase> => {
+    // A case id that is not id-shaped may be a name typed in the wrong place: refused, never quoted.
+    if (!idSchema.safeParse(caseId).success) throw new StepDownError('INVALID_INPUT', 'caseId: expected an id (letters, digits and . _ : - only, starting with a letter or digit, at most 128 characters); the value is not repeated here.', { issues: ['caseId: expected an id'] });
     const record = await stored.load(caseId);
     if (!record) throw new StepDownError('UNKNOWN_CASE', `No case with id '${caseId}': open it first.`, { caseId });
     return record;

@@ -45,6 +45,7 @@ function formatEntry(entry: TimelineEntry): string[] {
   for (const d of entry.deadlines.met) out.push(detail(d.status === 'met-late' ? 'met late' : 'met', `${d.id} due ${d.dueDate}`));
   for (const d of entry.deadlines.missed) out.push(detail('missed', `${d.id} due ${d.dueDate}`));
   for (const d of entry.deadlines.cancelled) out.push(detail('cancelled', `${d.id} due ${d.dueDate} (no longer applies)`));
+  for (const d of entry.deadlines.reopened) out.push(detail('open again', `${d.id} due ${d.dueDate}${windowText(d)}`));
   for (const d of entry.deadlines.opened) out.push(detail('opened', `${d.id} due ${d.dueDate}${windowText(d)}`));
   for (const b of entry.breaches) out.push(detail('BREACH', breachText(b)));
   for (const b of entry.breachesWithdrawn) out.push(detail('breach withdrawn', `${b.rule} (${withdrawnText[b.reason]})`));

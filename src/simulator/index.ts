@@ -1,6 +1,7 @@
 /**
- * The simulator: scenario files (JSON, validated, errors naming the line and field), a run of a
- * scenario through the engine on real dates with the real calendar, and its timeline. A step's
+ * The simulator: scenario files (JSON, validated, errors naming the line and field; the case's
+ * people declared by id), a run of a scenario through the engine on real dates with the real
+ * calendar (the engine's clock following the scenario), and its timeline, which shows people by id. A step's
  * payload is merged over the library's one set of defaults for its one fictional family:
  * `defaultPayloads`, `fictionalFamily` and `fixtureActors` of `caf-step-down/testing`.
  *
@@ -9,6 +10,7 @@
 export {
   scenarioSchema,
   scenarioStepSchema,
+  scenarioPersonSchema,
   expectationSchema,
   parseScenario,
   loadScenarioFile,
@@ -17,7 +19,7 @@ export {
   refusalCodes,
   scenarioEventTypes,
 } from './scenario.js';
-export type { Scenario, ScenarioStep, Expectation, ScenarioSource, LoadedScenario, ScenarioIssue, RefusalCode } from './scenario.js';
+export type { Scenario, ScenarioStep, ScenarioPerson, Expectation, ScenarioSource, LoadedScenario, ScenarioIssue, RefusalCode } from './scenario.js';
 export { scenarioCaseId } from './scenario.js';
 export { simulate, checkExpectation } from './simulate.js';
 export type {
@@ -26,6 +28,7 @@ export type {
   TimelineEntry,
   TimelineDeadline,
   TimelineBreach,
+  TimelineWithdrawnBreach,
   TimelineRefusal,
 } from './simulate.js';
 export { formatTimeline, wrapText } from './format.js';

@@ -122,6 +122,8 @@ export interface TimelineEntry {
     readonly missed: readonly TimelineDeadline[];
     /** No longer applying because the case reached an outcome first. */
     readonly cancelled: readonly TimelineDeadline[];
+    /** Open again: a void took out the step that met, missed or cancelled it. */
+    readonly reopened: readonly TimelineDeadline[];
   };
   /** Breaches recorded by this step. */
   readonly breaches: readonly TimelineBreach[];
@@ -418,13 +420,14 @@ function entry(
   const met: TimelineDeadline[] = [];
   const missed: TimelineDeadline[] = [];
   const cancelled: TimelineDeadline[] = [];
+  const reopened: TimelineDeadline[] = [];
   for (const deadline of after.deadlines) {
     const was = previous.get(deadline.id);
     if (was === deadline.status) continue;
     const shown = toTimelineDeadline(deadline);
     // A deadline judged as it is created (the first meeting's date, set at the final meeting) shows
     // once, as met or missed; one created open shows as opened.
-    if (deadline.status === 'open') opened.push(shown);
+    if (deadline.status === 'open') (was === undefined ? opened : reopened).push(shown);
     else if (deadline.status === 'met' || deadline.status === 'met-late') met.push(shown);
     else if (deadline.status === 'missed') missed.push(shown);
     else cancelled.push(shown);
@@ -440,7 +443,7 @@ function entry(
     voided: after.voided.filter((v) => !voidedBefore.has(v.eventId)).map((v) => ({ eventId: v.eventId, type: v.type })),
     stage: after.stage,
     outcome: after.outcome,
-    deadlines: { opened, met, missed, cancelled },
+    deadlines: { opened, met, missed, cancelled, reopened },
     breaches: difference(after.breaches, before?.breaches ?? []).map(toTimelineBreach),
     breachesWithdrawn: difference(before?.breaches ?? [], after.breaches).map((b) => ({
       ...toTimelineBreach(b),

@@ -149,7 +149,7 @@ const firstMeetingAfterDays = 21;
  * - `views.recorded` records the view of the next person whose view is needed and not on file
  *   (in the order they were added), agreeing;
  * - `consent.given` and `consent.refused` are from the first involved parent/carer without that
- *   record; `consent.withdrawn` from the first involved parent/carer;
+ *   record; `consent.withdrawn` from the first involved parent/carer who consented;
  * - `disagreement.raised` and `consent.refused` take the next free id (`D-1`, `D-2`, …);
  *   a disagreement is the partner practitioner's (`partner-1`) unless `personId` names another;
  *   `disagreement.resolved` resolves the oldest open disagreement, agreed;

@@ -23,7 +23,11 @@ export interface WorkerSettings {
   readonly events: number;
   /** Every `refuseEvery`-th event is sent by a role the policy does not allow: a refusal to audit. */
   readonly refuseEvery: number;
-  /** Dated after the cases' `decision.agreed`, so every event is in sequence whatever the order. */
+  /**
+   * Dated after the cases' `decision.agreed` and their people, so every event is in sequence
+   * whatever the order. Each event is dated a second after the one before it across all workers,
+   * so a view re-recorded for the same person still changes the case (it is not NO_EFFECT).
+   */
   readonly at: string;
 }
 
@@ -47,18 +51,19 @@ export interface WorkerReport {
 }
 
 /**
- * The `i`-th event of worker `w`: alternately a partner disagreement and a recorded view, both taken
- * in any order during preparation. The key goes where the audit keeps it: the disagreement's id,
- * or the view's summary.
+ * The `i`-th event of worker `w`: alternately a disagreement raised by the partner practitioner and
+ * the partner's view recorded again, both taken in any order during preparation. The key goes where
+ * the audit keeps it: the disagreement's id, or the view's summary.
  */
 export function workerEvent(settings: WorkerSettings, i: number): { event: StepDownEvent; key: string } {
   const key = `w${settings.worker}-e${i}`;
   const refused = settings.refuseEvery > 0 && i % settings.refuseEvery === settings.refuseEvery - 1;
+  const at = new Date(Date.parse(settings.at) + (settings.worker * settings.events + i) * 1000).toISOString();
   if (i % 2 === 0) {
-    const event = { ...sampleEvent('disagreement.raised', settings.at), disagreementId: key };
+    const event = { ...sampleEvent('disagreement.raised', at), personId: samplePeople.partner, disagreementId: key };
     return { event: refused ? { ...event, actor: samplePeople.earlyHelpManager } : event, key };
   }
-  const event = { ...sampleEvent('views.recorded', settings.at), summary: key };
+  const event = { ...sampleEvent('views.recorded', at), personId: samplePeople.partner, summary: key };
   return { event: refused ? { ...event, actor: samplePeople.earlyHelpManager } : event, key };
 }
 

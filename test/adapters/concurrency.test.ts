@@ -14,7 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrate, postgresStore } from '../../adapters/postgres.js';
 import { createCaseEngine, verifyAuditTrail, type AuditEntry, type CaseEngine } from '../../src/index.js';
-import { samplePeople } from '../events/samples.js';
+import { sampleFamilyAdded, samplePeople } from '../events/samples.js';
 import { event } from '../machine/harness.js';
 import type { WorkerReport, WorkerSettings } from './concurrency-worker.js';
 
@@ -98,6 +98,8 @@ describe.skipIf(!url)('several engine processes on one PostgreSQL', () => {
     for (const caseId of caseIds) {
       await engine.open({ caseId, route: 'cin-outcome', at: '2024-03-04T09:00:00Z', actor: { id: samplePeople.teamManager.id, role: 'team-manager' } });
       await engine.send(caseId, event('decision.agreed', '2024-03-05T10:00:00Z'));
+      // The people the workers' events name, by id.
+      for (const added of sampleFamilyAdded('2024-03-05T11:00:00Z')) await engine.send(caseId, added);
     }
   }, 60_000);
 

@@ -35,7 +35,7 @@ import {
   type OutboxMessage,
   type StoredCase,
 } from '../../src/index.js';
-import { samplePeople } from '../events/samples.js';
+import { samplePeople, samplePersonAdded } from '../events/samples.js';
 import { event } from '../machine/harness.js';
 
 const clock = () => new Date('2024-07-01T09:00:00Z');
@@ -82,7 +82,7 @@ const openCase = (engine: ReturnType<typeof createCaseEngine>) =>
   engine.open({ caseId, route: 'cin-outcome', at: '2024-03-04T09:00:00Z', actor: tm });
 /** The save the crashes interrupt: it changes the next-due index and queues notifications. */
 const crashingSave = event('decision.agreed', '2024-03-05T10:00:00Z');
-const nextSave = event('views.recorded', '2024-03-07T10:00:00Z', { party: 'child', name: samplePeople.child });
+const nextSave = samplePersonAdded(samplePeople.child, '2024-03-07T10:00:00Z');
 
 /** The store's files before and after one real save, and what the engine showed at each. */
 async function reference() {

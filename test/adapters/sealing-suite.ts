@@ -9,7 +9,7 @@ import {
   type StepDownError,
   type StoredCase,
 } from '../../src/index.js';
-import { samplePeople } from '../events/samples.js';
+import { samplePeople, samplePersons } from '../events/samples.js';
 import { runToClosedCaf } from '../engine/journey.js';
 
 /** A stored record as JSON, read or written behind the store's back. */
@@ -140,22 +140,29 @@ export function testSealing(name: string, factory: SealedPlaceFactory): void {
       const engine = createCaseEngine({ store: place.open(only('k1', k1)), now: () => new Date('2024-07-20T10:00:00Z') });
       await runToClosedCaf(engine, 'C-journey');
       const history = await engine.history('C-journey');
-      // The free text the journey sent (names, views, reasons, contacts) and every person's id.
+      // The free text the journey sent (names, views, reasons, contacts), the people's and actors' ids,
+      // and the events' ids (the ledger beside the snapshot is keyed by them).
       const texts = new Set<string>();
       const collect = (value: unknown, key = ''): void => {
         if (typeof value === 'string' && value.length >= 8 && !['type', 'at'].includes(key) && !/^\d{4}-\d\d-\d\d/.test(value)) texts.add(value);
         else if (Array.isArray(value)) value.forEach((v) => collect(v, key));
         else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) collect(v, k);
       };
-      for (const entry of history) collect({ event: entry.event, actorId: entry.actor?.id });
+      for (const entry of history) {
+        const { role: _role, ...actor } = (entry.actor ?? {}) as Record<string, unknown>;
+        collect({ event: entry.event, actor });
+      }
       // Less what may stay in clear: the case id, event types, roles, states, rule ids, codes.
       for (const entry of history) {
         const { event: _event, actor, ...clear } = entry;
         for (const text of [actor?.role, ...JSON.stringify(clear).match(/"[^"]*"/g)!.map((q) => JSON.parse(q) as string)]) texts.delete(text!);
       }
-      for (const person of [samplePeople.child, samplePeople.parent, samplePeople.leadProfessional.name, samplePeople.socialWorker.id]) {
-        expect(texts).toContain(person);
-      }
+      const names = Object.values(samplePersons).map((person) => person.name);
+      const ids = [samplePeople.partner, samplePeople.leadProfessional.personId, samplePeople.socialWorker.id, samplePeople.leadProfessionalActor.id];
+      for (const text of [...names, ...ids]) expect(texts).toContain(text);
+      const eventIds = history.map((e) => (e.event as { eventId?: string } | null)?.eventId).filter((id) => id !== undefined);
+      expect(eventIds.length).toBeGreaterThan(20);
+      for (const eventId of eventIds) expect(texts).toContain(eventId);
       expect(texts.size).toBeGreaterThan(20);
       const raw = await place.raw();
       const found = [...texts].filter((text) => raw.includes(text));

@@ -19,8 +19,8 @@ import { rejection } from '../engine/rejection.js';
 import { freshPrefix } from './postgres-place.js';
 
 const clock = () => new Date('2024-07-01T09:00:00Z');
-/** The closed-CAF journey writes 21 entries. */
-const journeyEntries = 21;
+/** The closed-CAF journey writes 25 entries (the family of four is added after the decision). */
+const journeyEntries = 25;
 
 /** A store and raw access to its trail, as someone with the disk or the database has it. */
 interface Tamperable {
@@ -133,7 +133,7 @@ const cases: Case[] = [
     message: 'entry 1 is missing before entry 2',
   },
   {
-    // Entry 3's copy appended as entry 22 (a line pasted at the end, a row given the next seq).
+    // Entry 3’s copy appended as entry 26 (a line pasted at the end, a row given the next seq).
     name: 'an earlier entry replayed at the end',
     tamper: (t, id, trail) => t.insert(id, journeyEntries + 1, trail[2]!),
     found: { problem: 'reordered', index: journeyEntries, seq: 3 },

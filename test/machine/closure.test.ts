@@ -1,7 +1,11 @@
+import { createActor, transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import {
   getRule,
   parseEvent,
+  persistCase,
+  stepDownMachine,
+  type StepDownEvent,
 } from '../../src/index.js';
 import { sampleNames, samplePeople, sampleRecipients } from '../events/samples.js';
 import { CaseRun, event, readyForFinalMeeting, freeTextChecks } from './harness.js';
@@ -129,6 +133,23 @@ describe('the e-CAF referral (F step 5, G "Role of the Social Worker" ¶4)', () 
     expectRefusal(run.refuse(referral(days.referral)), 'GATE_BLOCKED', ['ecaf-referral-complete']);
     run.send(referral(days.referral, '2024-10-10'));
     expect(closureState(run)).toBe('transferDetails');
+  });
+
+  it('ecaf-referral-complete: the bare machine judges the form itself: an e-CAF holding only section 11 (the agreed date) changes nothing, through transition and a running actor', () => {
+    const run = afterMeeting();
+    const onlySection11 = { ...referral(days.referral), form: { firstFamilyPlanMeetingDate: firstFp } } as unknown as StepDownEvent;
+    const before = persistCase(run.snapshot);
+    expect(transition(stepDownMachine, run.snapshot, onlySection11)[0]).toBe(run.snapshot);
+    const actor = createActor(stepDownMachine, {
+      input: { caseId: 'case-1', route: 'cin-outcome', openedAt: september.opened },
+      snapshot: stepDownMachine.getPersistedSnapshot(run.snapshot) as never,
+    }).start();
+    actor.send(onlySection11);
+    expect(persistCase(actor.getSnapshot())).toEqual(before);
+    expect(actor.getSnapshot().value).toEqual({ withChildrensSocialCare: { closure: 'referral' } });
+    actor.send(referral(days.referral));
+    expect(actor.getSnapshot().value).toEqual({ withChildrensSocialCare: { closure: 'transferDetails' } });
+    actor.stop();
   });
 
   it('ecaf-referral-complete: only the Social Worker completes the referral; a CAF Link Worker is NOT_ALLOWED', () => {

@@ -18,7 +18,7 @@ beforeAll(async () => {
     const { scenario, source } = await resolveScenario(name);
     results.set(name, await simulate(scenario, { source }));
   }
-});
+}, 120_000); // fifteen cases through the engine, one after another: seconds, more on a busy machine
 
 function run(name: string): SimulationResult {
   const result = results.get(name);
@@ -43,7 +43,7 @@ function only<T>(items: readonly T[]): T {
 }
 
 describe('built-in scenarios', () => {
-  it('are the eleven journeys of issue 6, each file named after its scenario', async () => {
+  it('are the eleven journeys of issue 6 and four of issue 9, each file named after its scenario', async () => {
     expect(builtInScenarioNames()).toEqual(Object.keys(journeys).sort());
     for (const name of builtInScenarioNames()) {
       const { scenario, source } = await resolveScenario(name);
@@ -208,5 +208,87 @@ describe('dates each scenario turns on', () => {
     ]);
     expect(deadline(result, 'first-family-plan-meeting')).toMatchObject({ due: '2025-10-16T23:59:59.999+01:00', status: 'met' });
     expect(deadline(result, 'family-plan-review:1')).toMatchObject({ due: '2025-11-27T23:59:59.999+00:00', status: 'cancelled' });
+  });
+
+  it('consent-per-carer: the father refuses the day before Good Friday; his refusal is a disagreement, her consent stands', () => {
+    const result = run('consent-per-carer');
+    const refused = only(entries(result, 'consent.refused'));
+    expect(refused).toMatchObject({ date: '2025-04-17', about: ['carer-2', 'D-1'] });
+    // 5 working days from Thursday 17 April 2025 skip Good Friday (18) and Easter Monday (21): Monday 28 April.
+    expect(refused.deadlines.opened.map((d) => [d.id, d.due])).toEqual([['disagreement-resolution:D-1', '2025-04-28T23:59:59.999+01:00']]);
+    const [blocked, held] = entries(result, 'finalMeeting.held');
+    // Only the open disagreement blocks the meeting: informed-consent is met by the mother's consent.
+    expect(blocked!.refusal!.rules.map((r) => r.rule)).toEqual(['no-open-disagreement']);
+    expect(held!.refusal).toBeNull();
+    const [partial, all] = entries(result, 'documents.shared');
+    expect(partial!.refusal).toMatchObject({ code: 'GATE_BLOCKED', expected: true });
+    expect(partial!.refusal!.rules.map((r) => [r.rule, r.reason])).toEqual([
+      ['documents-shared-with-all', expect.stringContaining('not among the recipients: carer-2')],
+    ]);
+    expect(all!.refusal).toBeNull();
+    expect(deadline(result, 'disagreement-resolution:D-1')).toMatchObject({ status: 'met', closedAt: '2025-04-24T10:00:00+01:00' });
+  });
+
+  it('initial-meeting-before-delayed-closure: the meeting of 6 March 2025 is recorded on 14 March, after a closure delayed to 12 March', () => {
+    const result = run('initial-meeting-before-delayed-closure');
+    const [tooSoon, recorded] = entries(result, 'familyPlanMeeting.held');
+    expect(tooSoon).toMatchObject({ date: '2025-03-06', refusal: { code: 'EVENT_NOT_ACCEPTED', expected: true } });
+    expect(only(entries(result, 'csc.closed')).date).toBe('2025-03-12');
+    expect(recorded).toMatchObject({ date: '2025-03-06', recordedOn: '2025-03-14', refusal: null });
+    expect(recorded!.deadlines.met.map((d) => d.id)).toEqual(['first-family-plan-meeting']);
+    expect(deadline(result, 'first-family-plan-meeting')).toMatchObject({
+      opensAt: '2025-03-12T10:00:00+00:00',
+      due: '2025-04-09T23:59:59.999+01:00',
+      status: 'met',
+      closedAt: '2025-03-06T10:00:00+00:00',
+    });
+    expect(deadline(result, 'first-family-plan-meeting').recordedAt).toMatch(/^2025-03-14T10:00:00/);
+    // Reviews run from the meeting's true date: day 56 after 6 March is 1 May.
+    expect(deadline(result, 'family-plan-review:1')).toMatchObject({ opensAt: '2025-03-06T10:00:00+00:00', due: '2025-05-01T23:59:59.999+01:00' });
+    const future = result.timeline.find((e) => e.refusal?.code === 'FUTURE_DATED')!;
+    expect(future).toMatchObject({ date: '2052-04-24', recordedOn: '2025-04-24', refusal: { expected: true } });
+  });
+
+  it('corrections-voided-and-resent: voids in the right order, a resend that changes nothing, the trail keeping every voided entry', () => {
+    const result = run('corrections-voided-and-resent');
+    const voids = entries(result, 'event.voided');
+    expect(voids.map((e) => [e.who, e.about[0], e.refusal?.code ?? 'accepted'])).toEqual([
+      ['social-worker', 'add-wrong-carer', 'accepted'],
+      ['lead-professional', 'review-as-final', 'VOID_CONFLICT'],
+      ['early-help-manager', 'closed-by-mistake', 'NOT_ALLOWED'],
+      ['lead-professional', 'closed-by-mistake', 'accepted'],
+      ['lead-professional', 'review-as-final', 'accepted'],
+    ]);
+    expect(voids[1]!.refusal!.eventIds).toEqual(['closed-by-mistake']);
+    expect(voids[3]).toMatchObject({ stage: 'early-help', outcome: null, voided: [{ eventId: 'closed-by-mistake', type: 'caf.closed' }] });
+    expect(voids[4]!.deadlines.reopened.map((d) => d.id)).toEqual(['family-plan-review:1']);
+    expect(result.timeline.find((e) => e.refusal?.code === 'NO_EFFECT')).toMatchObject({ what: 'views.recorded', about: ['child-1'], date: '2025-06-04' });
+    const review = result.timeline.filter((e) => e.eventId === 'review-1');
+    expect(review.map((e) => [e.resent, e.refusal?.code ?? null])).toEqual([
+      [false, null],
+      [true, null],
+      [false, 'DUPLICATE_EVENT'],
+    ]);
+    expect(result.final.voided).toEqual([
+      { eventId: 'add-wrong-carer', type: 'person.added', voidedBy: 'step-11' },
+      { eventId: 'review-as-final', type: 'familyPlanMeeting.held', voidedBy: 'step-28' },
+      { eventId: 'closed-by-mistake', type: 'caf.closed', voidedBy: 'step-27' },
+    ]);
+  });
+
+  it('breaches-withdrawn-by-later-records: met on time (10 April 2025) and no longer needed (stepped up 2 June), each breach withdrawn', () => {
+    const result = run('breaches-withdrawn-by-later-records');
+    const [afterEaster, june] = entries(result, 'clock.tick');
+    expect(only(afterEaster!.breaches)).toMatchObject({ rule: 'first-family-plan-meeting', dueDate: '2025-04-17', detectedOn: '2025-04-22' });
+    expect(only(june!.breaches)).toMatchObject({ rule: 'family-plan-review', dueDate: '2025-06-05', detectedOn: '2025-06-09' });
+    const meeting = only(entries(result, 'familyPlanMeeting.held'));
+    expect(meeting).toMatchObject({ date: '2025-04-10', recordedOn: '2025-04-22' });
+    expect(meeting.breachesWithdrawn.map((b) => [b.rule, b.reason])).toEqual([['first-family-plan-meeting', 'met-on-time']]);
+    const stepUp = only(entries(result, 'stepUp.referred'));
+    expect(stepUp).toMatchObject({ date: '2025-06-02', recordedOn: '2025-06-09', outcome: 'stepped-up' });
+    expect(stepUp.breachesWithdrawn.map((b) => [b.rule, b.reason])).toEqual([['family-plan-review', 'no-longer-needed']]);
+    expect(deadline(result, 'first-family-plan-meeting')).toMatchObject({ status: 'met', closedAt: '2025-04-10T10:00:00+01:00' });
+    expect(deadline(result, 'family-plan-review:1')).toMatchObject({ status: 'cancelled', closedAt: '2025-06-02T10:00:00+01:00' });
+    expect(result.final.breaches).toEqual([]);
   });
 });

@@ -230,6 +230,63 @@ describe('simulate', () => {
     expect(stillQueued.map((m) => m.id).sort()).toEqual(queued.filter((m) => m.caseId === 'OTHER').map((m) => m.id).sort());
   });
 
+  it('opens the case with the people a scenario declares, or none, and names them by id', async () => {
+    const declared = await simulate(
+      scenario(
+        [prepared[0], { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', payload: { personId: 'gran' } }],
+        { people: [{ id: 'c-1', relationship: 'child' }, { id: 'gran', relationship: 'family-member', name: 'A fictional grandmother' }] },
+      ),
+    );
+    expect(declared.passed).toBe(true);
+    expect(declared.timeline.map((e) => [e.step, e.what, e.eventId, ...e.about])).toEqual([
+      [0, 'case.opened', null],
+      [0, 'person.added', 'person-c-1', 'c-1'],
+      [0, 'person.added', 'person-gran', 'gran'],
+      [1, 'decision.agreed', 'step-1'],
+      [2, 'views.recorded', 'step-2', 'gran'],
+    ]);
+    expect(JSON.stringify(declared)).not.toContain('grandmother');
+    // No one on the case: a view of the family's child is refused by rule people-on-record.
+    const empty = await simulate(
+      scenario([prepared[0], { ...prepared[1], expectRefusal: 'GATE_BLOCKED', expectRefusalRules: ['people-on-record'] }], { people: [] }),
+    );
+    expect(empty.passed).toBe(true);
+    expect(empty.timeline.filter((e) => e.what === 'person.added')).toEqual([]);
+  });
+
+  it('runs the engine on the scenario’s clock: a step recorded later keeps both dates, one dated after its recording is FUTURE_DATED', async () => {
+    const result = await simulate(
+      scenario([
+        prepared[0],
+        { at: '2024-09-03', recordedAt: '2024-09-10', as: 'team-manager', event: 'stepDown.withdrawn' },
+        { at: '2024-09-12', recordedAt: '2024-09-11', as: 'social-worker', event: 'views.recorded', expectRefusal: 'FUTURE_DATED' },
+      ]),
+    );
+    const [withdrawn, future] = result.timeline.slice(-2);
+    expect(withdrawn).toMatchObject({ date: '2024-09-03', recordedOn: '2024-09-10', outcome: 'remains-with-csc' });
+    expect(future).toMatchObject({ date: '2024-09-12', recordedOn: '2024-09-11', refusal: { code: 'FUTURE_DATED', expected: true } });
+    expect(result.failures).toEqual([]);
+    expect(formatTimeline(result)).toContain('                 recorded            2024-09-10 (dated 2024-09-03)');
+  });
+
+  it('takes a resend as unchanged, shows what a void took out, and reports a voided expectation not met', async () => {
+    const result = await simulate(
+      scenario([
+        { ...prepared[0], eventId: 'd-1' },
+        { ...prepared[0], eventId: 'd-1', expect: { voided: ['d-1'] } },
+        { ...prepared[1], eventId: 'v-1' },
+        { at: '2024-09-05', as: 'social-worker', event: 'event.voided', payload: { voidedEventId: 'v-1', reason: 'Wrong child.' }, expect: { voided: ['v-1'] } },
+        { at: '2024-09-05', as: 'social-worker', event: 'event.voided', payload: { voidedEventId: 'nope-1', reason: 'Wrong child.' }, expectRefusal: 'UNKNOWN_EVENT' },
+      ]),
+    );
+    expect(result.timeline.filter((e) => e.eventId === 'd-1').map((e) => e.resent)).toEqual([false, true]);
+    expect(formatTimeline(result)).toContain('decision.agreed                     unchanged (a resend)');
+    expect(result.failures.map((f) => f.message)).toEqual(['step 2: expected voided events d-1, got none']);
+    const voided = result.timeline.find((e) => e.what === 'event.voided' && !e.refusal)!;
+    expect(voided).toMatchObject({ about: ['v-1'], voided: [{ eventId: 'v-1', type: 'views.recorded' }] });
+    expect(result.final.voided).toEqual([{ eventId: 'v-1', type: 'views.recorded', voidedBy: 'step-4' }]);
+  });
+
   it('runs as the case id it is given', async () => {
     const result = await simulate(scenario([prepared[0]], { caseId: 'FROM-FILE' }), { caseId: 'FROM-OPTION' });
     expect(result.scenario.caseId).toBe('FROM-OPTION');

@@ -85,4 +85,48 @@ describe('docs/testing.md', () => {
     expect(kit.context.people['mum']?.name).toBe('Pat Fictional');
     expect(Object.keys(kit.context.consents)).toEqual(['mum']);
   });
+
+  it('consent is each carer’s own', () => {
+    const kit = startCase({ on: '2024-03-04' })
+      .person('carer-2', 'parent-carer', { parentalResponsibility: false })
+      .send('decision.agreed')
+      .advanceWorkingDays(1)
+      .send('consent.refused', { personId: 'carer-2' }) // a family disagreement, D-1
+      .expectDeadline('disagreement-resolution:D-1', { due: '2024-03-12' })
+      .completePreparation() // every view, and carer-1's consent
+      .expectRefused('finalMeeting.held', { rule: 'no-open-disagreement' })
+      .send('disagreement.resolved', { disagreementId: 'D-1', outcome: 'agreed' })
+      .send('finalMeeting.held')
+      .expectStage('closure');
+    expect(kit.context.consents['carer-1']?.status).toBe('given');
+    expect(kit.context.consents['carer-2']?.status).toBe('refused');
+  });
+
+  it('a meeting recorded at its true date, before a delayed closure', () => {
+    const kit = startCase({ on: '2024-03-04' })
+      .send('decision.agreed')
+      .completePreparation()
+      .advanceDays(4)
+      .send('finalMeeting.held', { firstFamilyPlanMeetingDate: '2024-03-28' })
+      .on('2024-04-02') // the closure, delayed: recorded after the meeting was held
+      .completeClosure()
+      .advanceDays(1)
+      .send('familyPlanMeeting.held', { kind: 'initial' }, { dated: '2024-03-28' })
+      .expectDeadline('first-family-plan-meeting', { status: 'met' })
+      .expectRefused('familyPlanMeeting.held', { dated: '2099-01-01', code: 'FUTURE_DATED' });
+    expect(kit.context.deadlines.find((d) => d.id === 'first-family-plan-meeting')).toMatchObject({
+      closedAt: '2024-03-28T09:00:00+00:00',
+      recordedAt: '2024-04-03T09:00:00+01:00',
+    });
+  });
+
+  it('voids a mistake, newest first', () => {
+    const kit = startCase({ on: '2024-03-04' }).send('decision.agreed').completePreparation();
+    const childView = kit.eventIds('views.recorded')[0]!;
+    kit.advanceDays(4).send('finalMeeting.held');
+    const meeting = kit.lastEventId!;
+    expect(() => kit.void(childView)).toThrow(/VOID_CONFLICT/); // the meeting rests on the view
+    kit.void(meeting, 'Recorded on the wrong case.').void(childView).expectPending('views.recorded', { detail: 'child-1' });
+    expect(kit.voided.map((v) => v.eventId)).toEqual([meeting, childView]);
+  });
 });
