@@ -38,6 +38,8 @@ function dueOf(context: CaseContext, step: PendingStep): string | undefined {
       return step.detail ? open(`disagreement-resolution:${step.detail}`) : undefined;
     case 'familyPlanMeeting.held':
       return step.detail === 'initial' ? open('first-family-plan-meeting') : openOf('family-plan-review');
+    // The contact follows the EHM authorisation, so the authorisation is due by the contact's date too.
+    case 'ehm.authorised':
     case 'leadProfessional.contacted':
       return open('clw-contacts-lead-professional');
     case 'reassessment.completed':
