@@ -553,6 +553,15 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       }
       const { caseId, route, familyId, at } = parsed.data;
       const input: CaseInput = { caseId, route, openedAt: at, ...(familyId ? { familyId } : {}) };
+      // A case opened in the future would refuse every true event after it (all dated before it).
+      const clock = now();
+      if (instant(input.openedAt) > clock.getTime() + futureToleranceMs) {
+        throw new StepDownError(
+          'FUTURE_DATED',
+          `Cannot open case ${input.caseId}: it is dated ${input.openedAt}, later than now (${clock.toISOString()}); a case is opened at the decision to step down. Check the date.`,
+          { caseId: input.caseId, at: input.openedAt, now: clock.toISOString() },
+        );
+      }
       const [snapshot, actions] = initialTransition(machine, input);
       const notifications: EngineEvent[] = [
         { type: 'case.opened', caseId: input.caseId, at: input.openedAt },

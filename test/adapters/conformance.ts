@@ -18,7 +18,9 @@ export interface StoreFactory {
   cleanup?(): Promise<void>;
 }
 
-const snapshot = (caseId: string) => ({ machineVersion: 1, value: 'x', context: { caseId } }) as unknown as StoredCase['snapshot'];
+// A snapshot as the engine writes it, with the ledger of its events beside it: a store keeps it whole.
+const ledger = { 'evt-1': { type: 'test.event', digest: 'a'.repeat(64), role: 'social-worker', at: '2024-05-01T10:00:00+01:00', voidedBy: null } };
+const snapshot = (caseId: string) => ({ machineVersion: 2, value: 'x', context: { caseId }, ledger }) as unknown as StoredCase['snapshot'];
 
 function record(caseId: string, version: number, nextDueAt: number | null = null): StoredCase {
   return { caseId, version, snapshot: snapshot(caseId), nextDueAt };

@@ -48,10 +48,13 @@ const markers = {
   event: 'MARKER-EVENT-Ellie Marsh lives at 4 Rose Lane',
   actorId: 'MARKER-ACTOR-sw-ruth-oyelaran',
   context: 'MARKER-CONTEXT-grandmother Patricia Marsh',
+  // The ledger beside the snapshot is keyed by the host's event ids.
+  ledger: 'MARKER-LEDGER-view-of-ellie-marsh',
 };
 
 function record(caseId: string, version: number): StoredCase {
-  const snapshot = { machineVersion: 1, value: { withChildrensSocialCare: 'decision' }, context: { caseId, note: markers.context } };
+  const ledger = { [markers.ledger]: { type: 'views.recorded', digest: 'a'.repeat(64), role: 'social-worker', at: '2024-05-01T10:00:00+01:00', voidedBy: null } };
+  const snapshot = { machineVersion: 2, value: { withChildrensSocialCare: 'decision' }, context: { caseId, note: markers.context }, ledger };
   return { caseId, version, snapshot: snapshot as unknown as StoredCase['snapshot'], nextDueAt: 1_700_000_000_000 + version };
 }
 
@@ -122,7 +125,8 @@ export function testSealing(name: string, factory: SealedPlaceFactory): void {
       expect(entry).toMatchObject({ caseId: 'C-1', seq: 2, version: 2, accepted: true, actor: { role: 'social-worker' } });
       expect(entry).not.toHaveProperty('event');
       expect(entry.sealed).toMatchObject({ v: 1, alg: 'A256GCM', kid: 'k1' });
-      expect(await place.readSnapshot('C-1')).toMatchObject({ machineVersion: 1, value: { withChildrensSocialCare: 'decision' } });
+      expect(await place.readSnapshot('C-1')).toMatchObject({ machineVersion: 2, value: { withChildrensSocialCare: 'decision' } });
+      expect(await place.readSnapshot('C-1')).not.toHaveProperty('ledger');
       // Opened, everything is as the engine wrote it, and the chain verifies on it.
       expect(await store.load('C-1')).toEqual(record('C-1', 3));
       const trail = await store.audit('C-1');

@@ -65,10 +65,12 @@ describe('sealing', () => {
       event: entry.event,
       actor: { id: 'sw-amira-khan' },
     });
-    const snapshot = { machineVersion: 1, value: 'x', context: { caseId: 'C-1' } } as unknown as PersistedCase;
+    // The context and the ledger of events beside it (keyed by the host's event ids) are sealed together.
+    const ledger = { 'view-leo': { type: 'views.recorded', digest: 'a'.repeat(64), role: 'social-worker', at: '2024-05-01T10:00:00+01:00', voidedBy: null } };
+    const snapshot = { machineVersion: 2, value: 'x', context: { caseId: 'C-1' }, ledger } as unknown as PersistedCase;
     const sealedSnapshot = sealer.sealSnapshot('C-1', 7, snapshot) as SealedSnapshot;
-    expect(sealedSnapshot).toMatchObject({ machineVersion: 1, value: 'x' });
-    expect(open(sealedSnapshot.sealed, ['caf-step-down', 1, 'case', 'C-1', 7, 'k1'])).toEqual({ context: { caseId: 'C-1' } });
+    expect(sealedSnapshot).toEqual({ machineVersion: 2, value: 'x', sealed: expect.any(Object) });
+    expect(open(sealedSnapshot.sealed, ['caf-step-down', 1, 'case', 'C-1', 7, 'k1'])).toEqual({ context: { caseId: 'C-1' }, ledger });
   });
 
   it('names neither the data nor a key id it could not have written when a seal is malformed', () => {

@@ -130,6 +130,23 @@ describe('engine.open', () => {
     expect(heard).toHaveLength(heardBefore);
   });
 
+  it('refuses a case dated after the engine clock plus its tolerance with FUTURE_DATED, stores nothing; within it, opens', async () => {
+    const { engine, recording, heard } = setup();
+    // 5 minutes is the default tolerance: one millisecond more is the future.
+    const later = new Date(Date.parse(now) + 5 * 60_000 + 1).toISOString();
+    const error = await rejection(engine.open(openRequest('C-2099', later)));
+    expect(error.code).toBe('FUTURE_DATED');
+    expect(error.details).toEqual({ caseId: 'C-2099', at: later, now });
+    expect(error.message).toContain('Check the date');
+    expect(recording.callsOf('create')).toEqual([]);
+    expect(await recording.inner.load('C-2099')).toBeNull();
+    expect(heard).toEqual([]);
+    // A case opened in 2099 would have refused every true event after it as dated before its opening.
+    expect((await rejection(engine.open(openRequest('C-2099', '2099-05-01T10:00:00+01:00')))).code).toBe('FUTURE_DATED');
+    const within = new Date(Date.parse(now) + 5 * 60_000).toISOString();
+    expect(await engine.open(openRequest('C-now', within))).toMatchObject({ version: 1, stage: 'decision' });
+  });
+
   it.each([
     ['a route the policy does not have', { route: 'cin-review' }, 'route'],
     ['a date without an offset', { at: '2024-05-01T10:00:00' }, 'at'],
