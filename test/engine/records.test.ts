@@ -171,7 +171,7 @@ describe('corrections by void (event.voided): recomputed, never rewritten', () =
   it('only the role that sent the event, or a Team Manager, may void it (division-of-duties)', async () => {
     const { engine } = setup();
     await toClosure(engine);
-    await engine.send('C-1', personAdded('gran', 'family-member', '2024-03-15T08:00:00Z', { eventId: 'gran' }));
+    await engine.send('C-1', { ...personAdded('gran', 'family-member', '2024-03-15T08:00:00Z'), eventId: 'gran' });
     const error = await rejection(engine.send('C-1', event('event.voided', '2024-03-15T09:00:00Z', { actor: clw, voidedEventId: 'gran' })));
     expect(error.code).toBe('NOT_ALLOWED');
     expect(error.message).toContain('social-worker');
@@ -195,7 +195,7 @@ describe('corrections by void (event.voided): recomputed, never rewritten', () =
     const { engine } = setup();
     await toClosure(engine);
     expect((await rejection(engine.send('C-1', event('event.voided', '2024-03-15T09:00:00Z', { voidedEventId: 'nope' })))).code).toBe('UNKNOWN_EVENT');
-    await engine.send('C-1', personAdded('gran', 'family-member', '2024-03-15T08:00:00Z', { eventId: 'gran' }));
+    await engine.send('C-1', { ...personAdded('gran', 'family-member', '2024-03-15T08:00:00Z'), eventId: 'gran' });
     await engine.send('C-1', event('event.voided', '2024-03-15T10:00:00Z', { voidedEventId: 'gran' }));
     expect((await rejection(engine.send('C-1', event('event.voided', '2024-03-15T11:00:00Z', { voidedEventId: 'gran' })))).code).toBe('NO_EFFECT');
     const tick = (await engine.send('C-1', event('person.added', '2024-03-16T08:00:00Z', personAdded('uncle', 'family-member', '2024-03-16T08:00:00Z'))));
