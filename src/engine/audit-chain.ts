@@ -37,8 +37,9 @@ export type AuditVerification =
   | {
       readonly ok: false;
       /** `changed`: an entry's content no longer matches its hash. `removed`: a sequence number is missing.
-       * `reordered`: entries are out of sequence. `inserted`: an entry does not follow from the one before. */
-      readonly problem: 'changed' | 'removed' | 'reordered' | 'inserted';
+       * `reordered`: entries are out of sequence. `inserted`: an entry does not follow from the one before.
+       * `moved`: an entry belongs to another case than the one whose trail it is read as. */
+      readonly problem: 'changed' | 'removed' | 'reordered' | 'inserted' | 'moved';
       /** The position (0-based) in the list given where the chain first breaks. */
       readonly index: number;
       /** The sequence number found there. */
@@ -47,24 +48,30 @@ export type AuditVerification =
     };
 
 /**
- * Checks a case's audit entries, oldest first: each entry's hash matches its content, sequence
- * numbers run 1, 2, 3… without a gap, and each entry links to the hash of the one before. Finds a
- * changed, removed, reordered or inserted entry and says which.
+ * Checks a case's audit entries, oldest first: each entry's hash matches its content (its case id
+ * and sequence number included), sequence numbers run 1, 2, 3… without a gap, and each entry links to
+ * the hash of the one before. Finds a changed, removed, reordered or inserted entry and says which.
+ * With `caseId`, every entry must also be that case's: a whole trail moved from one case to another
+ * verifies as a chain, so only the case it is read for can tell (`moved`).
  *
  * @example
  * ```ts
- * const result = verifyAuditTrail(await engine.history('C-1'));
+ * const result = verifyAuditTrail(await engine.history('C-1'), { caseId: 'C-1' });
  * if (!result.ok) console.error(result.message); // e.g. "entry 4 was changed after it was written"
  * ```
  */
-export function verifyAuditTrail(entries: readonly AuditEntry[]): AuditVerification {
+export function verifyAuditTrail(entries: readonly AuditEntry[], options: { readonly caseId?: string } = {}): AuditVerification {
   let previous: AuditEntry | null = null;
   for (const [index, entry] of entries.entries()) {
     const { hash, ...rest } = entry;
     const expectedSeq = (previous?.seq ?? 0) + 1;
-    const fail = (problem: 'changed' | 'removed' | 'reordered' | 'inserted', message: string): AuditVerification => ({
+    const fail = (problem: 'changed' | 'removed' | 'reordered' | 'inserted' | 'moved', message: string): AuditVerification => ({
       ok: false, problem, index, seq: entry.seq, message,
     });
+    // The case id is compared, never quoted: a moved entry's id is another family's.
+    if (options.caseId !== undefined && entry.caseId !== options.caseId) {
+      return fail('moved', `entry ${entry.seq} belongs to another case's trail`);
+    }
     if (entry.seq > expectedSeq) {
       // The entry it expects further on means the order changed; nowhere means it was removed.
       return entries.slice(index + 1).some((later) => later.seq === expectedSeq)

@@ -66,7 +66,7 @@ export function nextAttemptAt(now: number, attempts: number, failures: readonly 
 /**
  * One delivery pass: claims what is due in the outbox, gives each message to every emitter, and
  * acknowledges it only when all succeeded; a failure releases it for a later retry, after the backoff
- * or the longer wait a receiver asked for ({@link nextAttemptAt}). At least once: a receiver drops
+ * or the longer wait a receiver asked for (`nextAttemptAt`). At least once: a receiver drops
  * duplicates by the message id.
  */
 export async function deliverOutbox(

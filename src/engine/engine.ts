@@ -453,6 +453,13 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     const target = ledger[targetId];
     const refuseVoid = (code: 'UNKNOWN_EVENT' | 'NO_EFFECT' | 'EVENT_NOT_ACCEPTED' | 'NOT_ALLOWED' | 'VOID_CONFLICT', message: string, extra: Record<string, unknown> = {}) =>
       refuse(record, snapshot, event, event.type, new StepDownError(code, `Case ${caseId}: ${message}`, { caseId, voidedEventId: targetId, ...extra }), []);
+    // The role first, as for every event: who may void at all, before what the case holds.
+    const allowed = policy.permissions['event.voided'];
+    if (!allowed.includes(event.actor.role)) {
+      return refuseVoid('NOT_ALLOWED', `'event.voided' is for ${allowed.join(' or ')}, not ${event.actor.role}.`, {
+        rules: [{ rule: 'division-of-duties' }],
+      });
+    }
     if (!target) return refuseVoid('UNKNOWN_EVENT', `no accepted event has id '${targetId}' in this case; check the eventId.`);
     if (target.voidedBy !== null) return refuseVoid('NO_EFFECT', `event ${targetId} is already voided (by ${target.voidedBy}).`);
     if (target.type === 'clock.tick' || target.type === 'event.voided') {

@@ -82,7 +82,7 @@ export interface ReplayOptions {
  * ```
  */
 export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[], options: ReplayOptions = {}): ReplayedCase {
-  const verification = verifyAuditTrail(entries);
+  const verification = verifyAuditTrail(entries, { caseId });
   if (!verification.ok) {
     throw new StepDownError(
       'AUDIT_TRAIL_BROKEN',

@@ -181,7 +181,7 @@ export function buildComplianceReport(
   for (const r of ruleReports) totals[r.status] += 1;
   const opened = facts.live.find((e) => e.type === 'case.opened' && e.at !== null);
   const openedAt = opened?.at ?? facts.live.find((e) => e.at !== null)?.at ?? view.deadlines[0]?.opensAt ?? '';
-  const verification = verifyAuditTrail(facts.entries);
+  const verification = verifyAuditTrail(facts.entries, { caseId: view.caseId });
   const last = facts.entries[facts.entries.length - 1];
   return {
     caseId: view.caseId,

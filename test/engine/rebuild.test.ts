@@ -383,13 +383,15 @@ describe('engine.rebuild', () => {
     expect(() => replayAuditTrail('C-NONE', [])).toThrowError(expect.objectContaining({ code: 'REBUILD_MISMATCH', details: expect.objectContaining({ seq: 1, problem: 'opening' }) }));
   });
 
-  it("refuses to replay one case's trail as another's", async () => {
+  it("refuses to replay one case's trail as another's: a moved trail verifies as a chain, but not as that case's", async () => {
     const engine = createCaseEngine({ now: clock });
     await engine.open({ caseId: 'C-1', route: 'cin-outcome', at: '2024-03-04T09:00:00Z', actor: tm });
     const trail = await engine.history('C-1');
     expect(replayAuditTrail('C-1', trail).version).toBe(1);
+    expect(verifyAuditTrail(trail)).toMatchObject({ ok: true });
+    expect(verifyAuditTrail(trail, { caseId: 'C-2' })).toMatchObject({ ok: false, problem: 'moved', seq: 1 });
     expect(() => replayAuditTrail('C-2', trail)).toThrowError(
-      expect.objectContaining({ code: 'REBUILD_MISMATCH', details: expect.objectContaining({ seq: 1, problem: 'opening' }) }),
+      expect.objectContaining({ code: 'AUDIT_TRAIL_BROKEN', details: expect.objectContaining({ seq: 1, problem: 'moved' }) }),
     );
   });
 });
