@@ -128,6 +128,7 @@ describe('quality assurance in EHM (G "Role of the CAF Link Worker" ¶2)', () =>
     expect(run.view.deadlines.map((d) => [d.id, d.status, d.due])).toEqual([
       ['first-meeting-date', 'met', '2024-10-24T23:59:59.999+01:00'],
       ['first-family-plan-meeting', 'open', '2024-11-07T23:59:59.999+00:00'],
+      ['clw-contacts-lead-professional', 'open', '2024-11-07T23:59:59.999+00:00'],
       ['caf-twelve-months:1', 'open', '2025-10-10T23:59:59.999+01:00'],
     ]);
     expectNoFreeText(run.view);
