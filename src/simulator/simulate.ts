@@ -511,6 +511,12 @@ function scopedStore(store: CaseStore, caseId: string): CaseStore {
     load: (id) => store.load(id),
     create: (record, audit, outbox) => store.create(record, audit, outbox),
     save: (record, expectedVersion, audit, outbox) => store.save(record, expectedVersion, audit, outbox),
+    saveMany: (writes) => store.saveMany(writes),
+    async worklist(query) {
+      const items = await store.worklist({ ...query, limit: Number.MAX_SAFE_INTEGER });
+      return items.filter((item) => item.caseId === caseId).slice(0, query.limit);
+    },
+    familyCases: async (familyId) => (await store.familyCases(familyId)).filter((id) => id === caseId),
     appendAudit: (audit, outbox) => store.appendAudit(audit, outbox),
     audit: (id) => store.audit(id),
     async dueCases(at, limit) {
