@@ -403,17 +403,41 @@ export class CaseUnderTest {
     return this;
   }
 
-  /** Expects the case to be waiting for a step (optionally from a role, or with a detail such as a party). */
-  expectPending(step: EventType, options: { role?: Role; detail?: string } = {}): this {
+  /**
+   * Expects the case to be waiting for a step: optionally from a role, with a detail (a person's or
+   * disagreement's id, a kind of meeting), from a person (the Lead Professional's person id), from a
+   * user (the Team Manager who agreed the decision, by actor id), or falling due on a London date
+   * (`'2024-04-10'`) or at an exact instant.
+   *
+   * @example
+   * ```ts
+   * kit.expectPending('familyPlanMeeting.held', { role: 'lead-professional', personId: 'lp-1', due: '2024-04-10' });
+   * ```
+   */
+  expectPending(
+    step: EventType,
+    options: { role?: Role; detail?: string; personId?: string; actorId?: string; due?: string } = {},
+  ): this {
     const view = this.view;
     const match = view.pending.some(
       (p) =>
         p.step === step &&
         (options.role === undefined || p.role === options.role) &&
-        (options.detail === undefined || p.detail === options.detail),
+        (options.detail === undefined || p.detail === options.detail) &&
+        (options.personId === undefined || p.personId === options.personId) &&
+        (options.actorId === undefined || p.actorId === options.actorId) &&
+        (options.due === undefined || (p.due !== undefined && sameTime(p.due, options.due))),
     );
     if (!match) {
-      const who = [options.role && `from ${options.role}`, options.detail && `(${options.detail})`].filter(Boolean).join(' ');
+      const who = [
+        options.role && `from ${options.role}`,
+        options.detail && `(${options.detail})`,
+        options.personId && `person ${options.personId}`,
+        options.actorId && `user ${options.actorId}`,
+        options.due && `due ${options.due}`,
+      ]
+        .filter(Boolean)
+        .join(' ');
       throw new PolicyAssertionError(
         `Expected case ${view.caseId} to be waiting for ${step}${who ? ` ${who}` : ''} on ${this.clock}, but it is ` +
           `${view.stage === 'closed' ? `closed with outcome '${view.outcome}'` : `at '${view.stage}'`}${this.waitingFor(view)}`,
@@ -672,7 +696,11 @@ function isStepDownRule(id: string): id is RuleId {
 function describePending(pending: readonly PendingStep[]): string {
   if (pending.length === 0) return 'nothing';
   return pending
-    .map((p) => `${p.step}${p.detail ? ` (${p.detail})` : ''} from ${p.role}, rule ${cite(p.rule)}`)
+    .map(
+      (p) =>
+        `${p.step}${p.detail ? ` (${p.detail})` : ''} from ${p.role}${p.personId ? ` ${p.personId}` : ''}${p.actorId ? ` ${p.actorId}` : ''}` +
+        `${p.due ? ` due ${p.due}` : ''}, rule ${cite(p.rule)}`,
+    )
     .join('; ');
 }
 
