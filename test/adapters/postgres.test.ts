@@ -11,6 +11,7 @@ const url = process.env.DATABASE_URL;
 if (url) {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   const sealedKey = randomBytes(32);
+const indexKey = randomBytes(32);
   // Each test gets its own tables, so tests never see each other's rows.
   const make = async (sealed: boolean) => {
     const tablePrefix = freshPrefix();
