@@ -144,9 +144,11 @@ describe('fields that must be true', () => {
 describe('action ids', () => {
   it('rejects duplicate ids in the final meeting’s family plan, at the duplicate, without the id', () => {
     const event = sampleEvent('finalMeeting.held', at);
-    const [first, second, third] = event.familyPlan.actions;
+    // The sample is a CAF's meeting: its family plan is always there.
+    const familyPlan = event.familyPlan!;
+    const [first, second, third] = familyPlan.actions;
     const actions = [first, { ...second, id: 'FP-DUP-MARKER-Zx91' }, { ...third, id: 'FP-DUP-MARKER-Zx91' }];
-    const error = invalidEvent({ ...event, familyPlan: { ...event.familyPlan, actions } });
+    const error = invalidEvent({ ...event, familyPlan: { ...familyPlan, actions } });
     expect(error.details.issues).toEqual([
       { path: 'familyPlan.actions.2.id', code: 'custom', message: 'duplicate id: each entry needs its own id' },
     ]);

@@ -140,7 +140,7 @@ describe('the step-down CAF assessment completed in the meeting (G "Final CIN/St
 
   it('caf-assessment-in-meeting: the child’s voice is trimmed, kept in the event and never repeated by the case; the meeting is recorded', () => {
     const parsed = parseEvent({ ...meeting(), cafAssessment: { ...cafAssessment, childVoice: `  ${cafAssessment.childVoice}  ` } });
-    expect(parsed.type === 'finalMeeting.held' && parsed.cafAssessment.childVoice).toBe(cafAssessment.childVoice);
+    expect(parsed.type === 'finalMeeting.held' && parsed.cafAssessment?.childVoice).toBe(cafAssessment.childVoice);
     const run = ready().send(parsed);
     expect(run.view.pending).toEqual([{ step: 'eCaf.referralCompleted', role: 'social-worker', rule: 'ecaf-referral-complete' }]);
     expectNoFreeText(run.view);
@@ -149,7 +149,8 @@ describe('the step-down CAF assessment completed in the meeting (G "Final CIN/St
 });
 
 describe('a SMART family plan agreed by all (G "Final CIN/Step down to CAF meeting" ¶3, G "Role of the Social Worker" ¶5)', () => {
-  const plan = meeting().familyPlan;
+  // A CAF's meeting always carries its plan.
+  const plan = meeting().familyPlan!;
 
   it('smart-family-plan: a plan not SMART, or not agreed by the family or by the partners, is blocked by the gate and the case stays in preparation', () => {
     const run = ready();

@@ -42,7 +42,7 @@ function candidates(route: Route): StepDownEvent[] {
     event('stepDown.withdrawn', at),
     meeting,
     event('eCaf.referralCompleted', at, {
-      form: { ...event('eCaf.referralCompleted', at).form, firstFamilyPlanMeetingDate: meeting.firstFamilyPlanMeetingDate },
+      form: { ...event('eCaf.referralCompleted', at).form, firstFamilyPlanMeetingDate: meeting.firstFamilyPlanMeetingDate! },
     }),
     event('transferDetails.completed', at),
     event('closureSummary.completed', at),
