@@ -6,7 +6,7 @@ import type { Role } from '../policy/roles.js';
 import { defaultPayloads, type FixtureContext } from '../testing/fixtures.js';
 import { mergePayload } from '../testing/merge-payload.js';
 import { familyPeople, fictionalFamily, fixtureActors } from '../testing/people.js';
-import type { Scenario, ScenarioPerson, ScenarioStep } from './scenario.js';
+import type { ScenarioPerson, ScenarioStep } from './scenario.js';
 
 /** A calendar date alone: `YYYY-MM-DD`. */
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
@@ -146,7 +146,7 @@ export function personEventId(personId: string): string {
  * ```
  */
 export function peopleEvents(
-  scenario: Pick<Scenario, 'people'>,
+  scenario: { readonly people?: readonly ScenarioPerson[] | undefined },
   context: CaseContext,
   openedAt: string,
 ): (Record<string, unknown> & { type: 'person.added'; eventId: string })[] {
