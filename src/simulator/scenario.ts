@@ -575,7 +575,7 @@ function locateEventIssue(at: JsonPathSegment[], issue: EventIssue, source: Json
   const eventPath = issue.path === '(event)' ? [] : issue.path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   const [head] = eventPath;
   const stepPath: JsonPathSegment[] =
-    at[0] === 'people'
+    at[at.length - 2] === 'people'
       ? head === 'personId' ? ['id'] : head === 'relationship' || head === 'name' || head === 'agency' || head === 'parentalResponsibility' ? [head] : []
       : head === 'at' ? ['at'] : head === 'actor' ? ['as'] : head === 'type' ? ['event'] : head === 'eventId' ? ['eventId'] : ['payload', ...eventPath];
   const full: JsonPathSegment[] = [...at, ...stepPath];
