@@ -223,8 +223,10 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
   };
 
   /** Chains the entry in clear (the hash covers what the engine wrote), then stores it sealed. */
-  const insertRest = async (sql: Sql, draft: AuditDraft, previous: { seq: number; hash: string } | null, outbox: readonly OutboxMessage[]) => {
-    const entry = chainEntry(previous, draft);
+  const insertRest = async (sql: Sql, draft: AuditDraft, previous: { seq: number; hash: string } | null, outbox: readonly OutboxMessage[]) =>
+    insertEntry(sql, chainEntry(previous, draft), outbox);
+  /** Stores a chained entry, sealed, and queues its messages. */
+  const insertEntry = async (sql: Sql, entry: AuditEntry, outbox: readonly OutboxMessage[]) => {
     await sql.query(`INSERT INTO ${p}_audit (case_id, seq, entry) VALUES ($1, $2, $3::jsonb)`, [
       entry.caseId,
       entry.seq,
@@ -316,18 +318,19 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     },
     async create(record, draft, outbox) {
       return inTransaction(client, async (sql) => {
+        // The opening entry is chained first, so the case row is written once, already pointing at it.
+        const entry = chainEntry(null, draft);
         const inserted = await sql.query(
           `INSERT INTO ${p}_cases (case_id, version, snapshot, next_due_at, last_seq, last_hash, family_id)
-           VALUES ($1, $2, $3::jsonb, $4, 0, '', $5) ON CONFLICT (case_id) DO NOTHING RETURNING case_id`,
-          [record.caseId, record.version, storedSnapshot(record), record.nextDueAt, lookup(record.familyId)],
+           VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7) ON CONFLICT (case_id) DO NOTHING RETURNING case_id`,
+          [record.caseId, record.version, storedSnapshot(record), record.nextDueAt, entry.seq, entry.hash, lookup(record.familyId)],
         );
         if (inserted.rows.length === 0) {
           throw new StepDownError('CASE_EXISTS', `Case ${record.caseId} already exists; open it once, then send events.`, {
             caseId: record.caseId,
           });
         }
-        const entry = await insertRest(sql, draft, null, outbox);
-        await sql.query(`UPDATE ${p}_cases SET last_seq = $2, last_hash = $3 WHERE case_id = $1`, [record.caseId, entry.seq, entry.hash]);
+        await insertEntry(sql, entry, outbox);
         await writeWork(sql, record, true);
         return entry;
       });
