@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
-import type { AuditDraft, AuditEntry, OutboxMessage, StoredCase } from '../src/engine/store.js';
+import type { AuditDraft, AuditEntry, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery } from '../src/engine/store.js';
+import { workMatches, workOrder } from '../src/engine/worklist.js';
 import {
   createSealer,
   rekeyWithoutKeys,
@@ -12,6 +13,7 @@ import {
   type SealingStore,
   type StoredAuditEntry,
   type StoredRecord,
+  type StoredWorkItem,
 } from './sealing.js';
 
 export type { EncryptionOptions, RekeyResult, Seal, SealingStore } from './sealing.js';
@@ -27,29 +29,99 @@ export interface FileStoreOptions {
    */
   readonly staleLockMs?: number;
   /**
-   * Seals each audit entry's event and actor id, and each snapshot's context, with AES-256-GCM
-   * under `current`; records sealed under any key in `keys` stay readable. Without it nothing is
-   * sealed, and a sealed record met on reading is `ENCRYPTION_KEY_MISSING`. See `docs/security.md`.
+   * Seals each audit entry's event and actor id, each snapshot's context, and each work-list
+   * item's family, person and user ids and detail, with AES-256-GCM under `current`; records
+   * sealed under any key in `keys` stay readable. With `indexKey` the work list's person and user
+   * ids are also kept beside the seal as HMACs, so a query by person or user opens only the items
+   * it returns, and a family's directory is named by the HMAC of its id; without it a query by
+   * person or user opens every item it passes over, and a family's directory is named by the
+   * SHA-256 of its id (as case files are by the case id's). Without `encryption` nothing is sealed,
+   * and a sealed record met on reading is `ENCRYPTION_KEY_MISSING`. See `docs/security.md`.
    */
   readonly encryption?: EncryptionOptions;
 }
 
 /**
  * What a case file holds, as stored (sealed when the store seals). `pending` is the write that was
- * committed with the case but whose audit line and outbox files may not be on disk yet; it is
- * finished before the case is touched again, and by the next `claimOutbox` (a marker in `pending/`
- * names the case). `last` is the newest audit entry: the next entry chains from it, so a write
- * never reads the audit log.
+ * committed with the case but whose audit line, outbox files and index files may not be on disk
+ * yet; it is finished before the case is touched again, and by the next `claimOutbox` (a marker in
+ * `pending/` names the case). `last` is the newest audit entry: the next entry chains from it, so
+ * a write never reads the audit log. `index` names the case's files in the work-list and family
+ * indexes as of `record` (absent in a file written before the indexes), so the next write knows
+ * which to remove. `record` never holds the work list or the family id: they are in the indexes.
  */
 interface CaseFile {
   readonly record: StoredRecord;
   readonly last: StoredAuditEntry | null;
-  readonly pending: { readonly audit: StoredAuditEntry; readonly outbox: readonly OutboxMessage[] } | null;
+  readonly pending: PendingWrite | null;
+  readonly index?: CaseIndex;
 }
 
-const subdirectories = ['cases', 'audit', 'locks', 'outbox', 'due', 'pending'] as const;
+/** A committed write still to be finished by {@link flush}. */
+interface PendingWrite {
+  readonly audit: StoredAuditEntry;
+  readonly outbox: readonly OutboxMessage[];
+  /** The index files to write and remove; null (or absent) for a refusal, which changes no index. */
+  readonly index?: IndexChange | null;
+}
+
+/** A case's files in the indexes: its work-list files' names and its family's directory. */
+interface CaseIndex {
+  readonly work: readonly string[];
+  readonly family: string | null;
+}
+
+/**
+ * What a write changes in the indexes: each work-list file's name and content (written whole,
+ * replacing one of the same name), the names of the case's previous work-list files that are no
+ * longer its, and the family directory the case is listed in, before and after.
+ */
+interface IndexChange {
+  readonly work: readonly (readonly [name: string, content: string])[];
+  readonly remove: readonly string[];
+  readonly family: string | null;
+  readonly previousFamily: string | null;
+}
+
+/**
+ * One work-list file: the item (its ids sealed when the store seals) and, in clear, what a query
+ * filters on. `person` and `actor` are the ids as lookups (the id in clear, or `#` and its HMAC
+ * under `indexKey`); absent when the store seals without `indexKey`, and then a query by person or
+ * user opens the item.
+ */
+interface WorkFile {
+  readonly role: string;
+  readonly breached: boolean;
+  readonly person?: string | null;
+  readonly actor?: string | null;
+  readonly item: StoredWorkItem;
+}
+
+/**
+ * A write of several cases (`saveMany`) whose rename into `batches/` was its commit point: each
+ * case's new case file, and the state the case was in before it (its version and the hash of its
+ * last audit entry), so the write is applied to a case only while the case is still in that state.
+ */
+interface BatchFile {
+  readonly cases: readonly {
+    readonly caseId: string;
+    readonly before: { readonly version: number; readonly last: string | null };
+    readonly file: CaseFile;
+  }[];
+}
+
+/** What a marker in `pending/` says: the case, and the batch its write belongs to, if any. */
+interface Marker {
+  readonly caseId: string;
+  readonly batch: string | null;
+}
+
+const subdirectories = ['cases', 'audit', 'locks', 'outbox', 'due', 'pending', 'work', 'family', 'batches'] as const;
 const hexName = /^[0-9a-f]{64}$/;
 const dueName = /^(\d{16})~([0-9a-f]{64})$/;
+/** A work-list file: due field, case-order field, case file key, position in the case's list. */
+const workName = /^(\d{17}|u{17})~((?:[0-9a-f]{4})*[-.])~([0-9a-f]{64})~(\d{4,})$/;
+const batchName = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json$/;
 
 /**
  * The name the file store gives the files of a case id or outbox message id: the SHA-256 of the
@@ -96,6 +168,9 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     outbox: (key: string) => join(dir, 'outbox', `${key}.json`),
     due: (at: number, key: string) => join(dir, 'due', `${String(at).padStart(16, '0')}~${key}`),
     pending: (key: string) => join(dir, 'pending', key),
+    work: (name: string) => join(dir, 'work', name),
+    family: (family: string, key: string) => join(dir, 'family', family, key),
+    batch: (id: string) => join(dir, 'batches', `${id}.json`),
   };
   let ready: Promise<void> | null = null;
   const init = () =>
@@ -103,6 +178,9 @@ export function fileStore(options: FileStoreOptions): SealingStore {
       await Promise.all(subdirectories.map((sub) => fs.mkdir(join(dir, sub), { recursive: true })));
       await migrateEncodedNames(dir);
       await removeLeftovers();
+      // A write of several cases that a crash interrupted after its commit point is finished
+      // before this store reads anything.
+      await finishBatches();
     })().catch((error: unknown) => {
       ready = null;
       throw error;
@@ -117,8 +195,8 @@ export function fileStore(options: FileStoreOptions): SealingStore {
    * temporary file another live process is writing is never taken from under it.
    */
   const removeLeftovers = async (): Promise<void> => {
-    for (const sub of subdirectories) {
-      const folder = join(dir, sub);
+    const families = (await fs.readdir(join(dir, 'family'))).filter((name) => hexName.test(name)).map((name) => join(dir, 'family', name));
+    for (const folder of [...subdirectories.map((sub) => join(dir, sub)), ...families]) {
       for (const name of await fs.readdir(folder)) {
         if (!name.endsWith('.tmp') && !name.endsWith('.aside')) continue;
         const owner = temporaryOwner(name);
@@ -213,19 +291,37 @@ export function fileStore(options: FileStoreOptions): SealingStore {
 
   /**
    * Finishes a committed write: the audit line (unless already there), the outbox files (unless
-   * already there: a message a relay has claimed keeps its lease), the case file without
-   * `pending`, and last the marker that told `claimOutbox` the case had a write to finish.
+   * already there: a message a relay has claimed keeps its lease), the index files (the case's new
+   * work-list files written whole, then its old ones removed; its entry moved to its new family),
+   * the case file without `pending`, and last the marker that told `claimOutbox` the case had a
+   * write to finish. Every step can be repeated, so a crash anywhere in it is finished by the next.
    */
   const flush = async (file: CaseFile): Promise<CaseFile> => {
     if (!file.pending) return file;
-    const { audit, outbox } = file.pending;
+    const { audit, outbox, index } = file.pending;
     const key = fileStoreName(audit.caseId);
     await appendOnce(paths.audit(key), `${JSON.stringify(audit)}\n`);
     for (const message of outbox) await writeNew(paths.outbox(fileStoreName(message.id)), JSON.stringify(message));
+    if (index) await writeIndex(audit.caseId, key, index);
     const flushed = { ...file, pending: null };
     await writeAtomic(paths.case(key), JSON.stringify(flushed));
     await fs.rm(paths.pending(key), { force: true });
     return flushed;
+  };
+
+  /**
+   * Writes what a write changes in the indexes. New files before old ones go, so a reader between
+   * the two may see a case's old and new steps together for a moment, but never neither.
+   */
+  const writeIndex = async (caseId: string, key: string, change: IndexChange): Promise<void> => {
+    for (const [name, content] of change.work) await writeAtomic(paths.work(name), content);
+    for (const name of change.remove) await fs.rm(paths.work(name), { force: true });
+    if (change.family === change.previousFamily) return;
+    if (change.family !== null) {
+      await fs.mkdir(join(dir, 'family', change.family), { recursive: true });
+      await writeAtomic(paths.family(change.family, key), JSON.stringify(caseId));
+    }
+    if (change.previousFamily !== null) await fs.rm(paths.family(change.previousFamily, key), { force: true });
   };
 
   /**
@@ -274,75 +370,375 @@ export function fileStore(options: FileStoreOptions): SealingStore {
   };
   const readTrail = async (caseId: string): Promise<AuditEntry[]> => (await readTrailFile(caseId)).map(sealer.openEntry);
 
-  /** A case record from the engine, as it is to be stored (its snapshot sealed when the store seals). */
-  const sealRecord = (record: StoredCase): StoredRecord => ({
-    ...record,
-    snapshot: sealer.sealSnapshot(record.caseId, record.version, record.snapshot),
+  /**
+   * A case record from the engine, as it is to be stored: its snapshot sealed when the store
+   * seals, and without its work list and family id, which are kept in the indexes.
+   */
+  const sealRecord = (record: StoredCase): StoredRecord => {
+    const { work: _work, familyId: _familyId, ...rest } = record;
+    return { ...rest, snapshot: sealer.sealSnapshot(record.caseId, record.version, record.snapshot) };
+  };
+
+  /** True when the work list's person and user ids can be kept as lookups: in clear, or as HMACs under `indexKey`. */
+  const canIndex = sealer.current === null || options.encryption?.indexKey !== undefined;
+  /**
+   * An id of a work-list file as a query compares it: the id itself in clear, its HMAC (`#` and
+   * hex) when the store seals with `indexKey`, or undefined (not kept) when it seals without one.
+   */
+  const lookup = (id: string | null): string | null | undefined => (id === null ? null : canIndex ? sealer.indexed(id) : undefined);
+  /**
+   * The directories a family's cases may be listed in, the one new entries go to first: named by
+   * the SHA-256 of the family id's lookup (its HMAC when the store seals with `indexKey`), then by
+   * that of the id itself, where a case saved before the store sealed with `indexKey` may still
+   * be listed until its next save moves it.
+   */
+  const familyDirs = (familyId: string): string[] => {
+    const dirs = [fileStoreName(canIndex ? sealer.indexed(familyId) : familyId), fileStoreName(familyId)];
+    return dirs[0] === dirs[1] ? [dirs[0]!] : dirs;
+  };
+
+  /** The work-list file of the `n`th pending step of a case: its ids sealed, its lookups beside them. */
+  const workFile = (item: WorkItem, n: number): WorkFile => ({
+    role: item.role,
+    breached: item.breached === true,
+    person: lookup(item.personId ?? null),
+    actor: lookup(item.actorId ?? null),
+    item: sealer.sealWork(item, n),
   });
+
+  /**
+   * True when a work-list file's stored lookup matches the id a query asks for. A lookup in clear
+   * is compared as it is (a file written before the store sealed); an HMAC, when this store has
+   * `indexKey`, with the id's HMAC; otherwise (not kept, or an HMAC this store cannot make) the
+   * item is opened and its id compared.
+   */
+  const sameId = (stored: string | null | undefined, wanted: string, opened: () => WorkItem, field: 'personId' | 'actorId'): boolean => {
+    if (stored === null) return false;
+    if (stored !== undefined && !stored.startsWith('#')) return stored === wanted;
+    if (stored !== undefined && canIndex) return stored === sealer.indexed(wanted);
+    return opened()[field] === wanted;
+  };
+
+  /** The index files of a case record: its work-list files, named and written, and its family's directory. */
+  const indexOf = (record: StoredCase): { index: CaseIndex; work: [string, string][] } => {
+    const key = fileStoreName(record.caseId);
+    const work = (record.work ?? []).map((item, n): [string, string] => [
+      workFileName(record.caseId, key, item.dueAt ?? null, n),
+      JSON.stringify(workFile(item, n)),
+    ]);
+    const familyId = record.familyId ?? null;
+    return { index: { work: work.map(([name]) => name), family: familyId === null ? null : familyDirs(familyId)[0]! }, work };
+  };
+
+  /**
+   * The case file of a write, with its pending section, and the audit entry it appends. `next` is
+   * the record the engine wrote, or null for a refusal, which keeps the stored record and its
+   * indexes exactly as they were. The entry is chained in clear from the case file's `last`, then
+   * sealed: the hash covers what the engine wrote.
+   */
+  const prepare = (
+    previous: CaseFile | null,
+    next: StoredCase | null,
+    draft: AuditDraft,
+    outbox: readonly OutboxMessage[],
+  ): { audit: AuditEntry; file: CaseFile } => {
+    const audit = chainEntry(previous?.last ?? null, draft);
+    const stored = sealer.sealEntry(audit);
+    if (next === null) return { audit, file: { ...previous!, last: stored, pending: { audit: stored, outbox, index: null } } };
+    const before = previous?.index ?? { work: [], family: null };
+    const { index, work } = indexOf(next);
+    const kept = new Set(index.work);
+    const change: IndexChange = { work, remove: before.work.filter((name) => !kept.has(name)), family: index.family, previousFamily: before.family };
+    return { audit, file: { record: sealRecord(next), last: stored, pending: { audit: stored, outbox, index: change }, index } };
+  };
 
   /**
    * The commit point is the rename of the case file; everything after it is repeatable by `flush`.
    * Before it: the new next-due file, and the marker in `pending/` by which `claimOutbox` finds
-   * a write that a crash left unfinished. `record` is already in its stored form: a refusal keeps
-   * the stored record exactly as it was. The entry is chained in clear from the case file's `last`,
-   * then sealed: the hash covers what the engine wrote. Everything is serialised before anything is
-   * written, so a value that cannot be leaves no file behind.
+   * a write that a crash left unfinished. Everything is serialised before anything is written, so
+   * a value that cannot be leaves no file behind.
    */
-  const commit = async (
-    previous: CaseFile | null,
-    record: StoredRecord,
-    draft: AuditDraft,
-    outbox: readonly OutboxMessage[],
-  ): Promise<AuditEntry> => {
+  const commit = async (previous: CaseFile | null, file: CaseFile): Promise<void> => {
+    const { record } = file;
     const key = fileStoreName(record.caseId);
-    const audit = chainEntry(previous?.last ?? null, draft);
-    const stored = sealer.sealEntry(audit);
-    const file: CaseFile = { record, last: stored, pending: { audit: stored, outbox } };
     const text = JSON.stringify(file);
     const id = JSON.stringify(record.caseId);
     if (record.nextDueAt !== null) await writeAtomic(paths.due(record.nextDueAt, key), id);
     await writeAtomic(paths.pending(key), id);
     await writeAtomic(paths.case(key), text);
-    const old = previous?.record.nextDueAt;
-    if (old !== undefined && old !== null && old !== record.nextDueAt) await fs.rm(paths.due(old, key), { force: true });
+    await removeOldDue(previous, file);
     await flush(file);
-    return audit;
+  };
+  const removeOldDue = async (previous: CaseFile | null, file: CaseFile): Promise<void> => {
+    const old = previous?.record.nextDueAt;
+    if (old !== undefined && old !== null && old !== file.record.nextDueAt) {
+      await fs.rm(paths.due(old, fileStoreName(file.record.caseId)), { force: true });
+    }
+  };
+
+  /** The marker of a case's write in `pending/`, or null: a JSON string (the case id) or {caseId, batch}. */
+  const readMarker = async (key: string): Promise<Marker | null> => {
+    const text = await fs.readFile(paths.pending(key), 'utf8').catch(() => null);
+    if (text === null) return null;
+    try {
+      const value = JSON.parse(text) as unknown;
+      if (typeof value === 'string') return { caseId: value, batch: null };
+      const { caseId, batch } = (value ?? {}) as { caseId?: unknown; batch?: unknown };
+      return typeof caseId === 'string' ? { caseId, batch: typeof batch === 'string' && batchName.test(`${batch}.json`) ? batch : null } : null;
+    } catch {
+      return null; // cut short before its rename: only temporary names are ever partly written
+    }
+  };
+  /** A batch file, or null when it is not there (never committed, or finished and removed). */
+  const readBatch = async (id: string): Promise<BatchFile | null> => {
+    const text = await fs.readFile(paths.batch(id), 'utf8').catch(() => null);
+    return text === null ? null : (JSON.parse(text) as BatchFile);
+  };
+  /** The state a case is in, as a batch records it: its version and the hash of its last entry. */
+  const stateOf = (file: CaseFile) => ({ version: file.record.version, last: file.last?.hash ?? null });
+
+  /**
+   * Brings a case to its committed state, under its lock: a batch its marker names whose write the
+   * case has not yet taken (it is still in the state the batch recorded) is applied to it, a
+   * committed write is finished, and a marker of a write that never reached its commit point is
+   * removed. Every path that reads a case under its lock reads it through here.
+   */
+  const settle = async (caseId: string): Promise<CaseFile | null> => {
+    const key = fileStoreName(caseId);
+    let file = await readCase(caseId);
+    const marker = await readMarker(key);
+    if (marker?.batch && file !== null) {
+      const entry = (await readBatch(marker.batch))?.cases.find((c) => c.caseId === caseId);
+      const now = stateOf(file);
+      if (entry !== undefined && entry.before.version === now.version && entry.before.last === now.last) {
+        await writeAtomic(paths.case(key), JSON.stringify(entry.file));
+        await removeOldDue(file, entry.file);
+        file = entry.file;
+      }
+    }
+    if (file?.pending) return flush(file);
+    if (marker !== null) await fs.rm(paths.pending(key), { force: true }); // a crash before the commit point
+    return file;
+  };
+  /** True when the case has a batch waiting to be applied to it (its marker names a batch file that is there). */
+  const batchWaiting = async (key: string): Promise<boolean> => {
+    const batch = (await readMarker(key))?.batch;
+    return batch !== null && batch !== undefined && (await exists(paths.batch(batch)));
+  };
+
+  /** Takes the locks of `keys` in key order (waiting, or giving up at the first held by a live process), or null. */
+  const lockAll = async (keys: readonly string[], wait: boolean): Promise<(() => Promise<void>) | null> => {
+    const held: [string, string][] = [];
+    const release = async () => {
+      for (const [path, token] of held.reverse()) await releaseLock(path, token);
+    };
+    try {
+      for (const key of [...new Set(keys)].sort()) {
+        const token = await acquire(paths.lock(key), wait);
+        if (token === null) {
+          await release();
+          return null;
+        }
+        held.push([paths.lock(key), token]);
+      }
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    return release;
   };
 
   /**
-   * Finishes every write a crash left committed but unfinished, found by the markers in
-   * `pending/`, so their notifications reach the outbox. A case whose lock a live process holds is
-   * left to that process, which finishes its own write.
+   * Finishes every batch (a write of several cases) whose commit point a crash left behind: each
+   * of its cases is settled under the locks of all of them, then the batch file is removed. A
+   * batch one of whose cases a live process has locked is left: that process is writing it, or
+   * will settle that case before it reads it, and the next call finishes the rest.
+   */
+  const finishBatches = async (): Promise<void> => {
+    for (const name of await fs.readdir(join(dir, 'batches'))) {
+      const id = batchName.exec(name)?.[1];
+      if (id === undefined) continue;
+      const batch = await readBatch(id);
+      if (batch === null) continue; // finished since the listing
+      const release = await lockAll(batch.cases.map((c) => fileStoreName(c.caseId)), false);
+      if (release === null) continue;
+      try {
+        if (!(await exists(paths.batch(id)))) continue;
+        for (const { caseId } of batch.cases) await settle(caseId);
+        await fs.rm(paths.batch(id), { force: true });
+      } finally {
+        await release();
+      }
+    }
+  };
+
+  /**
+   * Finishes every write a crash left committed but unfinished, found by the batch files and the
+   * markers in `pending/`, so their notifications reach the outbox and their steps the work list.
+   * A case whose lock a live process holds is left to that process, which finishes its own write.
    */
   const finishPending = async (): Promise<void> => {
+    await finishBatches();
     for (const key of (await fs.readdir(join(dir, 'pending'))).filter((name) => hexName.test(name))) {
-      const caseId = await readId(paths.pending(key));
-      if (caseId === null || fileStoreName(caseId) !== key) continue;
-      await ifUnlocked(key, async () => {
-        const file = await readCase(caseId);
-        if (file?.pending) await flush(file);
-        else await fs.rm(paths.pending(key), { force: true }); // a crash before the commit point
+      const marker = await readMarker(key);
+      if (marker === null || fileStoreName(marker.caseId) !== key) continue;
+      await ifUnlocked(key, async () => void (await settle(marker.caseId)));
+    }
+  };
+
+  /** The case, settled under its lock when it has a write to finish or a batch to take; else as read. */
+  const current = async (caseId: string): Promise<CaseFile | null> => {
+    await init();
+    const key = fileStoreName(caseId);
+    const file = await readCase(caseId);
+    if (file?.pending || (await batchWaiting(key))) return withLock(key, () => settle(caseId));
+    return file;
+  };
+
+  /**
+   * The work list: the names of `work/` sorted (the work-list order, but for steps due at the same
+   * instant in cases whose ids share their first 20 UTF-16 units, which come together), walked
+   * from the start group by group. Each group's files are read, filtered on what they keep in
+   * clear (role, breached, the lookups of the person and user ids), the matches opened and sorted
+   * by `workOrder`; the walk stops at the limit or at the first group due at or after `dueBefore`.
+   * It reads the files it passes over, never a case.
+   */
+  const worklist = async (query: WorklistQuery): Promise<WorkItem[]> => {
+    await init();
+    await finishPending();
+    if (query.dueBefore !== undefined && Number.isNaN(query.dueBefore)) return [];
+    const names = (await fs.readdir(join(dir, 'work'))).filter((name) => workName.test(name)).sort();
+    const found: WorkItem[] = [];
+    for (let start = 0; start < names.length && found.length < query.limit; ) {
+      const [, due, order] = workName.exec(names[start]!)!;
+      const group = `${due}~${order}~`;
+      let end = start + 1;
+      while (end < names.length && names[end]!.startsWith(group)) end += 1;
+      const dueAt = dueOfField(due!);
+      // Every step of this group and after is due at or after its floor, so none is due before.
+      if (query.dueBefore !== undefined && (dueAt === null || dueAt >= query.dueBefore)) break;
+      const matches: WorkItem[] = [];
+      for (const name of names.slice(start, end)) {
+        const item = await readWorkItem(name, query);
+        if (item !== null && workMatches(item, query)) matches.push(item);
+      }
+      for (const item of matches.sort(workOrder)) {
+        if (found.length >= query.limit) break;
+        found.push(item);
+      }
+      start = end;
+    }
+    return found;
+  };
+  /** The item of a work-list file if it passes the query's filters on what the file keeps in clear; null if not, or gone since the listing. */
+  const readWorkItem = async (name: string, query: WorklistQuery): Promise<WorkItem | null> => {
+    const text = await fs.readFile(paths.work(name), 'utf8').catch(() => null);
+    if (text === null) return null;
+    const stored = JSON.parse(text) as WorkFile;
+    const n = Number(workName.exec(name)![4]);
+    let item: WorkItem | null = null;
+    const opened = () => (item ??= sealer.openWork(stored.item.caseId, n, stored.item));
+    if (query.role !== undefined && stored.role !== query.role) return null;
+    if (query.breached !== undefined && stored.breached !== query.breached) return null;
+    if (query.personId !== undefined && !sameId(stored.person, query.personId, opened, 'personId')) return null;
+    if (query.actorId !== undefined && !sameId(stored.actor, query.actorId, opened, 'actorId')) return null;
+    return opened();
+  };
+
+  /** The ids of a family's cases, from the entries of its directories, in case-id order. */
+  const familyCases = async (familyId: string): Promise<string[]> => {
+    await init();
+    await finishPending();
+    const ids = new Set<string>();
+    for (const family of familyDirs(familyId)) {
+      const folder = join(dir, 'family', family);
+      const names = await fs.readdir(folder).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw storeFailure(error);
       });
+      for (const name of names.filter((n) => hexName.test(n))) {
+        const caseId = await readId(join(folder, name));
+        if (caseId !== null && fileStoreName(caseId) === name) ids.add(caseId);
+      }
+    }
+    return [...ids].sort(byCodeUnits);
+  };
+
+  /**
+   * Saves several cases as one write, all or nothing, also across a crash. Under the locks of
+   * every case (taken in key order, so two batches over the same cases wait for each other rather
+   * than deadlock), each case is settled and its version checked before anything is written. Then:
+   * the new next-due files and a marker per case naming the batch; the batch file, holding every
+   * case's new case file, renamed into `batches/` — the one commit point; each case file; each
+   * case's write finished (`flush`); the batch file removed. A crash before the rename leaves every
+   * case as it was; after it, the batch is applied to every case still in the state it recorded,
+   * before anything reads that case (see {@link settle}).
+   */
+  const saveMany = async (writes: readonly CaseWrite[]): Promise<AuditEntry[]> => {
+    const ids = writes.map((w) => w.record.caseId);
+    if (new Set(ids).size !== ids.length) {
+      throw new StepDownError('INVALID_ARGUMENT', 'saveMany takes each case at most once.', { caseIds: ids });
+    }
+    if (writes.length === 0) return [];
+    await init();
+    const keys = ids.map((id) => fileStoreName(id));
+    const release = (await lockAll(keys, true))!;
+    try {
+      const currents: CaseFile[] = [];
+      for (const w of writes) {
+        const file = await settle(w.record.caseId);
+        checkVersion(w.record.caseId, file, w.expectedVersion);
+        currents.push(file!);
+      }
+      const prepared = writes.map((w, i) => prepare(currents[i]!, w.record, w.audit, w.outbox));
+      const batchId = randomUUID();
+      const batch: BatchFile = {
+        cases: prepared.map(({ file }, i) => ({ caseId: ids[i]!, before: stateOf(currents[i]!), file })),
+      };
+      const batchText = JSON.stringify(batch);
+      const texts = prepared.map(({ file }) => JSON.stringify(file));
+      for (const [i, { file }] of prepared.entries()) {
+        if (file.record.nextDueAt !== null) await writeAtomic(paths.due(file.record.nextDueAt, keys[i]!), JSON.stringify(ids[i]));
+        await writeAtomic(paths.pending(keys[i]!), JSON.stringify({ caseId: ids[i], batch: batchId }));
+      }
+      await writeAtomic(paths.batch(batchId), batchText);
+      for (const [i, { file }] of prepared.entries()) {
+        await writeAtomic(paths.case(keys[i]!), texts[i]!);
+        await removeOldDue(currents[i]!, file);
+      }
+      for (const { file } of prepared) await flush(file);
+      await fs.rm(paths.batch(batchId), { force: true });
+      return prepared.map(({ audit }) => audit);
+    } finally {
+      await release();
     }
   };
 
   /**
    * Re-seals a case's records not under the current key, under its lock. The audit log is replaced
    * whole (written aside, then renamed), so a reader sees the old log or the new, never a mix, and
-   * a crash between the log and the case file leaves both readable with the keys supplied.
+   * a crash between the log and the case file leaves both readable with the keys supplied. The
+   * case's work-list files are re-sealed too (not counted: they are an index, not records).
    */
   const rekey = async (caseId: string): Promise<number> => {
     if (sealer.current === null) throw rekeyWithoutKeys();
     const key = fileStoreName(caseId);
     return withLock(key, async () => {
-      const stored = await readCase(caseId);
-      if (!stored) throw new StepDownError('UNKNOWN_CASE', `No case ${caseId}.`, { caseId });
-      const file = await flush(stored);
+      const file = await settle(caseId);
+      if (!file) throw new StepDownError('UNKNOWN_CASE', `No case ${caseId}.`, { caseId });
       const entries = await readTrailFile(caseId);
       const stale = entries.filter((e) => sealer.stale(e)).length;
       if (stale > 0) {
         const resealed = entries.map((e) => (sealer.stale(e) ? sealer.sealEntry(sealer.openEntry(e)) : e));
         await writeAtomic(paths.audit(key), resealed.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      }
+      for (const name of file.index?.work ?? []) {
+        const text = await fs.readFile(paths.work(name), 'utf8').catch(() => null);
+        if (text === null) continue;
+        const stored = JSON.parse(text) as WorkFile;
+        if (!sealer.stale(stored.item)) continue;
+        const n = Number(workName.exec(name)![4]);
+        await writeAtomic(paths.work(name), JSON.stringify(workFile(sealer.openWork(caseId, n, stored.item), n)));
       }
       const { record, last } = file;
       const snapshotStale = sealer.stale(record.snapshot);
@@ -364,49 +760,46 @@ export function fileStore(options: FileStoreOptions): SealingStore {
 
   return {
     async load(caseId) {
-      await init();
-      const file = await readCase(caseId);
+      const file = await current(caseId);
       if (!file) return null;
-      const { record } = file.pending ? await withLock(fileStoreName(caseId), async () => flush((await readCase(caseId))!)) : file;
+      const { work: _work, familyId: _familyId, ...record } = file.record;
       return { ...record, snapshot: sealer.openSnapshot(caseId, record.version, record.snapshot) };
     },
     async create(record, draft, outbox) {
       return withLock(fileStoreName(record.caseId), async () => {
-        if (await readCase(record.caseId)) {
+        if (await settle(record.caseId)) {
           throw new StepDownError('CASE_EXISTS', `Case ${record.caseId} already exists; open it once, then send events.`, {
             caseId: record.caseId,
           });
         }
-        return commit(null, sealRecord(record), draft, outbox);
+        const { audit, file } = prepare(null, record, draft, outbox);
+        await commit(null, file);
+        return audit;
       });
     },
     async save(record, expectedVersion, draft, outbox) {
       return withLock(fileStoreName(record.caseId), async () => {
-        const stored = await readCase(record.caseId);
-        if (!stored) throw new StepDownError('UNKNOWN_CASE', `No case ${record.caseId}.`, { caseId: record.caseId });
-        const current = await flush(stored);
-        if (current.record.version !== expectedVersion) {
-          throw new StepDownError(
-            'VERSION_CONFLICT',
-            `Case ${record.caseId} is at version ${current.record.version}, not ${expectedVersion}: reload it and send again.`,
-            { caseId: record.caseId, expectedVersion, actualVersion: current.record.version },
-          );
-        }
-        return commit(current, sealRecord(record), draft, outbox);
+        const stored = await settle(record.caseId);
+        checkVersion(record.caseId, stored, expectedVersion);
+        const { audit, file } = prepare(stored, record, draft, outbox);
+        await commit(stored, file);
+        return audit;
       });
     },
+    saveMany,
+    worklist,
+    familyCases,
     async appendAudit(draft, outbox) {
       return withLock(fileStoreName(draft.caseId), async () => {
-        const stored = await readCase(draft.caseId);
+        const stored = await settle(draft.caseId);
         if (!stored) throw new StepDownError('UNKNOWN_CASE', `No case ${draft.caseId}.`, { caseId: draft.caseId });
-        const current = await flush(stored);
-        return commit(current, current.record, draft, outbox);
+        const { audit, file } = prepare(stored, null, draft, outbox);
+        await commit(stored, file);
+        return audit;
       });
     },
     async audit(caseId) {
-      await init();
-      const file = await readCase(caseId);
-      if (file?.pending) await withLock(fileStoreName(caseId), async () => flush((await readCase(caseId))!));
+      await current(caseId);
       return readTrail(caseId);
     },
     async dueCases(at, limit) {
@@ -476,6 +869,54 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     },
   };
 }
+
+/** `VERSION_CONFLICT` (naming the case) unless the case is there at `expectedVersion`; `UNKNOWN_CASE` when it is not there. */
+function checkVersion(caseId: string, file: CaseFile | null, expectedVersion: number): void {
+  if (!file) throw new StepDownError('UNKNOWN_CASE', `No case ${caseId}.`, { caseId });
+  if (file.record.version !== expectedVersion) {
+    throw new StepDownError(
+      'VERSION_CONFLICT',
+      `Case ${caseId} is at version ${file.record.version}, not ${expectedVersion}: reload it and send again.`,
+      { caseId, expectedVersion, actualVersion: file.record.version },
+    );
+  }
+}
+
+/** The due field of a step with no due instant: after every dated one in a sorted listing. */
+const undatedField = 'u'.repeat(17);
+const dueOffset = 10n ** 16n;
+const dueFieldMax = 10n ** 17n - 1n;
+
+/**
+ * The name of a work-list file, so that a sorted listing of `work/` is in the work-list order
+ * (`workOrder`) group by group: the due instant (epoch ms floored, plus 10^16 so any date's is
+ * positive, in 17 digits; 17 `u` when undated), the case id's first 20 UTF-16 units in hex (4
+ * digits each, so hex order is the ids' order) ended by `-` when that is the whole id and `.` when
+ * it is cut (both sort before any hex digit: a shorter id first), the case's file key, and the
+ * step's position in the case's list. Steps tied on the first two fields form a group, read and
+ * sorted whole. At most 169 characters, whatever the id.
+ */
+function workFileName(caseId: string, key: string, dueAt: number | null, n: number): string {
+  let due = undatedField;
+  if (dueAt !== null && Number.isFinite(dueAt)) {
+    const shifted = BigInt(Math.floor(dueAt)) + dueOffset;
+    due = (shifted < 0n ? 0n : shifted > dueFieldMax ? dueFieldMax : shifted).toString().padStart(17, '0');
+  }
+  const units = Math.min(caseId.length, caseOrderUnits);
+  let order = '';
+  for (let i = 0; i < units; i += 1) order += caseId.charCodeAt(i).toString(16).padStart(4, '0');
+  order += caseId.length > caseOrderUnits ? '.' : '-';
+  return `${due}~${order}~${key}~${String(n).padStart(4, '0')}`;
+}
+const caseOrderUnits = 20;
+
+/** The floor of the due instant a work-list file's due field holds; null for an undated step. */
+function dueOfField(field: string): number | null {
+  return field === undatedField ? null : Number(BigInt(field) - dueOffset);
+}
+
+/** Strings in the order of their UTF-16 code units (`<`), as `workOrder` compares ids. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Renames the files of a directory written before files were named by {@link fileStoreName} (their

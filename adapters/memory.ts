@@ -1,11 +1,12 @@
 import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
-import type { AuditDraft, AuditEntry, CaseStore, OutboxMessage, StoredCase } from '../src/engine/store.js';
+import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery } from '../src/engine/store.js';
+import { workOrder, workMatches } from '../src/engine/worklist.js';
 
 /** Options of the in-memory store. */
 export interface MemoryStoreOptions {
   /** Called before every write with its name; throw from it to simulate a fault (tests use it). */
-  readonly beforeWrite?: (operation: 'create' | 'save' | 'appendAudit') => void;
+  readonly beforeWrite?: (operation: 'create' | 'save' | 'appendAudit' | 'saveMany') => void;
 }
 
 /**
@@ -25,6 +26,21 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   const outbox = new Map<string, OutboxMessage>();
   const copy = <T>(value: T): T => structuredClone(value);
   const due = dueIndex();
+  const work = workIndex();
+  /** Each family's case ids, kept in case-id order; and each case's family, to move it if it changes. */
+  const families = new Map<string, string[]>();
+  const familyOf = new Map<string, string | null>();
+  const moveFamily = (caseId: string, familyId: string | null): void => {
+    const before = familyOf.get(caseId) ?? null;
+    familyOf.set(caseId, familyId);
+    if (before === familyId) return;
+    if (before !== null) {
+      const rest = families.get(before)!.filter((id) => id !== caseId);
+      if (rest.length > 0) families.set(before, rest);
+      else families.delete(before);
+    }
+    if (familyId !== null) families.set(familyId, [...(families.get(familyId) ?? []), caseId].sort(byCodeUnits));
+  };
 
   /** Copies everything first, then changes state: a fault while copying leaves the store as it was. */
   const write = (record: StoredCase | null, draft: AuditDraft, messages: readonly OutboxMessage[]): AuditEntry => {
@@ -34,11 +50,25 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     const entry = chainEntry(trail.at(-1) ?? null, copy(draft));
     if (recordCopy) {
       due.move(recordCopy.caseId, cases.get(recordCopy.caseId)?.nextDueAt ?? null, recordCopy.nextDueAt);
+      work.replace(recordCopy.caseId, recordCopy.work ?? []);
+      moveFamily(recordCopy.caseId, recordCopy.familyId ?? null);
       cases.set(recordCopy.caseId, recordCopy);
     }
     for (const message of messageCopies) outbox.set(message.id, message);
     trails.set(draft.caseId, [...trail, entry]);
     return copy(entry);
+  };
+
+  const expectVersion = (caseId: string, expectedVersion: number): void => {
+    const current = cases.get(caseId);
+    if (!current) throw new StepDownError('UNKNOWN_CASE', `No case ${caseId}.`, { caseId });
+    if (current.version !== expectedVersion) {
+      throw new StepDownError(
+        'VERSION_CONFLICT',
+        `Case ${caseId} is at version ${current.version}, not ${expectedVersion}: reload it and send again.`,
+        { caseId, expectedVersion, actualVersion: current.version },
+      );
+    }
   };
 
   return {
@@ -57,16 +87,26 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     },
     async save(record, expectedVersion, audit, messages) {
       options.beforeWrite?.('save');
-      const current = cases.get(record.caseId);
-      if (!current) throw new StepDownError('UNKNOWN_CASE', `No case ${record.caseId}.`, { caseId: record.caseId });
-      if (current.version !== expectedVersion) {
-        throw new StepDownError(
-          'VERSION_CONFLICT',
-          `Case ${record.caseId} is at version ${current.version}, not ${expectedVersion}: reload it and send again.`,
-          { caseId: record.caseId, expectedVersion, actualVersion: current.version },
-        );
-      }
+      expectVersion(record.caseId, expectedVersion);
       return write(record, audit, messages);
+    },
+    async saveMany(writes: readonly CaseWrite[]) {
+      options.beforeWrite?.('saveMany');
+      const ids = writes.map((w) => w.record.caseId);
+      if (new Set(ids).size !== ids.length) {
+        throw new StepDownError('INVALID_ARGUMENT', 'saveMany takes each case at most once.', { caseIds: ids });
+      }
+      // Every check before any change, and one synchronous pass of writes: all or nothing.
+      for (const w of writes) expectVersion(w.record.caseId, w.expectedVersion);
+      const copies = writes.map((w) => copy(w));
+      return copies.map((w) => write(w.record, w.audit, w.outbox));
+    },
+    async worklist(query) {
+      return copy(work.find(query));
+    },
+    /** In case-id order (as the PostgreSQL store's), whatever order the cases were opened in. */
+    async familyCases(familyId) {
+      return [...(families.get(familyId) ?? [])];
     },
     async appendAudit(audit, messages) {
       options.beforeWrite?.('appendAudit');
@@ -143,6 +183,103 @@ function dueIndex() {
       for (const entry of entries) {
         if (!(entry.at < at && found.length < most)) break;
         found.push(entry.caseId);
+      }
+      return found;
+    },
+  };
+}
+
+/** Strings in the order of their UTF-16 code units (`<`), as `workOrder` compares ids. */
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * One list of work items sorted as the work list reads them (`workOrder`); items with equal keys
+ * keep the order they were inserted in. Insertion and removal are a binary search and a splice.
+ */
+function sortedWork() {
+  const items: WorkItem[] = [];
+  /** The first position whose item sorts after `item` (`strict`: at or after it). */
+  const position = (item: WorkItem, strict: boolean): number => {
+    let low = 0;
+    let high = items.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const order = workOrder(items[middle]!, item);
+      if (order < 0 || (!strict && order === 0)) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+  return {
+    items,
+    insert(item: WorkItem): void {
+      items.splice(position(item, false), 0, item);
+    },
+    remove(item: WorkItem): void {
+      // Equal keys sit together: find this very item among them.
+      for (let i = position(item, true); i < items.length && workOrder(items[i]!, item) === 0; i += 1) {
+        if (items[i] === item) {
+          items.splice(i, 1);
+          return;
+        }
+      }
+    },
+  };
+}
+
+/**
+ * The work-list index: every case's pending steps, sorted as the work list reads them (soonest due
+ * first, undated last), in one list of all of them and in one list per role, per person, per user
+ * and of the breached ones, as the PostgreSQL store keeps one index for each. A query walks the
+ * narrowest list its filters allow from the front, and stops at the limit or at the first step due
+ * after `dueBefore`: it reads the steps it returns and the ones of that list it passes over, never
+ * the whole index.
+ */
+function workIndex() {
+  const all = sortedWork();
+  const breached = sortedWork();
+  type List = ReturnType<typeof sortedWork>;
+  const lists = { role: new Map<string, List>(), person: new Map<string, List>(), actor: new Map<string, List>() } as const;
+  const byCase = new Map<string, readonly WorkItem[]>();
+  /** The lists an item belongs in. */
+  const listsOf = (item: WorkItem, create: boolean): List[] => {
+    const found = [all];
+    if (item.breached) found.push(breached);
+    const keyed: [Map<string, List>, string | null][] = [
+      [lists.role, item.role],
+      [lists.person, item.personId ?? null],
+      [lists.actor, item.actorId ?? null],
+    ];
+    for (const [map, key] of keyed) {
+      if (key === null) continue;
+      let list = map.get(key);
+      if (!list && create) map.set(key, (list = sortedWork()));
+      if (list) found.push(list);
+    }
+    return found;
+  };
+  return {
+    replace(caseId: string, next: readonly WorkItem[]): void {
+      for (const old of byCase.get(caseId) ?? []) for (const list of listsOf(old, false)) list.remove(old);
+      for (const item of next) for (const list of listsOf(item, true)) list.insert(item);
+      byCase.set(caseId, next);
+    },
+    find(query: WorklistQuery): WorkItem[] {
+      const from =
+        query.personId !== undefined
+          ? lists.person.get(query.personId)
+          : query.actorId !== undefined
+            ? lists.actor.get(query.actorId)
+            : query.role !== undefined
+              ? lists.role.get(query.role)
+              : query.breached === true
+                ? breached
+                : all;
+      const found: WorkItem[] = [];
+      for (const item of from?.items ?? []) {
+        if (found.length >= query.limit) break;
+        if (query.dueBefore !== undefined && (item.dueAt === null || item.dueAt >= query.dueBefore)) break;
+        if (workMatches(item, query)) found.push(item);
       }
       return found;
     },

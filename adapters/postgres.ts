@@ -1,7 +1,16 @@
 import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
-import type { AuditDraft, OutboxMessage, StoredCase } from '../src/engine/store.js';
-import { createSealer, rekeyWithoutKeys, type EncryptionOptions, type SealingStore, type StoredAuditEntry, type StoredSnapshot } from './sealing.js';
+import type { AuditDraft, AuditEntry, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery } from '../src/engine/store.js';
+import { workOrder } from '../src/engine/worklist.js';
+import {
+  createSealer,
+  rekeyWithoutKeys,
+  type EncryptionOptions,
+  type SealingStore,
+  type StoredAuditEntry,
+  type StoredSnapshot,
+  type StoredWorkItem,
+} from './sealing.js';
 
 export type { EncryptionOptions, RekeyResult, Seal, SealingStore } from './sealing.js';
 
@@ -40,11 +49,13 @@ export interface PostgresStoreOptions {
   /** Prefix of the table names (default `step_down`). Letters, digits and underscores only. */
   readonly tablePrefix?: string;
   /**
-   * Seals each audit entry's event and actor id (in `entry`), and each snapshot's context (in
-   * `snapshot`), with AES-256-GCM under `current`; rows sealed under any key in `keys` stay
-   * readable. The seal is JSON in the same `jsonb` column, with its key id, so the schema is the
-   * same with or without it. Without this option a sealed row is `ENCRYPTION_KEY_MISSING`.
-   * See `docs/security.md`.
+   * Seals each audit entry's event and actor id (in `entry`), each snapshot's context (in
+   * `snapshot`) and each work-list item's ids (in `item`), with AES-256-GCM under `current`; rows
+   * sealed under any key in `keys` stay readable. The seal is JSON in the same `jsonb` column, with
+   * its key id, so the schema is the same with or without it. The lookup columns (the family id of
+   * a case, the person and user ids of a work-list item) hold HMACs under `indexKey`, which is
+   * required here (`INVALID_ARGUMENT` without it). Without this option a sealed row is
+   * `ENCRYPTION_KEY_MISSING`. See `docs/security.md`.
    */
   readonly encryption?: EncryptionOptions;
 }
@@ -83,6 +94,31 @@ CREATE TABLE IF NOT EXISTS ${prefix}_outbox (
 );
 CREATE INDEX IF NOT EXISTS ${prefix}_outbox_available ON ${prefix}_outbox (available_at);`,
     },
+    {
+      // Family groups and the work list (issue 10). A case saved before this version has no family
+      // and no work-list rows until its next save writes them.
+      version: 2,
+      sql: `
+ALTER TABLE ${prefix}_cases ADD COLUMN IF NOT EXISTS family_id text;
+CREATE INDEX IF NOT EXISTS ${prefix}_cases_family ON ${prefix}_cases (family_id, case_id COLLATE "C") WHERE family_id IS NOT NULL;
+CREATE TABLE IF NOT EXISTS ${prefix}_work (
+  case_id text COLLATE "C" NOT NULL,
+  n integer NOT NULL,
+  due_at bigint,
+  sort_key text COLLATE "C" NOT NULL,
+  role text NOT NULL,
+  person_id text,
+  actor_id text,
+  breached boolean NOT NULL,
+  item jsonb NOT NULL,
+  PRIMARY KEY (case_id, n)
+);
+CREATE INDEX IF NOT EXISTS ${prefix}_work_due ON ${prefix}_work (due_at, case_id, sort_key, n);
+CREATE INDEX IF NOT EXISTS ${prefix}_work_role ON ${prefix}_work (role, due_at, case_id, sort_key, n);
+CREATE INDEX IF NOT EXISTS ${prefix}_work_person ON ${prefix}_work (person_id, due_at, case_id, sort_key, n) WHERE person_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS ${prefix}_work_actor ON ${prefix}_work (actor_id, due_at, case_id, sort_key, n) WHERE actor_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS ${prefix}_work_breached ON ${prefix}_work (due_at, case_id, sort_key, n) WHERE breached;`,
+    },
   ];
 }
 
@@ -115,8 +151,15 @@ export async function migrate(client: PgPoolLike | PGliteLike, prefix = 'step_do
  * A store in PostgreSQL (a server through `pg`, or PGlite in process). Optimistic concurrency on the
  * case's version column; the case row lock orders each case's audit chain; `FOR UPDATE SKIP LOCKED`
  * lets several processes sweep due deadlines and claim the outbox without waiting on each other.
- * Call {@link migrate} once before use. With `encryption`, event payloads and snapshots' context
- * are sealed in their columns; ids, versions, due times, hashes, types, roles and states stay in clear.
+ * Call {@link migrate} once before use. With `encryption`, event payloads, snapshots' context and
+ * the work list's ids are sealed in their columns, and the ids the work list and family groups are
+ * looked up by are HMACs; case ids, versions, due times, hashes, types, roles and states stay in clear.
+ *
+ * The work list is a table of its own (`<prefix>_work`: one row per pending step), rewritten in the
+ * same transaction as every `create`, `save` and `saveMany`, and read by an index range scan in the
+ * work-list order (soonest due first, undated last, then case id and step). `familyCases` answers
+ * from an index on the case's `family_id`, in case-id order. `saveMany` locks every case's row in
+ * case-id order, so two family writes over the same cases wait for each other and never deadlock.
  *
  * @example
  * ```ts
@@ -131,12 +174,59 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
   const { client } = options;
   const p = options.tablePrefix ?? 'step_down';
   checkPrefix(p);
+  if (options.encryption && options.encryption.indexKey === undefined) {
+    // A key derived from the data keys would change when they rotate, and every lookup would miss
+    // the rows hashed before: a family send would skip siblings. So the host gives one of its own.
+    throw new StepDownError(
+      'INVALID_ARGUMENT',
+      'encryption.indexKey (32 bytes, kept apart from the data keys and never rotated with them) is required by the PostgreSQL store: ' +
+        'it keeps the work list’s person and user ids and the family ids out of clear. See docs/security.md.',
+    );
+  }
   const sealer = createSealer(options.encryption);
+  const sealed = sealer.current !== null;
   const storedSnapshot = (record: StoredCase) => JSON.stringify(sealer.sealSnapshot(record.caseId, record.version, record.snapshot));
+  /** A lookup column's value: the id in clear, or its HMAC when the store seals. */
+  const lookup = (id: string | null | undefined): string | null => (id === null || id === undefined ? null : sealer.indexed(id));
+  /**
+   * What a lookup column may hold for `id`: its HMAC, and (sealing) the id in clear too, for rows
+   * written before encryption was turned on that `rekey` has not re-indexed yet.
+   */
+  const lookups = (id: string): string[] => (sealed ? [sealer.indexed(id), id] : [id]);
+
+  /** The case's work-list rows, replaced whole: one DELETE and one INSERT of every row from one JSON parameter. */
+  const writeWork = async (sql: Sql, record: StoredCase, fresh: boolean) => {
+    if (!fresh) await sql.query(`DELETE FROM ${p}_work WHERE case_id = $1`, [record.caseId]);
+    const work = record.work ?? [];
+    if (work.length === 0) return;
+    await sql.query(
+      `INSERT INTO ${p}_work (case_id, n, due_at, sort_key, role, person_id, actor_id, breached, item)
+       SELECT $1, r.n, r.due_at, r.sort_key, r.role, r.person_id, r.actor_id, r.breached, r.item
+       FROM jsonb_to_recordset($2::jsonb) AS r(n integer, due_at bigint, sort_key text, role text, person_id text, actor_id text, breached boolean, item jsonb)`,
+      [record.caseId, JSON.stringify(work.map((item, n) => workRow(item, n)))],
+    );
+  };
+  const workRow = (item: WorkItem, n: number) => {
+    const detail = item.detail ?? null;
+    return {
+      n,
+      due_at: item.dueAt ?? null,
+      // The order's last key, as `workOrder` compares it; sealed, the detail (an id) is an HMAC, and
+      // `worklist` puts a case's tied steps back in order once opened.
+      sort_key: `${item.step}|${detail === null ? '' : sealed ? sealer.indexed(detail) : detail}`,
+      role: item.role,
+      person_id: lookup(item.personId),
+      actor_id: lookup(item.actorId),
+      breached: item.breached === true,
+      item: sealer.sealWork(item, n),
+    };
+  };
 
   /** Chains the entry in clear (the hash covers what the engine wrote), then stores it sealed. */
-  const insertRest = async (sql: Sql, draft: AuditDraft, previous: { seq: number; hash: string } | null, outbox: readonly OutboxMessage[]) => {
-    const entry = chainEntry(previous, draft);
+  const insertRest = async (sql: Sql, draft: AuditDraft, previous: { seq: number; hash: string } | null, outbox: readonly OutboxMessage[]) =>
+    insertEntry(sql, chainEntry(previous, draft), outbox);
+  /** Stores a chained entry, sealed, and queues its messages. */
+  const insertEntry = async (sql: Sql, entry: AuditEntry, outbox: readonly OutboxMessage[]) => {
     await sql.query(`INSERT INTO ${p}_audit (case_id, seq, entry) VALUES ($1, $2, $3::jsonb)`, [
       entry.caseId,
       entry.seq,
@@ -152,10 +242,65 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
   };
 
   const lockCase = async (sql: Sql, caseId: string) =>
-    (await sql.query<{ version: number; last_seq: number; last_hash: string }>(
-      `SELECT version, last_seq, last_hash FROM ${p}_cases WHERE case_id = $1 FOR UPDATE`,
-      [caseId],
-    )).rows[0];
+    (await sql.query<CaseRow>(`SELECT version, last_seq, last_hash FROM ${p}_cases WHERE case_id = $1 FOR UPDATE`, [caseId])).rows[0];
+
+  /** The write of `save`, once the case's row is locked and its version checked. */
+  const writeCase = async (sql: Sql, record: StoredCase, row: CaseRow, draft: AuditDraft, outbox: readonly OutboxMessage[]) => {
+    const entry = await insertRest(sql, draft, { seq: row.last_seq, hash: row.last_hash }, outbox);
+    await sql.query(
+      `UPDATE ${p}_cases SET version = $2, snapshot = $3::jsonb, next_due_at = $4, last_seq = $5, last_hash = $6, family_id = $7 WHERE case_id = $1`,
+      [record.caseId, record.version, storedSnapshot(record), record.nextDueAt, entry.seq, entry.hash, lookup(record.familyId)],
+    );
+    await writeWork(sql, record, false);
+    return entry;
+  };
+
+  /**
+   * The work list: one query over `<prefix>_work` with only the filters asked for, so the planner
+   * can take the matching index (role, person, user, breached, or due) and read it in order,
+   * stopping at the limit. Sealed, a case's steps tied on due instant and step are put back in
+   * the order of their (clear) detail, fetching the rest of the last case's ties first so the
+   * limit cuts where it would in clear.
+   */
+  const worklist = async (query: WorklistQuery): Promise<WorkItem[]> => {
+    const limit = query.limit >= Number.MAX_SAFE_INTEGER ? null : Math.max(0, Math.ceil(query.limit));
+    const before = query.dueBefore;
+    // Nothing is due before NaN or -Infinity; everything dated is due before +Infinity.
+    if (limit === 0 || Number.isNaN(limit) || (before !== undefined && (Number.isNaN(before) || before === -Infinity))) return [];
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (query.role !== undefined) where.push(`role = ${param(query.role)}`);
+    const byId = (column: string, value: string) =>
+      sealed ? `${column} = ANY(${param(lookups(value))}::text[])` : `${column} = ${param(value)}`;
+    if (query.personId !== undefined) where.push(byId('person_id', query.personId));
+    if (query.actorId !== undefined) where.push(byId('actor_id', query.actorId));
+    if (query.breached !== undefined) where.push(query.breached ? 'breached' : 'NOT breached');
+    if (before !== undefined) where.push(before === Infinity ? 'due_at IS NOT NULL' : `due_at < ${param(Math.ceil(before))}`);
+    const filters = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const read = async (text: string, values: unknown[]) =>
+      (await client.query<{ case_id: string; n: number; item: StoredWorkItem }>(text, values)).rows.map((r) => sealer.openWork(r.case_id, r.n, r.item));
+    let items = await read(
+      `SELECT case_id, n, item FROM ${p}_work ${filters} ORDER BY due_at, case_id, sort_key, n${limit === null ? '' : ` LIMIT $${params.length + 1}`}`,
+      limit === null ? params : [...params, limit],
+    );
+    const last = items.at(-1);
+    if (sealed && last !== undefined && items.length === limit) {
+      // The rest of the last case's steps due at the same instant: with them, every step that can
+      // come before the cut in the work-list order is here.
+      const dueAt = last.dueAt ?? null;
+      const tied = (item: WorkItem) => item.caseId === last.caseId && (item.dueAt ?? null) === dueAt;
+      const more = await read(
+        `SELECT case_id, n, item FROM ${p}_work WHERE case_id = $${params.length + 1} AND ${
+          dueAt === null ? 'due_at IS NULL' : `due_at = $${params.length + 2}`
+        }${where.length > 0 ? ` AND ${where.join(' AND ')}` : ''}`,
+        dueAt === null ? [...params, last.caseId] : [...params, last.caseId, dueAt],
+      );
+      items = [...items.filter((item) => !tied(item)), ...more];
+    }
+    // In clear the query's order is already the work-list order (a stable sort changes nothing).
+    return items.sort(workOrder).slice(0, limit ?? undefined);
+  };
 
   return {
     async load(caseId) {
@@ -173,39 +318,60 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     },
     async create(record, draft, outbox) {
       return inTransaction(client, async (sql) => {
+        // The opening entry is chained first, so the case row is written once, already pointing at it.
+        const entry = chainEntry(null, draft);
         const inserted = await sql.query(
-          `INSERT INTO ${p}_cases (case_id, version, snapshot, next_due_at, last_seq, last_hash)
-           VALUES ($1, $2, $3::jsonb, $4, 0, '') ON CONFLICT (case_id) DO NOTHING RETURNING case_id`,
-          [record.caseId, record.version, storedSnapshot(record), record.nextDueAt],
+          `INSERT INTO ${p}_cases (case_id, version, snapshot, next_due_at, last_seq, last_hash, family_id)
+           VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7) ON CONFLICT (case_id) DO NOTHING RETURNING case_id`,
+          [record.caseId, record.version, storedSnapshot(record), record.nextDueAt, entry.seq, entry.hash, lookup(record.familyId)],
         );
         if (inserted.rows.length === 0) {
           throw new StepDownError('CASE_EXISTS', `Case ${record.caseId} already exists; open it once, then send events.`, {
             caseId: record.caseId,
           });
         }
-        const entry = await insertRest(sql, draft, null, outbox);
-        await sql.query(`UPDATE ${p}_cases SET last_seq = $2, last_hash = $3 WHERE case_id = $1`, [record.caseId, entry.seq, entry.hash]);
+        await insertEntry(sql, entry, outbox);
+        await writeWork(sql, record, true);
         return entry;
       });
     },
     async save(record, expectedVersion, draft, outbox) {
       return inTransaction(client, async (sql) => {
         const row = await lockCase(sql, record.caseId);
-        if (!row) throw new StepDownError('UNKNOWN_CASE', `No case ${record.caseId}.`, { caseId: record.caseId });
-        if (row.version !== expectedVersion) {
-          throw new StepDownError(
-            'VERSION_CONFLICT',
-            `Case ${record.caseId} is at version ${row.version}, not ${expectedVersion}: reload it and send again.`,
-            { caseId: record.caseId, expectedVersion, actualVersion: row.version },
-          );
-        }
-        const entry = await insertRest(sql, draft, { seq: row.last_seq, hash: row.last_hash }, outbox);
-        await sql.query(
-          `UPDATE ${p}_cases SET version = $2, snapshot = $3::jsonb, next_due_at = $4, last_seq = $5, last_hash = $6 WHERE case_id = $1`,
-          [record.caseId, record.version, storedSnapshot(record), record.nextDueAt, entry.seq, entry.hash],
-        );
-        return entry;
+        checkVersion(record.caseId, row, expectedVersion);
+        return writeCase(sql, record, row!, draft, outbox);
       });
+    },
+    async saveMany(writes: readonly CaseWrite[]) {
+      const ids = writes.map((w) => w.record.caseId);
+      if (new Set(ids).size !== ids.length) {
+        throw new StepDownError('INVALID_ARGUMENT', 'saveMany takes each case at most once.', { caseIds: ids });
+      }
+      if (writes.length === 0) return [];
+      return inTransaction(client, async (sql) => {
+        // Every row locked in one statement, in case-id order: two writers over overlapping cases
+        // take their locks in the same order, so one waits for the other instead of deadlocking.
+        const rows = (await sql.query<CaseRow & { case_id: string }>(
+          `SELECT case_id, version, last_seq, last_hash FROM ${p}_cases WHERE case_id = ANY($1::text[]) ORDER BY case_id COLLATE "C" FOR UPDATE`,
+          [ids],
+        )).rows;
+        const byId = new Map(rows.map((r) => [r.case_id, r]));
+        // Every version checked before anything is written; a failure rolls the whole transaction back.
+        for (const w of writes) checkVersion(w.record.caseId, byId.get(w.record.caseId), w.expectedVersion);
+        const entries: AuditEntry[] = [];
+        for (const w of writes) entries.push(await writeCase(sql, w.record, byId.get(w.record.caseId)!, w.audit, w.outbox));
+        return entries;
+      });
+    },
+    async worklist(query) {
+      return worklist(query);
+    },
+    async familyCases(familyId) {
+      const rows = (await client.query<{ case_id: string }>(
+        `SELECT case_id FROM ${p}_cases WHERE family_id = ANY($1::text[]) ORDER BY case_id COLLATE "C"`,
+        [lookups(familyId)],
+      )).rows;
+      return rows.map((r) => r.case_id);
     },
     async appendAudit(draft, outbox) {
       return inTransaction(client, async (sql) => {
@@ -274,11 +440,29 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
   async function rekey(caseId: string): Promise<number> {
     if (sealer.current === null) throw rekeyWithoutKeys();
     return inTransaction(client, async (sql) => {
-      const row = (await sql.query<{ version: number; snapshot: StoredSnapshot }>(
-        `SELECT version, snapshot FROM ${p}_cases WHERE case_id = $1 FOR UPDATE`,
+      const row = (await sql.query<{ version: number; snapshot: StoredSnapshot; family_id: string | null }>(
+        `SELECT version, snapshot, family_id FROM ${p}_cases WHERE case_id = $1 FOR UPDATE`,
         [caseId],
       )).rows[0];
       if (!row) throw new StepDownError('UNKNOWN_CASE', `No case ${caseId}.`, { caseId });
+      // The lookup columns of rows written in clear are re-indexed as HMACs (a hashed value starts
+      // with '#', which no id can). Index rows are rewritten, not counted: they are not records.
+      if (row.family_id !== null && !row.family_id.startsWith('#')) {
+        await sql.query(`UPDATE ${p}_cases SET family_id = $2 WHERE case_id = $1`, [caseId, sealer.indexed(row.family_id)]);
+      }
+      const work = (await sql.query<{ n: number; item: StoredWorkItem }>(`SELECT n, item FROM ${p}_work WHERE case_id = $1`, [caseId])).rows;
+      for (const { n, item } of work) {
+        if (!sealer.stale(item)) continue;
+        const next = workRow(sealer.openWork(caseId, n, item), n);
+        await sql.query(`UPDATE ${p}_work SET sort_key = $3, person_id = $4, actor_id = $5, item = $6::jsonb WHERE case_id = $1 AND n = $2`, [
+          caseId,
+          n,
+          next.sort_key,
+          next.person_id,
+          next.actor_id,
+          JSON.stringify(next.item),
+        ]);
+      }
       let count = 0;
       if (sealer.stale(row.snapshot)) {
         const snapshot = sealer.openSnapshot(caseId, row.version, row.snapshot);
@@ -300,6 +484,24 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
       }
       return count;
     });
+  }
+}
+
+/** The columns of a case's row that a write reads under its lock. */
+interface CaseRow {
+  version: number;
+  last_seq: number;
+  last_hash: string;
+}
+
+function checkVersion(caseId: string, row: CaseRow | undefined, expectedVersion: number): void {
+  if (!row) throw new StepDownError('UNKNOWN_CASE', `No case ${caseId}.`, { caseId });
+  if (row.version !== expectedVersion) {
+    throw new StepDownError(
+      'VERSION_CONFLICT',
+      `Case ${caseId} is at version ${row.version}, not ${expectedVersion}: reload it and send again.`,
+      { caseId, expectedVersion, actualVersion: row.version },
+    );
   }
 }
 

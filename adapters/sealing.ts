@@ -1,6 +1,6 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { StepDownError } from '../src/errors.js';
-import type { AuditEntry, CaseStore, StoredCase } from '../src/engine/store.js';
+import type { AuditEntry, CaseStore, StoredCase, WorkItem } from '../src/engine/store.js';
 import type { PersistedCase } from '../src/machine/persistence.js';
 
 /**
@@ -25,6 +25,14 @@ export interface EncryptionOptions {
   readonly keys: Readonly<Record<string, Uint8Array>>;
   /** The id of the key that seals every new record (and every record `rekey` touches). */
   readonly current: string;
+  /**
+   * HMAC-SHA256 key (32 bytes) for the store's lookup columns: the person, user and family ids the
+   * work list and family groups are found by are kept as `#` + the hex HMAC of the id under this
+   * key, never in clear. It does not rotate with `keys` (a lookup must find rows written under any
+   * data key), so keep it as long as the store. Required by the PostgreSQL store when `encryption`
+   * is given (`INVALID_ARGUMENT` without it); see `docs/security.md`.
+   */
+  readonly indexKey?: Uint8Array;
 }
 
 /**
@@ -68,6 +76,16 @@ export interface SealedSnapshot {
 
 /** A snapshot as stored: in clear or sealed. */
 export type StoredSnapshot = PersistedCase | SealedSnapshot;
+
+/**
+ * A work-list item as a sealing store keeps it: what the list is ordered and filtered by, and what
+ * is policy rather than personal (case id, stage, step, role, rule, due, breached), in clear; the
+ * family, person and user ids and the detail (a person's or a disagreement's id) in `sealed`.
+ */
+export type SealedWorkItem = Omit<WorkItem, 'familyId' | 'detail' | 'personId' | 'actorId'> & { readonly sealed: Seal };
+
+/** A work-list item as stored: in clear or sealed. */
+export type StoredWorkItem = WorkItem | SealedWorkItem;
 
 /** A case record as stored: {@link StoredCase} with its snapshot perhaps sealed. */
 export type StoredRecord = Omit<StoredCase, 'snapshot'> & { readonly snapshot: StoredSnapshot };
@@ -113,8 +131,21 @@ export interface Sealer {
   sealSnapshot(caseId: string, version: number, snapshot: PersistedCase): StoredSnapshot;
   /** The snapshot as the engine wrote it. */
   openSnapshot(caseId: string, version: number, stored: StoredSnapshot): PersistedCase;
+  /**
+   * The work-list item as it is to be stored at position `n` of its case's list: its ids sealed under
+   * the current key, or unchanged without keys.
+   */
+  sealWork(item: WorkItem, n: number): StoredWorkItem;
+  /** The work-list item as the engine wrote it. */
+  openWork(caseId: string, n: number, stored: StoredWorkItem): WorkItem;
+  /**
+   * An id as a lookup column keeps it: `#` and the hex HMAC-SHA256 of its UTF-8 under
+   * `encryption.indexKey` when the store seals, the id itself when it does not. The `#` can never
+   * begin an id, so a hashed value never equals a clear one.
+   */
+  indexed(id: string): string;
   /** True when `rekey` would re-seal this record: it is in clear, or under a key other than `current`. */
-  stale(stored: StoredAuditEntry | StoredSnapshot): boolean;
+  stale(stored: StoredAuditEntry | StoredSnapshot | StoredWorkItem): boolean;
 }
 
 const keyIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -135,6 +166,7 @@ const tagBytes = 16;
 export function createSealer(options: EncryptionOptions | undefined): Sealer {
   const keys = options ? checkedKeys(options) : new Map<string, Buffer>();
   const current = options?.current ?? null;
+  const indexKey = options?.indexKey === undefined ? null : checkedIndexKey(options.indexKey);
 
   const seal = (payload: unknown, aad: (kid: string) => Buffer): Seal => {
     const kid = current!;
@@ -193,6 +225,8 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
     Buffer.from(JSON.stringify(['caf-step-down', 1, 'audit', caseId, seq, kid]), 'utf8');
   const snapshotAad = (caseId: string, version: number) => (kid: string) =>
     Buffer.from(JSON.stringify(['caf-step-down', 1, 'case', caseId, version, kid]), 'utf8');
+  const workAad = (caseId: string, n: number) => (kid: string) =>
+    Buffer.from(JSON.stringify(['caf-step-down', 1, 'work', caseId, n, kid]), 'utf8');
 
   return {
     current,
@@ -232,6 +266,27 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
       }) as Record<string, unknown>;
       return { machineVersion, value, ...rest } as PersistedCase;
     },
+    sealWork(item, n) {
+      if (current === null) return item;
+      const { familyId, detail, personId, actorId, ...clear } = item;
+      return { ...clear, sealed: seal({ familyId, detail, personId, actorId }, workAad(item.caseId, n)) };
+    },
+    openWork(caseId, n, stored) {
+      if (!isSealed(stored)) return stored;
+      const { sealed, ...clear } = stored;
+      const ids = open(sealed, workAad(caseId, n), `Work-list item ${n} of case ${caseId}`, { caseId, n }) as Pick<
+        WorkItem,
+        'familyId' | 'detail' | 'personId' | 'actorId'
+      >;
+      return { ...clear, familyId: ids.familyId ?? null, detail: ids.detail ?? null, personId: ids.personId ?? null, actorId: ids.actorId ?? null };
+    },
+    indexed(id) {
+      if (current === null) return id;
+      if (indexKey === null) {
+        throw new StepDownError('INVALID_ARGUMENT', 'encryption.indexKey (32 bytes) is needed to keep lookup ids out of clear.');
+      }
+      return `#${createHmac('sha256', indexKey).update(id, 'utf8').digest('hex')}`;
+    },
     stale(stored) {
       return current !== null && (!isSealed(stored) || (stored.sealed as Partial<Seal>).kid !== current);
     },
@@ -247,6 +302,13 @@ export function isSealed<T extends object>(stored: T): stored is Extract<T, { se
 /** The rekey call on a store without keys: there is no current key to move records onto. */
 export function rekeyWithoutKeys(): StepDownError {
   return new StepDownError('INVALID_ARGUMENT', 'rekey needs the store to be opened with encryption options (keys and current).');
+}
+
+function checkedIndexKey(key: Uint8Array): Buffer {
+  if (!(key instanceof Uint8Array) || key.length !== 32) {
+    throw new StepDownError('INVALID_ARGUMENT', 'encryption.indexKey must be 32 bytes (HMAC-SHA256).');
+  }
+  return Buffer.from(key);
 }
 
 function checkedKeys(options: EncryptionOptions): Map<string, Buffer> {

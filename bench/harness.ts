@@ -27,6 +27,8 @@ export interface BenchSuite {
   readonly method?: string;
   /** The unit of the time column (default `ns`): milliseconds read better for database round trips. */
   readonly unit?: TimeUnit;
+  /** Lines printed under the table once the suite has run (e.g. ratios between its rows), or null. */
+  readonly summary?: () => string | null;
   /** Why the suite cannot run here (e.g. no `DATABASE_URL`), or null when it can. */
   readonly skipReason?: () => string | null;
   /** Asynchronous for suites that wait on I/O; `bench/run.ts` awaits either. */

@@ -3,7 +3,7 @@
  * (copy the output into docs/benchmarks.md). A new benchmark is a file exporting a `BenchSuite`,
  * added to `suites` below.
  *
- * Run with `npm run bench` (every suite) or `npx tsx bench/run.ts stores tick` (the ones named).
+ * Run with `npm run bench` (every suite) or `npx tsx bench/run.ts stores tick worklist` (the ones named).
  * The database suites need `DATABASE_URL` for a PostgreSQL server; `.ci/services/postgres.sh`
  * starts a throwaway one:
  * `bash -c 'source .ci/services/postgres.sh && npx tsx bench/run.ts stores tick'`.
@@ -13,8 +13,9 @@ import { calendarSuite } from './calendar.js';
 import { drain, toMarkdown, type BenchSuite } from './harness.js';
 import { storesSuite } from './stores.js';
 import { tickSuite } from './tick.js';
+import { worklistSuite } from './worklist.js';
 
-const suites: Readonly<Record<string, BenchSuite>> = { calendar: calendarSuite, stores: storesSuite, tick: tickSuite };
+const suites: Readonly<Record<string, BenchSuite>> = { calendar: calendarSuite, stores: storesSuite, tick: tickSuite, worklist: worklistSuite };
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(name in suites));
@@ -41,6 +42,8 @@ for (const suite of selected) {
   const method = suite.method ?? 'Each row: 50,000 warm-up calls, then the median of 7 rounds of 200,000 calls.';
   const rows = await suite.run();
   console.log(`## ${suite.title}\n\n${method}\n\n${toMarkdown(rows, suite.baselines, suite.unit)}\n`);
+  const summary = suite.summary?.() ?? null;
+  if (summary) console.log(`${summary}\n`);
 }
 console.log(`Load average (1, 5, 15 min) at the end: ${load()}`);
 drain();

@@ -2,8 +2,8 @@
  * Events per second through `engine.send` for each store: memory, file (in a temporary directory),
  * PGlite (in memory), and a PostgreSQL server when `DATABASE_URL` is set.
  *
- * Every event is a real step of a case: a CIN step down from the decision to a closed CAF, 19 events
- * (the journey of test/engine/journey.ts without its tick). Each send takes the engine's whole path:
+ * Every event is a real step of a case: a CIN step down from the decision to a closed CAF, 23 events
+ * (the journey of test/engine/journey.ts without its tick: the family added by id, then named by id). Each send takes the engine's whole path:
  * load, validate, authorise, transition, one atomic save of snapshot + audit entry + outbox, then a
  * delivery pass that claims the outbox, hands each message to an in-process listener and
  * acknowledges it.
@@ -17,7 +17,7 @@ import { fileStore } from '../adapters/file.js';
 import { memoryStore } from '../adapters/memory.js';
 import { migrate, postgresStore } from '../adapters/postgres.js';
 import { createCaseEngine, type CaseStore, type EventOf, type EventType, type StepDownEvent } from '../src/index.js';
-import { sampleActionIds, sampleEvent, samplePeople } from '../test/events/samples.js';
+import { sampleActionIds, sampleEvent, sampleFamilyAdded, samplePeople, sampleRecipients } from '../test/events/samples.js';
 import { measureAsync, type BenchRow, type BenchSuite } from './harness.js';
 
 /** Cases per timed round, and how many run at once in the concurrent rows. */
@@ -33,10 +33,11 @@ const closing = '2024-03-21T16:00:00Z';
 const firstMeeting = '2024-04-10';
 const journey: readonly StepDownEvent[] = [
   step('decision.agreed', '2024-03-05T10:00:00Z'),
-  step('views.recorded', '2024-03-07T10:00:00Z', { party: 'child', name: samplePeople.child }),
-  step('views.recorded', '2024-03-07T10:00:00Z', { party: 'parent', name: samplePeople.parent }),
-  step('views.recorded', '2024-03-07T10:00:00Z', { party: 'partner', name: samplePeople.partner }),
-  step('consent.given', '2024-03-07T11:00:00Z'),
+  ...sampleFamilyAdded('2024-03-05T11:00:00Z'),
+  step('views.recorded', '2024-03-07T10:00:00Z', { personId: samplePeople.child }),
+  step('views.recorded', '2024-03-07T10:00:00Z', { personId: samplePeople.parent }),
+  step('views.recorded', '2024-03-07T10:00:00Z', { personId: samplePeople.partner }),
+  step('consent.given', '2024-03-07T11:00:00Z', { personId: samplePeople.parent }),
   step('leadProfessional.agreed', '2024-03-08T11:00:00Z'),
   step('finalMeeting.held', '2024-03-14T10:00:00Z', { firstFamilyPlanMeetingDate: firstMeeting }),
   step('eCaf.referralCompleted', closing, {
@@ -46,7 +47,7 @@ const journey: readonly StepDownEvent[] = [
   step('closureSummary.completed', closing),
   step('fileReview.completed', closing),
   step('stepDown.authorised', closing),
-  step('documents.shared', closing, { recipients: [samplePeople.parent, samplePeople.partner, samplePeople.leadProfessional.name] }),
+  step('documents.shared', closing, { recipients: [...sampleRecipients] }),
   step('csc.closed', closing),
   step('ehm.authorised', '2024-03-25T10:00:00Z'),
   step('leadProfessional.contacted', '2024-03-26T10:00:00Z'),

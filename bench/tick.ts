@@ -16,7 +16,7 @@ import pg from 'pg';
 import { memoryStore } from '../adapters/memory.js';
 import { migrate, postgresStore } from '../adapters/postgres.js';
 import { chainEntry, createCaseEngine, type AuditDraft, type AuditEntry, type CaseStore } from '../src/index.js';
-import { sampleEvent, samplePeople } from '../test/events/samples.js';
+import { sampleEvent, samplePeople, samplePersonAdded } from '../test/events/samples.js';
 import { measureAsync, type BenchRow, type BenchSuite } from './harness.js';
 
 /** 100,000 as the issue asks; `BENCH_TICK_CASES` sets fewer for a quick look. */
@@ -29,11 +29,15 @@ const tickAt = '2024-02-01T09:00:00Z';
 
 const tm = { id: samplePeople.teamManager.id, role: 'team-manager' } as const;
 
-/** Opens a case at `openedAt`, agrees the decision next day and raises a disagreement: one open deadline. */
+/**
+ * Opens a case at `openedAt`, agrees the decision next day, adds the partner practitioner and raises
+ * her disagreement: one open deadline.
+ */
 async function driveToOpenDeadline(engine: ReturnType<typeof createCaseEngine>, caseId: string, openedAt: Date): Promise<void> {
   const day = (offset: number) => new Date(openedAt.getTime() + offset * 86_400_000).toISOString().replace('.000Z', 'Z');
   await engine.open({ caseId, route: 'cin-outcome', at: day(0), actor: tm });
   await engine.send(caseId, sampleEvent('decision.agreed', day(1)));
+  await engine.send(caseId, samplePersonAdded(samplePeople.partner, day(1)));
   await engine.send(caseId, sampleEvent('disagreement.raised', day(2)));
 }
 

@@ -7,7 +7,7 @@ import { guardTerms } from './guard-terms.js';
 export interface MermaidStatechartOptions {
   /**
    * Repeat on every arrow the guards that every transition carries (in the step-down machine,
-   * division-of-duties and step-sequence). Off by default: they are said once, in a comment at
+   * valid-event, division-of-duties, own-cases-only, step-sequence and people-on-record). Off by default: they are said once, in a comment at
    * the top, so each label shows what is particular to its step.
    */
   readonly showSharedGuards?: boolean;
@@ -20,7 +20,12 @@ interface Edge {
   readonly target: StateNode;
   readonly event: string;
   readonly guards: readonly string[];
+  /** An eventless (`always`) transition: taken at once when its guard holds, on no event. */
+  readonly eventless: boolean;
 }
+
+/** The label of an eventless transition: xstate's own word for it. */
+const eventlessLabel = 'always';
 
 /**
  * The statechart of a machine as a Mermaid `stateDiagram-v2`, generated from the machine itself
@@ -33,6 +38,10 @@ interface Edge {
  *   of the machine's `and([...])` guards. A transition without a target (it records something and
  *   stays) is drawn as a loop. Transitions between the same two states share one arrow, one label
  *   line each, so a busy state stays legible.
+ * - An eventless transition (xstate's `always`, taken at once when its guard holds) is labelled
+ *   `always [guard, …]`: in the step-down machine, a step down to universal services passing by the
+ *   Lead Professional and the e-CAF referral. Such a transition checks no event, so it neither
+ *   carries nor counts towards the guards every transition shares.
  *
  * The output depends only on the machine's config, in its own order: the same machine gives the
  * same text, byte for byte, which is what lets `docs/statechart.md` be checked for staleness.
@@ -43,7 +52,7 @@ interface Edge {
  *
  * const diagram = toMermaid(stepDownMachine);
  * // stateDiagram-v2
- * //   %% Every transition is also guarded by: division-of-duties, step-sequence
+ * //   %% Every transition is also guarded by: valid-event, division-of-duties, own-cases-only, step-sequence, people-on-record
  * //   state "step-down" as step_down {
  * //     [*] --> withChildrensSocialCare
  * //     …
@@ -54,6 +63,8 @@ export function toMermaid(machine: AnyStateMachine, options: MermaidStatechartOp
   const graph = toDirectedGraph(machine);
   const edges = collectEdges(graph);
   const shared = options.showSharedGuards ? [] : commonGuards(edges);
+  // An eventless transition has no event to check: it shows its own guard whole.
+  const particular = (edge: Edge) => (edge.eventless ? edge.guards : edge.guards.filter((g) => !shared.includes(g)));
   const ids = mermaidIds(graph);
   const id = (node: StateNode) => ids.get(node)!;
 
@@ -72,7 +83,7 @@ export function toMermaid(machine: AnyStateMachine, options: MermaidStatechartOp
     const key = `${id(source)} ${id(target)}`;
     const arrow = byPair.get(key) ?? { source, target, labels: [] };
     byPair.set(key, arrow);
-    const text = label(edge.event, edge.guards.filter((g) => !shared.includes(g)));
+    const text = label(edge.event, particular(edge));
     const from = source === edge.source ? '' : ` from ${relativePath(source, edge.source)}`;
     const to = target === edge.target ? '' : ` to ${relativePath(target, edge.target)}`;
     arrow.labels.push(`${text}${from}${to}`);
@@ -115,13 +126,15 @@ export function toMermaid(machine: AnyStateMachine, options: MermaidStatechartOp
 }
 
 /**
- * The guard terms every transition of a machine carries (for the step-down machine,
- * division-of-duties and step-sequence): what {@link toMermaid} leaves off each label and says
- * once instead. Empty when some transition lacks them all.
+ * The guard terms every transition on an event carries (for the step-down machine, the valid
+ * event and the rules every event passes: division-of-duties, own-cases-only, step-sequence,
+ * people-on-record): what {@link toMermaid} leaves off each label and says once instead. Eventless
+ * (`always`) transitions are left out of the count. Empty when some transition lacks them all.
  *
  * @example
  * ```ts
- * sharedGuards(stepDownMachine); // => the ids of division-of-duties and step-sequence
+ * sharedGuards(stepDownMachine);
+ * // => ['valid-event', 'division-of-duties', 'own-cases-only', 'step-sequence', 'people-on-record']
  * ```
  */
 export function sharedGuards(machine: AnyStateMachine): string[] {
@@ -129,19 +142,31 @@ export function sharedGuards(machine: AnyStateMachine): string[] {
 }
 
 function collectEdges(node: DirectedGraphNode): Edge[] {
+  // xstate's directed graph leaves out eventless transitions; they are read from the state node.
+  const always = (node.stateNode.always ?? []).flatMap((transition) =>
+    (transition.target ?? [node.stateNode]).map((target) => ({
+      source: node.stateNode,
+      target: target as StateNode,
+      event: eventlessLabel,
+      guards: guardTerms(transition.guard),
+      eventless: true,
+    })),
+  );
   return [
     ...node.edges.map((edge: DirectedGraphEdge) => ({
       source: edge.source,
       target: edge.target,
       event: edge.transition.eventType,
       guards: guardTerms(edge.transition.guard),
+      eventless: false,
     })),
+    ...always,
     ...node.children.flatMap(collectEdges),
   ];
 }
 
 function commonGuards(edges: readonly Edge[]): string[] {
-  const [first, ...rest] = edges;
+  const [first, ...rest] = edges.filter((edge) => !edge.eventless);
   if (!first) return [];
   return first.guards.filter((term) => rest.every((edge) => edge.guards.includes(term)));
 }

@@ -16,7 +16,8 @@ import { persistCase, restoreCase, snapshotVersion } from '../machine/persistenc
 import type { CaseSnapshot } from '../machine/snapshot.js';
 import { defaultPolicy, type Policy } from '../policy/define-policy.js';
 import { roleSchema } from '../policy/roles.js';
-import { idSchema } from '../ids/id.js';
+import { idSchema, isId } from '../ids/id.js';
+import type { Role } from '../policy/roles.js';
 import type { CaseInput, Route } from '../machine/context.js';
 import { canonicalJson } from './audit-chain.js';
 import { breachChanges } from './breach-diff.js';
@@ -29,7 +30,8 @@ import { guardStore } from './guard-store.js';
 import { migrateSnapshot, resolveMigrations, type SnapshotMigrations } from './migrations.js';
 import { differingPaths, mismatch, replayAuditTrail, type ReplayedCase } from './rebuild.js';
 import { buildComplianceReport, type ComplianceReport } from '../report/compliance.js';
-import type { AuditDraft, AuditEntry, CaseStore, EngineNotification, OutboxMessage, StoredCase } from './store.js';
+import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, EngineNotification, OutboxMessage, StoredCase, WorkItem } from './store.js';
+import { workItems } from './worklist.js';
 
 /** A case as the engine returns it: {@link describeCase} plus the stored version and the events voided. */
 export interface CaseView extends CaseDescription {
@@ -79,6 +81,8 @@ export interface CaseEngineOptions {
 export interface OpenCase {
   readonly caseId: string;
   readonly route: Route;
+  /** The family group of siblings stepping down together (id-shaped): see `engine.family` and `sendToFamily`. */
+  readonly familyId?: string;
   /** When the step-down decision was taken: ISO 8601 with offset. */
   readonly at: string;
   readonly actor: { readonly id: string; readonly role: 'social-worker' | 'team-manager' };
@@ -93,6 +97,7 @@ const openSchema = z
   .object({
     caseId: caseInputSchema.shape.caseId,
     route: caseInputSchema.shape.route,
+    familyId: caseInputSchema.shape.familyId,
     at: isoDateTime,
     actor: z.object({ id: idSchema, role: roleSchema.extract(['social-worker', 'team-manager']) }).strict(),
   })
@@ -242,7 +247,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     ...fields,
   });
 
-  const refuse = async (
+  const refuseNow = async (
     record: StoredCase,
     snapshot: CaseSnapshot | null,
     event: StepDownEvent | null,
@@ -280,7 +285,19 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     throw error;
   };
 
-  const sendOnce = async (caseId: string, input: unknown, expectedVersion: number | undefined): Promise<CaseView> => {
+  /** Where a judged event goes: saved and delivered at once (`send`), or gathered for one write (`sendToFamily`). */
+  interface Sink {
+    refuse: typeof refuseNow;
+    commit: typeof commitNow;
+  }
+
+  const sendOnce = async (
+    caseId: string,
+    input: unknown,
+    expectedVersion: number | undefined,
+    sink: Sink = { refuse: refuseNow, commit: commitNow },
+  ): Promise<CaseView> => {
+    const { refuse, commit } = sink;
     const record = await load(caseId);
     // Only a known type is recorded for an invalid event: the audit keeps no raw input, and an
     // unknown `type` is raw input that may hold anything a host put in it, names included.
@@ -337,7 +354,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         { caseId, eventId: event.eventId, at: event.at, now: clock.toISOString() },
       ), []);
     }
-    if (event.type === 'event.voided') return voidEvent(record, snapshot, ledger, event as EventOf<'event.voided'> & { eventId: string });
+    if (event.type === 'event.voided') {
+      return voidEvent(record, snapshot, ledger, event as EventOf<'event.voided'> & { eventId: string }, sink);
+    }
 
     const refusal = explainRefusal(snapshot, event, policy);
     if (refusal) return refuse(record, snapshot, event, event.type, refusalError(caseId, refusal), refusal.rules.map((r) => r.rule));
@@ -360,8 +379,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     return commit(record, snapshot, next, { ...ledger, [event.eventId]: ledgerEntry(event) }, event, [...gatesFor[event.type]], breached, notifications);
   };
 
-  /** Saves an accepted event's case, audit entry and notifications in one atomic write, then delivers. */
-  const commit = async (
+    /** The write of an accepted event: the case at its next version with its indexes, its audit entry, its messages. */
+  const prepare = (
     record: StoredCase,
     before: CaseSnapshot,
     next: CaseSnapshot,
@@ -370,14 +389,23 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     checked: readonly string[],
     breached: readonly string[],
     notifications: readonly EngineEvent[],
-  ): Promise<CaseView> => {
+  ): { write: CaseWrite; view: CaseView } => {
     const { caseId } = record;
     const version = record.version + 1;
-    const saved: StoredCase = { caseId, version, snapshot: persistCase(next, ledger), nextDueAt: nextDue(next) };
-    await stored.save(
-      saved,
-      record.version,
-      draft({
+    const description = describeCase(next);
+    const familyId = next.context.familyId;
+    const saved: StoredCase = {
+      caseId,
+      version,
+      snapshot: persistCase(next, ledger),
+      nextDueAt: nextDue(next),
+      familyId,
+      work: workItems(description, familyId),
+    };
+    const write: CaseWrite = {
+      record: saved,
+      expectedVersion: record.version,
+      audit: draft({
         caseId,
         type: event.type,
         event,
@@ -389,16 +417,23 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         accepted: true,
         rules: { checked, breached },
       }),
-      notifications.map((notification, index) => ({
+      outbox: notifications.map((notification, index) => ({
         id: `${caseId}:v${version}:${index}`,
         caseId,
         notification,
         attempts: 0,
         availableAt: 0,
       })),
-    );
+    };
+    return { write, view: view(saved, next, event.eventId) };
+  };
+
+  /** Saves an accepted event's case, audit entry and notifications in one atomic write, then delivers. */
+  const commitNow = async (...args: Parameters<typeof prepare>): Promise<CaseView> => {
+    const { write, view: saved } = prepare(...args);
+    await stored.save(write.record, write.expectedVersion, write.audit, write.outbox);
     await deliver();
-    return view(saved, next, event.eventId);
+    return saved;
   };
 
   /**
@@ -411,6 +446,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     snapshot: CaseSnapshot,
     ledger: Ledger,
     event: EventOf<'event.voided'> & { eventId: string },
+    { refuse, commit }: Sink,
   ): Promise<CaseView> => {
     const { caseId } = record;
     const targetId = event.voidedEventId;
@@ -465,6 +501,52 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     return commit(record, snapshot, next, nextLedger, event, ['division-of-duties'], added.map((b) => b.rule), notifications);
   };
 
+  /** One try of `sendToFamily`: judge the event on every open case of the family, then one write or none. */
+  const sendToFamilyOnce = async (familyId: string, event: unknown): Promise<CaseView[]> => {
+    const ids = await stored.familyCases(familyId);
+    if (ids.length === 0) {
+      throw new StepDownError('UNKNOWN_FAMILY', `No case belongs to family ${familyId}: open its cases with familyId first.`, { familyId });
+    }
+    const writes: CaseWrite[] = [];
+    const views: CaseView[] = [];
+    const refusals: { record: StoredCase; args: Parameters<typeof refuseNow> }[] = [];
+    const gather: Sink = {
+      async refuse(...args) {
+        refusals.push({ record: args[0], args });
+        throw args[4];
+      },
+      async commit(...args) {
+        const { write, view: next } = prepare(...args);
+        writes.push(write);
+        return next;
+      },
+    };
+    for (const caseId of ids) {
+      const record = await load(caseId);
+      if ((await restore(record)).status !== 'active') continue;
+      try {
+        views.push(await sendOnce(caseId, event, undefined, gather));
+      } catch (error) {
+        if (!refusals.some((r) => r.record.caseId === caseId)) throw error;
+      }
+    }
+    if (refusals.length > 0) {
+      // Each refusal is audited on its own case, as `send` audits it; no case takes the event.
+      for (const { args } of refusals) await refuseNow(...args).catch(() => undefined);
+      const first = refusals[0]!.args[4];
+      const list = refusals.map(({ record, args }) => `case ${record.caseId} (${args[4].code})`).join(', ');
+      throw new StepDownError(first.code, `Family ${familyId}: no case took the event, because ${list} refused it. ${first.message}`, {
+        familyId,
+        refusals: refusals.map(({ record, args }) => ({ caseId: record.caseId, code: args[4].code, rules: args[5] })),
+      });
+    }
+    if (writes.length > 0) {
+      await stored.saveMany(writes);
+      await deliver();
+    }
+    return views;
+  };
+
   return {
     /**
      * Opens a case at version 1. `CASE_EXISTS` when the id is taken; `INVALID_INPUT` naming each bad field;
@@ -476,15 +558,30 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
         throw new StepDownError('INVALID_INPUT', `Cannot open the case: ${[...new Set(issues)].join('; ')}`, { issues });
       }
-      const input: CaseInput = { caseId: parsed.data.caseId, route: parsed.data.route, openedAt: parsed.data.at };
-      // A case opened in the future would refuse every true event after it (all dated before it): FUTURE_DATED, as for any event.
-      if (instant(input.openedAt) > now().getTime() + futureToleranceMs) throw new StepDownError('FUTURE_DATED', `Cannot open case ${input.caseId}: it is dated ${input.openedAt}, later than now (${now().toISOString()}); a case is opened at the decision to step down. Check the date.`, { caseId: input.caseId, at: input.openedAt, now: now().toISOString() });
+      const { caseId, route, familyId, at } = parsed.data;
+      const input: CaseInput = { caseId, route, openedAt: at, ...(familyId ? { familyId } : {}) };
+      // A case opened in the future would refuse every true event after it (all dated before it).
+      const clock = now();
+      if (instant(input.openedAt) > clock.getTime() + futureToleranceMs) {
+        throw new StepDownError(
+          'FUTURE_DATED',
+          `Cannot open case ${input.caseId}: it is dated ${input.openedAt}, later than now (${clock.toISOString()}); a case is opened at the decision to step down. Check the date.`,
+          { caseId: input.caseId, at: input.openedAt, now: clock.toISOString() },
+        );
+      }
       const [snapshot, actions] = initialTransition(machine, input);
       const notifications: EngineEvent[] = [
         { type: 'case.opened', caseId: input.caseId, at: input.openedAt },
         ...emittedNotifications(actions),
       ];
-      const record: StoredCase = { caseId: input.caseId, version: 1, snapshot: persistCase(snapshot, {}), nextDueAt: null };
+      const record: StoredCase = {
+        caseId: input.caseId,
+        version: 1,
+        snapshot: persistCase(snapshot, {}),
+        nextDueAt: null,
+        familyId: familyId ?? null,
+        work: workItems(describeCase(snapshot), familyId ?? null),
+      };
       await stored.create(
         record,
         draft({
@@ -523,6 +620,66 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
         } catch (error) {
           const retry = isStepDownError(error, 'VERSION_CONFLICT') && sendOptions.expectedVersion === undefined;
           if (!retry || attempt >= conflictRetries) throw error;
+        }
+      }
+    },
+
+    /**
+     * The steps waiting across every case, soonest due first, from the index each store keeps when it
+     * saves a case (never a scan of the cases). Filter by the role, the person (a Lead
+     * Professional's person id), the user (the Team Manager who agreed the decision), what falls due
+     * before an instant, and whether its deadline is already missed. At most `limit` (100 by default,
+     * 1,000 at most). `INVALID_INPUT` naming a bad filter.
+     *
+     * @example
+     * ```ts
+     * // Everything a Team Manager's team owes in the next five working days.
+     * const due = addWorkingDays(toLondonDate(new Date().toISOString()), 5);
+     * await engine.worklist({ role: 'team-manager', dueBefore: endOfDay(due) });
+     * ```
+     */
+    async worklist(query: WorklistInput = {}): Promise<WorkItem[]> {
+      const parsed = worklistSchema.safeParse(query);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+        throw new StepDownError('INVALID_INPUT', `The work-list query is invalid: ${[...new Set(issues)].join('; ')}`, { issues });
+      }
+      const { dueBefore, limit, ...filters } = parsed.data;
+      return stored.worklist({ ...filters, ...(dueBefore !== undefined ? { dueBefore: instant(dueBefore) } : {}), limit: limit ?? 100 });
+    },
+
+    /**
+     * The cases of a family group (siblings stepping down together, opened with the same `familyId`),
+     * in the order they were opened. `INVALID_INPUT` for an id that is not id-shaped.
+     */
+    async family(familyId: string): Promise<CaseView[]> {
+      const ids = await stored.familyCases(checkedId(familyId, 'familyId'));
+      return Promise.all(ids.map(async (caseId) => view(await load(caseId), await restore(await load(caseId)))));
+    },
+
+    /**
+     * Records one event (a shared meeting, a shared parent's consent) for every open case of a family,
+     * all or nothing, on every store: either every case takes it, in one atomic write, or none does and
+     * the error says which case refused and why (`details.refusals`: case id, code, rules), each refusal
+     * audited on its own case. The event has one `eventId` across the family (given when missing), so
+     * a resend is harmless. Each case keeps its own deadlines: a shared meeting meets each child's.
+     *
+     * @example
+     * ```ts
+     * await engine.sendToFamily('F-7', { type: 'familyPlanMeeting.held', at, actor, kind: 'review', … });
+     * ```
+     */
+    async sendToFamily(familyId: string, event: unknown): Promise<CaseView[]> {
+      checkedId(familyId, 'familyId');
+      const shared =
+        event !== null && typeof event === 'object' && !Array.isArray(event) && (event as { eventId?: unknown }).eventId === undefined
+          ? { ...(event as object), eventId: randomUUID() }
+          : event;
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return await sendToFamilyOnce(familyId, shared);
+        } catch (error) {
+          if (!isStepDownError(error, 'VERSION_CONFLICT') || attempt >= conflictRetries) throw error;
         }
       }
     },
@@ -748,6 +905,36 @@ function jsonLength(value: unknown): number | null {
 /** True when two contexts record the same facts, whatever their `lastStepAt`. */
 function sameRecord(a: CaseSnapshot['context'], b: CaseSnapshot['context']): boolean {
   return canonicalJson({ ...a, lastStepAt: null }) === canonicalJson({ ...b, lastStepAt: null });
+}
+
+/** What `engine.worklist` accepts. */
+export interface WorklistInput {
+  readonly role?: Role;
+  readonly personId?: string;
+  readonly actorId?: string;
+  /** Only steps due before this instant: ISO 8601 with offset. */
+  readonly dueBefore?: string;
+  readonly breached?: boolean;
+  readonly limit?: number;
+}
+
+const worklistSchema = z
+  .object({
+    role: roleSchema.optional(),
+    personId: idSchema.optional(),
+    actorId: idSchema.optional(),
+    dueBefore: isoDateTime.optional(),
+    breached: z.boolean().optional(),
+    limit: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+
+/** An id the host gives a method, checked before any store is asked: `INVALID_INPUT` naming the field. */
+function checkedId(value: unknown, field: string): string {
+  if (isId(value)) return value;
+  throw new StepDownError('INVALID_INPUT', `${field} must be an id: letters, digits and . _ : - only, starting with a letter or digit, at most 128 characters.`, {
+    issues: [`${field}: not an id`],
+  });
 }
 
 /** The earliest open deadline's due instant: what the store indexes for `tick`. */

@@ -29,6 +29,9 @@ export function guardStore(store: CaseStore): CaseStore {
     create: (record, audit, outbox) => call('create', record.caseId, () => store.create(record, audit, outbox)),
     save: (record, expectedVersion, audit, outbox) =>
       call('save', record.caseId, () => store.save(record, expectedVersion, audit, outbox)),
+    saveMany: (writes) => call('saveMany', undefined, () => store.saveMany(writes)),
+    worklist: (query) => call('worklist', undefined, () => store.worklist(query)),
+    familyCases: (familyId) => call('familyCases', undefined, () => store.familyCases(familyId)),
     appendAudit: (audit, outbox) => call('appendAudit', audit.caseId, () => store.appendAudit(audit, outbox)),
     audit: (caseId) => call('audit', caseId, () => store.audit(caseId)),
     dueCases: (at, limit) => call('dueCases', undefined, () => store.dueCases(at, limit)),

@@ -1,10 +1,21 @@
 export { createCaseEngine } from './engine.js';
-export type { CaseEngine, CaseEngineOptions, CaseView, EngineEvent, Listener, OpenCase, TickResult } from './engine.js';
+export type { CaseEngine, CaseEngineOptions, CaseView, EngineEvent, Listener, OpenCase, TickResult, WorklistInput } from './engine.js';
 export { deliverOutbox, backoffDelay, defaultDeliveryOptions } from './delivery.js';
 export type { DeliveryOptions, Emitter } from './delivery.js';
 export { verifyAuditTrail, chainEntry, canonicalJson, genesisHash } from './audit-chain.js';
 export type { AuditVerification } from './audit-chain.js';
-export type { AuditDraft, AuditEntry, CaseStore, EngineNotification, OutboxMessage, StoredCase } from './store.js';
+export type {
+  AuditDraft,
+  AuditEntry,
+  CaseStore,
+  CaseWrite,
+  EngineNotification,
+  OutboxMessage,
+  StoredCase,
+  WorkItem,
+  WorklistQuery,
+} from './store.js';
+export { workOrder } from './worklist.js';
 export { replayAuditTrail } from './rebuild.js';
 export type { RebuildProblem, ReplayedCase, ReplayOptions } from './rebuild.js';
 export { migrateSnapshot, snapshotMigrations } from './migrations.js';

@@ -99,7 +99,9 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
   if (opening.type !== 'case.opened' || !opening.accepted || opening.version !== 1 || !input.success || input.data.caseId !== caseId) {
     throw mismatch(caseId, opening.seq, opening.type, 'opening', 'is not the accepted opening of this case with a valid case input');
   }
-  let [snapshot] = initialTransition(machine, input.data);
+  // A version-1 trail whose ladder's end closed the case at once keeps the rules it was judged by.
+  const openingInput = legacyRules(entries) ? { ...input.data, rulesVersion: 1 as const } : input.data;
+  let [snapshot] = initialTransition(machine, openingInput);
   compareStates(caseId, opening, 'state-after', opening.stateAfter, describeCase(snapshot).states);
   let version = 1;
   const seqOfVersion = [opening.seq];
@@ -142,7 +144,7 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
       if (!target || target.voidedBy !== null) {
         throw mismatch(caseId, entry.seq, entry.type, 'refused', 'voids an event the case does not hold', { code: 'UNKNOWN_EVENT' });
       }
-      const folded = foldEvents(machine, policy, input.data, applied.filter((e) => !e.eventId || !voided.has(e.eventId)));
+      const folded = foldEvents(machine, policy, openingInput, applied.filter((e) => !e.eventId || !voided.has(e.eventId)));
       if (folded.refused.length > 0) {
         throw mismatch(caseId, entry.seq, entry.type, 'refused', 'is refused on replay (VOID_CONFLICT)', { code: 'VOID_CONFLICT' });
       }
@@ -184,7 +186,21 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
     seqOfVersion.push(entry.seq);
   }
   const events = applied.filter((e) => !e.eventId || !voided.has(e.eventId));
-  return { snapshot, version, seqOfVersion, ledger, input: input.data, events };
+  return { snapshot, version, seqOfVersion, ledger, input: openingInput, events };
+}
+
+/**
+ * True when the trail records version 1's ladder's end: `noLeadProfessional.recorded` accepted in
+ * preparation and closing the case at once (docs/decisions.md "Version-1 cases keep their rules").
+ */
+function legacyRules(entries: readonly AuditEntry[]): boolean {
+  return entries.some(
+    (e) =>
+      e.accepted &&
+      e.type === 'noLeadProfessional.recorded' &&
+      (e.stateBefore ?? []).some((s) => s.startsWith('withChildrensSocialCare.preparation')) &&
+      canonicalJson(e.stateAfter) === canonicalJson(['universal-services']),
+  );
 }
 
 /**

@@ -9,6 +9,58 @@ export interface StoredCase {
   readonly snapshot: PersistedCase;
   /** Epoch milliseconds of the earliest open deadline's due instant, or null: the index `tick` uses. */
   readonly nextDueAt: number | null;
+  /** The case's family group (siblings stepping down together): the index `engine.family` uses. */
+  readonly familyId?: string | null;
+  /** The case's pending steps: the index `engine.worklist` uses, replaced on every save. */
+  readonly work?: readonly WorkItem[];
+}
+
+/**
+ * One step a case waits for, as the work-list index keeps it: what, from whom, by when. Ids, roles,
+ * rule ids and dates only.
+ */
+export interface WorkItem {
+  readonly caseId: string;
+  readonly familyId: string | null;
+  /** The stage the case is in: `decision`, `preparation`, `closure` or `early-help`. */
+  readonly stage: string;
+  /** The event that takes the step. */
+  readonly step: string;
+  /** The role that takes it. */
+  readonly role: string;
+  /** The rule that asks for it. */
+  readonly rule: string;
+  /** A person's or disagreement's id, or a kind of meeting; never free text. */
+  readonly detail: string | null;
+  /** The person who is to take it, where the case knows them (the Lead Professional). */
+  readonly personId: string | null;
+  /** The user who is to take it, where the case knows them (the Team Manager who agreed the decision). */
+  readonly actorId: string | null;
+  /** When it falls due (ISO 8601 with offset) and the same instant in epoch milliseconds; null without a timescale. */
+  readonly due: string | null;
+  readonly dueAt: number | null;
+  /** True when its deadline was already found missed: a breach is on the case. */
+  readonly breached: boolean;
+}
+
+/** What `worklist` asks a store for: every filter optional but `limit`. Soonest due first, undated last. */
+export interface WorklistQuery {
+  readonly role?: string;
+  readonly personId?: string;
+  readonly actorId?: string;
+  /** Only steps due before this instant (epoch milliseconds). */
+  readonly dueBefore?: number;
+  /** Only steps whose deadline is (true) or is not (false) already missed. */
+  readonly breached?: boolean;
+  readonly limit: number;
+}
+
+/** One case's accepted event in a write of several cases at once (`saveMany`). */
+export interface CaseWrite {
+  readonly record: StoredCase;
+  readonly expectedVersion: number;
+  readonly audit: AuditDraft;
+  readonly outbox: readonly OutboxMessage[];
 }
 
 /** One line of a case's audit trail: an accepted event, or a refusal. Hash-chained per case. */
@@ -98,6 +150,16 @@ export interface CaseStore {
     audit: AuditDraft,
     outbox: readonly OutboxMessage[],
   ): Promise<AuditEntry>;
+  /**
+   * Saves several cases in one atomic write, each as `save` would: either every case is saved with its
+   * audit entry and messages, or none is. `VERSION_CONFLICT` (naming the case in `details.caseId`) when
+   * any case is not at its expected version. Returns the audit entries in the order given.
+   */
+  saveMany(writes: readonly CaseWrite[]): Promise<AuditEntry[]>;
+  /** The pending steps of every case, filtered and ordered as `query` says, from the index kept on save (never a scan of the cases). */
+  worklist(query: WorklistQuery): Promise<WorkItem[]>;
+  /** The ids of the cases of a family group, in the order they were opened. */
+  familyCases(familyId: string): Promise<string[]>;
   /** Appends an entry, and queues its messages, without changing the case (a refusal). */
   appendAudit(audit: AuditDraft, outbox: readonly OutboxMessage[]): Promise<AuditEntry>;
   /** The case's audit entries, oldest first. */

@@ -73,6 +73,10 @@ export const stepDownReturnedSchema = defineEvent(
   'The Team Manager returns the step down to the Social Worker with reasons, instead of authorising it (G "Role of the Social Work Team Manager" ¶2–3).',
   {
     reasons: textList('What must be put right (at least one reason).'),
+    reconvene: z
+      .boolean()
+      .optional()
+      .describe('True when the last meeting must be held again: the case goes back to preparation (views, consent and the Lead Professional may be revised) for a new last meeting.'),
   },
 );
 

@@ -61,6 +61,24 @@ export const stepUpReferredSchema = defineEvent(
   },
 );
 
+/** The Lead Professional leaves the role under the CAF (DOMAIN "The Lead Professional can change"). */
+export const leadProfessionalLeftSchema = defineEvent(
+  'leadProfessional.left',
+  'The Lead Professional leaves the role while the CAF runs: the CAF waits for a new one, found by agreement or by the ladder again; at the ladder\'s end the CAF closes (G "Challenge and support to identify a Lead Professional" ¶1–2, F step 11).',
+  {
+    reason: text.describe('Why they left the role.'),
+  },
+);
+
+/** The family moves to another authority: the case ends here (DOMAIN "Outcomes"). */
+export const caseTransferredOutSchema = defineEvent(
+  'case.transferredOut',
+  'The family moves to another local authority: the case is transferred out and ends here, its open deadlines cancelled.',
+  {
+    toAuthority: text.describe('The authority the case is transferred to.'),
+  },
+);
+
 /** The Early Help events, under the CAF. */
 export const earlyHelpEventSchemas = [
   familyPlanMeetingHeldSchema,
@@ -68,4 +86,6 @@ export const earlyHelpEventSchemas = [
   cafClosedSchema,
   consentWithdrawnSchema,
   stepUpReferredSchema,
+  leadProfessionalLeftSchema,
+  caseTransferredOutSchema,
 ] as const;

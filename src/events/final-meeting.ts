@@ -19,7 +19,7 @@ export const familyPlanActionSchema = z
  */
 export const finalMeetingHeldSchema = defineEvent(
   'finalMeeting.held',
-  'The final CIN / core group meeting, or the multi-agency meeting with the family: views gathered, the step-down CAF assessment completed, a SMART family plan agreed and the first family plan meeting date set within 4 weeks (G "Final CIN/Step down to CAF meeting" ¶1–3, F steps 3–4).',
+  'The last CIN / core group meeting, or the multi-agency meeting with the family: views gathered and the plan documented. For a CAF, the step-down CAF assessment completed, a SMART family plan agreed and the first family plan meeting date set within 4 weeks (G "Final CIN/Step down to CAF meeting" ¶1–3, F steps 3–4); for universal services, the plan to step down to universal services (G "Role of the Social Worker" ¶2).',
   {
     kind: z
       .enum(['final-cin', 'core-group', 'multi-agency'])
@@ -39,7 +39,8 @@ export const finalMeetingHeldSchema = defineEvent(
         remainingNeeds: text.describe('The areas that still need support.'),
         childVoice: text.describe("The child's voice and experience, informing the decision and the plan."),
       })
-      .describe('The step-down CAF assessment completed in the meeting with all partners (G "Final CIN/Step down to CAF meeting" ¶2).'),
+      .optional()
+      .describe('The step-down CAF assessment completed in the meeting with all partners (G "Final CIN/Step down to CAF meeting" ¶2). Required for a step down to CAF; none for universal services.'),
     familyPlan: z
       .strictObject({
         actions: listWithUniqueIds(familyPlanActionSchema, 'The actions of the plan.'),
@@ -47,10 +48,16 @@ export const finalMeetingHeldSchema = defineEvent(
         agreedByFamily: z.literal(true).describe('The family agreed the plan: must be true.'),
         agreedByPartners: z.literal(true).describe('All partners agreed the plan: must be true.'),
       })
-      .describe('The SMART family plan agreed by all partners and the family (G "Final CIN/Step down to CAF meeting" ¶3).'),
-    firstFamilyPlanMeetingDate: isoDate.describe(
-      'The date set for the initial family plan meeting: within 4 weeks of this meeting (G "Final CIN/Step down to CAF meeting" ¶3).',
-    ),
+      .optional()
+      .describe('The SMART family plan agreed by all partners and the family (G "Final CIN/Step down to CAF meeting" ¶3). Required for a step down to CAF; none for universal services.'),
+    firstFamilyPlanMeetingDate: isoDate
+      .optional()
+      .describe(
+        'The date set for the initial family plan meeting: within 4 weeks of this meeting (G "Final CIN/Step down to CAF meeting" ¶3). Required for a step down to CAF; none for universal services.',
+      ),
+    universalServicesPlan: text
+      .optional()
+      .describe('For a step down to universal services: the plan to step down to universal services, as the last meeting documents it (G "Role of the Social Worker" ¶2). None for a CAF.'),
   },
 );
 

@@ -10,9 +10,13 @@ const personId = (description: string) => idSchema.describe(description);
  */
 export const decisionAgreedSchema = defineEvent(
   'decision.agreed',
-  'The Social Worker and Team Manager agree in supervision to step down (G "Role of the Social Worker" ¶1).',
+  'The Social Worker and Team Manager agree in supervision to step down, to a CAF or to universal services (G "Role of the Social Worker" ¶1–2, ¶6; G "Step down standards/Role and Responsibilities" ¶1).',
   {
     rationale: text.describe('Why the threshold for social care is no longer met and the case is ready to step down.'),
+    destination: z
+      .enum(['caf', 'universal-services'])
+      .optional()
+      .describe("Where the case steps down to: 'caf' (a CAF with a Lead Professional; the default) or 'universal-services' (no CAF)."),
   },
 );
 

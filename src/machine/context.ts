@@ -4,7 +4,13 @@ import type { RuleId } from '../policy/rules.js';
 export type Route = 'cin-outcome' | 'cp-outcome' | 'ten-day-checkpoint';
 
 /** How a case ends: the machine's final states. */
-export type Outcome = 'caf-closed' | 'universal-services' | 'remains-with-csc' | 'stepped-up' | 'consent-withdrawn';
+export type Outcome =
+  | 'caf-closed'
+  | 'universal-services'
+  | 'remains-with-csc'
+  | 'stepped-up'
+  | 'consent-withdrawn'
+  | 'transferred-out';
 
 /** All five outcomes, in the order DOMAIN.md lists them. */
 export const outcomes: readonly Outcome[] = [
@@ -13,7 +19,11 @@ export const outcomes: readonly Outcome[] = [
   'remains-with-csc',
   'stepped-up',
   'consent-withdrawn',
+  'transferred-out',
 ];
+
+/** Where a case steps down to (G "Step down standards/Role and Responsibilities" ¶1). */
+export type Destination = 'caf' | 'universal-services';
 
 /**
  * Where a deadline stands. `cancelled`: the case reached an outcome before the deadline fell due, so
@@ -120,7 +130,18 @@ export interface CaseContext {
   readonly caseId: string;
   readonly route: Route;
   readonly openedAt: string;
+  /**
+   * The rules the case is judged by: 2, this library's; 1 only for a case whose version-1 trail
+   * recorded the ladder's end closing it at once (docs/decisions.md "Version-1 cases keep their rules").
+   */
+  readonly rulesVersion: 1 | 2;
+  /** The family group the case belongs to, for siblings stepping down together; null when none. */
+  readonly familyId: string | null;
+  /** Where the case steps down to: a CAF, or universal services (chosen at the decision or at the ladder's end). */
+  readonly destination: Destination;
   readonly decisionAt: string | null;
+  /** The user id of the Team Manager who agreed the decision: the manager who must authorise, as far as the case knows. */
+  readonly decisionBy: string | null;
   /** The people of the case by person id. */
   readonly people: Readonly<Record<string, Person>>;
   /** Each person's view on file, by person id. */
@@ -132,10 +153,18 @@ export interface CaseContext {
   readonly leadProfessional: { readonly personId: string; readonly agreedAt: string } | null;
   /** When the last rung of the Lead Professional ladder was climbed. */
   readonly ladderAt: string | null;
+  /**
+   * Under the CAF, after a Lead Professional left: where the search for a new one stands (the
+   * ladder again, from the CAF Link Worker's challenge); null while a Lead Professional is in place.
+   */
+  readonly leadProfessionalSearch: null | 'sought' | 'at-panel' | 'none-found';
+  /** How many last meetings have been held (a return with `reconvene` asks for another). */
+  readonly lastMeetings: number;
   readonly finalMeeting: {
     readonly at: string;
     readonly kind: 'final-cin' | 'core-group' | 'multi-agency';
-    readonly firstFamilyPlanMeetingDate: string;
+    /** The first family plan meeting date set at the meeting; null for a step down to universal services. */
+    readonly firstFamilyPlanMeetingDate: string | null;
   } | null;
   readonly closure: {
     /** When the e-CAF referral and the transfer details were last finalised. */
@@ -185,4 +214,8 @@ export interface CaseInput {
   readonly route: Route;
   /** When the step-down decision was taken (ISO 8601 date-time with offset). */
   readonly openedAt: string;
+  /** The family group of siblings stepping down together (id-shaped). */
+  readonly familyId?: string;
+  /** Only for reading version-1 trails: the rules the case was judged by (default 2). */
+  readonly rulesVersion?: 1 | 2;
 }

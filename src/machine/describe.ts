@@ -1,5 +1,5 @@
 import { getRule, type RuleId } from '../policy/rules.js';
-import type { Breach, DeadlineStatus, Outcome, Route, WithdrawnBreach } from './context.js';
+import type { Breach, DeadlineStatus, Destination, Outcome, Route, WithdrawnBreach } from './context.js';
 import type { Stage } from './notifications.js';
 import { pendingSteps, type PendingStep } from './pending.js';
 import { stageOf, type CaseSnapshot } from './snapshot.js';
@@ -24,6 +24,10 @@ export interface DeadlineView {
 export interface CaseDescription {
   readonly caseId: string;
   readonly route: Route;
+  /** The family group of siblings stepping down together, or null. */
+  readonly familyId: string | null;
+  /** Where the case steps down to: `caf` or `universal-services`. */
+  readonly destination: Destination;
   readonly stage: Stage;
   readonly outcome: Outcome | null;
   /** The active state(s), dotted, e.g. `withChildrensSocialCare.closure.managerReview`. */
@@ -50,6 +54,8 @@ export function describeCase(snapshot: CaseSnapshot): CaseDescription {
   return {
     caseId: context.caseId,
     route: context.route,
+    familyId: context.familyId,
+    destination: context.destination,
     stage: stageOf(snapshot),
     outcome: context.outcome,
     states: activeStates(snapshot),

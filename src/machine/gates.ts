@@ -18,7 +18,62 @@ export const gateChecks = {
     if (isPeopleEvent(event) && event.actor.role !== 'social-worker' && context.closure.closedAt === null) {
       return `'${event.type}' is for the social-worker until the case closes to CSC; then the caf-link-worker and lead-professional too.`;
     }
+    // A transfer out is the Social Worker's while the case is with CSC, the CAF's people's after.
+    if (event.type === 'case.transferredOut' && (event.actor.role === 'social-worker') !== (context.closure.closedAt === null)) {
+      return context.closure.closedAt === null
+        ? `'case.transferredOut' is for the social-worker until the case closes to CSC.`
+        : `'case.transferredOut' is for the caf-link-worker or lead-professional once the case has closed to CSC.`;
+    }
     return null;
+  },
+  // G "Role of the Lead Professional" ¶2–4: the Lead Professional's steps are theirs on their own cases.
+  'own-cases-only': (context, event) => {
+    if (event.actor.role !== 'lead-professional' || context.rulesVersion === 1) return null;
+    const lp = context.leadProfessional?.personId ?? null;
+    if (event.actor.personId === undefined) {
+      return `a lead-professional acts as a person of the case: give actor.personId (the Lead Professional's person id).`;
+    }
+    return event.actor.personId === lp
+      ? null
+      : `${event.actor.personId} is not this case's Lead Professional${lp ? ` (${lp} is)` : ' (none is in place)'}.`;
+  },
+  'lead-professional-change': (context, event) => {
+    if (context.closure.closedAt === null) return null;
+    const search = context.leadProfessionalSearch;
+    const expected: Partial<Record<StepDownEvent['type'], typeof search>> = {
+      'leadProfessional.agreed': 'sought',
+      'leadProfessional.challengeFailed': 'sought',
+      'leadProfessional.panelFailed': 'at-panel',
+      'noLeadProfessional.recorded': 'none-found',
+    };
+    if (event.type === 'leadProfessional.left') {
+      return search === null && context.leadProfessional ? null : 'no Lead Professional is in place to leave.';
+    }
+    if (!(event.type in expected)) return null;
+    if (event.type === 'leadProfessional.agreed') {
+      return search !== null ? null : 'a Lead Professional is in place: record leadProfessional.left first.';
+    }
+    return search === expected[event.type]
+      ? null
+      : search === null
+        ? 'a Lead Professional is in place: the ladder is climbed only after one leaves.'
+        : `the search for a Lead Professional is at '${search}': climb the ladder rung by rung (CAF Link Worker's challenge, the panel, the case note).`;
+  },
+  'destination-plan': (context, event) => {
+    if (event.type !== 'finalMeeting.held') return null;
+    const cafParts = [event.cafAssessment, event.familyPlan, event.firstFamilyPlanMeetingDate];
+    if (context.destination === 'universal-services') {
+      if (event.universalServicesPlan === undefined) return 'a step down to universal services documents its plan: give universalServicesPlan.';
+      return cafParts.every((part) => part === undefined)
+        ? null
+        : 'a step down to universal services has no CAF assessment, family plan or first family plan meeting date.';
+    }
+    if (event.universalServicesPlan !== undefined) {
+      return 'this case steps down to a CAF: the meeting agrees a family plan, not a plan for universal services.';
+    }
+    return cafParts.every((part) => part !== undefined)
+      ? null
+      : 'a step down to CAF completes the CAF assessment, agrees the family plan and sets the first family plan meeting date: give cafAssessment, familyPlan and firstFamilyPlanMeetingDate.';
   },
   'step-sequence': (context, event) => sequenceProblem(context, event),
   'people-on-record': (context, event) => peopleProblem(context, event),
@@ -38,11 +93,15 @@ export const gateChecks = {
     }
     return problems.length === 0 ? null : `${problems.join('; ')}.`;
   },
+  // G "Step down standards/Role and Responsibilities" ¶1: a step down to universal services has no
+  // CAF, so neither CAF consent nor a Lead Professional.
   'informed-consent': (context) =>
+    context.destination === 'universal-services' ||
     Object.entries(context.consents).some(([id, c]) => c.status === 'given' && isInvolved(context, id))
       ? null
       : 'no informed consent from a parent/carer still involved is on file.',
   'lead-professional-identified': (context) => {
+    if (context.destination === 'universal-services') return null;
     const lp = context.leadProfessional;
     if (!lp) return 'no Lead Professional has agreed to take the role.';
     return isInvolved(context, lp.personId)
@@ -61,7 +120,7 @@ export const gateChecks = {
       : `the ${context.route} route ends in a ${expected.join(' or ')} meeting, not ${event.kind}.`;
   },
   'smart-family-plan': (_context, event) => {
-    if (event.type !== 'finalMeeting.held') return null;
+    if (event.type !== 'finalMeeting.held' || event.familyPlan === undefined) return null;
     const plan = event.familyPlan;
     return plan.smart === true && plan.agreedByFamily === true && plan.agreedByPartners === true
       ? null
@@ -231,7 +290,7 @@ export function disagreesUnraised(context: CaseContext, personId: string): boole
 /** A rule enforced as a guard. */
 export type GateRuleId = keyof typeof gateChecks & RuleId;
 
-const always: GateRuleId[] = ['division-of-duties', 'step-sequence', 'people-on-record'];
+const always: GateRuleId[] = ['division-of-duties', 'own-cases-only', 'step-sequence', 'people-on-record'];
 
 /**
  * The gates each event must pass, beyond being valid in the current state. Every event passes
@@ -240,8 +299,13 @@ const always: GateRuleId[] = ['division-of-duties', 'step-sequence', 'people-on-
 export const gatesFor: Readonly<Record<EventType, readonly GateRuleId[]>> = withAlways({
   'finalMeeting.held': [
     'views-recorded', 'informed-consent', 'lead-professional-identified', 'no-open-disagreement',
-    'final-meeting-kind', 'smart-family-plan',
+    'final-meeting-kind', 'destination-plan', 'smart-family-plan',
   ],
+  'leadProfessional.left': ['lead-professional-change'],
+  'leadProfessional.agreed': ['lead-professional-change'],
+  'leadProfessional.challengeFailed': ['lead-professional-change'],
+  'leadProfessional.panelFailed': ['lead-professional-change'],
+  'noLeadProfessional.recorded': ['lead-professional-change'],
   'eCaf.referralCompleted': ['ecaf-referral-complete'],
   'transferDetails.completed': ['parents-aware-of-transfer'],
   // Consent refused during closure (G "Decision made to step down from CSC to CAF" ¶1, ¶3) must be

@@ -17,6 +17,7 @@ export type {
   Person,
   ConsentRecord,
   WithdrawnBreach,
+  Destination,
   Route,
 } from './context.js';
 export { emittedNotifications } from './notifications.js';

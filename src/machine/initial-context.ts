@@ -9,6 +9,8 @@ export const caseInputSchema = z
     caseId: idSchema.describe("The host's id for the case: id-shaped, never a name"),
     route: z.enum(['cin-outcome', 'cp-outcome', 'ten-day-checkpoint']).describe('F step 1: the decision the case enters from'),
     openedAt: z.iso.datetime({ offset: true }).describe('When the step-down decision was taken, ISO 8601 with offset'),
+    familyId: idSchema.optional().describe('The family group of siblings stepping down together'),
+    rulesVersion: z.union([z.literal(1), z.literal(2)]).optional().describe('Only for reading version-1 trails'),
   })
   .strict();
 
@@ -23,18 +25,24 @@ export function initialContext(input: CaseInput): CaseContext {
       { issues },
     );
   }
-  const { caseId, route, openedAt } = parsed.data;
+  const { caseId, route, openedAt, familyId, rulesVersion } = parsed.data;
   return {
     caseId,
     route,
     openedAt,
+    rulesVersion: rulesVersion ?? 2,
+    familyId: familyId ?? null,
+    destination: 'caf',
     decisionAt: null,
+    decisionBy: null,
     people: {},
     views: {},
     consents: {},
     disagreements: [],
     leadProfessional: null,
     ladderAt: null,
+    leadProfessionalSearch: null,
+    lastMeetings: 0,
     finalMeeting: null,
     closure: {
       referralAt: null,

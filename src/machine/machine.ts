@@ -51,10 +51,10 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
       },
     );
 
-  const outcome = (target: Outcome) =>
+  const outcome = (target: Outcome, reason?: 'no-lead-professional') =>
     enqueueActions<CaseContext, StepDownEvent, undefined, StepDownEvent, never, never, never, never, Notification>(
       ({ context, event, enqueue }) => {
-        const result = reachOutcome({ context, notifications: [] }, target, event.at);
+        const result = reachOutcome({ context, notifications: [] }, target, event.at, reason);
         enqueue.assign(() => result.context);
         for (const notification of result.notifications) enqueue.emit(notification);
       },
@@ -79,7 +79,13 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
   ) as Record<GateRuleId, (args: { context: CaseContext; event: StepDownEvent }) => boolean>;
 
   /** The guard of an event: a valid event, then every gate the policy sets on it, each a named guard (a rule id). */
-  const gates = (type: EventType, ...more: ('withdraws-step-down' | 'is-final-family-plan-meeting')[]) =>
+  type Condition =
+    | 'withdraws-step-down'
+    | 'is-final-family-plan-meeting'
+    | 'reconvenes'
+    | 'to-universal-services'
+    | 'rules-version-1';
+  const gates = (type: EventType, ...more: Condition[]) =>
     and(['valid-event', ...gatesFor[type], ...more]);
 
   const disagreements = {
@@ -115,6 +121,10 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
         event.type === 'disagreement.resolved' && event.outcome === 'step-down-withdrawn',
       'is-final-family-plan-meeting': ({ event }) =>
         event.type === 'familyPlanMeeting.held' && event.kind === 'final',
+      'reconvenes': ({ event }) => event.type === 'stepDown.returned' && event.reconvene === true,
+      'to-universal-services': ({ context }) => context.destination === 'universal-services',
+      'rules-version-1': ({ context }) => context.rulesVersion === 1,
+      'lead-professional-on-file': ({ context }) => gateChecks['lead-professional-identified'](context) === null,
     },
     actions: {
       'stage-entered': stageEntered,
@@ -126,6 +136,11 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
       'disagreement-resolution': effect('disagreement.resolved', preparation.resolveDisagreement),
       'lead-professional-identified': effect('leadProfessional.agreed', preparation.agreeLeadProfessional),
       'lp-ladder-climbed': effect('leadProfessional.notFound', preparation.climbLadder),
+      'ladder-ends-in-universal-services': effect('noLeadProfessional.recorded', preparation.endLadderInUniversalServices),
+      'tm-returned-to-meeting': effect('stepDown.returned', closure.returnToMeeting),
+      'lead-professional-left': effect('leadProfessional.left', underCaf.leaveLeadProfessional),
+      'lead-professional-replaced': effect('leadProfessional.agreed', underCaf.replaceLeadProfessional),
+      'lp-search-climbed': effect('leadProfessional.challengeFailed', underCaf.climbSearch),
       'final-meeting': effect('finalMeeting.held', holdFinalMeeting),
       'person-added': effect('person.added', people.addPerson),
       'person-updated': effect('person.updated', people.updatePerson),
@@ -148,6 +163,8 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
       'sweep-deadlines': effect('clock.tick', tick),
       'outcome-caf-closed': outcome('caf-closed'),
       'outcome-universal-services': outcome('universal-services'),
+      'outcome-no-lead-professional': outcome('universal-services', 'no-lead-professional'),
+      'outcome-transferred-out': outcome('transferred-out'),
       'outcome-remains-with-csc': outcome('remains-with-csc'),
       'outcome-stepped-up': outcome('stepped-up'),
       'outcome-consent-withdrawn': outcome('consent-withdrawn'),
@@ -175,6 +192,11 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
             target: '#step-down.remains-with-csc',
             actions: 'outcome-remains-with-csc',
           },
+          'case.transferredOut': {
+            guard: gates('case.transferredOut'),
+            target: '#step-down.transferred-out',
+            actions: 'outcome-transferred-out',
+          },
         },
         states: {
           decision: {
@@ -199,6 +221,12 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
             // The Lead Professional ladder, climbed rung by rung; an agreement ends it at any rung.
             states: {
               seekingLeadProfessional: {
+                // A step down to universal services needs no Lead Professional; a reconvened meeting
+                // keeps the one on file unless it is revised.
+                always: [
+                  { guard: 'to-universal-services', target: 'leadProfessionalNotNeeded' },
+                  { guard: 'lead-professional-on-file', target: 'leadProfessionalIdentified' },
+                ],
                 on: {
                   'leadProfessional.agreed': agreeLeadProfessional,
                   'leadProfessional.notFound': {
@@ -234,15 +262,27 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
                 meta: { rules: ['lp-none-universal-services'] },
                 on: {
                   'leadProfessional.agreed': agreeLeadProfessional,
-                  'noLeadProfessional.recorded': {
-                    guard: gates('noLeadProfessional.recorded'),
-                    target: '#step-down.universal-services',
-                    actions: ['lp-ladder-climbed', 'outcome-universal-services'],
-                  },
+                  'noLeadProfessional.recorded': [
+                    // Version 1 ended the case here, skipping the closure; its cases keep that record.
+                    {
+                      guard: gates('noLeadProfessional.recorded', 'rules-version-1'),
+                      target: '#step-down.universal-services',
+                      actions: ['lp-ladder-climbed', 'outcome-no-lead-professional'],
+                    },
+                    {
+                      guard: gates('noLeadProfessional.recorded'),
+                      target: 'leadProfessionalNotNeeded',
+                      actions: 'ladder-ends-in-universal-services',
+                    },
+                  ],
                 },
               },
               leadProfessionalIdentified: {
                 on: { 'leadProfessional.agreed': agreeLeadProfessional },
+              },
+              leadProfessionalNotNeeded: {
+                description: 'Stepping down to universal services: chosen at the decision, or the ladder ended.',
+                meta: { rules: ['destination'] },
               },
             },
           },
@@ -266,6 +306,8 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
             states: {
               referral: {
                 meta: { rules: ['ecaf-referral-complete'] },
+                // No CAF, no e-CAF referral or transfer: a step down to universal services goes to the summary.
+                always: { guard: 'to-universal-services', target: 'closureSummary' },
                 on: {
                   'eCaf.referralCompleted': {
                     guard: gates('eCaf.referralCompleted'),
@@ -299,7 +341,14 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
                 on: {
                   'fileReview.completed': { guard: gates('fileReview.completed'), actions: 'tm-file-review' },
                   'stepDown.authorised': { guard: gates('stepDown.authorised'), target: 'sharing', actions: 'tm-quality-assurance' },
-                  'stepDown.returned': { guard: gates('stepDown.returned'), target: 'revising', actions: 'tm-returned' },
+                  'stepDown.returned': [
+                    {
+                      guard: gates('stepDown.returned', 'reconvenes'),
+                      target: '#step-down.withChildrensSocialCare.preparation',
+                      actions: 'tm-returned-to-meeting',
+                    },
+                    { guard: gates('stepDown.returned'), target: 'revising', actions: 'tm-returned' },
+                  ],
                 },
               },
               revising: {
@@ -323,7 +372,14 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
               closing: {
                 meta: { rules: ['csc-closure'] },
                 on: {
-                  'csc.closed': { guard: gates('csc.closed'), target: '#step-down.underCaf', actions: 'csc-closure' },
+                  'csc.closed': [
+                    {
+                      guard: gates('csc.closed', 'to-universal-services'),
+                      target: '#step-down.universal-services',
+                      actions: ['csc-closure', 'outcome-universal-services'],
+                    },
+                    { guard: gates('csc.closed'), target: '#step-down.underCaf', actions: 'csc-closure' },
+                  ],
                 },
               },
             },
@@ -343,6 +399,21 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
           },
           'caf.closed': { guard: gates('caf.closed'), target: '#step-down.caf-closed', actions: ['caf-closure', 'outcome-caf-closed'] },
           'reassessment.completed': { guard: gates('reassessment.completed'), actions: 'reassessment' },
+          'case.transferredOut': {
+            guard: gates('case.transferredOut'),
+            target: '#step-down.transferred-out',
+            actions: 'outcome-transferred-out',
+          },
+          // DOMAIN "The Lead Professional can change": the ladder again, from the CAF Link Worker's challenge.
+          'leadProfessional.left': { guard: gates('leadProfessional.left'), actions: 'lead-professional-left' },
+          'leadProfessional.agreed': { guard: gates('leadProfessional.agreed'), actions: 'lead-professional-replaced' },
+          'leadProfessional.challengeFailed': { guard: gates('leadProfessional.challengeFailed'), actions: 'lp-search-climbed' },
+          'leadProfessional.panelFailed': { guard: gates('leadProfessional.panelFailed'), actions: 'lp-search-climbed' },
+          'noLeadProfessional.recorded': {
+            guard: gates('noLeadProfessional.recorded'),
+            target: '#step-down.universal-services',
+            actions: ['lp-ladder-climbed', 'outcome-no-lead-professional'],
+          },
         },
         states: {
           ehm: {
@@ -411,10 +482,11 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
         },
       },
       'caf-closed': { type: 'final', meta: { rules: ['caf-closure-all-actions-met'] } },
-      'universal-services': { type: 'final', meta: { rules: ['lp-none-universal-services'] } },
+      'universal-services': { type: 'final', meta: { rules: ['destination', 'lp-none-universal-services'] } },
       'remains-with-csc': { type: 'final', meta: { rules: ['step-down-withdrawal', 'disagreement-withdrawal'] } },
       'stepped-up': { type: 'final', meta: { rules: ['step-up'] } },
       'consent-withdrawn': { type: 'final', meta: { rules: ['consent-withdrawal'] } },
+      'transferred-out': { type: 'final', meta: { rules: ['transfer-out'] } },
     },
   });
   return guardTransitions(machine);

@@ -1,3 +1,4 @@
+import type { Role } from '../policy/roles.js';
 import type { RuleId } from '../policy/rules.js';
 import type { Outcome } from './context.js';
 
@@ -40,10 +41,29 @@ export type Notification =
       readonly at: string;
     }
   | {
-      /** Documents or a decision that the family and agencies must be told of. */
+      /**
+       * A decision the people of the case must be told of, naming them by person id (the family and
+       * the agencies still involved) and the roles to tell (the Social Worker, where the case is still
+       * theirs to tell).
+       */
       readonly type: 'parties.toInform';
       readonly caseId: string;
-      readonly reason: 'no-lead-professional' | 'caf-closed' | 'step-down-withdrawn';
+      readonly reason:
+        | 'no-lead-professional'
+        | 'caf-closed'
+        | 'step-down-withdrawn'
+        | 'stepped-up'
+        | 'consent-withdrawn'
+        | 'transferred-out'
+        | 'universal-services';
+      readonly personIds: readonly string[];
+      readonly roles: readonly Role[];
+      readonly at: string;
+    }
+  | {
+      /** The Lead Professional left under the CAF: a new one is to be found (CAF Link Worker). */
+      readonly type: 'leadProfessional.needed';
+      readonly caseId: string;
       readonly at: string;
     };
 

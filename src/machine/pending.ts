@@ -6,17 +6,58 @@ import type { CaseContext } from './context.js';
 import { isAfter } from './instants.js';
 import type { CaseSnapshot } from './snapshot.js';
 
-/** A step the case is waiting for, and from whom. `detail` is an id (a person's, a disagreement's) or a kind, never free text. */
+/**
+ * A step the case is waiting for, from whom and by when. `detail` is an id (a person's, a
+ * disagreement's) or a kind, never free text.
+ */
 export interface PendingStep {
   readonly step: EventType;
   readonly role: Role;
   readonly rule: RuleId;
   readonly detail?: string;
+  /** The person who is to take the step, where the case knows them: the Lead Professional's person id. */
+  readonly personId?: string;
+  /** The user who is to take it, where the case knows them: the Team Manager who agreed the decision. */
+  readonly actorId?: string;
+  /** The instant the step falls due (a deadline's last instant), where a timescale applies. */
+  readonly due?: string;
 }
 
-/** What the case is waiting for, in policy order. */
+/** What the case is waiting for, in policy order, each with who takes it and when it falls due. */
 export function pendingSteps(snapshot: CaseSnapshot): PendingStep[] {
   if (snapshot.status !== 'active') return [];
+  return waitingFor(snapshot).map((step) => withWho(snapshot.context, step));
+}
+
+/** The deadline each kind of step meets, so a work list can say by when. */
+function dueOf(context: CaseContext, step: PendingStep): string | undefined {
+  const open = (id: string) => context.deadlines.find((d) => d.id === id && (d.status === 'open' || d.status === 'missed'))?.due;
+  const openOf = (rule: RuleId) => context.deadlines.find((d) => d.rule === rule && (d.status === 'open' || d.status === 'missed'))?.due;
+  switch (step.step) {
+    case 'disagreement.resolved':
+      return step.detail ? open(`disagreement-resolution:${step.detail}`) : undefined;
+    case 'familyPlanMeeting.held':
+      return step.detail === 'initial' ? open('first-family-plan-meeting') : openOf('family-plan-review');
+    // The contact follows the EHM authorisation, so the authorisation is due by the contact's date too.
+    case 'ehm.authorised':
+    case 'leadProfessional.contacted':
+      return open('clw-contacts-lead-professional');
+    case 'reassessment.completed':
+      return openOf('caf-twelve-months');
+    default:
+      return undefined;
+  }
+}
+
+function withWho(context: CaseContext, step: PendingStep): PendingStep {
+  const due = dueOf(context, step);
+  const lp = context.leadProfessional?.personId;
+  const personId = step.role === 'lead-professional' && lp ? lp : undefined;
+  const actorId = step.role === 'team-manager' && context.decisionBy ? context.decisionBy : undefined;
+  return { ...step, ...(personId ? { personId } : {}), ...(actorId ? { actorId } : {}), ...(due ? { due } : {}) };
+}
+
+function waitingFor(snapshot: CaseSnapshot): PendingStep[] {
   const context = snapshot.context;
   const at = (path: Parameters<CaseSnapshot['matches']>[0]) => snapshot.matches(path);
   if (at({ withChildrensSocialCare: 'decision' })) {
@@ -42,7 +83,7 @@ function preparationSteps(snapshot: CaseSnapshot, context: CaseContext): Pending
       steps.push({ step: 'disagreement.raised', role: 'social-worker', rule: 'views-recorded', detail: personId });
     }
   }
-  if (gateChecks['informed-consent'](context) !== null) {
+  if (context.destination === 'caf' && gateChecks['informed-consent'](context) !== null) {
     const carers = needed.filter(([, p]) => p.relationship === 'parent-carer').map(([id]) => id);
     steps.push({ step: 'consent.given', role: 'social-worker', rule: 'informed-consent', ...(carers.length === 1 ? { detail: carers[0] } : {}) });
   }
@@ -55,7 +96,7 @@ function preparationSteps(snapshot: CaseSnapshot, context: CaseContext): Pending
     steps.push({ step: 'leadProfessional.panelFailed', role: 'early-help-manager', rule: 'lp-transforming-lives-panel' });
   } else if (ladder('noLeadProfessionalFound')) {
     steps.push({ step: 'noLeadProfessional.recorded', role: 'early-help-manager', rule: 'lp-none-universal-services' });
-  } else if (gateChecks['lead-professional-identified'](context) !== null) {
+  } else if (ladder('leadProfessionalIdentified') && gateChecks['lead-professional-identified'](context) !== null) {
     // The Lead Professional on file is no longer involved: another must agree.
     steps.push({ step: 'leadProfessional.agreed', role: 'social-worker', rule: 'lead-professional-identified' });
   }
@@ -116,5 +157,12 @@ function underCafSteps(snapshot: CaseSnapshot, context: CaseContext): PendingSte
     if (twelve) steps.push({ step: 'reassessment.completed', role: 'lead-professional', rule: 'caf-twelve-months' });
   }
   if (plan('finalMeetingHeld')) steps.push({ step: 'caf.closed', role: 'lead-professional', rule: 'caf-closure-all-actions-met' });
+  const search: Partial<Record<NonNullable<CaseContext['leadProfessionalSearch']>, PendingStep>> = {
+    sought: { step: 'leadProfessional.agreed', role: 'caf-link-worker', rule: 'lead-professional-change' },
+    'at-panel': { step: 'leadProfessional.panelFailed', role: 'early-help-manager', rule: 'lead-professional-change' },
+    'none-found': { step: 'noLeadProfessional.recorded', role: 'early-help-manager', rule: 'lead-professional-change' },
+  };
+  const seeking = context.leadProfessionalSearch ? search[context.leadProfessionalSearch] : undefined;
+  if (seeking) steps.unshift(seeking);
   return steps;
 }

@@ -27,9 +27,13 @@ export function sequenceFloor(context: CaseContext, event: StepDownEvent): strin
     case 'consent.given':
     case 'consent.refused':
     case 'disagreement.raised':
-    case 'leadProfessional.agreed':
     case 'leadProfessional.notFound':
       return latestOf(afterDecision, personAddedAt(context, event));
+    // Under the CAF a new Lead Professional follows the one who left.
+    case 'leadProfessional.agreed':
+      return latestOf(latestOf(afterDecision, personAddedAt(context, event)), context.leadProfessionalSearch ? context.ladderAt : null);
+    case 'leadProfessional.left':
+      return latestOf(cafStart, context.leadProfessional?.agreedAt ?? null);
     case 'leadProfessional.challengeFailed':
     case 'leadProfessional.panelFailed':
     case 'noLeadProfessional.recorded':
@@ -41,6 +45,7 @@ export function sequenceFloor(context: CaseContext, event: StepDownEvent): strin
       return event.outcome === 'step-down-withdrawn' ? latestOf(raised, context.lastStepAt) : raised;
     }
     case 'stepDown.withdrawn':
+    case 'case.transferredOut':
       return context.lastStepAt;
     case 'finalMeeting.held':
       return finalMeetingFloor(context);
@@ -106,6 +111,8 @@ function finalMeetingFloor(context: CaseContext): string {
   const records = [
     context.decisionAt,
     context.ladderAt,
+    // A reconvened meeting follows the return that asked for it.
+    context.lastMeetings > 0 ? context.closure.returnedAt : null,
     ...Object.values(context.views).map((v) => v.firstAt),
     firstConsent,
     context.leadProfessional?.agreedAt ?? null,

@@ -19,6 +19,11 @@ export interface Timescales {
   readonly reviewWindowEndDays: number;
   /** `caf-twelve-months`: calendar months from the CAF starting, or from a reassessment (G "Role of the Lead Professional" ¶4). */
   readonly cafMonths: number;
+  /**
+   * `caf-twelve-months`: how many months before the clock's end a reassessment counts (1: from month
+   * 11). An earlier reassessment is recorded but does not move the clock, so the clock cannot be reset early.
+   */
+  readonly reassessmentWindowMonths: number;
 }
 
 /** A complete policy: what the machine enforces. Build one with {@link definePolicy}. */
@@ -41,6 +46,7 @@ export const defaultTimescales: Timescales = {
   reviewWindowStartDays: 42,
   reviewWindowEndDays: 56,
   cafMonths: 12,
+  reassessmentWindowMonths: 1,
 };
 
 const days = z.number().int().min(1).max(366);
@@ -62,6 +68,7 @@ export const policyOverridesSchema = z
         reviewWindowStartDays: days.optional(),
         reviewWindowEndDays: days.optional(),
         cafMonths: z.number().int().min(1).max(60).optional(),
+        reassessmentWindowMonths: z.number().int().min(1).max(60).optional(),
       })
       .strict()
       .optional(),
@@ -100,6 +107,13 @@ export function definePolicy(overrides: PolicyOverrides = {}): Policy {
       'INVALID_POLICY',
       'Policy overrides are invalid: timescales.reviewWindowStartDays must not be after timescales.reviewWindowEndDays.',
       { issues: [{ path: 'timescales.reviewWindowStartDays', message: 'after reviewWindowEndDays' }] },
+    );
+  }
+  if (timescales.reassessmentWindowMonths > timescales.cafMonths) {
+    throw new StepDownError(
+      'INVALID_POLICY',
+      'Policy overrides are invalid: timescales.reassessmentWindowMonths must not be more than timescales.cafMonths.',
+      { issues: [{ path: 'timescales.reassessmentWindowMonths', message: 'more than cafMonths' }] },
     );
   }
   const calendar = parsed.data.calendar;

@@ -58,6 +58,11 @@ export const defaultPermissions: Readonly<Record<EventType, readonly Role[]>> = 
   // stepUp.referred lead-professional, caf-link-worker and team-manager" (docs/decisions.md "Who sends what").
   'consent.withdrawn': [SW, LP, CLW, TM],
   'stepUp.referred': [SW, LP, CLW, TM],
+  // DOMAIN "The Lead Professional can change": the LP, the CAF Link Worker or the EH&SS Manager records it.
+  'leadProfessional.left': [LP, CLW, EHM],
+  // DOMAIN "Outcomes": the Social Worker before the CSC closure; under the CAF the CAF Link Worker or
+  // the Lead Professional (the gate `division-of-duties` holds each to their side of the closure).
+  'case.transferredOut': [SW, CLW, LP],
   // DOMAIN "Time": the host's clock reaches the machine only as a system tick.
   'clock.tick': ['system'],
   // DOMAIN "Real case work": mistakes are corrected by voiding. The engine checks that the void comes

@@ -236,6 +236,21 @@ export const ruleSpecs = {
   'division-of-duties': everyEvent('division-of-duties'),
   'step-sequence': everyEvent('step-sequence'),
   'people-on-record': everyEvent('people-on-record'),
+  'own-cases-only': everyEvent('own-cases-only'),
+  destination: {
+    governs: types('decision.agreed', 'noLeadProfessional.recorded'),
+    assess: (facts) => {
+      const decided = facts.accepted('decision.agreed')[0];
+      if (!decided) return notReached(facts, 'the decision');
+      const ended = facts.view.destination === 'universal-services' && eventField(decided, 'destination') !== 'universal-services';
+      const how = ended ? `reached at the ladder's end: ${list(facts.accepted('noLeadProfessional.recorded'))}` : `chosen at the decision: ${cite(decided)}`;
+      return met(`Stepping down to ${facts.view.destination === 'caf' ? 'a CAF' : 'universal services'}, ${how}.`);
+    },
+  },
+  'transfer-out': {
+    governs: types('case.transferredOut'),
+    assess: onlyIf(['case.transferredOut'], 'The case was not transferred to another authority.'),
+  },
 
   'views-recorded': {
     governs: types('views.recorded', 'person.added', 'involvement.ended'),
@@ -348,6 +363,16 @@ export const ruleSpecs = {
     },
   },
   'final-meeting-views': { governs: types('finalMeeting.held'), assess: finalMeeting },
+  'destination-plan': { governs: types('finalMeeting.held'), assess: finalMeeting },
+  'reconvened-meeting': {
+    governs: typesWhere(reconvenes, 'stepDown.returned'),
+    assess: (facts) => {
+      const reconvened = facts.accepted('stepDown.returned').filter(reconvenes);
+      return reconvened.length > 0
+        ? met(`Returned for the last meeting to be held again: ${list(reconvened)}.`)
+        : notApplicable('The step down was never returned for a new last meeting.');
+    },
+  },
   'caf-assessment-in-meeting': { governs: types('finalMeeting.held'), assess: finalMeeting },
   'smart-family-plan': { governs: types('finalMeeting.held'), assess: finalMeeting },
   'first-meeting-date': {
@@ -421,9 +446,53 @@ export const ruleSpecs = {
       return notApplicable('The CAF did not pass 12 months with its plan unmet.');
     },
   },
+  'lead-professional-change': {
+    governs: typesWhere(
+      (e) => e.type === 'leadProfessional.left' || (e.stateBefore ?? []).some((s) => s.startsWith('underCaf')),
+      'leadProfessional.left', 'leadProfessional.agreed', 'leadProfessional.challengeFailed', 'leadProfessional.panelFailed', 'noLeadProfessional.recorded',
+    ),
+    assess: onlyIf(['leadProfessional.left'], 'No Lead Professional left the role under the CAF.'),
+  },
   'step-up': { governs: types('stepUp.referred'), assess: onlyIf(['stepUp.referred'], 'The case was not stepped up.') },
   'consent-withdrawal': {
     governs: types('consent.withdrawn'),
     assess: onlyIf(['consent.withdrawn'], 'Consent to the CAF was not withdrawn.'),
   },
 } satisfies Record<RuleId, RuleSpec>;
+
+/** True for a return that asks for the last meeting to be held again. */
+function reconvenes(entry: AuditEntry): boolean {
+  return (entry.event as { reconvene?: unknown } | null)?.reconvene === true;
+}
+
+/**
+ * The rules that belong to a CAF: for a case stepping down to universal services (G "Step down
+ * standards/Role and Responsibilities" ¶1) they do not apply, whatever was recorded.
+ */
+const cafRules: ReadonlySet<RuleId> = new Set<RuleId>([
+  'informed-consent',
+  'lead-professional-identified',
+  'caf-assessment-in-meeting',
+  'smart-family-plan',
+  'first-meeting-date',
+  'lead-professional-attends',
+  'step-down-outcome',
+  'ecaf-referral-complete',
+  'parents-aware-of-transfer',
+  'ehm-quality-assurance',
+  'clw-contacts-lead-professional',
+  'first-family-plan-meeting',
+  'family-plan-meeting-record',
+  'family-plan-review',
+  'caf-closure-all-actions-met',
+  'caf-twelve-months',
+  'reassessment',
+]);
+
+/** The assessment of a rule for this case: a CAF's rule is not applicable to a step down to universal services. */
+export function assessRule(rule: RuleId, facts: CaseFacts): Assessment {
+  if (cafRules.has(rule) && facts.view.destination === 'universal-services') {
+    return notApplicable('The case steps down to universal services: there is no CAF.');
+  }
+  return ruleSpecs[rule].assess(facts);
+}

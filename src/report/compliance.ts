@@ -73,7 +73,7 @@ import { verifyAuditTrail } from '../engine/audit-chain.js';
 import type { AuditEntry } from '../engine/store.js';
 import type { WithdrawnBreach } from '../machine/context.js';
 import { rules, type RuleId } from '../policy/rules.js';
-import { ruleSpecs, type Assessment } from './assess.js';
+import { assessRule, ruleSpecs, type Assessment } from './assess.js';
 import {
   caseFacts,
   entryWithEventId,
@@ -329,7 +329,7 @@ function standing(
       return { status: 'pending', basis: `The case waits for ${steps.join(', ')}.` };
     }
   }
-  return ruleSpecs[id].assess(facts);
+  return assessRule(id, facts);
 }
 
 /** Dates in a basis are London dates; the full instants stay in the report's fields. */

@@ -35,6 +35,11 @@ export class CaseSoFar {
     this.followed = new CaseRecord(input, policy);
   }
 
+  /** True while the case is open (no outcome yet): what a family's shared event reaches. */
+  get open(): boolean {
+    return this.followed.snapshot.status === 'active';
+  }
+
   /** Everything recorded so far: what the fixtures read. */
   get context(): CaseContext {
     return this.followed.snapshot.context;

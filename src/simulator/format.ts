@@ -21,7 +21,9 @@ export function formatTimeline(result: SimulationResult): string {
   const { scenario } = result;
   const lines = [
     ...wrapText(`Scenario ${scenario.name}: ${scenario.description}`, 100),
-    `Case ${scenario.caseId} · route ${scenario.route} · bank holidays of ${scenario.division}`,
+    scenario.familyId === null
+      ? `Case ${scenario.caseId} · route ${scenario.route} · bank holidays of ${scenario.division}`
+      : `Family ${scenario.familyId}: ${scenario.cases.map((c) => `${c.key} (case ${c.caseId})`).join(', ')} · route ${scenario.route} · bank holidays of ${scenario.division}`,
     '',
     `${'#'.padStart(columns.step)}  ${'date'.padEnd(columns.date)}  ${'who'.padEnd(columns.who)}  ${'what'.padEnd(columns.what)}  stage`,
   ];
@@ -32,8 +34,9 @@ export function formatTimeline(result: SimulationResult): string {
 
 function formatEntry(entry: TimelineEntry): string[] {
   const stage = entry.outcome ? `${entry.stage} (${entry.outcome})` : entry.stage;
-  // The ids the event names (a person, a disagreement, a voided event): never a name.
-  const what = [entry.what, ...entry.about].join(' ');
+  // The ids the event names (a person, a disagreement, a voided event): never a name. In a family
+  // scenario, the case's key first: a shared step has a line for each child's case.
+  const what = [...(entry.case !== null ? [`${entry.case}:`] : []), entry.what, ...entry.about].join(' ');
   const after = entry.refusal ? 'unchanged' : entry.resent ? 'unchanged (a resend)' : stage;
   const head = `${String(entry.step).padStart(columns.step)}  ${entry.date.padEnd(columns.date)}  ${entry.who.padEnd(columns.who)}  ${what.padEnd(columns.what)}  ${after}`;
   const indent = ' '.repeat(columns.step + 2 + columns.date + 2);
@@ -53,7 +56,11 @@ function formatEntry(entry: TimelineEntry): string[] {
     // Rule ids only: a refusal's citations can run to every step of the flowchart; --json has them.
     const rules = entry.refusal.rules.map((r) => r.rule).join(', ');
     const events = entry.refusal.eventIds?.length ? `; void first: ${entry.refusal.eventIds.join(', ')}` : '';
-    out.push(detail(entry.refusal.expected ? 'refused, expected' : 'REFUSED', `${entry.refusal.code}${rules ? `: ${rules}` : ''}${events}`));
+    // A shared step refused by one child's case is taken by none of them: say which refused.
+    const refusedBy = entry.refusal.cases?.length
+      ? `; refused by case ${entry.refusal.cases.map((c) => `${c.case ?? c.caseId} (${c.code})`).join(', ')}, so taken by none of the family`
+      : '';
+    out.push(detail(entry.refusal.expected ? 'refused, expected' : 'REFUSED', `${entry.refusal.code}${rules ? `: ${rules}` : ''}${events}${refusedBy}`));
   }
   for (const failure of entry.failures) out.push(detail('NOT AS EXPECTED', failure));
   return out;
@@ -75,16 +82,23 @@ function breachText(b: TimelineBreach): string {
 }
 
 function formatSummary(result: SimulationResult): string[] {
-  const { final } = result;
-  const out = [`Outcome: ${final.outcome ?? 'none yet (the case is open)'} · stage ${final.stage}`];
-  out.push(
-    final.breaches.length === 0
-      ? 'Breaches: none'
-      : `Breaches: ${final.breaches.length} — ${final.breaches.map((b) => `${b.rule}${b.dueDate ? ` (due ${b.dueDate}, found ${b.detectedOn})` : ` (found ${b.detectedOn})`}`).join('; ')}`,
-  );
-  const open = final.deadlines.filter((d) => d.status === 'open');
-  if (open.length > 0) out.push(`Open deadlines: ${open.map((d) => `${d.id} due ${d.dueDate}`).join('; ')}`);
-  if (final.voided.length > 0) out.push(`Voided: ${final.voided.map((v) => `${v.eventId} (${v.type}, by ${v.voidedBy})`).join('; ')}`);
+  const out: string[] = [];
+  const family = result.scenario.familyId !== null;
+  for (const { key, caseId, final } of result.cases) {
+    // A family's summary has a block per child's case, each with its own deadlines and breaches.
+    const indent = family ? '  ' : '';
+    if (family) out.push(`Case ${key} (${caseId}):`);
+    out.push(`${indent}Outcome: ${final.outcome ?? 'none yet (the case is open)'} · stage ${final.stage}`);
+    out.push(
+      indent +
+        (final.breaches.length === 0
+          ? 'Breaches: none'
+          : `Breaches: ${final.breaches.length} — ${final.breaches.map((b) => `${b.rule}${b.dueDate ? ` (due ${b.dueDate}, found ${b.detectedOn})` : ` (found ${b.detectedOn})`}`).join('; ')}`),
+    );
+    const open = final.deadlines.filter((d) => d.status === 'open');
+    if (open.length > 0) out.push(`${indent}Open deadlines: ${open.map((d) => `${d.id} due ${d.dueDate}`).join('; ')}`);
+    if (final.voided.length > 0) out.push(`${indent}Voided: ${final.voided.map((v) => `${v.eventId} (${v.type}, by ${v.voidedBy})`).join('; ')}`);
+  }
   if (!result.completed) out.push('Stopped: a step was refused that the scenario did not expect to be.');
   if (result.passed) {
     out.push('Result: as the scenario expects.');

@@ -11,7 +11,10 @@ export {
   scenarioSchema,
   scenarioStepSchema,
   scenarioPersonSchema,
+  scenarioFamilySchema,
+  scenarioFamilyCaseSchema,
   expectationSchema,
+  caseExpectationSchema,
   parseScenario,
   loadScenarioFile,
   defineScenario,
@@ -19,12 +22,25 @@ export {
   refusalCodes,
   scenarioEventTypes,
 } from './scenario.js';
-export type { Scenario, ScenarioStep, ScenarioPerson, Expectation, ScenarioSource, LoadedScenario, ScenarioIssue, RefusalCode } from './scenario.js';
-export { scenarioCaseId } from './scenario.js';
+export type {
+  Scenario,
+  ScenarioStep,
+  ScenarioPerson,
+  ScenarioFamilyCase,
+  ScenarioCase,
+  Expectation,
+  CaseExpectation,
+  ScenarioSource,
+  LoadedScenario,
+  ScenarioIssue,
+  RefusalCode,
+} from './scenario.js';
+export { scenarioCaseId, scenarioCases, scenarioFamilyId } from './scenario.js';
 export { simulate, checkExpectation } from './simulate.js';
 export type {
   SimulateOptions,
   SimulationResult,
+  SimulationFinal,
   TimelineEntry,
   TimelineDeadline,
   TimelineBreach,

@@ -14,6 +14,7 @@ import { roles } from '../policy/roles.js';
 import { CaseSoFar } from './case-so-far.js';
 import { formatJsonPath, readJsonSource, JsonSyntaxError, type JsonPathSegment, type JsonSource } from './json-source.js';
 import { buildEvent, peopleEvents, recordingClock, resolveAt, stepEventId } from './steps.js';
+import { isAfter } from '../machine/instants.js';
 
 /** The stages a case can be in, as `describeCase` names them. */
 export const stages: readonly Stage[] = ['decision', 'preparation', 'closure', 'early-help', 'closed'];
@@ -54,6 +55,11 @@ const when = z
   })
   .describe('A date YYYY-MM-DD (10:00 London time; 02:00 for a tick) or an ISO 8601 date-time with offset.');
 
+/** A case's key in a family scenario: short, lower case, what steps name it by. */
+const caseKey = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, { error: 'lower-case letters, digits and hyphens only, e.g. older' });
+
 const ruleId = z
   .string()
   .refine((value): value is RuleId => (ruleIds as readonly string[]).includes(value), {
@@ -71,11 +77,21 @@ const expectedBreach = z.union([
   }),
 ]);
 
+/** A step the case should be waiting for: the step, and whichever of who and when the scenario names. */
+const expectedPending = z.strictObject({
+  step: z.string().describe('The event type that takes the step, e.g. familyPlanMeeting.held.'),
+  role: z.enum(roles).optional().describe('The role that takes it.'),
+  detail: z.string().optional().describe("A person's or disagreement's id, or a kind of meeting."),
+  personId: idSchema.optional().describe("The person who is to take it (the Lead Professional's person id)."),
+  actorId: idSchema.optional().describe('The user who is to take it (the Team Manager who agreed the decision).'),
+  due: isoDate.optional().describe('The London date it falls due (its last day).'),
+});
+
 /**
- * What a scenario expects of the case, after a step or at the end. Only what is given is checked.
+ * What a scenario expects of one case, after a step or at the end. Only what is given is checked.
  * `breaches` is every breach on the case so far, in any order: a breach not listed is a failure.
  */
-export const expectationSchema = z
+export const caseExpectationSchema = z
   .strictObject({
     stage: z.enum(stages as [Stage, ...Stage[]]).optional().describe('The stage the case is in.'),
     outcome: z.enum(outcomes as [Outcome, ...Outcome[]]).nullable().optional().describe('The outcome, or null while the case is open.'),
@@ -95,8 +111,25 @@ export const expectationSchema = z
       .optional()
       .describe('Deadlines by id (e.g. family-plan-review:2) and what they should show.'),
     voided: z.array(idSchema).optional().describe('The eventIds of every event voided so far, in any order.'),
+    pending: z
+      .array(expectedPending)
+      .optional()
+      .describe('Steps the case should be waiting for (each among its pending steps, matching every field given).'),
   })
   .describe('What the case should look like.');
+
+/**
+ * What a step (or the scenario's end) expects: of its case, or in a family scenario of every case
+ * the step reached (a `toFamily` step, a tick, the end), with `cases` for what differs per child.
+ */
+export const expectationSchema = caseExpectationSchema
+  .extend({
+    cases: z
+      .record(z.string(), caseExpectationSchema)
+      .optional()
+      .describe('In a family scenario: what each case should look like, by its key in family.cases.'),
+  })
+  .describe('What the case (or each case of the family) should look like.');
 
 /** A step of a scenario: an event sent by a role, or a tick of the host's clock. */
 export const scenarioStepSchema = z
@@ -105,6 +138,14 @@ export const scenarioStepSchema = z
     as: z.enum(roles).optional().describe('The role that sends the event.'),
     event: z.string().optional().describe('The event type, e.g. views.recorded.'),
     actorId: idSchema.optional().describe("The sender's id, when not the role's simulator id (e.g. a second Team Manager)."),
+    actorPersonId: idSchema
+      .optional()
+      .describe("The person id the sender acts as (actor.personId): default, for the lead-professional role, the case's current Lead Professional."),
+    case: caseKey.optional().describe('In a family scenario: the key (in family.cases) of the case the event is sent to.'),
+    toFamily: z
+      .literal(true)
+      .optional()
+      .describe("In a family scenario: send the event once for every open case of the family (engine.sendToFamily), all or nothing."),
     eventId: idSchema
       .optional()
       .describe('The eventId the event is sent with (default step-<n>, n the step number): what event.voided names, and what a resend repeats.'),
@@ -123,7 +164,7 @@ export const scenarioStepSchema = z
   })
   .superRefine((step, ctx) => {
     if (step.tick) {
-      for (const field of ['as', 'event', 'actorId', 'eventId', 'recordedAt', 'payload', 'expectRefusal', 'expectRefusalRules'] as const) {
+      for (const field of ['as', 'event', 'actorId', 'actorPersonId', 'case', 'toFamily', 'eventId', 'recordedAt', 'payload', 'expectRefusal', 'expectRefusalRules'] as const) {
         if (step[field] !== undefined) {
           ctx.addIssue({ code: 'custom', path: [field], message: 'a tick step takes only at, tick, expect and note; remove this field' });
         }
@@ -145,6 +186,9 @@ export const scenarioStepSchema = z
       if (step.payload && key in step.payload) {
         ctx.addIssue({ code: 'custom', path: ['payload', key], message: `set by the step itself (${field}); remove it from the payload` });
       }
+    }
+    if (step.case !== undefined && step.toFamily) {
+      ctx.addIssue({ code: 'custom', path: ['toFamily'], message: 'a step goes to one case or to the whole family: give case or toFamily, not both' });
     }
     if (step.expectRefusalRules && !step.expectRefusal) {
       ctx.addIssue({ code: 'custom', path: ['expectRefusalRules'], message: 'needs expectRefusal (the code) beside it' });
@@ -169,6 +213,47 @@ export const scenarioPersonSchema = z
 /** One person of a scenario's `people`. */
 export type ScenarioPerson = z.infer<typeof scenarioPersonSchema>;
 
+const peopleSchema = z.array(scenarioPersonSchema).superRefine((people, ctx) => {
+  const seen = new Set<string>();
+  people.forEach((person, index) => {
+    if (seen.has(person.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: 'duplicate person id: list each person once' });
+    seen.add(person.id);
+  });
+});
+
+/** One child's case in a family scenario. */
+export const scenarioFamilyCaseSchema = z
+  .strictObject({
+    key: caseKey.describe('How steps and expectations name this case, e.g. older.'),
+    caseId: idSchema.optional().describe('The case id (default sim-<name>-<key>).'),
+    openedAt: when.optional().describe("When this child's case opened (default the scenario's openedAt)."),
+    people: peopleSchema
+      .optional()
+      .describe("The people this case opens with (default the scenario's people, or the fictional family). A person shared by the siblings has the same id in each case."),
+  })
+  .describe("One child's case of the family.");
+
+/** One child's case of a family scenario. */
+export type ScenarioFamilyCase = z.infer<typeof scenarioFamilyCaseSchema>;
+
+/** Siblings stepping down together: cases opened with one familyId. */
+export const scenarioFamilySchema = z
+  .strictObject({
+    familyId: idSchema.optional().describe('The family id the cases are opened with (default fam-<name>).'),
+    cases: z
+      .array(scenarioFamilyCaseSchema)
+      .min(1)
+      .superRefine((cases, ctx) => {
+        const seen = new Set<string>();
+        cases.forEach((c, index) => {
+          if (seen.has(c.key)) ctx.addIssue({ code: 'custom', path: [index, 'key'], message: 'duplicate case key: name each case once' });
+          seen.add(c.key);
+        });
+      })
+      .describe('The children’s cases, in the order they are opened.'),
+  })
+  .describe('A family group: siblings stepping down together.');
+
 /** A scenario: one case's journey, step by step, on real dates, with what it should come to. */
 export const scenarioSchema = z
   .strictObject({
@@ -183,23 +268,51 @@ export const scenarioSchema = z
     caseId: z.string().trim().min(1).optional().describe('The case id (default sim-<name>).'),
     openedAt: when.describe('When the step-down decision was taken and the case opened.'),
     openedBy: z.enum(['social-worker', 'team-manager']).optional().describe('Who opens the case (default team-manager).'),
-    people: z
-      .array(scenarioPersonSchema)
-      .superRefine((people, ctx) => {
-        const seen = new Set<string>();
-        people.forEach((person, index) => {
-          if (seen.has(person.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: 'duplicate person id: list each person once' });
-          seen.add(person.id);
-        });
-      })
+    people: peopleSchema
       .optional()
       .describe(
         "The people the case opens with, added by the Social Worker when it opens (person.added, eventId person-<id>). Default: the fictional family (child-1, carer-1, partner-1, lp-1); [] for none. Steps name them by id.",
       ),
+    family: scenarioFamilySchema
+      .optional()
+      .describe('Siblings stepping down together: several cases opened with one familyId. Each event step then names its case, or goes toFamily.'),
     steps: z.array(scenarioStepSchema).min(1).describe('The steps, in the order they are recorded.'),
-    expect: expectationSchema.optional().describe('What the case should come to after the last step.'),
+    expect: expectationSchema.optional().describe('What the case (each case of a family) should come to after the last step.'),
   })
+  .superRefine((scenario, ctx) => checkFamilyFields(scenario, ctx))
   .describe('A step-down scenario for the simulator.');
+
+/** A family scenario's steps name a case of the family (or go to all of it); a one-case scenario's steps name none. */
+function checkFamilyFields(
+  scenario: { family?: { cases: readonly { key: string }[] } | undefined; caseId?: string | undefined; steps: readonly ScenarioStep[]; expect?: Expectation | undefined },
+  ctx: z.RefinementCtx,
+): void {
+  const keys = scenario.family ? scenario.family.cases.map((c) => c.key) : null;
+  const checkCases = (expect: Expectation | undefined, path: (string | number)[]) => {
+    for (const key of Object.keys(expect?.cases ?? {})) {
+      if (keys === null) ctx.addIssue({ code: 'custom', path: [...path, 'cases'], message: 'only a family scenario expects per case; remove cases' });
+      else if (!keys.includes(key)) ctx.addIssue({ code: 'custom', path: [...path, 'cases', key], message: `not a case of the family; its cases are ${keys.join(', ')}` });
+    }
+  };
+  if (keys !== null && scenario.caseId !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['caseId'], message: 'a family scenario names each case id in family.cases; remove caseId' });
+  }
+  scenario.steps.forEach((step, index) => {
+    checkCases(step.expect, ['steps', index, 'expect']);
+    if (step.tick) return;
+    if (keys === null) {
+      if (step.case !== undefined) ctx.addIssue({ code: 'custom', path: ['steps', index, 'case'], message: 'only a family scenario names a case; remove it' });
+      if (step.toFamily) ctx.addIssue({ code: 'custom', path: ['steps', index, 'toFamily'], message: 'only a family scenario sends to the family; remove it' });
+      return;
+    }
+    if (step.case === undefined && !step.toFamily) {
+      ctx.addIssue({ code: 'custom', path: ['steps', index, 'case'], message: `required in a family scenario: the case the event is for (${keys.join(', ')}), or "toFamily": true` });
+    } else if (step.case !== undefined && !keys.includes(step.case)) {
+      ctx.addIssue({ code: 'custom', path: ['steps', index, 'case'], message: `not a case of the family; its cases are ${keys.join(', ')}` });
+    }
+  });
+  checkCases(scenario.expect, ['expect']);
+}
 
 /** A validated scenario. */
 export type Scenario = z.infer<typeof scenarioSchema>;
@@ -207,6 +320,8 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioStep = z.infer<typeof scenarioStepSchema>;
 /** What a scenario expects of a case. */
 export type Expectation = z.infer<typeof expectationSchema>;
+/** What a scenario expects of one case (an {@link Expectation} without `cases`). */
+export type CaseExpectation = z.infer<typeof caseExpectationSchema>;
 
 /** Where a scenario came from, so the simulator can name the line of a step that did not go as expected. */
 export interface ScenarioSource {
@@ -216,6 +331,8 @@ export interface ScenarioSource {
   readonly stepLines: readonly number[];
   /** The line of each person of `people`, by index (empty when the scenario opens with the family). */
   readonly peopleLines?: readonly number[];
+  /** In a family scenario, by case (in the order of `family.cases`): the line of each person that case opens with. */
+  readonly casePeopleLines?: readonly (readonly number[])[];
   /** The line of the scenario's own `expect`, when it has one. */
   readonly expectLine: number | null;
 }
@@ -283,6 +400,11 @@ function validate(source: JsonSource, file: string): LoadedScenario {
       file,
       stepLines: scenario.steps.map((_, index) => source.locate(['steps', index]).line),
       peopleLines: (scenario.people ?? []).map((_, index) => source.locate(['people', index]).line),
+      ...(scenario.family
+        ? {
+            casePeopleLines: scenarioCases(scenario).map((c) => (c.people ?? []).map((_, index) => source.locate([...c.peoplePath, index]).line)),
+          }
+        : {}),
       expectLine: scenario.expect ? source.locate(['expect']).line : null,
     },
   };
@@ -335,40 +457,111 @@ export function scenarioCaseId(scenario: Pick<Scenario, 'name' | 'caseId'>): str
   return scenario.caseId ?? `sim-${scenario.name}`;
 }
 
+/**
+ * The family id a family scenario's cases are opened with: its own `familyId`, or `fam-<name>`;
+ * null for a scenario of one case.
+ *
+ * @example
+ * ```ts
+ * scenarioFamilyId({ name: 'siblings-step-down-together', family: { cases: [...] } }); // => 'fam-siblings-step-down-together'
+ * ```
+ */
+export function scenarioFamilyId(scenario: Pick<Scenario, 'name' | 'family'>): string | null {
+  return scenario.family ? (scenario.family.familyId ?? `fam-${scenario.name}`) : null;
+}
+
+/** One case a scenario opens: its key in a family (null for a scenario of one case), id, opening date and people. */
+export interface ScenarioCase {
+  readonly key: string | null;
+  readonly caseId: string;
+  /** When it opens, as the engine takes it (ISO 8601 with offset). */
+  readonly openedAt: string;
+  /** The people it opens with; undefined for the fictional family. */
+  readonly people: readonly ScenarioPerson[] | undefined;
+  /** The line of each of its people in the file, when known. */
+  readonly peoplePath: readonly JsonPathSegment[];
+}
+
+/**
+ * The cases a scenario opens, in order: its one case (`caseId`, or `sim-<name>`), or each child's
+ * case of its family (`caseId`, or `<base>-<key>` where the base is `sim-<name>`). A `caseId` given
+ * to the run (the CLI's `--case-id`) replaces the one case's id, or the base of every family case's.
+ *
+ * @example
+ * ```ts
+ * scenarioCases(scenario).map((c) => c.caseId); // => ['sim-siblings-step-down-together-older', 'sim-siblings-step-down-together-younger']
+ * ```
+ */
+export function scenarioCases(scenario: Scenario, caseId?: string): ScenarioCase[] {
+  const openedAt = resolveAt(scenario.openedAt, 'event');
+  if (!scenario.family) {
+    return [{ key: null, caseId: caseId ?? scenarioCaseId(scenario), openedAt, people: scenario.people, peoplePath: ['people'] }];
+  }
+  const base = caseId ?? `sim-${scenario.name}`;
+  return scenario.family.cases.map((c, index) => ({
+    key: c.key,
+    caseId: caseId !== undefined ? `${base}-${c.key}` : (c.caseId ?? `${base}-${c.key}`),
+    openedAt: c.openedAt !== undefined ? resolveAt(c.openedAt, 'event') : openedAt,
+    people: c.people ?? scenario.people,
+    peoplePath: c.people ? ['family', 'cases', index, 'people'] : ['people'],
+  }));
+}
+
 /** Builds each step's event the way the simulator will and validates it, naming lines for its problems. */
 function checkEvents(scenario: Scenario, source: JsonSource): ScenarioIssue[] {
-  // The defaults follow the case, so the case is followed here exactly as the simulator follows it.
-  const openedAt = resolveAt(scenario.openedAt, 'event');
-  const caseSoFar = new CaseSoFar(
-    { caseId: scenarioCaseId(scenario), route: scenario.route, openedAt },
-    definePolicy({ division: scenario.division }),
-  );
+  // The defaults follow the case, so each case is followed here exactly as the simulator follows it.
+  const policy = definePolicy({ division: scenario.division });
+  const cases = scenarioCases(scenario).map((c) => ({
+    ...c,
+    sofar: new CaseSoFar({ caseId: c.caseId, route: scenario.route, openedAt: c.openedAt, ...(scenario.family ? { familyId: scenarioFamilyId(scenario)! } : {}) }, policy),
+  }));
   const issues: ScenarioIssue[] = [];
-  const check = (event: Record<string, unknown>, path: JsonPathSegment[], now: string) => {
+  const reported = new Set<string>();
+  const check = (event: Record<string, unknown>, path: JsonPathSegment[], now: string, followers: readonly CaseSoFar[]) => {
     try {
       parseEvent(event);
-      caseSoFar.record(event, now);
+      for (const sofar of followers) sofar.record(event, now);
     } catch (error) {
       if (!isStepDownError(error, 'INVALID_EVENT')) throw error;
       const eventIssues = (error.details?.issues ?? []) as EventIssue[];
-      for (const issue of eventIssues) issues.push(locateEventIssue(path, issue, source));
+      for (const issue of eventIssues) {
+        const located = locateEventIssue(path, issue, source);
+        // A person shared by the siblings is one entry of the file: report its problem once.
+        const key = `${located.line}:${located.column}:${located.path}:${located.message}`;
+        if (!reported.has(key)) issues.push(located);
+        reported.add(key);
+      }
     }
   };
-  peopleEvents(scenario, caseSoFar.context, openedAt).forEach((event, index) => check(event, ['people', index], openedAt));
-  let clock = openedAt;
+  let clock = cases.reduce((latest, c) => (isAfter(c.openedAt, latest) ? c.openedAt : latest), cases[0]!.openedAt);
+  for (const c of cases) {
+    peopleEvents({ people: c.people }, c.sofar.context, c.openedAt).forEach((event, index) =>
+      check(event, [...c.peoplePath, index], c.openedAt, [c.sofar]),
+    );
+  }
   scenario.steps.forEach((step, index) => {
     clock = recordingClock(step, clock);
     if (step.tick) {
-      caseSoFar.tick(resolveAt(step.at, 'tick'), clock);
+      for (const c of cases) c.sofar.tick(resolveAt(step.at, 'tick'), clock);
       return;
     }
     if (step.event === undefined || step.as === undefined || !isEventType(step.event)) return;
     if (step.expectRefusal === 'INVALID_EVENT') return;
+    const reached = step.toFamily ? cases.filter((c) => c.sofar.open) : cases.filter((c) => c.key === (step.case ?? null));
+    const first = reached[0] ?? cases[0]!;
     const event = buildEvent(
-      { at: step.at, as: step.as, event: step.event, actorId: step.actorId, eventId: stepEventId(step, index), payload: step.payload },
-      caseSoFar.context,
+      {
+        at: step.at,
+        as: step.as,
+        event: step.event,
+        actorId: step.actorId,
+        actorPersonId: step.actorPersonId,
+        eventId: stepEventId(step, index),
+        payload: step.payload,
+      },
+      first.sofar.context,
     );
-    check(event, ['steps', index], clock);
+    check(event, ['steps', index], clock, reached.map((c) => c.sofar));
   });
   return issues;
 }
@@ -382,7 +575,7 @@ function locateEventIssue(at: JsonPathSegment[], issue: EventIssue, source: Json
   const eventPath = issue.path === '(event)' ? [] : issue.path.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   const [head] = eventPath;
   const stepPath: JsonPathSegment[] =
-    at[0] === 'people'
+    at[at.length - 2] === 'people'
       ? head === 'personId' ? ['id'] : head === 'relationship' || head === 'name' || head === 'agency' || head === 'parentalResponsibility' ? [head] : []
       : head === 'at' ? ['at'] : head === 'actor' ? ['as'] : head === 'type' ? ['event'] : head === 'eventId' ? ['eventId'] : ['payload', ...eventPath];
   const full: JsonPathSegment[] = [...at, ...stepPath];

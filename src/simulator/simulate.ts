@@ -14,7 +14,17 @@ import { definePolicy } from '../policy/define-policy.js';
 import type { Role } from '../policy/roles.js';
 import { fixtureActors } from '../testing/people.js';
 import { CaseSoFar, futureToleranceMs } from './case-so-far.js';
-import { defineScenario, refusalCodes, scenarioCaseId, type Expectation, type Scenario, type ScenarioSource, type ScenarioStep } from './scenario.js';
+import {
+  defineScenario,
+  refusalCodes,
+  scenarioCases,
+  scenarioFamilyId,
+  type CaseExpectation,
+  type Expectation,
+  type Scenario,
+  type ScenarioSource,
+  type ScenarioStep,
+} from './scenario.js';
 import { buildEvent, peopleEvents, recordingClock, resolveAt, stepEventId } from './steps.js';
 
 // Defined beside the scenario, which checking a file needs it for; the CLI takes it from here.
@@ -79,6 +89,14 @@ export interface TimelineRefusal {
   readonly rules: readonly { readonly rule: string; readonly citation: string; readonly reason?: string }[];
   /** For `VOID_CONFLICT`: the later events that stand in the void's way. */
   readonly eventIds?: readonly string[];
+  /** For an event sent to a family: each case that refused it, with its code and rules (no case took it). */
+  readonly cases?: readonly {
+    readonly caseId: string;
+    /** Its key in the family scenario. */
+    readonly case: string | null;
+    readonly code: string;
+    readonly rules: readonly string[];
+  }[];
   readonly expected: boolean;
 }
 
@@ -88,6 +106,10 @@ export interface TimelineRefusal {
  * shown by their id.
  */
 export interface TimelineEntry {
+  /** In a family scenario, the key of the case the entry is about (a shared step has an entry per case); null otherwise. */
+  readonly case: string | null;
+  /** The case the entry is about. */
+  readonly caseId: string;
   /** 0 for the opening (and the people it opens with), then the step's 1-based number in the scenario. */
   readonly step: number;
   /** The step's line in the scenario file, when known. */
@@ -134,24 +156,35 @@ export interface TimelineEntry {
   readonly failures: readonly string[];
 }
 
-/** A scenario's run: the timeline, the case at the end, and whether it went as the scenario expected. */
+/** A case at the end of a run. */
+export interface SimulationFinal {
+  readonly stage: Stage;
+  readonly outcome: Outcome | null;
+  readonly deadlines: readonly TimelineDeadline[];
+  readonly breaches: readonly TimelineBreach[];
+  /** The events voided, with the void's id. */
+  readonly voided: readonly { readonly eventId: string; readonly type: string; readonly voidedBy: string }[];
+}
+
+/** A scenario's run: the timeline, the case (each case of a family) at the end, and whether it went as the scenario expected. */
 export interface SimulationResult {
   readonly scenario: {
     readonly name: string;
     readonly description: string;
     readonly route: Route;
     readonly division: Division;
+    /** The case's id; in a family scenario, the first case's. */
     readonly caseId: string;
+    /** The family id its cases were opened with; null for a scenario of one case. */
+    readonly familyId: string | null;
+    /** Every case of the run, in the order opened: its key in the family (null for one case) and id. */
+    readonly cases: readonly { readonly key: string | null; readonly caseId: string }[];
   };
   readonly timeline: readonly TimelineEntry[];
-  readonly final: {
-    readonly stage: Stage;
-    readonly outcome: Outcome | null;
-    readonly deadlines: readonly TimelineDeadline[];
-    readonly breaches: readonly TimelineBreach[];
-    /** The events voided, with the void's id. */
-    readonly voided: readonly { readonly eventId: string; readonly type: string; readonly voidedBy: string }[];
-  };
+  /** The case at the end; in a family scenario, the first case's (see `cases` for each). */
+  readonly final: SimulationFinal;
+  /** Every case at the end, in the order opened. */
+  readonly cases: readonly { readonly key: string | null; readonly caseId: string; readonly final: SimulationFinal }[];
   /** False when the run stopped at a step refused without the scenario expecting it. */
   readonly completed: boolean;
   /** Completed, and every expectation (steps, refusals, the end) met. */
@@ -182,15 +215,15 @@ export interface SimulationResult {
 export async function simulate(scenario: Scenario, options: SimulateOptions = {}): Promise<SimulationResult> {
   // A scenario built in code has not been through the file reader: validate it the same way.
   const checked = defineScenario(scenario);
-  const caseId = options.caseId ?? scenarioCaseId(checked);
   const policy = definePolicy({ division: checked.division });
   const division = policy.division;
+  const familyId = scenarioFamilyId(checked);
+  const planned = scenarioCases(checked, options.caseId);
   // The engine's clock follows the scenario: each step is recorded at its own recordedAt, or at the
   // latest date so far, so `recordedAt` stamps and FUTURE_DATED judge the scenario's time, not today's.
-  const openedAt = resolveAt(checked.openedAt, 'event');
-  let clock = openedAt;
+  let clock = planned[0]!.openedAt;
   const engine = createCaseEngine({
-    store: scopedStore(options.store ?? memoryStore(), caseId),
+    store: scopedStore(options.store ?? memoryStore(), planned.map((c) => c.caseId)),
     policy,
     now: () => new Date(instant(clock)),
     futureToleranceMs,
@@ -198,99 +231,187 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   const lineOf = (index: number) => options.source?.stepLines[index] ?? null;
   const failures: { step: number | null; line: number | null; message: string }[] = [];
   const timeline: TimelineEntry[] = [];
+  const family = familyId !== null;
+  const caseText = (c: RunCase) => (family ? `, case ${c.key}` : '');
 
   const openedBy = checked.openedBy ?? 'team-manager';
-  let view = await engine.open({ caseId, route: checked.route, at: openedAt, actor: { id: fixtureActors[openedBy].id, role: openedBy } });
-  timeline.push(entry({ step: 0, line: null, at: openedAt, recordedAt: clock, who: openedBy, what: 'case.opened', eventId: null, about: [] }, null, view, null, []));
-
-  // What the default payloads read: the same case, followed step by step on the pure machine.
-  const caseSoFar = new CaseSoFar({ caseId, route: checked.route, openedAt }, policy);
+  const cases: RunCase[] = [];
   let completed = true;
-  for (const [index, event] of peopleEvents(checked, caseSoFar.context, openedAt).entries()) {
-    const before = view;
-    const line = options.source?.peopleLines?.[index] ?? null;
-    const head = { step: 0, line, at: openedAt, recordedAt: clock, who: 'social-worker' as const, what: 'person.added', eventId: event.eventId, about: aboutIds(event) };
-    try {
-      view = await engine.send(caseId, event);
-      caseSoFar.record(event, clock);
-      timeline.push(entry(head, before, view, null, []));
-    } catch (error) {
-      if (!isRefusal(error)) throw error;
-      const refusal = refusalOf(error, {});
-      const message = `people[${index}]${line ? ` (line ${line})` : ''}: person.added was refused with ${refusal.code}`;
-      timeline.push(entry(head, before, view, refusal, [message]));
-      failures.push({ step: 0, line, message });
-      completed = false;
-      break;
+  for (const [caseIndex, c] of planned.entries()) {
+    if (isAfter(c.openedAt, clock)) clock = c.openedAt;
+    const input = { caseId: c.caseId, route: checked.route, at: c.openedAt, actor: { id: fixtureActors[openedBy].id, role: openedBy }, ...(familyId ? { familyId } : {}) };
+    const run: RunCase = {
+      key: c.key,
+      caseId: c.caseId,
+      view: await engine.open(input),
+      // What the default payloads read: the same case, followed step by step on the pure machine.
+      sofar: new CaseSoFar({ caseId: c.caseId, route: checked.route, openedAt: c.openedAt, ...(familyId ? { familyId } : {}) }, policy),
+    };
+    cases.push(run);
+    const opening = { step: 0, line: null, at: c.openedAt, recordedAt: clock, who: openedBy, what: 'case.opened', eventId: null, about: [] };
+    timeline.push(entry(head(run, opening), null, run.view, null, []));
+    const peopleLines = family ? options.source?.casePeopleLines?.[caseIndex] : options.source?.peopleLines;
+    for (const [index, event] of peopleEvents({ people: c.people }, run.sofar.context, c.openedAt).entries()) {
+      const before = run.view;
+      const line = peopleLines?.[index] ?? null;
+      const added = { step: 0, line, at: c.openedAt, recordedAt: clock, who: 'social-worker' as const, what: 'person.added', eventId: event.eventId, about: aboutIds(event) };
+      try {
+        run.view = await engine.send(c.caseId, event);
+        run.sofar.record(event, clock);
+        timeline.push(entry(head(run, added), before, run.view, null, []));
+      } catch (error) {
+        if (!isRefusal(error)) throw error;
+        const refusal = refusalOf(error, {});
+        const message = `people[${index}]${line ? ` (line ${line})` : ''}${caseText(run)}: person.added was refused with ${refusal.code}`;
+        timeline.push(entry(head(run, added), before, run.view, refusal, [message]));
+        failures.push({ step: 0, line, message });
+        completed = false;
+        break;
+      }
     }
+    if (!completed) break;
   }
 
   for (const [index, step] of checked.steps.entries()) {
     if (!completed) break;
     const number = index + 1;
     const line = lineOf(index);
-    const before = view;
-    const stepFailures: string[] = [];
     const where = `step ${number}${line ? ` (line ${line})` : ''}`;
-    let refusal: TimelineRefusal | null = null;
     clock = recordingClock(step, clock);
-    let head: EntryHead;
+    const befores = new Map(cases.map((c) => [c.caseId, c.view]));
+    /** The cases the step reached, each with its refusal (null when it took the step). */
+    const reached: { run: RunCase; refusal: TimelineRefusal | null; head: EntryHead }[] = [];
+    const stepFailures: string[] = [];
 
     if (step.tick) {
       const at = resolveAt(step.at, 'tick');
-      head = { step: number, line, at, recordedAt: clock, who: 'system', what: 'clock.tick', eventId: null, about: [] };
       const result = await engine.tick(at);
-      const failed = result.failed.find((f) => f.caseId === caseId);
-      if (failed) throw new StepDownError('STORE_FAILURE', `The tick at ${at} could not be recorded on case ${caseId} (${failed.code}).`, { caseId, code: failed.code });
-      view = await engine.get(caseId);
-      caseSoFar.tick(at, clock);
+      for (const run of cases) {
+        const failed = result.failed.find((f) => f.caseId === run.caseId);
+        if (failed) throw new StepDownError('STORE_FAILURE', `The tick at ${at} could not be recorded on case ${run.caseId} (${failed.code}).`, { caseId: run.caseId, code: failed.code });
+        run.view = await engine.get(run.caseId);
+        run.sofar.tick(at, clock);
+        reached.push({ run, refusal: null, head: head(run, { step: number, line, at, recordedAt: clock, who: 'system', what: 'clock.tick', eventId: null, about: [] }) });
+      }
     } else {
-      const event = buildEvent({ ...eventStep(step), eventId: stepEventId(step, index) }, caseSoFar.context);
-      head = { step: number, line, at: String(event.at), recordedAt: clock, who: step.as!, what: step.event!, eventId: stepEventId(step, index), about: aboutIds(event) };
+      const targets = step.toFamily ? cases.filter((c) => c.sofar.open) : cases.filter((c) => c.key === (step.case ?? null));
+      const eventId = stepEventId(step, index);
+      // A shared event's defaults follow the first open case of the family: the siblings share its people.
+      const event = buildEvent({ ...eventStep(step), eventId }, (targets[0] ?? cases[0]!).sofar.context);
+      const heads = targets.map((run) => head(run, { step: number, line, at: String(event.at), recordedAt: clock, who: step.as!, what: step.event!, eventId, about: aboutIds(event) }));
+      let refusal: TimelineRefusal | null = null;
       try {
-        view = await engine.send(caseId, event);
-        caseSoFar.record(event, clock);
-        if (step.expectRefusal) stepFailures.push(`${where}: ${head.what} was accepted, but the scenario expected ${step.expectRefusal}`);
+        if (step.toFamily) {
+          const views = await engine.sendToFamily(familyId!, event);
+          for (const run of targets) run.view = views.find((v) => v.caseId === run.caseId) ?? run.view;
+        } else {
+          for (const run of targets) run.view = await engine.send(run.caseId, event);
+        }
+        for (const run of targets) run.sofar.record(event, clock);
+        if (step.expectRefusal) stepFailures.push(`${where}: ${step.event} was accepted, but the scenario expected ${step.expectRefusal}`);
       } catch (error) {
         if (!isRefusal(error)) throw error;
         refusal = refusalOf(error, step);
+        if (refusal.cases) refusal = { ...refusal, cases: refusal.cases.map((c) => ({ ...c, case: keyOf(cases, c.caseId) })) };
         if (!refusal.expected) {
           const rules = refusal.rules.map((r) => (r.reason ? `${r.rule} (${r.reason})` : r.rule)).join('; ');
+          const by = refusal.cases ? ` by case ${refusal.cases.map((c) => `${c.case ?? c.caseId} (${c.code})`).join(', ')}` : '';
           const expected = step.expectRefusal ? `, but the scenario expected ${step.expectRefusal}${step.expectRefusalRules ? ` naming ${step.expectRefusalRules.join(', ')}` : ''}` : '';
-          stepFailures.push(`${where}: ${head.what} was refused with ${refusal.code}${rules ? `: ${rules}` : ''}${expected}`);
+          stepFailures.push(`${where}: ${step.event} was refused${by} with ${refusal.code}${rules ? `: ${rules}` : ''}${expected}`);
         }
         if (!step.expectRefusal) completed = false;
       }
+      if (targets.length === 0) stepFailures.push(`${where}: no case of the family is open to take ${step.event}`);
+      targets.forEach((run, i) => reached.push({ run, refusal, head: heads[i]! }));
     }
-    if (completed && step.expect) stepFailures.push(...checkExpectation(step.expect, view).map((m) => `${where}: ${m}`));
-    timeline.push(entry(head, before, view, refusal, stepFailures));
-    failures.push(...stepFailures.map((message) => ({ step: number, line, message })));
+
+    const caseFailures = new Map<string, string[]>();
+    if (completed && step.expect) {
+      for (const run of cases) {
+        const problems = expectationsOf(step.expect, run, reached.some((r) => r.run === run)).flatMap((e) => checkExpectation(e, run.view));
+        caseFailures.set(run.caseId, problems.map((m) => `${where}${caseText(run)}: ${m}`));
+      }
+    }
+    // A case's problems go under its own entry; one the step did not reach, under the step's first.
+    const orphans = cases.filter((c) => !reached.some((r) => r.run === c)).flatMap((c) => caseFailures.get(c.caseId) ?? []);
+    reached.forEach(({ run, refusal, head: entryHead }, i) => {
+      const own = [...(i === 0 ? stepFailures : []), ...(caseFailures.get(run.caseId) ?? []), ...(i === 0 ? orphans : [])];
+      timeline.push(entry(entryHead, befores.get(run.caseId)!, run.view, refusal, own));
+    });
+    const all = [...stepFailures, ...cases.flatMap((c) => caseFailures.get(c.caseId) ?? [])];
+    failures.push(...all.map((message) => ({ step: number, line, message })));
   }
 
   if (completed && checked.expect) {
     const line = options.source?.expectLine ?? null;
     const where = `at the end${line ? ` (expect, line ${line})` : ''}`;
-    failures.push(...checkExpectation(checked.expect, view).map((m) => ({ step: null, line, message: `${where}: ${m}` })));
+    for (const run of cases) {
+      const problems = expectationsOf(checked.expect, run, true).flatMap((e) => checkExpectation(e, run.view));
+      failures.push(...problems.map((m) => ({ step: null, line, message: `${where}${caseText(run)}: ${m}` })));
+    }
   }
 
+  const finals = cases.map((run) => ({ key: run.key, caseId: run.caseId, final: finalOf(run.view) }));
   return {
-    scenario: { name: checked.name, description: checked.description, route: checked.route, division, caseId },
-    timeline,
-    final: {
-      stage: view.stage,
-      outcome: view.outcome,
-      deadlines: view.deadlines.map(toTimelineDeadline),
-      breaches: view.breaches.map(toTimelineBreach),
-      voided: view.voided.map((v) => ({ eventId: v.eventId, type: v.type, voidedBy: v.voidedBy })),
+    scenario: {
+      name: checked.name,
+      description: checked.description,
+      route: checked.route,
+      division,
+      caseId: planned[0]!.caseId,
+      familyId,
+      cases: planned.map((c) => ({ key: c.key, caseId: c.caseId })),
     },
+    timeline,
+    final: finals[0]?.final ?? finalOf(null),
+    cases: finals,
     completed,
     passed: completed && failures.length === 0,
     failures,
   };
 }
 
+/** One case of a run: its key in the family (null for a scenario of one case), its view, and the case so far the defaults read. */
+interface RunCase {
+  readonly key: string | null;
+  readonly caseId: string;
+  view: CaseView;
+  readonly sofar: CaseSoFar;
+}
+
+/** An entry's head for a case: the step's fields with the case it is about. */
+function head(run: RunCase, fields: Omit<EntryHead, 'case' | 'caseId'>): EntryHead {
+  return { ...fields, case: run.key, caseId: run.caseId };
+}
+
+function keyOf(cases: readonly RunCase[], caseId: string): string | null {
+  return cases.find((c) => c.caseId === caseId)?.key ?? null;
+}
+
+/** The expectations that apply to a case: the step's own (when the step reached the case) and those for it by key. */
+function expectationsOf(expect: Expectation, run: RunCase, reached: boolean): CaseExpectation[] {
+  const { cases, ...own } = expect;
+  const byKey = run.key !== null ? cases?.[run.key] : undefined;
+  return [...(reached ? [own] : []), ...(byKey ? [byKey] : [])];
+}
+
+/** A case at the end of a run, as the result shows it. */
+function finalOf(view: CaseView | null): SimulationFinal {
+  if (view === null) return { stage: 'decision', outcome: null, deadlines: [], breaches: [], voided: [] };
+  return {
+    stage: view.stage,
+    outcome: view.outcome,
+    deadlines: view.deadlines.map(toTimelineDeadline),
+    breaches: view.breaches.map(toTimelineBreach),
+    voided: view.voided.map((v) => ({ eventId: v.eventId, type: v.type, voidedBy: v.voidedBy })),
+  };
+}
+
 /** What a timeline entry starts from: where and when the step is, who sent what, and the ids it names. */
 interface EntryHead {
+  /** The case's key in a family scenario; null for a scenario of one case. */
+  readonly case: string | null;
+  readonly caseId: string;
   readonly step: number;
   readonly line: number | null;
   readonly at: string;
@@ -312,7 +433,7 @@ function eventStep(step: ScenarioStep) {
   if (step.as === undefined || step.event === undefined || !isEventType(step.event)) {
     throw new StepDownError('INVALID_INPUT', 'A scenario step needs an event type and a role.');
   }
-  return { at: step.at, as: step.as, event: step.event as EventType, actorId: step.actorId, payload: step.payload };
+  return { at: step.at, as: step.as, event: step.event as EventType, actorId: step.actorId, actorPersonId: step.actorPersonId, payload: step.payload };
 }
 
 /** The engine's refusals of one event: a scenario may expect them; anything else (a store fault) ends the run. */
@@ -328,21 +449,45 @@ function refusalOf(error: StepDownError, step: Pick<ScenarioStep, 'expectRefusal
   const details = (error.details ?? {}) as {
     rules?: { rule: string; citation?: string; reason?: string }[];
     conflicts?: { eventId: string | null }[];
+    refusals?: { caseId: string; code: string; rules: readonly string[] }[];
   };
   const rules = (details.rules ?? []).map((r) => ({
     rule: r.rule,
     citation: r.citation ?? (ruleIds.has(r.rule) ? getRule(r.rule as Parameters<typeof getRule>[0]).citation : ''),
     ...(r.reason ? { reason: r.reason } : {}),
   }));
+  // An event sent to a family: each refusing case's rules, by id (no case took it).
+  const cases = (details.refusals ?? []).map((r) => ({ caseId: r.caseId, case: null, code: r.code, rules: [...r.rules] }));
+  for (const rule of new Set(cases.flatMap((c) => c.rules))) {
+    if (!rules.some((r) => r.rule === rule)) rules.push({ rule, citation: ruleIds.has(rule) ? getRule(rule as Parameters<typeof getRule>[0]).citation : '' });
+  }
   const named = step.expectRefusalRules ?? [];
   const expected = step.expectRefusal === error.code && named.every((rule) => rules.some((r) => r.rule === rule));
   const eventIds = (details.conflicts ?? []).map((c) => c.eventId).filter((id): id is string => isId(id));
-  return { code: error.code, rules, ...(eventIds.length > 0 ? { eventIds } : {}), expected };
+  return { code: error.code, rules, ...(eventIds.length > 0 ? { eventIds } : {}), ...(cases.length > 0 ? { cases } : {}), expected };
 }
 
 /** What an expectation finds different in the case, in words; empty when all is as expected. */
-export function checkExpectation(expect: Expectation, view: CaseView): string[] {
+export function checkExpectation(expect: CaseExpectation, view: CaseView): string[] {
   const problems: string[] = [];
+  for (const want of expect.pending ?? []) {
+    const found = view.pending.some(
+      (p) =>
+        p.step === want.step &&
+        (want.role === undefined || p.role === want.role) &&
+        (want.detail === undefined || p.detail === want.detail) &&
+        (want.personId === undefined || p.personId === want.personId) &&
+        (want.actorId === undefined || p.actorId === want.actorId) &&
+        (want.due === undefined || (p.due !== undefined && toLondonDate(p.due) === want.due)),
+    );
+    if (!found) {
+      const wanted = [want.role, want.detail, want.personId && `person ${want.personId}`, want.actorId && `user ${want.actorId}`, want.due && `due ${want.due}`]
+        .filter(Boolean)
+        .join(', ');
+      const has = view.pending.map((p) => [p.step, p.role, p.detail, p.personId, p.due ? `due ${toLondonDate(p.due)}` : undefined].filter(Boolean).join(' '));
+      problems.push(`expected the case to be waiting for ${want.step}${wanted ? ` (${wanted})` : ''}; it waits for ${has.join('; ') || 'nothing'}`);
+    }
+  }
   if (expect.stage !== undefined && expect.stage !== view.stage) problems.push(`expected stage ${expect.stage}, got ${view.stage}`);
   if (expect.outcome !== undefined && expect.outcome !== view.outcome) {
     problems.push(`expected outcome ${expect.outcome ?? 'none (still open)'}, got ${view.outcome ?? 'none (still open)'}`);
@@ -501,21 +646,34 @@ function toTimelineBreach(b: Breach): TimelineBreach {
 }
 
 /**
- * The store as the simulation's engine sees it: the same cases, but the clock finds only this case
- * due, and the outbox yields nothing. A simulation run on a shared store must never tick another
- * case at the scenario's (past or future) date, nor take another case's notifications from the
+ * The store as the simulation's engine sees it: the same cases, but the clock finds only the run's
+ * cases due, a family holds only the run's cases, and the outbox yields nothing. A simulation run on
+ * a shared store must never tick another case at the scenario's (past or future) date, send a
+ * family's shared event to another run's case, nor take another case's notifications from the
  * outbox and drop them. The caller owns the store, so closing it is left to the caller.
  */
-function scopedStore(store: CaseStore, caseId: string): CaseStore {
+function scopedStore(store: CaseStore, caseIds: readonly string[]): CaseStore {
+  const ours = new Set(caseIds);
   return {
     load: (id) => store.load(id),
     create: (record, audit, outbox) => store.create(record, audit, outbox),
     save: (record, expectedVersion, audit, outbox) => store.save(record, expectedVersion, audit, outbox),
+    saveMany: (writes) => store.saveMany(writes),
+    async worklist(query) {
+      const items = await store.worklist({ ...query, limit: Number.MAX_SAFE_INTEGER });
+      return items.filter((item) => ours.has(item.caseId)).slice(0, query.limit);
+    },
+    // A family in a shared store may hold another run's cases: this run's shared events reach its own.
+    familyCases: async (familyId) => (await store.familyCases(familyId)).filter((id) => ours.has(id)),
     appendAudit: (audit, outbox) => store.appendAudit(audit, outbox),
     audit: (id) => store.audit(id),
     async dueCases(at, limit) {
-      const record = await store.load(caseId);
-      return record && limit > 0 && record.nextDueAt !== null && record.nextDueAt < at ? [caseId] : [];
+      const due: { caseId: string; nextDueAt: number }[] = [];
+      for (const caseId of caseIds) {
+        const record = await store.load(caseId);
+        if (record && record.nextDueAt !== null && record.nextDueAt < at) due.push({ caseId, nextDueAt: record.nextDueAt });
+      }
+      return due.sort((a, b) => a.nextDueAt - b.nextDueAt).slice(0, Math.max(0, limit)).map((d) => d.caseId);
     },
     claimOutbox: async () => [],
     acknowledge: async () => undefined,

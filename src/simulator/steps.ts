@@ -1,12 +1,12 @@
 import { DateTime } from 'luxon';
-import type { EventType } from '../events/index.js';
+import type { Actor, EventType } from '../events/index.js';
 import type { CaseContext } from '../machine/context.js';
 import { isAfter } from '../machine/instants.js';
 import type { Role } from '../policy/roles.js';
 import { defaultPayloads, type FixtureContext } from '../testing/fixtures.js';
 import { mergePayload } from '../testing/merge-payload.js';
 import { familyPeople, fictionalFamily, fixtureActors } from '../testing/people.js';
-import type { Scenario, ScenarioPerson, ScenarioStep } from './scenario.js';
+import type { ScenarioPerson, ScenarioStep } from './scenario.js';
 
 /** A calendar date alone: `YYYY-MM-DD`. */
 const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
@@ -44,6 +44,8 @@ export interface EventStepInput {
   readonly as: Role;
   readonly event: EventType;
   readonly actorId?: string | undefined;
+  /** The person id the actor acts as (`actor.personId`), when not the Lead Professional on file. */
+  readonly actorPersonId?: string | undefined;
   /** The eventId to send it with. */
   readonly eventId?: string | undefined;
   readonly payload?: Record<string, unknown> | undefined;
@@ -72,9 +74,30 @@ export function buildEvent(step: EventStepInput, context: CaseContext): Record<s
     ...payload,
     type: step.event,
     at,
-    actor: { id: step.actorId ?? fixtureActors[step.as].id, role: step.as },
+    actor: actorOf(step, context),
     ...(step.eventId !== undefined ? { eventId: step.eventId } : {}),
   };
+}
+
+/**
+ * The actor a step sends its event as: the role's fixture actor (or the step's `actorId`). The Lead
+ * Professional acts as a person of the case (rule own-cases-only): `actor.personId` is the step's
+ * `actorPersonId`, or the case's current Lead Professional, or the fictional family's (`lp-1`)
+ * before one has agreed.
+ *
+ * @example
+ * ```ts
+ * actorOf({ as: 'lead-professional' }, caseSoFar.context); // => { id: 'fixture-lead-professional', role: 'lead-professional', personId: 'lp-1' }
+ * ```
+ */
+export function actorOf(
+  step: { readonly as: Role; readonly actorId?: string | undefined; readonly actorPersonId?: string | undefined },
+  context: CaseContext,
+): Actor {
+  const id = step.actorId ?? fixtureActors[step.as].id;
+  if (step.actorPersonId !== undefined) return { id, role: step.as, personId: step.actorPersonId };
+  if (step.as !== 'lead-professional') return { id, role: step.as };
+  return { id, role: step.as, personId: context.leadProfessional?.personId ?? fictionalFamily.leadProfessional.id };
 }
 
 /**
@@ -123,7 +146,7 @@ export function personEventId(personId: string): string {
  * ```
  */
 export function peopleEvents(
-  scenario: Pick<Scenario, 'people'>,
+  scenario: { readonly people?: readonly ScenarioPerson[] | undefined },
   context: CaseContext,
   openedAt: string,
 ): (Record<string, unknown> & { type: 'person.added'; eventId: string })[] {

@@ -135,7 +135,7 @@ export class CaseUnderTest {
   private readonly checkPersistence: boolean;
   private readonly record: CaseRecord;
   private clock: string;
-  private actor: Actor | null = null;
+  private actor: Role | Actor | null = null;
   private readonly emitted: Notification[] = [];
   private sequence = 0;
   private lastSent: string | null = null;
@@ -206,14 +206,17 @@ export class CaseUnderTest {
   /**
    * Acts as a role (the kit's fixture actor for it) or as a given actor, for every `send` from now
    * on until the next `as` or {@link asDefault}. Use it to test who may do what: a role the policy
-   * does not give a step to is refused with rule division-of-duties.
+   * does not give a step to is refused with rule division-of-duties. The `lead-professional` role
+   * acts as the case's current Lead Professional (`actor.personId` is their person id, the family's
+   * `lp-1` before one has agreed), as rule own-cases-only asks; to act as another practitioner, give
+   * the actor: `as({ id: 'lp-user-2', role: 'lead-professional', personId: 'partner-1' })`.
    */
   as(who: Role | Actor): this {
-    this.actor = typeof who === 'string' ? fixtureActors[who] : who;
+    this.actor = who;
     return this;
   }
 
-  /** Stops acting as one role: each event is again sent by the first role the policy gives it to. */
+  /** Stops acting as one role: each event is again sent by the first role the policy gives it to (that may send it at this point of the case). */
   asDefault(): this {
     this.actor = null;
     return this;
@@ -233,7 +236,7 @@ export class CaseUnderTest {
       if (voidedEventId === undefined) throw new StepDownError('INVALID_ARGUMENT', 'event.voided needs the voidedEventId of the event to void.');
       return this.void(voidedEventId, reason);
     }
-    return this.deliver(type, fields ?? {}, this.actor ?? this.defaultActor(type), options.dated);
+    return this.deliver(type, fields ?? {}, this.actor !== null ? this.actorOf(this.actor) : this.defaultActor(type), options.dated);
   }
 
   /**
@@ -269,7 +272,7 @@ export class CaseUnderTest {
    */
   void(eventId: string, reason = 'Recorded in error.'): this {
     const target = this.record.events.find((e) => e.eventId === eventId);
-    const actor = this.actor ?? target?.actor ?? this.defaultActor('event.voided');
+    const actor = this.actor !== null ? this.actorOf(this.actor) : (target?.actor ?? this.defaultActor('event.voided'));
     return this.deliver('event.voided', { voidedEventId: eventId, reason }, actor);
   }
 
@@ -400,17 +403,41 @@ export class CaseUnderTest {
     return this;
   }
 
-  /** Expects the case to be waiting for a step (optionally from a role, or with a detail such as a party). */
-  expectPending(step: EventType, options: { role?: Role; detail?: string } = {}): this {
+  /**
+   * Expects the case to be waiting for a step: optionally from a role, with a detail (a person's or
+   * disagreement's id, a kind of meeting), from a person (the Lead Professional's person id), from a
+   * user (the Team Manager who agreed the decision, by actor id), or falling due on a London date
+   * (`'2024-04-10'`) or at an exact instant.
+   *
+   * @example
+   * ```ts
+   * kit.expectPending('familyPlanMeeting.held', { role: 'lead-professional', personId: 'lp-1', due: '2024-04-10' });
+   * ```
+   */
+  expectPending(
+    step: EventType,
+    options: { role?: Role; detail?: string; personId?: string; actorId?: string; due?: string } = {},
+  ): this {
     const view = this.view;
     const match = view.pending.some(
       (p) =>
         p.step === step &&
         (options.role === undefined || p.role === options.role) &&
-        (options.detail === undefined || p.detail === options.detail),
+        (options.detail === undefined || p.detail === options.detail) &&
+        (options.personId === undefined || p.personId === options.personId) &&
+        (options.actorId === undefined || p.actorId === options.actorId) &&
+        (options.due === undefined || (p.due !== undefined && sameTime(p.due, options.due))),
     );
     if (!match) {
-      const who = [options.role && `from ${options.role}`, options.detail && `(${options.detail})`].filter(Boolean).join(' ');
+      const who = [
+        options.role && `from ${options.role}`,
+        options.detail && `(${options.detail})`,
+        options.personId && `person ${options.personId}`,
+        options.actorId && `user ${options.actorId}`,
+        options.due && `due ${options.due}`,
+      ]
+        .filter(Boolean)
+        .join(' ');
       throw new PolicyAssertionError(
         `Expected case ${view.caseId} to be waiting for ${step}${who ? ` ${who}` : ''} on ${this.clock}, but it is ` +
           `${view.stage === 'closed' ? `closed with outcome '${view.outcome}'` : `at '${view.stage}'`}${this.waitingFor(view)}`,
@@ -432,7 +459,7 @@ export class CaseUnderTest {
     options: { rule?: RuleId; code?: RecordRefusalCode; fields?: DeepPartial<Payload<T>>; dated?: string } = {},
   ): this {
     const fields = (options.fields ?? {}) as Record<string, unknown>;
-    const actor = this.actor ?? this.actorFor(type, fields);
+    const actor = this.actor !== null ? this.actorOf(this.actor) : this.actorFor(type, fields);
     const event = this.build(type, fields, actor, options.dated);
     const judged = this.record.judge(event, this.clock);
     const by = `${type} from ${event.actor.role} dated ${event.at}`;
@@ -545,9 +572,30 @@ export class CaseUnderTest {
     return this.record.snapshot;
   }
 
+  /**
+   * Who sends an event when the test names no one: the first role the policy gives it to that may
+   * send it at this point of the case (rule division-of-duties: a transfer out is the Social
+   * Worker's before the CSC closure, the CAF Link Worker's after it).
+   */
   private defaultActor(type: EventType): Actor {
-    const role = this.policy.permissions[type][0];
-    return role ? fixtureActors[role] : fixtureActors['social-worker'];
+    const roles = this.policy.permissions[type];
+    for (const role of roles) {
+      const actor = this.actorOf(role);
+      const probe = { type, at: this.clock, actor } as unknown as StepDownEvent;
+      if (gateChecks['division-of-duties'](this.context, probe, this.policy) === null) return actor;
+    }
+    return this.actorOf(roles[0] ?? 'social-worker');
+  }
+
+  /**
+   * The actor a role acts as: the fixture actor for it; for the Lead Professional, carrying the
+   * person id of the case's current Lead Professional (the family's before one agreed), as rule
+   * own-cases-only asks. A given actor is used as given.
+   */
+  private actorOf(who: Role | Actor): Actor {
+    if (typeof who !== 'string') return who;
+    if (who !== 'lead-professional') return fixtureActors[who];
+    return { ...fixtureActors[who], personId: this.context.leadProfessional?.personId ?? this.family.leadProfessional.id };
   }
 
   /** Who sends an event by default: a void is sent by whoever sent the event it voids. */
@@ -648,7 +696,11 @@ function isStepDownRule(id: string): id is RuleId {
 function describePending(pending: readonly PendingStep[]): string {
   if (pending.length === 0) return 'nothing';
   return pending
-    .map((p) => `${p.step}${p.detail ? ` (${p.detail})` : ''} from ${p.role}, rule ${cite(p.rule)}`)
+    .map(
+      (p) =>
+        `${p.step}${p.detail ? ` (${p.detail})` : ''} from ${p.role}${p.personId ? ` ${p.personId}` : ''}${p.actorId ? ` ${p.actorId}` : ''}` +
+        `${p.due ? ` due ${p.due}` : ''}, rule ${cite(p.rule)}`,
+    )
     .join('; ');
 }
 

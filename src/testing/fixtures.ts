@@ -155,9 +155,17 @@ const firstMeetingAfterDays = 21;
  *   `disagreement.resolved` resolves the oldest open disagreement, agreed;
  * - `leadProfessional.agreed` is the family's Lead Professional (`lp-1`), or the first
  *   practitioner involved when they are not on the case;
+ * - `decision.agreed` steps down to a CAF; give `{ destination: 'universal-services' }` for a
+ *   planned step down to universal services;
  * - `finalMeeting.held` is the meeting the route ends in (final CIN, core group or multi-agency),
  *   attended by every person still involved (the Lead Professional among them) and the Social
- *   Worker, with a SMART plan of three actions and the first family plan meeting 21 days later;
+ *   Worker: for a CAF with the CAF assessment, a SMART plan of three actions and the first family
+ *   plan meeting 21 days later; for a case stepping down to universal services (chosen at the
+ *   decision or reached at the ladder's end) with its `universalServicesPlan` and none of the CAF's
+ *   parts, as rule destination-plan asks; the closure summary's step-down plan follows the destination;
+ * - `stepDown.returned` sends the closure back for paperwork; give `{ reconvene: true }` to send the
+ *   case back to preparation for a new last meeting;
+ * - `leadProfessional.left` gives a reason; `case.transferredOut` names a fictional authority;
  * - the e-CAF form's section 11 repeats the date set at the final meeting and section 12 names the
  *   Lead Professional on file; `documents.shared` goes to everyone rule documents-shared-with-all
  *   asks for (every parent/carer and practitioner still involved, and the Lead Professional);
@@ -239,15 +247,28 @@ export const defaultPayloads: PayloadFixtures = {
   'finalMeeting.held': ({ at, case: context, family }) => {
     const day = toLondonDate(at);
     const lp = nameOf(context, family, leadProfessionalId(context, family));
+    const kind = context.route === 'ten-day-checkpoint' ? 'multi-agency' : context.route === 'cp-outcome' ? 'core-group' : 'final-cin';
+    const views = {
+      child: 'Said the mentor sessions help and that home feels calmer.',
+      parents: 'Agrees with the step down and wants help with routines.',
+      partners: 'School and health agree the threshold for social care is no longer met.',
+    };
+    if (context.destination === 'universal-services') {
+      // Rule destination-plan: the plan to step down to universal services, and none of the CAF's parts.
+      return {
+        kind,
+        attendees: attendeesOf(context, family),
+        otherAttendees: [family.socialWorker],
+        views,
+        universalServicesPlan:
+          'The school and the GP continue their universal support; the family knows how to ask for Early Help again through the school.',
+      };
+    }
     return {
-      kind: context.route === 'ten-day-checkpoint' ? 'multi-agency' : context.route === 'cp-outcome' ? 'core-group' : 'final-cin',
+      kind,
       attendees: attendeesOf(context, family),
       otherAttendees: [family.socialWorker],
-      views: {
-        child: 'Said the mentor sessions help and that home feels calmer.',
-        parents: 'Agrees with the step down and wants help with routines.',
-        partners: 'School and health agree the threshold for social care is no longer met.',
-      },
+      views,
       cafAssessment: {
         progress: 'Attendance 95%, no incidents for six months, parenting course completed.',
         remainingNeeds: 'Bedtime routine, anxiety about changes at school, household budgeting.',
@@ -310,13 +331,16 @@ export const defaultPayloads: PayloadFixtures = {
     },
   }),
   'transferDetails.completed': () => ({ parentsAware: true }),
-  'closureSummary.completed': () => ({
+  'closureSummary.completed': ({ case: context }) => ({
     whyInvolved: 'Referred by the school after concerns about neglect.',
     whatWasDone: 'Child in Need plan; parenting course; mentor support in school.',
     outcome: 'Home conditions and routines improved; no further concerns.',
     impact: 'Attendance and wellbeing improved; the parent reports feeling confident.',
     whyThresholdNoLongerMet: 'No need for statutory support; remaining needs are at Early Help level.',
-    stepDownPlan: 'Step down to CAF with the school as Lead Professional; first family plan meeting agreed.',
+    stepDownPlan:
+      context.destination === 'universal-services'
+        ? 'Step down to universal services: the school and the GP continue their support; no CAF.'
+        : 'Step down to CAF with the school as Lead Professional; first family plan meeting agreed.',
   }),
   'fileReview.completed': () => ({
     supervisions: true,
@@ -371,5 +395,7 @@ export const defaultPayloads: PayloadFixtures = {
     reason: 'No longer wants Early Help involvement.',
   }),
   'stepUp.referred': () => ({ reason: 'New concerns reported by the school.' }),
+  'leadProfessional.left': () => ({ reason: 'Has moved to a post with another agency.' }),
+  'case.transferredOut': () => ({ toAuthority: 'Northshire County Council (fictional)' }),
   'clock.tick': () => ({}),
 };

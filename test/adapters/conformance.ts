@@ -1,14 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, type TestContext } from 'vitest';
 import {
   createCaseEngine,
   isStepDownError,
   verifyAuditTrail,
   type AuditDraft,
   type CaseStore,
+  type CaseWrite,
   type OutboxMessage,
   type StoredCase,
+  type WorkItem,
 } from '../../src/index.js';
 import { runToClosedCaf } from '../engine/journey.js';
+import { sampleEvent, samplePeople } from '../events/samples.js';
 
 /** A store under test: made fresh for each test, closed after. */
 export interface StoreFactory {
@@ -24,6 +27,44 @@ const snapshot = (caseId: string) => ({ machineVersion: 2, value: 'x', context: 
 
 function record(caseId: string, version: number, nextDueAt: number | null = null): StoredCase {
   return { caseId, version, snapshot: snapshot(caseId), nextDueAt };
+}
+
+/** A case record with its family and its work-list items (as the engine writes them on every save). */
+function withWork(caseId: string, version: number, work: readonly Partial<WorkItem>[], familyId: string | null = null): StoredCase {
+  return { ...record(caseId, version), familyId, work: work.map((w) => item(caseId, familyId, w)) };
+}
+
+/** A work-list item of a case: a social worker's undated step unless `fields` say otherwise. */
+function item(caseId: string, familyId: string | null, fields: Partial<WorkItem>): WorkItem {
+  const dueAt = fields.dueAt ?? null;
+  return {
+    caseId,
+    familyId,
+    stage: 'preparation',
+    step: 'views.recorded',
+    role: 'social-worker',
+    rule: 'views-recorded',
+    detail: null,
+    personId: null,
+    actorId: null,
+    due: dueAt === null ? null : new Date(dueAt).toISOString(),
+    dueAt,
+    breached: false,
+    ...fields,
+  };
+}
+
+/** Only the steps' identities, to read a work list's order at a glance. */
+const steps = (items: readonly WorkItem[]) => items.map((w) => `${w.caseId} ${w.step}${w.detail === null ? '' : `|${w.detail}`}`);
+
+/** One case's accepted event in a `saveMany`. */
+function write(next: StoredCase, expectedVersion: number, outbox: readonly OutboxMessage[] = []): CaseWrite {
+  return { record: next, expectedVersion, audit: draft(next.caseId, next.version), outbox };
+}
+
+/** The new tests of issue 10 run on a store once it has `saveMany` (the file store does not yet). */
+function needsSaveMany(context: TestContext, store: CaseStore): void {
+  context.skip(typeof store.saveMany !== 'function', 'this store does not implement saveMany, worklist and familyCases yet');
 }
 
 function draft(caseId: string, version: number, type = 'test.event'): AuditDraft {
@@ -158,6 +199,192 @@ export function testStore(name: string, factory: StoreFactory): void {
       expect(new Set(delivered).size).toBe(delivered.length);
       expect(delivered.length).toBeGreaterThan(10);
       expect(await store.claimOutbox(Date.now() + 10 ** 9, 10, 1000)).toEqual([]);
+    });
+
+    it('saveMany writes every case or none: a stale version in the middle leaves every case as it was', async (context) => {
+      needsSaveMany(context, store);
+      const before = { A: [{ role: 'team-manager', step: 'decision.agreed' }], B: [{ dueAt: 5_000 }], C: [] as Partial<WorkItem>[] };
+      await store.create(withWork('A', 1, before.A, 'F-1'), draft('A', 1), []);
+      await store.create(withWork('B', 1, before.B, 'F-1'), draft('B', 1), []);
+      await store.save(withWork('B', 2, before.B, 'F-1'), 1, draft('B', 2), []);
+      await store.create(withWork('C', 1, before.C, 'F-1'), draft('C', 1), []);
+      const listBefore = await store.worklist({ limit: 100 });
+      expect(steps(listBefore)).toEqual(['B views.recorded', 'A decision.agreed']);
+
+      const next = (caseId: string, version: number) => withWork(caseId, version, [{ step: 'consent.given', dueAt: 1_000 }], 'F-1');
+      const stale = [write(next('A', 2), 1, [message('a2', 'A')]), write(next('B', 2), 1, [message('b2', 'B')]), write(next('C', 2), 1, [message('c2', 'C')])];
+      const conflict = await store.saveMany(stale).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(isStepDownError(conflict, 'VERSION_CONFLICT')).toBe(true);
+      expect((conflict as { details: Record<string, unknown> }).details).toMatchObject({ caseId: 'B', expectedVersion: 1, actualVersion: 2 });
+      const unknown = [write(next('A', 2), 1), write(next('Z', 2), 1), write(next('C', 2), 1)];
+      expect(await code(store.saveMany(unknown))).toBe('UNKNOWN_CASE');
+      expect(await code(store.saveMany([write(next('A', 2), 1), write(next('A', 2), 1)]))).toBe('INVALID_ARGUMENT');
+
+      // Nothing of any refused write is kept: versions, trails, outbox and work list are as they were.
+      expect(await Promise.all(['A', 'B', 'C'].map(async (id) => (await store.load(id))!.version))).toEqual([1, 2, 1]);
+      expect(await Promise.all(['A', 'B', 'C'].map(async (id) => (await store.audit(id)).length))).toEqual([1, 2, 1]);
+      expect(await store.claimOutbox(Date.now(), 10, 1000)).toEqual([]);
+      expect(await store.worklist({ limit: 100 })).toEqual(listBefore);
+      expect(await store.saveMany([])).toEqual([]);
+
+      // The same writes at the right versions, given out of case-id order: all taken, entries in the order given.
+      const entries = await store.saveMany([write(next('C', 2), 1, [message('c2', 'C')]), write(next('A', 2), 1, [message('a2', 'A')]), write(next('B', 3), 2)]);
+      expect(entries.map((e) => [e.caseId, e.seq, e.version])).toEqual([
+        ['C', 2, 2],
+        ['A', 2, 2],
+        ['B', 3, 3],
+      ]);
+      expect(await Promise.all(['A', 'B', 'C'].map(async (id) => (await store.load(id))!.version))).toEqual([2, 3, 2]);
+      for (const id of ['A', 'B', 'C']) expect(verifyAuditTrail(await store.audit(id)).ok).toBe(true);
+      expect((await store.claimOutbox(Date.now(), 10, 1000)).map((m) => m.id).sort()).toEqual(['a2', 'c2']);
+      expect(steps(await store.worklist({ limit: 100 }))).toEqual(['A consent.given', 'B consent.given', 'C consent.given']);
+    });
+
+    it('saveMany leaves every case whole when the write fails part-way', async (context) => {
+      needsSaveMany(context, store);
+      await store.create(withWork('A', 1, [{ detail: 'leo' }]), draft('A', 1), []);
+      await store.create(withWork('B', 1, [{ detail: 'sarah' }]), draft('B', 1), []);
+      const poisoned = {
+        ...message('bad', 'B'),
+        get notification(): never {
+          throw new Error('simulated fault mid-saveMany');
+        },
+      } as OutboxMessage;
+      const writes = [write(withWork('A', 2, []), 1, [message('ok', 'A')]), write(withWork('B', 2, []), 1, [poisoned])];
+      await expect(store.saveMany(writes)).rejects.toThrow();
+      expect((await store.load('A'))!.version).toBe(1);
+      expect(await store.audit('A')).toHaveLength(1);
+      expect(await store.claimOutbox(Date.now(), 10, 1000)).toEqual([]);
+      expect(steps(await store.worklist({ limit: 10 }))).toEqual(['A views.recorded|leo', 'B views.recorded|sarah']);
+    });
+
+    it('lists pending steps across cases from the index kept on save: filters, order, limit', async (context) => {
+      needsSaveMany(context, store);
+      const tm1 = { role: 'team-manager', actorId: 'tm-1' };
+      await store.create(
+        withWork('C-2', 1, [
+          { ...tm1, step: 'stepDown.authorised', rule: 'tm-quality-assurance', stage: 'closure', dueAt: 3_000 },
+          { role: 'lead-professional', personId: 'p-1', step: 'familyPlanMeeting.held', detail: 'initial', dueAt: 1_000, breached: true },
+          { detail: 'sarah' },
+          { detail: 'leo' },
+        ]),
+        draft('C-2', 1),
+        [],
+      );
+      await store.create(
+        withWork('C-1', 1, [
+          { role: 'team-manager', actorId: 'tm-2', step: 'stepDown.authorised', dueAt: 3_000 },
+          { role: 'team-manager', actorId: 'tm-2', step: 'disagreement.resolved', detail: 'D-1', dueAt: 3_000 },
+          { role: 'caf-link-worker', step: 'ehm.authorised', dueAt: 2_000 },
+        ]),
+        draft('C-1', 1),
+        [],
+      );
+      await store.create(withWork('C-3', 1, [{ ...tm1, step: 'decision.agreed' }]), draft('C-3', 1), []);
+      const everything = [
+        'C-2 familyPlanMeeting.held|initial',
+        'C-1 ehm.authorised',
+        'C-1 disagreement.resolved|D-1',
+        'C-1 stepDown.authorised',
+        'C-2 stepDown.authorised',
+        'C-2 views.recorded|leo',
+        'C-2 views.recorded|sarah',
+        'C-3 decision.agreed',
+      ];
+      const all = await store.worklist({ limit: 100 });
+      expect(steps(all)).toEqual(everything);
+      // Each item comes back as written.
+      expect(all[0]).toEqual(item('C-2', null, { role: 'lead-professional', personId: 'p-1', step: 'familyPlanMeeting.held', detail: 'initial', dueAt: 1_000, breached: true }));
+      // The limit cuts the same list, wherever it falls, even between one case's steps tied on due and step.
+      for (let limit = 0; limit <= everything.length; limit += 1) expect(steps(await store.worklist({ limit }))).toEqual(everything.slice(0, limit));
+      expect(steps(await store.worklist({ role: 'team-manager', limit: 100 }))).toEqual([
+        'C-1 disagreement.resolved|D-1',
+        'C-1 stepDown.authorised',
+        'C-2 stepDown.authorised',
+        'C-3 decision.agreed',
+      ]);
+      expect(steps(await store.worklist({ role: 'team-manager', dueBefore: 3_001, limit: 2 }))).toEqual(['C-1 disagreement.resolved|D-1', 'C-1 stepDown.authorised']);
+      // "Before" is strict, and an undated step is never due before anything.
+      expect(steps(await store.worklist({ dueBefore: 3_000, limit: 100 }))).toEqual(['C-2 familyPlanMeeting.held|initial', 'C-1 ehm.authorised']);
+      expect(steps(await store.worklist({ personId: 'p-1', limit: 100 }))).toEqual(['C-2 familyPlanMeeting.held|initial']);
+      expect(steps(await store.worklist({ actorId: 'tm-1', limit: 100 }))).toEqual(['C-2 stepDown.authorised', 'C-3 decision.agreed']);
+      expect(steps(await store.worklist({ actorId: 'tm-1', role: 'social-worker', limit: 100 }))).toEqual([]);
+      expect(steps(await store.worklist({ breached: true, limit: 100 }))).toEqual(['C-2 familyPlanMeeting.held|initial']);
+      expect(steps(await store.worklist({ breached: false, role: 'social-worker', limit: 100 }))).toEqual(['C-2 views.recorded|leo', 'C-2 views.recorded|sarah']);
+      expect(await store.worklist({ personId: 'nobody', limit: 100 })).toEqual([]);
+
+      // A save replaces the case's steps; a refusal (appendAudit) and a failed save change none.
+      await store.save(withWork('C-2', 2, [{ role: 'social-worker', step: 'finalMeeting.held', rule: 'final-meeting-kind' }]), 1, draft('C-2', 2), []);
+      await store.appendAudit({ ...draft('C-1', 1, 'refused.event'), accepted: false, errorCode: 'GATE_BLOCKED' }, []);
+      expect(await code(store.save(withWork('C-1', 2, []), 5, draft('C-1', 2), []))).toBe('VERSION_CONFLICT');
+      expect(steps(await store.worklist({ limit: 100 }))).toEqual([
+        'C-1 ehm.authorised',
+        'C-1 disagreement.resolved|D-1',
+        'C-1 stepDown.authorised',
+        'C-2 finalMeeting.held',
+        'C-3 decision.agreed',
+      ]);
+      expect(await store.worklist({ personId: 'p-1', limit: 100 })).toEqual([]);
+      await store.save(withWork('C-1', 2, []), 1, draft('C-1', 2), []);
+      expect(steps(await store.worklist({ limit: 100 }))).toEqual(['C-2 finalMeeting.held', 'C-3 decision.agreed']);
+    });
+
+    it('lists a family group’s cases in case-id order', async (context) => {
+      needsSaveMany(context, store);
+      await store.create(withWork('C-b', 1, [], 'F-1'), draft('C-b', 1), []);
+      await store.create(withWork('C-c', 1, [], 'F-2'), draft('C-c', 1), []);
+      await store.create(withWork('C-a', 1, [], 'F-1'), draft('C-a', 1), []);
+      await store.create(withWork('C-d', 1, []), draft('C-d', 1), []);
+      // Upper case sorts before lower case, as JavaScript compares strings.
+      await store.create(withWork('C-Z', 1, [], 'F-1'), draft('C-Z', 1), []);
+      expect(await store.familyCases('F-1')).toEqual(['C-Z', 'C-a', 'C-b']);
+      expect(await store.familyCases('F-2')).toEqual(['C-c']);
+      expect(await store.familyCases('F-9')).toEqual([]);
+      await store.saveMany([write(withWork('C-a', 2, [], 'F-1'), 1), write(withWork('C-c', 2, [], 'F-2'), 1)]);
+      expect(await store.familyCases('F-1')).toEqual(['C-Z', 'C-a', 'C-b']);
+      expect(await store.familyCases('F-2')).toEqual(['C-c']);
+    });
+
+    it('sends to a family through the engine: every open sibling takes the event, or none does', async (context) => {
+      needsSaveMany(context, store);
+      const engine = createCaseEngine({ store, now: () => new Date('2024-07-20T10:00:00Z') });
+      const tm = { id: samplePeople.teamManager.id, role: 'team-manager' } as const;
+      for (const caseId of ['C-2', 'C-1']) {
+        await engine.open({ caseId, familyId: 'F-1', route: 'cin-outcome', at: '2024-03-04T09:00:00Z', actor: tm });
+      }
+      expect((await engine.family('F-1')).map((v) => v.caseId)).toEqual(['C-1', 'C-2']);
+      const waiting = await engine.worklist({ role: 'team-manager' });
+      expect(waiting.map((w) => [w.caseId, w.step, w.rule, w.familyId])).toEqual([
+        ['C-1', 'decision.agreed', 'threshold-decision', 'F-1'],
+        ['C-2', 'decision.agreed', 'threshold-decision', 'F-1'],
+      ]);
+      const agreed = await engine.sendToFamily('F-1', sampleEvent('decision.agreed', '2024-03-05T10:00:00Z'));
+      expect(agreed.map((v) => [v.caseId, v.version, v.stage])).toEqual([
+        ['C-1', 2, 'preparation'],
+        ['C-2', 2, 'preparation'],
+      ]);
+      // The Team Manager who agreed each decision is now named on the steps that wait for a Team Manager.
+      expect((await engine.worklist({ role: 'team-manager' })).every((w) => w.actorId === tm.id)).toBe(true);
+
+      // A third sibling, still at the decision: a second decision is refused by the two in
+      // preparation, so the third does not take it either.
+      await engine.open({ caseId: 'C-3', familyId: 'F-1', route: 'cin-outcome', at: '2024-03-04T09:00:00Z', actor: tm });
+      const refusal = await engine.sendToFamily('F-1', sampleEvent('decision.agreed', '2024-03-06T10:00:00Z')).then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(isStepDownError(refusal)).toBe(true);
+      const refusals = (refusal as { details: { refusals: { caseId: string }[] } }).details.refusals;
+      expect(refusals.map((r) => r.caseId)).toEqual(['C-1', 'C-2']);
+      expect((await engine.get('C-3')).version).toBe(1);
+      expect((await engine.get('C-3')).stage).toBe('decision');
+      expect((await engine.get('C-1')).version).toBe(2);
+      // Each refusal is audited on its own case; the third case's trail is untouched.
+      expect((await engine.history('C-1')).at(-1)).toMatchObject({ accepted: false, type: 'decision.agreed' });
+      expect(await engine.history('C-3')).toHaveLength(1);
     });
   });
 }

@@ -27,13 +27,14 @@ testStore('postgres (PGlite)', {
 });
 
 const sealedKey = randomBytes(32);
+const indexKey = randomBytes(32);
 testStore('postgres (PGlite, sealed)', {
   ...shared,
   async make() {
     db ??= new PGlite();
     const tablePrefix = freshPrefix();
     await migrate(db, tablePrefix);
-    return postgresStore({ client: db, tablePrefix, encryption: { keys: { k: sealedKey }, current: 'k' } });
+    return postgresStore({ client: db, tablePrefix, encryption: { keys: { k: sealedKey }, current: 'k', indexKey } });
   },
 });
 

@@ -1,6 +1,12 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { migrate, postgresStore, type PGliteLike, type PgPoolLike } from '../../adapters/postgres.js';
 import type { Raw, SealedPlace } from './sealing-suite.js';
+
+/**
+ * The index key the sealing suite's stores are given beside its data keys (the PostgreSQL store
+ * requires one): one for the whole run, as a host keeps one for the life of its store.
+ */
+export const placeIndexKey = randomBytes(32);
 
 /** Table names of their own for each test, so tests never see each other's rows. */
 export const freshPrefix = () => `t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -13,10 +19,10 @@ export async function postgresPlace(client: PgPoolLike | PGliteLike): Promise<Se
   const p = freshPrefix();
   await migrate(client, p);
   return {
-    open: (encryption) => postgresStore({ client, tablePrefix: p, encryption }),
+    open: (encryption) => postgresStore({ client, tablePrefix: p, encryption: encryption && { indexKey: placeIndexKey, ...encryption } }),
     async raw() {
       const texts = await Promise.all(
-        [`SELECT row_to_json(c)::text AS t FROM ${p}_cases c`, `SELECT row_to_json(a)::text AS t FROM ${p}_audit a`, `SELECT row_to_json(o)::text AS t FROM ${p}_outbox o`].map(
+        ['cases', 'audit', 'outbox', 'work'].map((table) => `SELECT row_to_json(r)::text AS t FROM ${p}_${table} r`).map(
           async (query) => (await client.query<{ t: string }>(query)).rows.map((r) => r.t),
         ),
       );

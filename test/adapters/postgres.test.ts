@@ -11,11 +11,12 @@ const url = process.env.DATABASE_URL;
 if (url) {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
   const sealedKey = randomBytes(32);
+  const indexKey = randomBytes(32);
   // Each test gets its own tables, so tests never see each other's rows.
   const make = async (sealed: boolean) => {
     const tablePrefix = freshPrefix();
     await migrate(pool, tablePrefix);
-    return postgresStore({ client: pool, tablePrefix, encryption: sealed ? { keys: { k: sealedKey }, current: 'k' } : undefined });
+    return postgresStore({ client: pool, tablePrefix, encryption: sealed ? { keys: { k: sealedKey }, current: 'k', indexKey } : undefined });
   };
   testStore('postgres (server)', { make: () => make(false) });
   testStore('postgres (server, sealed)', { make: () => make(true) });

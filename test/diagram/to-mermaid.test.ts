@@ -87,8 +87,8 @@ describe('toMermaid: the statechart from the machine', () => {
   });
 
   it('labels each transition with the rule ids of its guard, the shared ones said once', () => {
-    // Every transition first checks the event is valid (the machine trusts no event), then the three rules every event passes.
-    const shared = ['valid-event', 'division-of-duties', 'step-sequence', 'people-on-record'];
+    // Every transition first checks the event is valid (the machine trusts no event), then the four rules every event passes.
+    const shared = ['valid-event', 'division-of-duties', 'own-cases-only', 'step-sequence', 'people-on-record'];
     expect(sharedGuards(stepDownMachine)).toEqual(shared);
     expect(diagram).toContain(`%% Every transition is also guarded by: ${shared.join(', ')}`);
     for (const type of eventTypes.filter((t) => t !== 'event.voided')) {
@@ -97,17 +97,40 @@ describe('toMermaid: the statechart from the machine', () => {
       expect(labels.some((label) => label.startsWith(expected)), expected).toBe(true);
     }
     expect(labels).toContain(
-      'finalMeeting.held [views-recorded, informed-consent, lead-professional-identified, no-open-disagreement, final-meeting-kind, smart-family-plan]',
+      'finalMeeting.held [views-recorded, informed-consent, lead-professional-identified, no-open-disagreement, final-meeting-kind, destination-plan, smart-family-plan]',
     );
     // Guards that read the event, beside the rules: which way a disagreement ended, which meeting was held.
     expect(labels).toContain('disagreement.resolved [withdraws-step-down] from preparation');
     expect(labels).toContain('familyPlanMeeting.held [caf-closure-all-actions-met, is-final-family-plan-meeting]');
+    // Issue 10: a return that reconvenes the meeting, and a version-1 case's ladder's end.
+    expect(labels).toContain('stepDown.returned [separation-of-duties, reconvenes] from managerReview');
+    expect(labels).toContain('noLeadProfessional.recorded [lead-professional-change, rules-version-1] from preparation.noLeadProfessionalFound');
+  });
+
+  it('draws the eventless transitions with their own guards: a step down to universal services passes by the Lead Professional and the e-CAF referral', () => {
+    expect(lines).toContain('seekingLeadProfessional --> leadProfessionalNotNeeded : always [to-universal-services]');
+    expect(lines).toContain('referral --> closureSummary : always [to-universal-services]');
+    expect(labels).toContain('always [lead-professional-on-file]');
+    // Not counted among the guards every transition shares: they check no event.
+    expect(sharedGuards(stepDownMachine)).toContain('valid-event');
+  });
+
+  it('destination: every way to universal services passes the closure to CSC, except the ladder’s end of a version-1 case and the ladder’s end under the CAF', () => {
+    const arrow = lines.find((line) => line.startsWith('withChildrensSocialCare --> universal_services : '))!;
+    expect(arrow.slice(arrow.indexOf(' : ') + 3).split('<br/>')).toEqual([
+      'noLeadProfessional.recorded [lead-professional-change, rules-version-1] from preparation.noLeadProfessionalFound',
+      'csc.closed [no-open-disagreement, informed-consent, to-universal-services] from closure.closing',
+    ]);
+    expect(lines).toContain('noLeadProfessionalFound --> leadProfessionalNotNeeded : noLeadProfessional.recorded [lead-professional-change]');
+    expect(lines).toContain('underCaf --> universal_services : noLeadProfessional.recorded [lead-professional-change]');
   });
 
   it('repeats the shared guards on every arrow when asked', () => {
     const full = toMermaid(stepDownMachine, { showSharedGuards: true });
     expect(full).not.toContain('%% Every transition');
-    expect(full).toContain('decision --> preparation : decision.agreed [valid-event, division-of-duties, step-sequence, people-on-record]');
+    expect(full).toContain(
+      'decision --> preparation : decision.agreed [valid-event, division-of-duties, own-cases-only, step-sequence, people-on-record]',
+    );
   });
 
   it('draws nesting as composite states, the parallel regions split by --, and the outcomes as ends', () => {
@@ -132,9 +155,8 @@ describe('toMermaid: the statechart from the machine', () => {
     expect(lines).toContain(
       'withChildrensSocialCare --> underCaf : csc.closed [no-open-disagreement, informed-consent] from closure.closing',
     );
-    expect(lines).toContain(
-      'withChildrensSocialCare --> universal_services : noLeadProfessional.recorded from preparation.noLeadProfessionalFound',
-    );
+    expect(lines).toContain('withChildrensSocialCare --> transferred_out : case.transferredOut');
+    expect(lines).toContain('closure --> preparation : stepDown.returned [separation-of-duties, reconvenes] from managerReview');
   });
 
   it('draws a step that records and stays as a loop, one label line per transition', () => {

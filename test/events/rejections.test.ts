@@ -3,7 +3,7 @@ import { eventTypes, type EventType } from '../../src/events/index.js';
 import { idPattern } from '../../src/ids/id.js';
 import { invalidEvent, pathsOf, withField } from './invalid.js';
 import { parseEvent } from '../../src/events/index.js';
-import { sampleEvent, samplePeople, samplePersonAdded } from './samples.js';
+import { sampleEvent, samplePeople, samplePersonAdded, sampleUniversalServicesMeeting } from './samples.js';
 
 const at = '2024-05-01T10:00:00+01:00';
 
@@ -67,6 +67,8 @@ const requiredText: Readonly<Record<EventType, readonly string[]>> = {
   'caf.closed': ['summary'],
   'consent.withdrawn': ['reason'],
   'stepUp.referred': ['reason'],
+  'leadProfessional.left': ['reason'],
+  'case.transferredOut': ['toAuthority'],
   'clock.tick': [],
   'event.voided': ['reason'],
 };
@@ -209,6 +211,16 @@ describe('ids the host supplies', () => {
     expect(pathsOf(invalidEvent({ ...meeting, attendees: ['sarah', 'jo-patel', 'sarah'] }))).toEqual(['attendees.2']);
     const shared = sampleEvent('documents.shared', at);
     expect(pathsOf(invalidEvent({ ...shared, recipients: ['sarah', 'sarah'] }))).toEqual(['recipients.1']);
+  });
+});
+
+describe('a last meeting for universal services', () => {
+  it('finalMeeting.held universalServicesPlan: empty and whitespace-only are not text, and the plan is never repeated', () => {
+    for (const blank of ['', '   ', '\n\t ']) {
+      const error = invalidEvent({ ...markStrings(sampleUniversalServicesMeeting(at)), universalServicesPlan: blank });
+      expect(error.details.issues).toEqual([{ path: 'universalServicesPlan', code: 'invalid_format', message: 'required text is empty' }]);
+      expect(error.message).not.toContain('Zx91');
+    }
   });
 });
 

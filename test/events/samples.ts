@@ -6,7 +6,8 @@ import type { Actor, EventOf, EventType } from '../../src/events/index.js';
  * `helen-price` (the Designated Safeguarding Lead at St Mary’s, a partner practitioner) and Jo Patel
  * `jo-patel` (the Lead Professional, from the same school). Events name people by these ids; the
  * names live only in {@link samplePersons} and the `person.added` events built from them. The actors
- * (who sends events) are users of the host, with id-shaped ids.
+ * (who sends events) are users of the host, with id-shaped ids; the Lead Professional's user acts as
+ * the person `jo-patel` (`actor.personId`), as rule `own-cases-only` asks of that role.
  *
  * @example
  * ```ts
@@ -157,6 +158,10 @@ const senders: Readonly<Record<EventType, Actor>> = {
   'caf.closed': lp,
   'consent.withdrawn': lp,
   'stepUp.referred': lp,
+  'leadProfessional.left': lp,
+  // Before the CSC closure a transfer out is the Social Worker's; under the CAF a test sends it as
+  // the CAF Link Worker or the Lead Professional.
+  'case.transferredOut': sw,
   'clock.tick': samplePeople.clock,
   'event.voided': tm,
 };
@@ -350,12 +355,61 @@ const payloads: { readonly [T in EventType]: (at: string) => Payload<T> } = {
   'stepUp.referred': () => ({
     reason: 'Leo disclosed that his father has returned to the home.',
   }),
+  'leadProfessional.left': () => ({
+    reason: 'Jo Patel has taken a post at another school and no longer works with Leo.',
+  }),
+  'case.transferredOut': () => ({
+    toAuthority: 'Cardiff Council Children’s Services',
+  }),
   'clock.tick': () => ({}),
   'event.voided': () => ({
     voidedEventId: 'evt-1',
     reason: 'Recorded on the wrong case.',
   }),
 };
+
+/**
+ * The last meeting of a step down to universal services (`decision.agreed` with `destination:
+ * 'universal-services'`, or the ladder's end): the views gathered and the plan to step down to
+ * universal services documented, with no CAF assessment, family plan or first family plan meeting
+ * date (rule `destination-plan`). The attendees are the parent/carer and the partner practitioner:
+ * there is no Lead Professional. Everything but `type`, `at` and `actor`.
+ *
+ * @example
+ * ```ts
+ * const meeting = { ...sampleEvent('finalMeeting.held', at), ...universalServicesMeetingPayload() };
+ * // or, whole: sampleUniversalServicesMeeting(at)
+ * ```
+ */
+export function universalServicesMeetingPayload(): Payload<'finalMeeting.held'> {
+  return {
+    kind: 'final-cin',
+    attendees: [parent, partner],
+    otherAttendees: ['Social Worker (Children’s Social Care)'],
+    views: {
+      child: 'Leo said he is happy at school and at home and does not need extra meetings.',
+      parents: 'Sarah agrees the family no longer needs social care and will ask school if worries return.',
+      partners: 'School agrees Leo’s needs are met by universal services: the school nurse and the GP.',
+    },
+    universalServicesPlan:
+      'Step down to universal services: school pastoral support and the school nurse remain available; Sarah knows how to contact the Early Help hub if needs return.',
+  };
+}
+
+/**
+ * A whole `finalMeeting.held` for a step down to universal services, dated `at`, sent by the Social
+ * Worker: {@link universalServicesMeetingPayload} as an event. Without `cafAssessment`, `familyPlan`
+ * and `firstFamilyPlanMeetingDate`: a CAF's meeting with `universalServicesPlan` is refused, and so
+ * is this one on a case stepping down to a CAF (rule `destination-plan`).
+ *
+ * @example
+ * ```ts
+ * run.send(sampleUniversalServicesMeeting('2024-06-12T14:00:00+01:00'));
+ * ```
+ */
+export function sampleUniversalServicesMeeting(at: string, actorOverride?: Partial<Actor>): EventOf<'finalMeeting.held'> {
+  return { type: 'finalMeeting.held', at, actor: { ...senders['finalMeeting.held'], ...actorOverride }, ...universalServicesMeetingPayload() };
+}
 
 /**
  * A valid event of the given type, dated `at`, with realistic content for the sample case in

@@ -9,13 +9,14 @@ import {
   type StepDownEvent,
 } from '../../src/events/index.js';
 import { invalidEvent, pathsOf, withField } from './invalid.js';
-import { sampleEvent } from './samples.js';
+import { sampleEvent, sampleUniversalServicesMeeting } from './samples.js';
 
 const at = '2024-05-01T10:00:00+01:00';
 
 describe('the event vocabulary', () => {
-  it('has the 35 public event types, keyed by type: the 31 of the policy, the 3 about people and the void', () => {
-    expect(eventTypes).toHaveLength(35);
+  it('has the 37 public event types, keyed by type: the 33 of the policy, the 3 about people and the void', () => {
+    expect(eventTypes).toHaveLength(37);
+    expect(eventTypes).toEqual(expect.arrayContaining(['leadProfessional.left', 'case.transferredOut']));
     expect(eventTypes.slice(0, 3)).toEqual(['person.added', 'person.updated', 'involvement.ended']);
     expect(eventTypes.at(-1)).toBe('event.voided');
     expect(Object.keys(eventSchemas)).toEqual([...eventTypes]);
@@ -40,6 +41,38 @@ describe('the event vocabulary', () => {
   it('trims free text', () => {
     const event = parseEvent({ ...sampleEvent('stepUp.referred', at), reason: '  Leo disclosed a new concern.  ' });
     expect(event).toMatchObject({ reason: 'Leo disclosed a new concern.' });
+  });
+});
+
+describe('every path a case takes (issue 10)', () => {
+  it('decision.agreed takes an optional destination, caf or universal-services, and nothing else', () => {
+    expect(parseEvent(sampleEvent('decision.agreed', at))).not.toHaveProperty('destination');
+    for (const destination of ['caf', 'universal-services'] as const) {
+      expect(parseEvent({ ...sampleEvent('decision.agreed', at), destination })).toMatchObject({ destination });
+    }
+    const error = invalidEvent({ ...sampleEvent('decision.agreed', at), destination: 'universal' });
+    expect(pathsOf(error)).toEqual(['destination']);
+  });
+
+  it('finalMeeting.held: the CAF assessment, the family plan and the first meeting date are optional in the schema; rule destination-plan judges them', () => {
+    const { cafAssessment: _a, familyPlan: _p, firstFamilyPlanMeetingDate: _d, ...bare } = sampleEvent('finalMeeting.held', at);
+    expect(() => parseEvent(bare)).not.toThrow();
+    const universal = sampleUniversalServicesMeeting(at);
+    expect(parseEvent(universal)).toEqual(universal);
+    expect(universal).not.toHaveProperty('familyPlan');
+    // Present, each part is still whole: a family plan must be SMART and agreed.
+    expect(pathsOf(invalidEvent(withField(sampleEvent('finalMeeting.held', at), 'familyPlan.smart', false)))).toEqual(['familyPlan.smart']);
+  });
+
+  it('stepDown.returned takes an optional reconvene, true or false only', () => {
+    expect(parseEvent({ ...sampleEvent('stepDown.returned', at), reconvene: true })).toMatchObject({ reconvene: true });
+    expect(pathsOf(invalidEvent({ ...sampleEvent('stepDown.returned', at), reconvene: 'yes' }))).toEqual(['reconvene']);
+  });
+
+  it('the Lead Professional acts as a person of the case: actor.personId is id-shaped', () => {
+    const left = sampleEvent('leadProfessional.left', at);
+    expect(left.actor).toEqual({ id: 'lp-jo-patel', role: 'lead-professional', personId: 'jo-patel' });
+    expect(pathsOf(invalidEvent({ ...left, actor: { ...left.actor, personId: 'Jo Patel' } }))).toEqual(['actor.personId']);
   });
 });
 
@@ -111,9 +144,11 @@ describe('fields that must be true', () => {
 describe('action ids', () => {
   it('rejects duplicate ids in the final meeting’s family plan, at the duplicate, without the id', () => {
     const event = sampleEvent('finalMeeting.held', at);
-    const [first, second, third] = event.familyPlan.actions;
+    // The sample is a CAF's meeting: its family plan is always there.
+    const familyPlan = event.familyPlan!;
+    const [first, second, third] = familyPlan.actions;
     const actions = [first, { ...second, id: 'FP-DUP-MARKER-Zx91' }, { ...third, id: 'FP-DUP-MARKER-Zx91' }];
-    const error = invalidEvent({ ...event, familyPlan: { ...event.familyPlan, actions } });
+    const error = invalidEvent({ ...event, familyPlan: { ...familyPlan, actions } });
     expect(error.details.issues).toEqual([
       { path: 'familyPlan.actions.2.id', code: 'custom', message: 'duplicate id: each entry needs its own id' },
     ]);

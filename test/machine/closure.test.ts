@@ -48,6 +48,8 @@ function referral(at: string, date = firstFp) {
 }
 
 const everyone = [...sampleRecipients];
+/** The Team Manager who agreed the decision: the case asks them, by user id, for its manager's steps. */
+const manager = samplePeople.teamManager.id;
 const share = (at = days.shared, recipients: string[] = everyone) => event('documents.shared', at, { recipients });
 const withdraw = (at: string) => event('stepDown.withdrawn', at, { reason: withdrawalReason });
 const returned = (at: string) => event('stepDown.returned', at, { reasons: returnReasons });
@@ -203,7 +205,7 @@ describe('the closure summary (G "Role of the Social Worker" ¶6)', () => {
   it('closure-summary: the Social Worker’s summary goes to the Team Manager, who is then asked to review the file', () => {
     const run = inClosureSummary().send(parseEvent(summary));
     expect(closureState(run)).toBe('managerReview');
-    expect(run.view.pending).toEqual([{ step: 'fileReview.completed', role: 'team-manager', rule: 'tm-file-review' }]);
+    expect(run.view.pending).toEqual([{ step: 'fileReview.completed', role: 'team-manager', rule: 'tm-file-review', actorId: manager }]);
     expect(run.snapshot.context.closure).toMatchObject({ summaryBy: samplePeople.socialWorker.id, summaryAt: days.summary, authorisedAt: null });
     expectNoFreeText(run.view);
     expectNoFreeText(run.notifications);
@@ -244,7 +246,7 @@ describe('the Team Manager reviews the file (G "Role of the Social Work Team Man
     for (const item of items) {
       const run = inManagerReview().send(event('fileReview.completed', days.review, { [item]: false }));
       expect(run.snapshot.context.closure.review).toEqual({ at: days.review, complete: false });
-      expect(run.view.pending, item).toEqual([{ step: 'fileReview.completed', role: 'team-manager', rule: 'tm-file-review' }]);
+      expect(run.view.pending, item).toEqual([{ step: 'fileReview.completed', role: 'team-manager', rule: 'tm-file-review', actorId: manager }]);
       const refusal = run.refuse(event('stepDown.authorised', days.authorised));
       expectRefusal(refusal, 'GATE_BLOCKED', ['tm-file-review']);
       expect(refusal.rules[0]!.reason).toBe(fileReasons);
@@ -255,7 +257,7 @@ describe('the Team Manager reviews the file (G "Role of the Social Work Team Man
     const completed = inManagerReview()
       .send(event('fileReview.completed', days.review, { chronology: false }))
       .send(event('fileReview.completed', '2024-09-18T16:00:00+01:00'));
-    expect(completed.view.pending).toEqual([{ step: 'stepDown.authorised', role: 'team-manager', rule: 'tm-quality-assurance' }]);
+    expect(completed.view.pending).toEqual([{ step: 'stepDown.authorised', role: 'team-manager', rule: 'tm-quality-assurance', actorId: manager }]);
     completed.send(event('stepDown.authorised', days.authorised));
     expect(closureState(completed)).toBe('sharing');
 
@@ -309,7 +311,7 @@ describe('the Team Manager quality assures, then authorises or returns (G "Role 
       .send(event('transferDetails.completed', '2024-09-23T11:00:00+01:00'))
       .send(event('closureSummary.completed', '2024-09-23T12:00:00+01:00'));
     expect(closureState(run)).toBe('managerReview');
-    expect(run.view.pending).toEqual([{ step: 'fileReview.completed', role: 'team-manager', rule: 'tm-file-review' }]);
+    expect(run.view.pending).toEqual([{ step: 'fileReview.completed', role: 'team-manager', rule: 'tm-file-review', actorId: manager }]);
     const refusal = run.refuse(event('stepDown.authorised', '2024-09-24T10:00:00+01:00'));
     expectRefusal(refusal, 'GATE_BLOCKED', ['tm-quality-assurance', 'tm-file-review']);
     expect(refusal.rules[0]).toEqual({
@@ -501,8 +503,11 @@ describe('referral closure: the case closes to CSC (F step 8)', () => {
       closedAt: null,
     });
     expect(run.deadline('caf-twelve-months:1')).toMatchObject({ opensAt: closedAt, due: '2025-10-10T23:59:59.999+01:00', status: 'open' });
-    expect(run.notifications.slice(-3)).toEqual([
+    // The CAF Link Worker's contact with the Lead Professional falls due with the initial meeting (issue 10).
+    expect(run.deadline('clw-contacts-lead-professional')).toMatchObject({ opensAt: closedAt, due: '2024-11-07T23:59:59.999+00:00', status: 'open' });
+    expect(run.notifications.slice(-4)).toEqual([
       { type: 'deadline.opened', caseId: 'case-1', rule: 'first-family-plan-meeting', deadlineId: 'first-family-plan-meeting', due: '2024-11-07T23:59:59.999+00:00' },
+      { type: 'deadline.opened', caseId: 'case-1', rule: 'clw-contacts-lead-professional', deadlineId: 'clw-contacts-lead-professional', due: '2024-11-07T23:59:59.999+00:00' },
       { type: 'deadline.opened', caseId: 'case-1', rule: 'caf-twelve-months', deadlineId: 'caf-twelve-months:1', due: '2025-10-10T23:59:59.999+01:00' },
       { type: 'stage.entered', caseId: 'case-1', stage: 'early-help', at: closedAt },
     ]);
@@ -566,7 +571,8 @@ describe('the Team Manager withdraws the step down before the case closes to CSC
     expect(run.view).toMatchObject({ outcome: 'remains-with-csc', stage: 'closed', states: ['remains-with-csc'], pending: [] });
     expect(run.notifications.slice(-2)).toEqual([
       { type: 'outcome.reached', caseId: 'case-1', outcome: 'remains-with-csc', at },
-      { type: 'parties.toInform', caseId: 'case-1', reason: 'step-down-withdrawn', at },
+      // Before the CSC closure the Social Worker tells the family and the agencies still involved, by id.
+      { type: 'parties.toInform', caseId: 'case-1', reason: 'step-down-withdrawn', personIds: everyone, roles: ['social-worker'], at },
     ]);
     expectNoFreeText(run.view);
     expectNoFreeText(run.notifications);
@@ -648,7 +654,7 @@ describe('a disagreement during closure that withdraws the step down (G "Decisio
   it('disagreement-withdrawal: a partner disagreeing after the documents were shared, resolved by withdrawing, leaves the case with CSC', () => {
     const run = inClosing().send(raise('D-4', '2024-09-20T12:00:00+01:00'));
     expect(run.view.pending).toEqual([
-      { step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-4' },
+      { step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-4', actorId: manager, due: '2024-09-27T23:59:59.999+01:00' },
       { step: 'csc.closed', role: 'social-worker', rule: 'csc-closure' },
     ]);
     run.send(resolve('D-4', '2024-09-24T10:00:00+01:00'));
@@ -659,7 +665,7 @@ describe('a disagreement during closure that withdraws the step down (G "Decisio
     expect(run.deadline('disagreement-resolution:D-4')).toMatchObject({ due: '2024-09-27T23:59:59.999+01:00', status: 'met' });
     expect(run.notifications.slice(-2)).toEqual([
       { type: 'outcome.reached', caseId: 'case-1', outcome: 'remains-with-csc', at: '2024-09-24T10:00:00+01:00' },
-      { type: 'parties.toInform', caseId: 'case-1', reason: 'step-down-withdrawn', at: '2024-09-24T10:00:00+01:00' },
+      { type: 'parties.toInform', caseId: 'case-1', reason: 'step-down-withdrawn', personIds: everyone, roles: ['social-worker'], at: '2024-09-24T10:00:00+01:00' },
     ]);
     expectNoFreeText(run.view);
     expectNoFreeText(run.notifications);

@@ -58,6 +58,9 @@ describe('entering step down (F step 1)', () => {
       expect(run.view).toEqual({
         caseId: 'case-1',
         route,
+        // Issue 10: a case steps down to a CAF unless the decision says otherwise, and belongs to no family group unless opened in one.
+        destination: 'caf',
+        familyId: null,
         stage: 'decision',
         outcome: null,
         states: ['withChildrensSocialCare.decision'],
@@ -288,7 +291,10 @@ describe('steps in order and in time (F steps 3–8)', () => {
       .send(event('transferDetails.completed', '2024-06-14T10:00:00+01:00'))
       .send(event('closureSummary.completed', '2024-06-13T16:00:00+01:00'));
     expect(run.snapshot.context.closure.summaryAt).toBe('2024-06-13T16:00:00+01:00');
-    expect(run.view.pending).toEqual([{ step: 'fileReview.completed', role: 'team-manager', rule: 'tm-file-review' }]);
+    // The Team Manager who agreed the decision is the one asked (pending steps carry the actor id).
+    expect(run.view.pending).toEqual([
+      { step: 'fileReview.completed', role: 'team-manager', rule: 'tm-file-review', actorId: samplePeople.teamManager.id },
+    ]);
     // The authorisation rests on all of them: dated before the transfer details, it is refused.
     run.send(event('fileReview.completed', '2024-06-14T09:00:00+01:00'));
     expectCited(run.refuse(event('stepDown.authorised', '2024-06-14T09:30:00+01:00')), 'GATE_BLOCKED', 'step-sequence');

@@ -25,6 +25,10 @@ const { expectNoFreeText, expectRefusal } = freeTextChecks(freeText);
 
 const closure = { meeting: meetingAt, firstFp, closed: closedAt };
 
+/** 28 days from the CSC closure on 10 October (BST), ending in GMT: the initial meeting and the CAF Link Worker's contact fall due together. */
+const initialDue = '2024-11-07T23:59:59.999+00:00';
+const lp = samplePeople.leadProfessional.personId;
+
 /** In closure, all closure steps done but the referral closure itself. */
 const beforeCscClosure = () => readyToCloseToCsc(readyForFinalMeeting('cin-outcome', days), closure);
 
@@ -57,9 +61,11 @@ describe('quality assurance in EHM (G "Role of the CAF Link Worker" ¶2)', () =>
     const run = underCaf();
     expect(run.view.stage).toBe('early-help');
     expect(run.view.states).toEqual(['underCaf.ehm.qualityAssurance', 'underCaf.familyPlan.awaitingInitialMeeting']);
+    // The authorisation comes before the contact, so it is due by the contact's date; the initial
+    // meeting is the Lead Professional's, by person id.
     expect(run.view.pending).toEqual([
-      { step: 'ehm.authorised', role: 'caf-link-worker', rule: 'ehm-quality-assurance' },
-      { step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'first-family-plan-meeting', detail: 'initial' },
+      { step: 'ehm.authorised', role: 'caf-link-worker', rule: 'ehm-quality-assurance', due: initialDue },
+      { step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'first-family-plan-meeting', detail: 'initial', personId: lp, due: initialDue },
     ]);
     expect(run.snapshot.context.ehm).toEqual({ infoRequests: 0, infoRequestedAt: null, infoProvidedAt: null, authorisedAt: null, leadProfessionalContactedAt: null });
     expect(run.notifications).toContainEqual({ type: 'stage.entered', caseId: 'case-1', stage: 'early-help', at: closedAt });
@@ -100,7 +106,7 @@ describe('quality assurance in EHM (G "Role of the CAF Link Worker" ¶2)', () =>
       expect(run.view.states).toEqual(['underCaf.ehm.awaitingInformation', 'underCaf.familyPlan.awaitingInitialMeeting']);
       expect(run.view.pending).toEqual([
         { step: 'ehm.infoProvided', role: 'social-worker', rule: 'ehm-quality-assurance' },
-        { step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'first-family-plan-meeting', detail: 'initial' },
+        { step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'first-family-plan-meeting', detail: 'initial', personId: lp, due: initialDue },
       ]);
       expect(run.snapshot.context.ehm.infoRequests).toBe(index + 1);
       // While the Social Worker has not answered, the CAF Link Worker cannot authorise.
@@ -122,6 +128,7 @@ describe('quality assurance in EHM (G "Role of the CAF Link Worker" ¶2)', () =>
     expect(run.view.deadlines.map((d) => [d.id, d.status, d.due])).toEqual([
       ['first-meeting-date', 'met', '2024-10-24T23:59:59.999+01:00'],
       ['first-family-plan-meeting', 'open', '2024-11-07T23:59:59.999+00:00'],
+      ['clw-contacts-lead-professional', 'open', '2024-11-07T23:59:59.999+00:00'],
       ['caf-twelve-months:1', 'open', '2025-10-10T23:59:59.999+01:00'],
     ]);
     expectNoFreeText(run.view);
@@ -209,16 +216,17 @@ describe('the CAF Link Worker contacts the Lead Professional (G "Role of the CAF
   it('clw-contacts-lead-professional: once the file is in EHM the case waits for the CAF Link Worker to contact the Lead Professional, and records when', () => {
     const run = transferred();
     expect(run.view.pending).toEqual([
-      { step: 'leadProfessional.contacted', role: 'caf-link-worker', rule: 'clw-contacts-lead-professional' },
-      { step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'first-family-plan-meeting', detail: 'initial' },
+      { step: 'leadProfessional.contacted', role: 'caf-link-worker', rule: 'clw-contacts-lead-professional', due: initialDue },
+      { step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'first-family-plan-meeting', detail: 'initial', personId: lp, due: initialDue },
     ]);
     const contactedAt = '2024-10-15T09:30:00+01:00';
     run.send(event('leadProfessional.contacted', contactedAt));
     expect(run.view.states).toEqual(['underCaf.ehm.leadProfessionalContacted', 'underCaf.familyPlan.awaitingInitialMeeting']);
     expect(run.snapshot.context.ehm).toEqual({ infoRequests: 0, infoRequestedAt: null, infoProvidedAt: null, authorisedAt, leadProfessionalContactedAt: contactedAt });
     expect(run.view.pending).toEqual([
-      { step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'first-family-plan-meeting', detail: 'initial' },
+      { step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'first-family-plan-meeting', detail: 'initial', personId: lp, due: initialDue },
     ]);
+    expect(run.deadline('clw-contacts-lead-professional')).toMatchObject({ status: 'met', closedAt: contactedAt, due: initialDue });
     // The contact is made once.
     expectRefusal(run.refuse(event('leadProfessional.contacted', '2024-10-16T09:30:00+01:00')), 'EVENT_NOT_ACCEPTED', ['step-sequence']);
     expect(run.view.breaches).toEqual([]);
@@ -250,9 +258,49 @@ describe('the CAF Link Worker contacts the Lead Professional (G "Role of the CAF
     }
   });
 
-  it('clw-contacts-lead-professional: a CAF closed with the Lead Professional never contacted is a shortfall of the record, kept as a breach with its citation', () => {
+  it('clw-contacts-lead-professional: never contacted, the contact is missed by the tick after the initial meeting’s 28 days, not at the CAF closure; the closure adds no second breach', () => {
+    const run = transferred().tick('2024-11-08T07:00:00Z');
+    const missed = {
+      rule: 'clw-contacts-lead-professional',
+      citation: 'G "Role of the CAF Link Worker" ¶3',
+      due: initialDue,
+      detectedAt: '2024-11-08T07:00:00Z',
+      deadlineId: 'clw-contacts-lead-professional',
+    };
+    expect(run.breachesOf('clw-contacts-lead-professional')).toEqual([missed]);
+    expect(run.deadline('clw-contacts-lead-professional')).toMatchObject({ status: 'missed' });
+    planRunToFinalMeeting(run).send(event('caf.closed', '2025-01-10T10:00:00Z'));
+    expect(run.view.outcome).toBe('caf-closed');
+    expect(run.breachesOf('clw-contacts-lead-professional')).toEqual([missed]);
+  });
+
+  it('clw-contacts-lead-professional: a CAF closed with no tick and the Lead Professional never contacted finds the contact missed at its due instant, kept as a breach with its citation', () => {
     const run = planRunToFinalMeeting(transferred()).send(event('caf.closed', '2025-01-10T10:00:00Z'));
     expect(run.view.outcome).toBe('caf-closed');
+    expect(run.breachesOf('clw-contacts-lead-professional')).toEqual([
+      {
+        rule: 'clw-contacts-lead-professional',
+        citation: 'G "Role of the CAF Link Worker" ¶3',
+        due: initialDue,
+        detectedAt: '2025-01-10T10:00:00Z',
+        deadlineId: 'clw-contacts-lead-professional',
+      },
+    ]);
+  });
+
+  it('clw-contacts-lead-professional: a version-1 case keeps its rule: no deadline, and a CAF closed with the Lead Professional never contacted is a record breach at the closure', () => {
+    const v1 = new CaseRun('cin-outcome', days.opened, undefined, 'case-1', { rulesVersion: 1 })
+      .addFamily()
+      .send(event('decision.agreed', days.decision))
+      .send(event('views.recorded', days.prep, { personId: samplePeople.child }))
+      .send(event('views.recorded', days.prep, { personId: samplePeople.parent }))
+      .send(event('views.recorded', days.prep, { personId: samplePeople.partner }))
+      .send(event('consent.given', days.prep))
+      .send(event('leadProfessional.agreed', days.prep));
+    const run = planRunToFinalMeeting(closeToCsc(v1, closure).send(event('ehm.authorised', authorisedAt)).tick('2024-11-08T07:00:00Z'));
+    expect(run.view.deadlines.map((d) => d.id)).not.toContain('clw-contacts-lead-professional');
+    expect(run.breachesOf('clw-contacts-lead-professional')).toEqual([]);
+    run.send(event('caf.closed', '2025-01-10T10:00:00Z'));
     expect(run.breachesOf('clw-contacts-lead-professional')).toEqual([
       {
         rule: 'clw-contacts-lead-professional',
@@ -273,6 +321,10 @@ describe('the CAF Link Worker contacts the Lead Professional (G "Role of the CAF
       {
         type: 'deadline.opened', caseId: 'case-1', rule: 'first-family-plan-meeting',
         deadlineId: 'first-family-plan-meeting', due: '2024-11-07T23:59:59.999+00:00',
+      },
+      {
+        type: 'deadline.opened', caseId: 'case-1', rule: 'clw-contacts-lead-professional',
+        deadlineId: 'clw-contacts-lead-professional', due: '2024-11-07T23:59:59.999+00:00',
       },
       {
         type: 'deadline.opened', caseId: 'case-1', rule: 'caf-twelve-months',

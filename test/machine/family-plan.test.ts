@@ -47,6 +47,17 @@ const closedAt = '2024-10-10T14:00:00+01:00';
 const firstDue = '2024-11-07T23:59:59.999+00:00';
 const twelveDue = '2025-10-10T23:59:59.999+01:00';
 const underCaf = (policy?: Policy) => closedToCsc(closedAt, policy);
+const lp = samplePeople.leadProfessional.personId;
+/** The people the case names when it tells the family and the agencies: the parent/carer and both practitioners. */
+const informed = ['sarah', 'helen-price', 'jo-patel'];
+
+/**
+ * Under the CAF with EHM's part done on time: authorised on Monday 14 October and the Lead
+ * Professional contacted on Tuesday 15 October, well before the contact falls due with the initial
+ * meeting (rule `clw-contacts-lead-professional`), so a test of the family plan sees only its own deadlines.
+ */
+const contacted = (run: CaseRun) =>
+  run.send(event('ehm.authorised', '2024-10-14T10:00:00+01:00')).send(event('leadProfessional.contacted', '2024-10-15T10:00:00+01:00'));
 
 type Status = 'met' | 'open';
 const statuses = (s: Record<(typeof sampleActionIds)[number], Status>) => sampleActionIds.map((id) => ({ id, status: s[id] }));
@@ -84,7 +95,7 @@ describe('the initial family plan meeting within 28 days of closing to CSC (G "I
       type: 'deadline.opened', caseId: 'case-1', rule: 'first-family-plan-meeting', deadlineId: 'first-family-plan-meeting', due: firstDue,
     });
     expect(run.view.pending).toContainEqual({
-      step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'first-family-plan-meeting', detail: 'initial',
+      step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'first-family-plan-meeting', detail: 'initial', personId: lp, due: firstDue,
     });
   });
 
@@ -126,7 +137,7 @@ describe('the initial family plan meeting within 28 days of closing to CSC (G "I
   });
 
   it('first-family-plan-meeting: a tick after the due instant marks it missed and records the breach once; later ticks and the late meeting add no second breach', () => {
-    const run = underCaf().tick('2024-11-07T23:59:59Z');
+    const run = contacted(underCaf()).tick('2024-11-07T23:59:59Z');
     expect(run.deadline('first-family-plan-meeting').status).toBe('open');
     expect(run.view.breaches).toEqual([]);
     run.tick('2024-11-08T00:00:00Z');
@@ -136,7 +147,7 @@ describe('the initial family plan meeting within 28 days of closing to CSC (G "I
     run.tick('2024-11-15T09:00:00Z');
     // Missing the deadline never blocks: the Lead Professional still records the meeting, met-late.
     expect(run.view.pending).toContainEqual({
-      step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'first-family-plan-meeting', detail: 'initial',
+      step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'first-family-plan-meeting', detail: 'initial', personId: lp, due: firstDue,
     });
     run.send(meeting('initial', '2024-11-20T10:00:00Z'));
     expect(run.deadline('first-family-plan-meeting')).toMatchObject({ status: 'met-late', closedAt: '2024-11-20T10:00:00Z' });
@@ -146,7 +157,7 @@ describe('the initial family plan meeting within 28 days of closing to CSC (G "I
   });
 
   it('first-family-plan-meeting: a meeting recorded after the tick but dated on time counts as met, and the breach is withdrawn with a breach.withdrawn notification', () => {
-    const run = underCaf().tick('2024-11-08T09:00:00Z');
+    const run = contacted(underCaf()).tick('2024-11-08T09:00:00Z');
     expect(run.breachesOf('first-family-plan-meeting')).toHaveLength(1);
     const held = '2024-11-06T10:00:00Z';
     run.send(meeting('initial', held));
@@ -261,7 +272,7 @@ describe('review meetings every 6 to 8 weeks (G "Role of the Lead Professional" 
   // window runs over Christmas, Boxing Day and New Year’s Day, which are counted as calendar days.
   const initialAt = '2024-11-07T10:00:00Z';
   const reviewDue = '2025-01-02T23:59:59.999+00:00';
-  const reviewing = () => underCaf().send(meeting('initial', initialAt));
+  const reviewing = () => contacted(underCaf()).send(meeting('initial', initialAt));
 
   it('family-plan-review: the initial meeting opens the first review, due by the end of day 56 after it, and the case waits for the Lead Professional’s review', () => {
     const run = reviewing();
@@ -280,8 +291,7 @@ describe('review meetings every 6 to 8 weeks (G "Role of the Lead Professional" 
       type: 'deadline.opened', caseId: 'case-1', rule: 'family-plan-review', deadlineId: 'family-plan-review:1', due: reviewDue,
     });
     expect(run.view.pending).toEqual([
-      { step: 'ehm.authorised', role: 'caf-link-worker', rule: 'ehm-quality-assurance' },
-      { step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'family-plan-review', detail: 'review' },
+      { step: 'familyPlanMeeting.held', role: 'lead-professional', rule: 'family-plan-review', detail: 'review', personId: lp, due: reviewDue },
     ]);
   });
 
@@ -371,8 +381,7 @@ describe('review meetings every 6 to 8 weeks (G "Role of the Lead Professional" 
       ['family-plan-review:2', 'met', '2025-02-06T10:00:00Z'],
     ]);
     expect(run.view.pending).toEqual([
-      { step: 'ehm.authorised', role: 'caf-link-worker', rule: 'ehm-quality-assurance' },
-      { step: 'caf.closed', role: 'lead-professional', rule: 'caf-closure-all-actions-met' },
+      { step: 'caf.closed', role: 'lead-professional', rule: 'caf-closure-all-actions-met', personId: lp },
     ]);
   });
 
@@ -455,6 +464,7 @@ describe('the CAF closes only when every action is met (G "Role of the Lead Prof
     expect(run.view.deadlines.map((d) => [d.id, d.status, d.closedAt])).toEqual([
       ['first-meeting-date', 'met', '2024-10-03T13:00:00Z'],
       ['first-family-plan-meeting', 'met', '2024-10-31T10:00:00Z'],
+      ['clw-contacts-lead-professional', 'met', '2024-10-15T10:00:00+01:00'],
       ['caf-twelve-months:1', 'met', '2025-01-24T10:00:00Z'],
       ['family-plan-review:1', 'met', '2024-12-12T10:00:00Z'],
       ['family-plan-review:2', 'met', '2025-01-23T10:00:00Z'],
@@ -464,7 +474,8 @@ describe('the CAF closes only when every action is met (G "Role of the Lead Prof
       { type: 'deadline.opened', caseId: 'case-1', rule: 'family-plan-review', deadlineId: 'family-plan-review:1', due: '2024-12-26T23:59:59.999+00:00' },
       { type: 'deadline.opened', caseId: 'case-1', rule: 'family-plan-review', deadlineId: 'family-plan-review:2', due: '2025-02-06T23:59:59.999+00:00' },
       { type: 'outcome.reached', caseId: 'case-1', outcome: 'caf-closed', at: '2025-01-24T10:00:00Z' },
-      { type: 'parties.toInform', caseId: 'case-1', reason: 'caf-closed', at: '2025-01-24T10:00:00Z' },
+      // Under the CAF the family and the agencies are told, by id; the case is no longer the Social Worker's.
+      { type: 'parties.toInform', caseId: 'case-1', reason: 'caf-closed', personIds: informed, roles: [], at: '2025-01-24T10:00:00Z' },
     ]);
     expectNoFreeText(run.view);
     expectNoFreeText(run.notifications);
@@ -534,7 +545,9 @@ describe('twelve months, and again after each reassessment (G "Role of the Lead 
     expect(run.deadline('caf-twelve-months:1')).toMatchObject({ status: 'missed', closedAt: null });
     const breach = deadlineBreach('caf-twelve-months', 'caf-twelve-months:1', twelveDue, '2025-10-10T23:00:00Z');
     expect(run.breachesOf('caf-twelve-months')).toEqual([breach]);
-    expect(run.view.pending).toContainEqual({ step: 'reassessment.completed', role: 'lead-professional', rule: 'caf-twelve-months' });
+    expect(run.view.pending).toContainEqual({
+      step: 'reassessment.completed', role: 'lead-professional', rule: 'caf-twelve-months', personId: lp, due: twelveDue,
+    });
     run.send(event('reassessment.completed', '2025-10-20T10:00:00+01:00', { contributors }));
     expect(run.deadline('caf-twelve-months:1')).toMatchObject({ status: 'met-late', closedAt: '2025-10-20T10:00:00+01:00' });
     expect(run.breachesOf('caf-twelve-months')).toEqual([breach]);
@@ -602,12 +615,14 @@ describe('step up to CSC at any time under the CAF (G "Step down standards/Role 
     const start = run.notifications.length;
     run
       .send(event('ehm.authorised', '2024-10-14T10:00:00+01:00'))
+      .send(event('leadProfessional.contacted', '2024-10-15T10:00:00+01:00'))
       .send(meeting('initial', '2024-10-31T10:00:00Z'))
       .send(stepUp('2024-11-20T10:00:00Z'));
     expect(run.view).toMatchObject({ stage: 'closed', outcome: 'stepped-up', states: ['stepped-up'], breaches: [], pending: [] });
     expect(run.view.deadlines.map((d) => [d.id, d.status, d.closedAt])).toEqual([
       ['first-meeting-date', 'met', '2024-10-03T13:00:00Z'],
       ['first-family-plan-meeting', 'met', '2024-10-31T10:00:00Z'],
+      ['clw-contacts-lead-professional', 'met', '2024-10-15T10:00:00+01:00'],
       ['caf-twelve-months:1', 'cancelled', '2024-11-20T10:00:00Z'],
       ['family-plan-review:1', 'cancelled', '2024-11-20T10:00:00Z'],
     ]);
@@ -615,6 +630,7 @@ describe('step up to CSC at any time under the CAF (G "Step down standards/Role 
       { type: 'leadProfessional.toContact', caseId: 'case-1', at: '2024-10-14T10:00:00+01:00' },
       { type: 'deadline.opened', caseId: 'case-1', rule: 'family-plan-review', deadlineId: 'family-plan-review:1', due: '2024-12-26T23:59:59.999+00:00' },
       { type: 'outcome.reached', caseId: 'case-1', outcome: 'stepped-up', at: '2024-11-20T10:00:00Z' },
+      { type: 'parties.toInform', caseId: 'case-1', reason: 'stepped-up', personIds: informed, roles: [], at: '2024-11-20T10:00:00Z' },
     ]);
     expectNoFreeText(run.view);
     expectNoFreeText(run.notifications);
@@ -644,12 +660,16 @@ describe('step up to CSC at any time under the CAF (G "Step down standards/Role 
 
   it('step-up: an overdue deadline nobody ticked is missed when the case steps up, with its breach recorded at the step up', () => {
     const at = '2024-11-12T10:00:00Z';
+    // Neither the initial meeting nor the CAF Link Worker's contact, both due on 7 November, happened.
     const run = underCaf().send(stepUp(at));
     expect(run.deadline('first-family-plan-meeting')).toMatchObject({ status: 'missed' });
-    expect(run.view.breaches).toEqual([deadlineBreach('first-family-plan-meeting', 'first-family-plan-meeting', firstDue, at)]);
-    expect(ofType(run, 'breach.recorded').at(-1)).toEqual({
-      type: 'breach.recorded', caseId: 'case-1', ...deadlineBreach('first-family-plan-meeting', 'first-family-plan-meeting', firstDue, at),
-    });
+    expect(run.deadline('clw-contacts-lead-professional')).toMatchObject({ status: 'missed' });
+    const breaches = [
+      deadlineBreach('first-family-plan-meeting', 'first-family-plan-meeting', firstDue, at),
+      deadlineBreach('clw-contacts-lead-professional', 'clw-contacts-lead-professional', firstDue, at),
+    ];
+    expect(run.view.breaches).toEqual(breaches);
+    expect(ofType(run, 'breach.recorded').slice(-2)).toEqual(breaches.map((b) => ({ type: 'breach.recorded', caseId: 'case-1', ...b })));
   });
 
   it('step-up: before the case closes to CSC there is nothing to step up from, and a step up dated before the closure is refused', () => {
@@ -678,6 +698,7 @@ describe('consent withdrawn closes the CAF (G "Decision made to step down from C
     expect(run.view.deadlines.map((d) => [d.id, d.status, d.closedAt])).toEqual([
       ['first-meeting-date', 'met', '2024-10-03T13:00:00Z'],
       ['first-family-plan-meeting', 'met', '2024-10-31T10:00:00Z'],
+      ['clw-contacts-lead-professional', 'met', '2024-10-15T10:00:00+01:00'],
       ['caf-twelve-months:1', 'cancelled', '2025-01-08T16:00:00Z'],
       ['family-plan-review:1', 'met', '2024-12-12T10:00:00Z'],
       ['family-plan-review:2', 'cancelled', '2025-01-08T16:00:00Z'],
@@ -687,6 +708,7 @@ describe('consent withdrawn closes the CAF (G "Decision made to step down from C
       { type: 'deadline.opened', caseId: 'case-1', rule: 'family-plan-review', deadlineId: 'family-plan-review:1', due: '2024-12-26T23:59:59.999+00:00' },
       { type: 'deadline.opened', caseId: 'case-1', rule: 'family-plan-review', deadlineId: 'family-plan-review:2', due: '2025-02-06T23:59:59.999+00:00' },
       { type: 'outcome.reached', caseId: 'case-1', outcome: 'consent-withdrawn', at: '2025-01-08T16:00:00Z' },
+      { type: 'parties.toInform', caseId: 'case-1', reason: 'consent-withdrawn', personIds: informed, roles: [], at: '2025-01-08T16:00:00Z' },
     ]);
     expectNoFreeText(run.view);
     expectNoFreeText(run.notifications);

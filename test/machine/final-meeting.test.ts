@@ -118,18 +118,29 @@ describe('views gathered in the meeting (G "Final CIN/Step down to CAF meeting" 
 });
 
 describe('the step-down CAF assessment completed in the meeting (G "Final CIN/Step down to CAF meeting" ¶2)', () => {
-  it('caf-assessment-in-meeting: a meeting without the assessment, or without its progress, remaining needs or child’s voice, is INVALID_EVENT naming the field', () => {
+  it('caf-assessment-in-meeting: a meeting without its progress, remaining needs or child’s voice is INVALID_EVENT naming the field', () => {
     const valid = meeting();
-    expectInvalidAt({ ...valid, cafAssessment: undefined }, 'cafAssessment');
     for (const field of ['progress', 'remainingNeeds', 'childVoice'] as const) {
       expectInvalidAt({ ...valid, cafAssessment: { ...cafAssessment, [field]: undefined } }, `cafAssessment.${field}`);
       expectInvalidAt({ ...valid, cafAssessment: { ...cafAssessment, [field]: ' \n ' } }, `cafAssessment.${field}`);
     }
   });
 
+  it('destination-plan: a step down to CAF without the assessment is GATE_BLOCKED (a meeting for universal services has none, so the schema leaves it optional), naming the three the CAF needs', () => {
+    const run = ready();
+    const { cafAssessment: _omitted, ...withoutAssessment } = meeting();
+    const refusal = run.refuse(withoutAssessment);
+    expectRefusal(refusal, 'GATE_BLOCKED', ['destination-plan']);
+    expect(refusal.rules[0]!.reason).toBe(
+      'a step down to CAF completes the CAF assessment, agrees the family plan and sets the first family plan meeting date: give cafAssessment, familyPlan and firstFamilyPlanMeetingDate.',
+    );
+    run.send(meeting());
+    expect(run.view.stage).toBe('closure');
+  });
+
   it('caf-assessment-in-meeting: the child’s voice is trimmed, kept in the event and never repeated by the case; the meeting is recorded', () => {
     const parsed = parseEvent({ ...meeting(), cafAssessment: { ...cafAssessment, childVoice: `  ${cafAssessment.childVoice}  ` } });
-    expect(parsed.type === 'finalMeeting.held' && parsed.cafAssessment.childVoice).toBe(cafAssessment.childVoice);
+    expect(parsed.type === 'finalMeeting.held' && parsed.cafAssessment?.childVoice).toBe(cafAssessment.childVoice);
     const run = ready().send(parsed);
     expect(run.view.pending).toEqual([{ step: 'eCaf.referralCompleted', role: 'social-worker', rule: 'ecaf-referral-complete' }]);
     expectNoFreeText(run.view);
@@ -138,7 +149,8 @@ describe('the step-down CAF assessment completed in the meeting (G "Final CIN/St
 });
 
 describe('a SMART family plan agreed by all (G "Final CIN/Step down to CAF meeting" ¶3, G "Role of the Social Worker" ¶5)', () => {
-  const plan = meeting().familyPlan;
+  // A CAF's meeting always carries its plan.
+  const plan = meeting().familyPlan!;
 
   it('smart-family-plan: a plan not SMART, or not agreed by the family or by the partners, is blocked by the gate and the case stays in preparation', () => {
     const run = ready();
@@ -246,8 +258,9 @@ describe('the date of the first family plan meeting, within 4 weeks (G "Final CI
     expect(late.breachesOf('first-meeting-date').map((b) => b.due)).toEqual(['2024-10-31T23:59:59.999+00:00']);
   });
 
-  it('first-meeting-date: the date is a calendar day; a date-time or an impossible day is INVALID_EVENT', () => {
-    expectInvalidAt({ ...meeting(), firstFamilyPlanMeetingDate: undefined }, 'firstFamilyPlanMeetingDate');
+  it('first-meeting-date: the date is a calendar day; a date-time or an impossible day is INVALID_EVENT, and a CAF meeting without one is GATE_BLOCKED by destination-plan', () => {
+    const { firstFamilyPlanMeetingDate: _omitted, ...withoutDate } = meeting();
+    expectRefusal(ready().refuse(withoutDate), 'GATE_BLOCKED', ['destination-plan']);
     expectInvalidAt({ ...meeting(), firstFamilyPlanMeetingDate: '2024-10-31T10:00:00+00:00' }, 'firstFamilyPlanMeetingDate');
     expectInvalidAt({ ...meeting(), firstFamilyPlanMeetingDate: '2024-11-31' }, 'firstFamilyPlanMeetingDate');
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { initialTransition, transition } from 'xstate';
 import { getShortestPaths, getStateNodes } from 'xstate/graph';
 import { outcomes, parseEvent, stepDownMachine, type CaseSnapshot, type Route, type StepDownEvent } from '../../src/index.js';
-import { sampleActionIds, sampleFamilyAdded, samplePeople, sampleRecipients } from '../events/samples.js';
+import { sampleActionIds, sampleFamilyAdded, samplePeople, sampleRecipients, sampleUniversalServicesMeeting } from '../events/samples.js';
 import { event } from './harness.js';
 
 // Every event is dated at one instant after the case opened, so the sequence of steps never blocks
@@ -15,6 +15,16 @@ function candidates(route: Route): StepDownEvent[] {
   const meeting = event('finalMeeting.held', at, { kind });
   return [
     event('decision.agreed', at),
+    // Issue 10: a step down planned to universal services, and the paths it and the ladder's end take.
+    event('decision.agreed', at, { destination: 'universal-services' }),
+    // With no Lead Professional agreed, the practitioner who would have led gives their own view.
+    event('views.recorded', at, { personId: samplePeople.leadProfessional.personId }),
+    { ...sampleUniversalServicesMeeting(at), kind },
+    event('stepDown.returned', at, { reconvene: true }),
+    event('case.transferredOut', at),
+    event('case.transferredOut', at, { actor: samplePeople.cafLinkWorker }),
+    event('leadProfessional.left', at),
+    event('leadProfessional.agreed', at, { actor: samplePeople.cafLinkWorker }),
     event('views.recorded', at, { personId: samplePeople.child }),
     event('views.recorded', at, { personId: samplePeople.parent }),
     event('views.recorded', at, { personId: samplePeople.partner }),
@@ -32,7 +42,7 @@ function candidates(route: Route): StepDownEvent[] {
     event('stepDown.withdrawn', at),
     meeting,
     event('eCaf.referralCompleted', at, {
-      form: { ...event('eCaf.referralCompleted', at).form, firstFamilyPlanMeetingDate: meeting.firstFamilyPlanMeetingDate },
+      form: { ...event('eCaf.referralCompleted', at).form, firstFamilyPlanMeetingDate: meeting.firstFamilyPlanMeetingDate! },
     }),
     event('transferDetails.completed', at),
     event('closureSummary.completed', at),
@@ -69,6 +79,10 @@ function serialise(snapshot: CaseSnapshot): string {
     c.familyPlan.meetings > 0,
     c.familyPlan.finalMeetingAt !== null,
     c.ehm.authorisedAt !== null,
+    c.destination,
+    c.leadProfessionalSearch,
+    // Bounded: a reconvened meeting may loop, and the gates only tell a first meeting from a later one.
+    Math.min(c.lastMeetings, 2),
   ]);
 }
 

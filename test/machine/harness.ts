@@ -12,6 +12,7 @@ import {
   explainRefusal,
   persistCase,
   restoreCase,
+  type CaseInput,
   type CaseSnapshot,
   type EventOf,
   type EventType,
@@ -46,9 +47,10 @@ export class CaseRun {
     openedAt: string,
     readonly policy: Policy = defaultPolicy,
     caseId = 'case-1',
+    input: Pick<CaseInput, 'familyId' | 'rulesVersion'> = {},
   ) {
     this.machine = createStepDownMachine(policy);
-    const [snapshot, actions] = initialTransition(this.machine, { caseId, route, openedAt });
+    const [snapshot, actions] = initialTransition(this.machine, { caseId, route, openedAt, ...input });
     this.snapshot = snapshot;
     this.notifications.push(...emittedNotifications(actions));
   }

@@ -59,6 +59,7 @@ describe('whole cases, one per route and outcome', () => {
     expect(kit.view.deadlines.map((d) => [d.id, d.status])).toEqual([
       ['first-meeting-date', 'met'],
       ['first-family-plan-meeting', 'met'],
+      ['clw-contacts-lead-professional', 'met'],
       ['caf-twelve-months:1', 'met'],
       ['family-plan-review:1', 'met'],
       ['family-plan-review:2', 'met'],
@@ -105,7 +106,7 @@ describe('whole cases, one per route and outcome', () => {
       .expectOutcome('remains-with-csc');
   });
 
-  it('no Lead Professional after the panel steps the case down to universal services', () => {
+  it('no Lead Professional after the panel steps the case down to universal services, through the last meeting and the Team Manager’s authorisation', () => {
     const kit = startCase({ route: 'cin-outcome', on: '2024-05-01T09:00:00+01:00', caseId: 'case-1', checkPersistence: true })
       .on('2024-05-01T10:00:00+01:00')
       .send('decision.agreed')
@@ -117,12 +118,28 @@ describe('whole cases, one per route and outcome', () => {
       .send('leadProfessional.panelFailed')
       .on('2024-05-21T10:00:00+01:00')
       .send('noLeadProfessional.recorded')
-      .expectOutcome('universal-services');
+      // The ladder's end no longer ends the case (issue 10): it goes on to universal services.
+      .expectOutcome(null)
+      .expectStage('preparation');
     expect(kit.notifications).toContainEqual({
       type: 'parties.toInform',
       caseId: 'case-1',
       reason: 'no-lead-professional',
+      personIds: ['carer-1', 'partner-1', 'lp-1'],
+      roles: ['social-worker'],
       at: '2024-05-21T10:00:00+01:00',
     });
+    kit
+      .on('2024-05-22T10:00:00+01:00')
+      .completePreparation()
+      .on('2024-05-29T10:00:00+01:00')
+      .send('finalMeeting.held')
+      .on('2024-06-04T10:00:00+01:00')
+      .completeClosure()
+      .expectOutcome('universal-services')
+      .expectStage('closed');
+    const steps = kit.events.map((e) => e.type);
+    expect(steps).toEqual(expect.arrayContaining(['closureSummary.completed', 'fileReview.completed', 'stepDown.authorised', 'documents.shared', 'csc.closed']));
+    expect(steps).not.toContain('eCaf.referralCompleted');
   });
 });

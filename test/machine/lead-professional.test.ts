@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type PendingStep, type Refusal, type Role, type RuleId, type StepDownEvent } from '../../src/index.js';
-import { sampleNames, samplePeople, samplePersonAdded } from '../events/samples.js';
+import { sampleNames, samplePeople, samplePersonAdded, sampleUniversalServicesMeeting } from '../events/samples.js';
 import { CaseRun, event } from './harness.js';
 
 const CHALLENGE = 'G "Challenge and support to identify a Lead Professional" ¶1';
@@ -163,23 +163,55 @@ describe('the ladder is climbed rung by rung (G "Challenge and support to identi
 });
 
 describe('no Lead Professional: universal services (G "Challenge and support to identify a Lead Professional" ¶2, F step 11)', () => {
-  it('lp-none-universal-services: the full ladder steps the case down to universal services and asks the host to inform the Social Worker, family and agencies', () => {
+  it('lp-none-universal-services: the full ladder steps the case down to universal services and asks the host to inform the Social Worker, family and agencies; the case goes on through the last meeting and the Team Manager’s authorisation', () => {
     const run = withViewsAndConsent(inPreparation()).send(event('disagreement.raised', '2024-05-17T10:00:00+01:00', { disagreementId: 'D-2' }));
     for (const rung of order) run.send(rungs[rung]());
-    expect(run.view).toMatchObject({ outcome: 'universal-services', stage: 'closed', states: ['universal-services'], pending: [] });
-    // The disagreement raised on Friday 17 May was due on Friday 24 May: not yet due on 21 May, so cancelled.
-    expect(run.deadline('disagreement-resolution:D-2')).toMatchObject({ due: '2024-05-24T23:59:59.999+01:00', status: 'cancelled', closedAt: dates.recorded });
-    expect(run.notifications.slice(-2)).toEqual([
-      { type: 'outcome.reached', caseId: 'case-1', outcome: 'universal-services', at: dates.recorded },
-      { type: 'parties.toInform', caseId: 'case-1', reason: 'no-lead-professional', at: dates.recorded },
+    // Issue 10: the ladder's end sets the destination; the case does not end here.
+    expect(run.snapshot.context.destination).toBe('universal-services');
+    expect(run.view).toMatchObject({ outcome: null, stage: 'preparation', states: ['withChildrensSocialCare.preparation.leadProfessionalNotNeeded'] });
+    const dueD2 = '2024-05-24T23:59:59.999+01:00';
+    expect(run.view.pending).toEqual([
+      { step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-2', actorId: samplePeople.teamManager.id, due: dueD2 },
     ]);
-    expect(run.notifications.filter((n) => n.type === 'parties.toInform')).toHaveLength(1);
-    expectNoFreeText(run.notifications);
-    expectNoFreeText(run.view);
-    // The CAF does not open: nothing more is taken, not even a late agreement.
+    // The disagreement raised on Friday 17 May is due on Friday 24 May: still open, the case still needs it resolved.
+    expect(run.deadline('disagreement-resolution:D-2')).toMatchObject({ due: dueD2, status: 'open' });
+    // The Social Worker, the family and the agencies still involved are named by id (the child hears through the family).
+    expect(run.notifications.at(-1)).toEqual({
+      type: 'parties.toInform',
+      caseId: 'case-1',
+      reason: 'no-lead-professional',
+      personIds: [samplePeople.parent, samplePeople.partner],
+      roles: ['social-worker'],
+      at: dates.recorded,
+    });
+    expect(run.notifications.filter((n) => n.type === 'outcome.reached')).toEqual([]);
+    // The CAF does not open: a late agreement is no longer a step.
     const late = run.refuse(event('leadProfessional.agreed', '2024-05-22T10:00:00+01:00', { personId: samplePeople.partner }));
     expect(late.code).toBe('EVENT_NOT_ACCEPTED');
     expectNoFreeText(late);
+
+    run.send(event('disagreement.resolved', '2024-05-23T10:00:00+01:00'));
+    // The last meeting documents the plan for universal services, not a CAF's (rule destination-plan).
+    const cafMeeting = run.refuse({ ...meeting(), attendees: [samplePeople.parent, samplePeople.partner] });
+    expectRefusal(cafMeeting, 'GATE_BLOCKED', 'destination-plan');
+    expect(cafMeeting.rules[0]!.reason).toBe('a step down to universal services documents its plan: give universalServicesPlan.');
+    run
+      .send(sampleUniversalServicesMeeting('2024-05-29T10:00:00+01:00'))
+      .send(event('closureSummary.completed', '2024-05-30T10:00:00+01:00'))
+      .send(event('fileReview.completed', '2024-05-31T10:00:00+01:00'))
+      .send(event('stepDown.authorised', '2024-05-31T15:00:00+01:00'))
+      .send(event('documents.shared', '2024-06-03T10:00:00+01:00', { recipients: [samplePeople.parent, samplePeople.partner] }))
+      .send(event('csc.closed', '2024-06-03T16:00:00+01:00'));
+    expect(run.view).toMatchObject({ outcome: 'universal-services', stage: 'closed', states: ['universal-services'], pending: [] });
+    expect(run.notifications.slice(-2)).toEqual([
+      { type: 'outcome.reached', caseId: 'case-1', outcome: 'universal-services', at: '2024-06-03T16:00:00+01:00' },
+      {
+        type: 'parties.toInform', caseId: 'case-1', reason: 'universal-services',
+        personIds: [samplePeople.parent, samplePeople.partner], roles: [], at: '2024-06-03T16:00:00+01:00',
+      },
+    ]);
+    expectNoFreeText(run.notifications);
+    expectNoFreeText(run.view);
   });
 
   it('lp-none-universal-services: a Lead Professional agreeing at any rung ends the ladder and the case goes on to the final meeting', () => {

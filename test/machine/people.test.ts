@@ -195,7 +195,7 @@ describe('informed-consent: each parent/carer’s consent stands on its own', ()
     expectRefusal(refusal, 'GATE_BLOCKED', ['no-open-disagreement']);
     expect(refusal.rules[0]!.reason).toBe('disagreement(s) still open: D-consent-mark.');
     expect(run.view.pending).toEqual([
-      { step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-consent-mark' },
+      { step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-consent-mark', actorId: samplePeople.teamManager.id, due },
     ]);
     expectNoFreeText(run.view);
     expectNoFreeText(run.notifications);

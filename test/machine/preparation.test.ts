@@ -18,6 +18,10 @@ const refusalReason = 'Sarah fears the school will tell her ex-partner where the
 const withdrawalReason = 'Police disclosed that Leo’s father is back in the household.';
 const freeText = [...sampleNames, partnerReason, refusalReason, withdrawalReason];
 const { expectNoFreeText, expectRefusal } = freeTextChecks(freeText);
+/** The Team Manager who agreed the decision: the case asks them, by user id, to resolve each disagreement. */
+const manager = samplePeople.teamManager.id;
+/** Whom a withdrawal is told to, by id, while the case is with CSC: the parent/carer and both practitioners (the child through them). */
+const informed = [...sampleRecipients];
 
 /** A case with the sample family on record whose decision was agreed at `at` (opened the same instant). */
 const inPreparation = (at = '2024-06-03T10:00:00+01:00', policy?: Policy) =>
@@ -159,7 +163,7 @@ describe('refused consent (docs/decisions.md "Refused consent is a family disagr
     });
     expect(run.view.pending).toEqual([
       { step: 'consent.given', role: 'social-worker', rule: 'informed-consent', detail: 'sarah' },
-      { step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-1' },
+      { step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-1', actorId: manager, due: '2024-06-17T23:59:59.999+01:00' },
     ]);
     expectRefusal(run.refuse(finalMeeting('2024-06-11T10:00:00+01:00')), 'GATE_BLOCKED', ['informed-consent', 'no-open-disagreement']);
     expectNoFreeText(run.view);
@@ -224,8 +228,8 @@ describe('family and partner disagreements (G "Decision made to step down from C
       ['D-3', 'leo', 'family', 'open'],
     ]);
     expect(run.view.pending.filter((p) => p.step === 'disagreement.resolved')).toEqual([
-      { step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-2' },
-      { step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-3' },
+      { step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-2', actorId: manager, due: '2024-06-11T23:59:59.999+01:00' },
+      { step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-3', actorId: manager, due: '2024-06-11T23:59:59.999+01:00' },
     ]);
     // The Social Worker discusses it with the Team Manager: the resolution is the Team Manager's.
     expectRefusal(
@@ -364,7 +368,8 @@ describe('resolving within 5 working days (G "Decision made to step down from CS
     expect(Object.keys(notes[0]!).sort()).toEqual(['caseId', 'citation', 'deadlineId', 'detectedAt', 'due', 'rule', 'type']);
     expectNoFreeText(run.notifications);
     // The missed disagreement still blocks the final meeting: a timescale never unblocks a gate.
-    expect(run.view.pending).toContainEqual({ step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-2' });
+    // The step stays pending, due when it was due: a missed step keeps its due instant on the work list.
+    expect(run.view.pending).toContainEqual({ step: 'disagreement.resolved', role: 'team-manager', rule: 'disagreement-resolution', detail: 'D-2', actorId: manager, due });
   });
 
   it('disagreement-resolution: a resolution recorded after the tick but dated on time is met, and the breach is withdrawn with a breach.withdrawn notification', () => {
@@ -455,7 +460,7 @@ describe('a disagreement that withdraws the step down', () => {
     expect(run.view.breaches).toEqual([]);
     expect(run.notifications.slice(-2)).toEqual([
       { type: 'outcome.reached', caseId: 'case-1', outcome: 'remains-with-csc', at: '2024-06-06T10:00:00+01:00' },
-      { type: 'parties.toInform', caseId: 'case-1', reason: 'step-down-withdrawn', at: '2024-06-06T10:00:00+01:00' },
+      { type: 'parties.toInform', caseId: 'case-1', reason: 'step-down-withdrawn', personIds: informed, roles: ['social-worker'], at: '2024-06-06T10:00:00+01:00' },
     ]);
     const after = run.refuse(finalMeeting());
     expect(after.code).toBe('EVENT_NOT_ACCEPTED');
@@ -482,16 +487,19 @@ describe('a disagreement that withdraws the step down', () => {
 });
 
 describe('the Team Manager withdraws the step down', () => {
-  const expectRemainsWithCsc = (run: CaseRun, at: string) => {
+  const expectRemainsWithCsc = (run: CaseRun, at: string, personIds: readonly string[] = informed) => {
     expect(run.view).toMatchObject({ outcome: 'remains-with-csc', stage: 'closed', pending: [] });
-    expect(ofType(run, 'parties.toInform')).toEqual([{ type: 'parties.toInform', caseId: 'case-1', reason: 'step-down-withdrawn', at }]);
+    expect(ofType(run, 'parties.toInform')).toEqual([
+      { type: 'parties.toInform', caseId: 'case-1', reason: 'step-down-withdrawn', personIds, roles: ['social-worker'], at },
+    ]);
     expectNoFreeText(run.notifications);
     expectNoFreeText(run.view);
   };
 
   it('step-down-withdrawal: withdrawn in the decision stage, the case remains with CSC', () => {
     const at = '2024-06-03T12:00:00+01:00';
-    expectRemainsWithCsc(new CaseRun('cin-outcome', june.opened).send(withdraw(at)), at);
+    // No one is on the case record yet: the Social Worker is told, and no person.
+    expectRemainsWithCsc(new CaseRun('cin-outcome', june.opened).send(withdraw(at)), at, []);
   });
 
   it('step-down-withdrawal: withdrawn in preparation, the case remains with CSC and the open disagreement deadline is cancelled', () => {

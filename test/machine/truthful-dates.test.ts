@@ -112,9 +112,13 @@ describe('a breach a tick recorded is withdrawn when an outcome dated before the
       decision: '2024-08-05T11:00:00+01:00',
       prep: '2024-08-07T10:00:00+01:00',
     });
+    // EHM's part is done on time (Tuesday 27 August, after the bank holiday), so the only deadline the tick misses is the review.
     const run = closeToCsc(ready, { meeting: '2024-08-15T10:00:00+01:00', firstFp: '2024-09-05', closed: '2024-08-22T15:00:00+01:00' })
+      .send(event('ehm.authorised', '2024-08-27T10:00:00+01:00'))
+      .send(event('leadProfessional.contacted', '2024-08-27T14:00:00+01:00'))
       .send(initial('2024-09-05T10:00:00+01:00'));
     expect(run.deadline('family-plan-review:1')).toMatchObject({ due: reviewDue, status: 'open' });
+    expect(run.deadline('clw-contacts-lead-professional')).toMatchObject({ status: 'met' });
     run.tick(tickAt);
     expect(run.deadline('family-plan-review:1')).toMatchObject({ status: 'missed', closedAt: null });
     expect(run.breachesOf('family-plan-review')).toHaveLength(1);
@@ -225,10 +229,27 @@ describe('a step recorded late but dated on time counts as met, and keeps when i
   it('first-family-plan-meeting: with a tick on Friday 20 September between, the breach it recorded is withdrawn as met on time, and recordedAt is kept', () => {
     const run = underCaf().tick('2024-09-20T07:00:00+01:00');
     expect(run.deadline('first-family-plan-meeting').status).toBe('missed');
+    // The CAF Link Worker's contact fell due with the meeting and was missed by the same tick; it too
+    // was made on time (Wednesday 28 August) and is recorded late, on 23 September.
+    expect(run.deadline('clw-contacts-lead-professional')).toMatchObject({ status: 'missed', due: firstDue });
+    const contactedAt = '2024-08-28T11:00:00+01:00';
+    run
+      .send(event('ehm.authorised', '2024-08-27T10:00:00+01:00'))
+      .send({ ...event('leadProfessional.contacted', contactedAt), recordedAt } as StepDownEvent);
+    expect(run.deadline('clw-contacts-lead-professional')).toMatchObject({ status: 'met', closedAt: contactedAt, recordedAt });
     run.send(initial(heldAt, { recordedAt } as Partial<StepDownEvent>));
     expect(run.deadline('first-family-plan-meeting')).toMatchObject({ status: 'met', closedAt: heldAt, recordedAt });
     expect(run.view.breaches).toEqual([]);
     expect(run.view.withdrawnBreaches).toEqual([
+      {
+        rule: 'clw-contacts-lead-professional',
+        citation: 'G "Role of the CAF Link Worker" ¶3',
+        due: firstDue,
+        detectedAt: '2024-09-20T07:00:00+01:00',
+        deadlineId: 'clw-contacts-lead-professional',
+        withdrawnAt: contactedAt,
+        withdrawnBecause: 'met-on-time',
+      },
       {
         rule: 'first-family-plan-meeting',
         citation: 'G "Initial Family Planning Meeting" ¶1; G "Role of the Lead Professional" ¶2; G "Role of the CAF Link Worker" ¶3',
@@ -240,6 +261,7 @@ describe('a step recorded late but dated on time counts as met, and keeps when i
       },
     ]);
     expect(ofType(run, 'breach.withdrawn')).toEqual([
+      { type: 'breach.withdrawn', caseId: 'case-1', rule: 'clw-contacts-lead-professional', deadlineId: 'clw-contacts-lead-professional', at: contactedAt, reason: 'met-on-time' },
       { type: 'breach.withdrawn', caseId: 'case-1', rule: 'first-family-plan-meeting', deadlineId: 'first-family-plan-meeting', at: heldAt, reason: 'met-on-time' },
     ]);
   });

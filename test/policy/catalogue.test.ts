@@ -32,11 +32,28 @@ describe('the rule catalogue', () => {
     }
   });
 
-  it('names the five timescales the issue fixes', () => {
+  it('names the six timescales: the five the guidance fixes, and the CAF Link Worker’s contact due with the first family plan meeting (issue 10)', () => {
     const timescales = rules.filter((r) => r.kind === 'timescale').map((r) => r.id).sort();
-    expect(timescales).toEqual(
-      ['caf-twelve-months', 'disagreement-resolution', 'family-plan-review', 'first-family-plan-meeting', 'first-meeting-date'],
-    );
+    expect(timescales).toEqual([
+      'caf-twelve-months',
+      'clw-contacts-lead-professional',
+      'disagreement-resolution',
+      'family-plan-review',
+      'first-family-plan-meeting',
+      'first-meeting-date',
+    ]);
+  });
+
+  it('has the rules of every path (issue 10), each of its kind', () => {
+    const kinds = Object.fromEntries(rules.map((r) => [r.id, r.kind]));
+    expect(kinds).toMatchObject({
+      destination: 'record',
+      'destination-plan': 'gate',
+      'own-cases-only': 'gate',
+      'transfer-out': 'record',
+      'reconvened-meeting': 'record',
+      'lead-professional-change': 'record',
+    });
   });
 
   it('cites only sections and paragraphs that exist in the practice guidance', () => {

@@ -30,6 +30,8 @@ describe('definePolicy', () => {
       reviewWindowStartDays: 42,
       reviewWindowEndDays: 56,
       cafMonths: 12,
+      // A reassessment counts from month 11 of the 12 (docs/decisions.md "Reassessment window").
+      reassessmentWindowMonths: 1,
     });
   });
 
@@ -61,5 +63,8 @@ describe('definePolicy', () => {
     expect(policyError({ timescale: {} }).message).toMatch(/timescale/);
     expect(policyError({ timescales: { reviewWindowStartDays: 60 } }).message).toMatch(/reviewWindowStartDays/);
     expect(policyError({ calendar: 'england' }).message).toMatch(/calendar/);
+    // The reassessment window lies inside the 12 months: a window longer than the clock is refused.
+    expect(policyError({ timescales: { cafMonths: 6, reassessmentWindowMonths: 7 } }).message).toMatch(/reassessmentWindowMonths/);
+    expect(policyError({ timescales: { reassessmentWindowMonths: 0 } }).message).toMatch(/reassessmentWindowMonths/);
   });
 });

@@ -80,6 +80,11 @@ const expectedSenders: Readonly<Record<EventType, readonly Role[]>> = {
   // lead-professional, caf-link-worker and team-manager" (docs/decisions.md "Who sends what").
   'consent.withdrawn': [SW, LP, CLW, TM],
   'stepUp.referred': [SW, LP, CLW, TM],
+  // "The Lead Professional can change": under the CAF the LP leaves, or the CLW or the EH&SS Manager records it.
+  'leadProfessional.left': [LP, CLW, EHM],
+  // Outcomes, "transferred-out": while the case is with CSC a transfer out is the SW's (under the CAF the
+  // CLW's or the LP's: see "a transfer out under the CAF" below).
+  'case.transferredOut': [SW],
   // "Time": the host's clock reaches the machine only as a system tick.
   'clock.tick': [SYSTEM],
   // "Mistakes are corrected, never rewritten": any role that records events may void one (the engine
@@ -97,7 +102,12 @@ const actorIds: Readonly<Record<Role, string>> = {
   system: 'system-role-table-clock',
 };
 
-const actorOf = (role: Role) => ({ id: actorIds[role], role });
+/**
+ * The sender of a role. The Lead Professional's user acts as the case's Lead Professional, the sample
+ * person `jo-patel` (rule `own-cases-only`: a lead-professional acts only on their own cases).
+ */
+const actorOf = (role: Role) =>
+  role === LP ? { id: actorIds[role], role, personId: samplePeople.leadProfessional.personId } : { id: actorIds[role], role };
 
 // A CIN case in spring 2024, British Summer Time throughout (+01:00). Monday 6 May is a bank holiday.
 const d = {
@@ -226,6 +236,8 @@ const scenarios: { readonly [T in EventType]: { readonly steps: () => StepDownEv
   'caf.closed': { steps: path.finalFpHeld, probe: () => event('caf.closed', d.cafClosed) },
   'consent.withdrawn': { steps: path.closed, probe: () => event('consent.withdrawn', d.underCaf) },
   'stepUp.referred': { steps: path.closed, probe: () => event('stepUp.referred', d.underCaf) },
+  'leadProfessional.left': { steps: path.closed, probe: () => event('leadProfessional.left', d.underCaf) },
+  'case.transferredOut': { steps: path.decided, probe: () => event('case.transferredOut', d.prep) },
   // A tick after the disagreement's 5 working days marks the deadline missed: an accepted tick changes the case.
   'clock.tick': { steps: path.disagreementOpen, probe: () => event('clock.tick', d.afterDisagreementDue) },
 };
@@ -243,7 +255,7 @@ function allowedByPolicy(type: EventType): string {
 }
 
 /** The same event, sent by `actor`. */
-function sentBy<E extends StepDownEvent>(probe: E, actor: { id: string; role: Role }): E {
+function sentBy<E extends StepDownEvent>(probe: E, actor: { id: string; role: Role; personId?: string }): E {
   return { ...probe, actor };
 }
 
@@ -289,12 +301,15 @@ describe('division-of-duties: every event type × every role (DOMAIN.md "Roles",
         const refusal = run.refuse(sentBy(probe, actorOf(role)));
         expect(refusal.code).toBe('NOT_ALLOWED');
         expect(refusal.rules.map((r) => r.rule)).toEqual(['division-of-duties']);
-        // The CAF Link Worker and the Lead Professional keep the people only once the case is under the CAF.
-        const heldBack = type.startsWith('person.') || type === 'involvement.ended' ? [CLW, LP] : [];
+        // The CAF Link Worker and the Lead Professional keep the people, and transfer a case out, only
+        // once the case is under the CAF.
+        const heldBack = type.startsWith('person.') || type === 'involvement.ended' || type === 'case.transferredOut' ? [CLW, LP] : [];
         expect(refusal.rules[0]!.reason).toBe(
-          heldBack.includes(role)
-            ? `'${type}' is for the social-worker until the case closes to CSC; then the caf-link-worker and lead-professional too.`
-            : `'${type}' is for ${allowedByPolicy(type)}, not ${role}.`,
+          !heldBack.includes(role)
+            ? `'${type}' is for ${allowedByPolicy(type)}, not ${role}.`
+            : type === 'case.transferredOut'
+              ? `'case.transferredOut' is for the social-worker until the case closes to CSC.`
+              : `'${type}' is for the social-worker until the case closes to CSC; then the caf-link-worker and lead-professional too.`,
         );
       }
       expect(persistCase(run.snapshot)).toEqual(before);
@@ -335,6 +350,25 @@ describe('division-of-duties: the people of the case under the CAF (DOMAIN.md "R
         reason: "'person.added' is for the social-worker until the case closes to CSC; then the caf-link-worker and lead-professional too.",
       });
     }
+  });
+});
+
+describe('division-of-duties: a transfer out under the CAF (DOMAIN.md "Outcomes")', () => {
+  it('division-of-duties: once the case has closed to CSC case.transferredOut accepts caf-link-worker and lead-professional, no longer the social-worker', () => {
+    const run = caseAfter(path.closed());
+    const probe = event('case.transferredOut', d.underCaf);
+    const observed = Object.fromEntries(roles.map((role) => [role, outcomeOf(run, sentBy(probe, actorOf(role)))]));
+    expect(observed).toEqual({
+      'social-worker': 'NOT_ALLOWED division-of-duties',
+      'team-manager': 'NOT_ALLOWED division-of-duties',
+      'caf-link-worker': 'accepted',
+      'lead-professional': 'accepted',
+      'early-help-manager': 'NOT_ALLOWED division-of-duties',
+      system: 'NOT_ALLOWED division-of-duties',
+    });
+    expect(run.refuse(sentBy(probe, actorOf(SW))).rules[0]!.reason).toBe(
+      "'case.transferredOut' is for the caf-link-worker or lead-professional once the case has closed to CSC.",
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Every journey issue 6 names, and those of issue 9's stories, with the outcome and breaches each
+ * Every journey issue 6 names, those of issue 9's stories and issue 10's paths, with the outcome and breaches each
  * must come to. Written out here, not read from the files, so a scenario file whose own `expect`
  * drifted would still fail this test.
  */
@@ -20,4 +20,10 @@ export const journeys: Record<string, { outcome: string; breaches: string[] }> =
   'initial-meeting-before-delayed-closure': { outcome: 'caf-closed', breaches: [] },
   'corrections-voided-and-resent': { outcome: 'caf-closed', breaches: [] },
   'breaches-withdrawn-by-later-records': { outcome: 'stepped-up', breaches: [] },
+  // Issue 10: every path a real case takes (the ladder's end, above, now goes through the closure).
+  'planned-universal-services': { outcome: 'universal-services', breaches: [] },
+  'reconvened-last-meeting': { outcome: 'caf-closed', breaches: [] },
+  'lead-professional-left-and-replaced': { outcome: 'caf-closed', breaches: [] },
+  'transfer-out': { outcome: 'transferred-out', breaches: [] },
+  'siblings-step-down-together': { outcome: 'caf-closed', breaches: [] },
 };

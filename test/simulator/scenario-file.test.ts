@@ -219,6 +219,75 @@ describe('parseScenario', () => {
   });
 });
 
+describe('family scenarios', () => {
+  /** A family scenario of two cases with the fictional family's people (each child on the other's case as a family member). */
+  function family(steps: Record<string, unknown>[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+    const people = (child: string, sibling: string) => [
+      { id: child, relationship: 'child' },
+      { id: sibling, relationship: 'family-member' },
+      { id: 'carer-1', relationship: 'parent-carer', parentalResponsibility: true },
+    ];
+    return {
+      name: 'sibs',
+      description: 'Two siblings.',
+      route: 'cin-outcome',
+      openedAt: '2024-09-02',
+      family: { cases: [{ key: 'older', people: people('child-1', 'child-2') }, { key: 'younger', people: people('child-2', 'child-1') }] },
+      steps,
+      ...extra,
+    };
+  }
+  const toBoth = { at: '2024-09-02', as: 'team-manager', event: 'decision.agreed', toFamily: true };
+
+  it('reads the cases, their people and the lines of each, and steps that name a case or go to the family', () => {
+    const text = JSON.stringify(family([toBoth, { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', case: 'younger', payload: { personId: 'child-2' } }]), null, 2);
+    const { scenario, source } = parseScenario(text, 'sibs.json');
+    expect(scenario.family?.cases.map((c) => c.key)).toEqual(['older', 'younger']);
+    expect(source.casePeopleLines?.map((lines) => lines.length)).toEqual([3, 3]);
+    expect(source.casePeopleLines![1]![0]).toBeGreaterThan(source.casePeopleLines![0]![2]!);
+  });
+
+  it.each([
+    ['a step naming no case', [{ at: '2024-09-02', as: 'team-manager', event: 'decision.agreed' }], {}, 'steps[0].case', 'required in a family scenario'],
+    ['a case not of the family', [{ ...toBoth, toFamily: undefined, case: 'middle' }], {}, 'steps[0].case', 'not a case of the family; its cases are older, younger'],
+    ['a step for one case and the family at once', [{ ...toBoth, case: 'older' }], {}, 'steps[0].toFamily', 'not both'],
+    ['a tick for one case', [toBoth, { at: '2024-09-03', tick: true, case: 'older' }], {}, 'steps[1].case', 'a tick step takes only'],
+    ['a caseId beside the family', [toBoth], { caseId: 'C-1' }, 'caseId', 'names each case id in family.cases'],
+    ['an expectation for a case not of the family', [{ ...toBoth, expect: { cases: { middle: { stage: 'preparation' } } } }], {}, 'steps[0].expect.cases.middle', 'not a case of the family'],
+  ])('refuses %s', (_what, steps, extra, path, words) => {
+    const error = errorOf(() => parseScenario(JSON.stringify(family(steps as Record<string, unknown>[], extra), null, 2), 'sibs.json'));
+    const issue = issues(error).find((i) => i.path === path);
+    expect(issue?.message).toContain(words);
+  });
+
+  it('refuses a family step or a per-case expectation in a scenario of one case', () => {
+    const error = errorOf(() =>
+      parseScenario(scenarioText(['{ "at": "2024-09-02", "as": "team-manager", "event": "decision.agreed", "toFamily": true, "expect": { "cases": { "older": {} } } }']), 'one.json'),
+    );
+    expect(issues(error).map((i) => [i.path, i.message])).toEqual([
+      ['steps[0].toFamily', 'only a family scenario sends to the family; remove it'],
+      ['steps[0].expect.cases', 'only a family scenario expects per case; remove cases'],
+    ]);
+  });
+
+  it("names a case's person by its place in the file, a person the cases share once, and a shared step's payload field", () => {
+    const bad = family([toBoth]);
+    const cases = (bad['family'] as { cases: { people?: Record<string, unknown>[] }[] }).cases;
+    cases[1]!.people![2] = { id: 'carer-1', relationship: 'parent-carer', agency: 'Bingo club' };
+    const error = errorOf(() => parseScenario(JSON.stringify(bad, null, 2), 'sibs.json'));
+    expect(issues(error).map((i) => [i.path, i.message])).toEqual([['family.cases[1].people[2].agency', 'only a practitioner has an agency']]);
+    // Cases without people of their own open with the scenario's: a problem there is one problem.
+    const shared = { ...family([toBoth]), people: [{ id: 'child-1', relationship: 'child' }, { id: 'gran', relationship: 'family-member', agency: 'Bingo club' }] };
+    for (const c of (shared['family'] as { cases: { people?: unknown }[] }).cases) delete c.people;
+    const once = errorOf(() => parseScenario(JSON.stringify(shared, null, 2), 'sibs.json'));
+    expect(issues(once).map((i) => i.path)).toEqual(['people[1].agency']);
+    const payload = errorOf(() =>
+      parseScenario(JSON.stringify(family([toBoth, { at: '2024-09-04', as: 'social-worker', event: 'views.recorded', toFamily: true, payload: { agrees: 'yes' } }]), null, 2), 's.json'),
+    );
+    expect(issues(payload).map((i) => i.path)).toEqual(['steps[1].payload.agrees']);
+  });
+});
+
 describe('defineScenario', () => {
   it('validates a scenario written in code, naming fields without lines', () => {
     const error = errorOf(() => defineScenario({ name: 'x', description: 'd', route: 'nowhere', openedAt: '2024-09-02', steps: [] }));

@@ -18,7 +18,7 @@ beforeAll(async () => {
     const { scenario, source } = await resolveScenario(name);
     results.set(name, await simulate(scenario, { source }));
   }
-}, 120_000); // fifteen cases through the engine, one after another: seconds, more on a busy machine
+}, 300_000); // twenty scenarios (twenty-one cases) through the engine, one after another: seconds, more on a busy machine
 
 function run(name: string): SimulationResult {
   const result = results.get(name);
@@ -43,7 +43,7 @@ function only<T>(items: readonly T[]): T {
 }
 
 describe('built-in scenarios', () => {
-  it('are the eleven journeys of issue 6 and four of issue 9, each file named after its scenario', async () => {
+  it('are the eleven journeys of issue 6, four of issue 9 and five of issue 10, each file named after its scenario', async () => {
     expect(builtInScenarioNames()).toEqual(Object.keys(journeys).sort());
     for (const name of builtInScenarioNames()) {
       const { scenario, source } = await resolveScenario(name);
@@ -61,9 +61,13 @@ describe('built-in scenarios', () => {
       expect(result.failures).toEqual([]);
       expect(result.completed).toBe(true);
       expect(result.passed).toBe(true);
-      expect(result.final.stage).toBe('closed');
-      expect(result.final.outcome).toBe(journey.outcome);
-      expect(result.final.breaches.map((b) => b.rule).sort()).toEqual([...journey.breaches].sort());
+      // Every case of the run (each child's, in a family scenario) comes to it.
+      for (const { final } of result.cases) {
+        expect(final.stage).toBe('closed');
+        expect(final.outcome).toBe(journey.outcome);
+        expect(final.breaches.map((b) => b.rule).sort()).toEqual([...journey.breaches].sort());
+      }
+      expect(result.final).toEqual(result.cases[0]!.final);
       // The timeline starts with the opening and has one entry per step.
       expect(result.timeline[0]!.what).toBe('case.opened');
       expect(result.timeline.at(-1)!.stage).toBe('closed');
@@ -103,7 +107,7 @@ describe('dates each scenario turns on', () => {
     expect(result.timeline.at(-1)!.refusal).toMatchObject({ code: 'EVENT_NOT_ACCEPTED', expected: true });
   });
 
-  it('lead-professional-ladder: the rungs in order, universal services on 28 February 2025', () => {
+  it('lead-professional-ladder: the rungs in order, then universal services through the closure, authorised on 31 March 2025', () => {
     const result = run('lead-professional-ladder');
     const ladder = result.timeline.filter((e) => e.what.startsWith('leadProfessional.') || e.what === 'noLeadProfessional.recorded');
     expect(ladder.map((e) => [e.date, e.who, e.what, e.refusal?.code ?? 'accepted'])).toEqual([
@@ -113,6 +117,17 @@ describe('dates each scenario turns on', () => {
       ['2025-02-27', 'early-help-manager', 'leadProfessional.panelFailed', 'accepted'],
       ['2025-02-28', 'early-help-manager', 'noLeadProfessional.recorded', 'accepted'],
     ]);
+    // The ladder's end (rule lp-none-universal-services) no longer ends the case: it stays in
+    // preparation and leaves CSC only through the closure, with the Team Manager's authorisation.
+    expect(only(entries(result, 'noLeadProfessional.recorded'))).toMatchObject({ stage: 'preparation', outcome: null });
+    expect(entries(result, 'csc.closed').map((e) => [e.date, e.refusal?.code ?? 'accepted', e.outcome])).toEqual([
+      ['2025-03-03', 'EVENT_NOT_ACCEPTED', null],
+      ['2025-04-01', 'accepted', 'universal-services'],
+    ]);
+    // Across the clock change of 30 March 2025: authorised in British Summer Time.
+    expect(only(entries(result, 'stepDown.authorised')).at).toBe('2025-03-31T10:00:00+01:00');
+    expect(only(entries(result, 'finalMeeting.held')).at).toBe('2025-03-06T10:00:00+00:00');
+    expect(entries(result, 'eCaf.referralCompleted')).toEqual([]);
     expect(result.final.deadlines).toEqual([]);
   });
 
@@ -290,5 +305,130 @@ describe('dates each scenario turns on', () => {
     expect(deadline(result, 'first-family-plan-meeting')).toMatchObject({ status: 'met', closedAt: '2025-04-10T10:00:00+01:00' });
     expect(deadline(result, 'family-plan-review:1')).toMatchObject({ status: 'cancelled', closedAt: '2025-06-02T10:00:00+01:00' });
     expect(result.final.breaches).toEqual([]);
+  });
+
+  it('planned-universal-services: no consent, no Lead Professional, no e-CAF referral; authorised by the Team Manager before the CSC closure after the Early May bank holiday', () => {
+    const result = run('planned-universal-services');
+    expect(result.timeline.map((e) => e.what)).not.toContain('consent.given');
+    expect(result.timeline.map((e) => e.what)).not.toContain('leadProfessional.agreed');
+    // 5 working days from Thursday 17 April 2025 skip Good Friday and Easter Monday: Monday 28 April.
+    expect(only(entries(result, 'disagreement.raised')).deadlines.opened.map((d) => [d.id, d.due])).toEqual([
+      ['disagreement-resolution:D-1', '2025-04-28T23:59:59.999+01:00'],
+    ]);
+    const meetings = entries(result, 'finalMeeting.held');
+    expect(meetings.map((e) => [e.date, e.refusal?.code ?? 'accepted', e.refusal?.rules.map((r) => r.rule) ?? []])).toEqual([
+      ['2025-04-22', 'GATE_BLOCKED', ['no-open-disagreement']],
+      ['2025-04-29', 'GATE_BLOCKED', ['destination-plan']],
+      ['2025-04-29', 'accepted', []],
+    ]);
+    expect(meetings[2]!.deadlines.opened).toEqual([]);
+    expect(only(entries(result, 'eCaf.referralCompleted')).refusal).toMatchObject({ code: 'EVENT_NOT_ACCEPTED', expected: true });
+    const closures = entries(result, 'csc.closed');
+    expect(closures.map((e) => [e.date, e.refusal?.code ?? 'accepted'])).toEqual([
+      ['2025-04-30', 'EVENT_NOT_ACCEPTED'],
+      ['2025-05-06', 'accepted'],
+    ]);
+    const authorised = only(entries(result, 'stepDown.authorised'));
+    expect(authorised).toMatchObject({ date: '2025-05-02', who: 'team-manager', refusal: null });
+    expect(closures[1]).toMatchObject({ outcome: 'universal-services', stage: 'closed' });
+    expect(deadline(result, 'disagreement-resolution:D-1')).toMatchObject({ status: 'met', closedAt: '2025-04-24T10:00:00+01:00' });
+  });
+
+  it('reconvened-last-meeting: returned with reconvene to preparation; the new core group is judged as first-meeting-date:2, the closure begins again', () => {
+    const result = run('reconvened-last-meeting');
+    const returned = only(entries(result, 'stepDown.returned'));
+    expect(returned).toMatchObject({ date: '2025-03-11', who: 'team-manager', stage: 'preparation' });
+    const [first, early, reconvened] = entries(result, 'finalMeeting.held');
+    expect(first!.deadlines.met.map((d) => [d.id, d.dueDate])).toEqual([['first-meeting-date', '2025-04-03']]);
+    // Dated 10 March, the day before the return: rule step-sequence refuses it.
+    expect(early).toMatchObject({ date: '2025-03-10', recordedOn: '2025-03-12', refusal: { code: 'GATE_BLOCKED', expected: true } });
+    expect(early!.refusal!.rules.map((r) => r.rule)).toContain('step-sequence');
+    expect(reconvened!.deadlines.met.map((d) => [d.id, d.dueDate])).toEqual([['first-meeting-date:2', '2025-04-14']]);
+    // The closure is done again after the new meeting: two referrals, two summaries, one authorisation.
+    expect(entries(result, 'eCaf.referralCompleted').map((e) => e.date)).toEqual(['2025-03-07', '2025-03-18']);
+    expect(entries(result, 'closureSummary.completed').map((e) => e.date)).toEqual(['2025-03-07', '2025-03-18']);
+    expect(only(entries(result, 'stepDown.authorised')).date).toBe('2025-03-20');
+    // Closed to CSC on Friday 21 March 2025 (GMT): 28 days end on Good Friday, in British Summer Time.
+    expect(deadline(result, 'first-family-plan-meeting')).toMatchObject({ opensAt: '2025-03-21T10:00:00+00:00', due: '2025-04-18T23:59:59.999+01:00', status: 'met' });
+  });
+
+  it('lead-professional-left-and-replaced: the CAF waits for a new Lead Professional; the former one is refused by own-cases-only, the new one holds the review', () => {
+    const result = run('lead-professional-left-and-replaced');
+    const left = only(entries(result, 'leadProfessional.left'));
+    expect(left).toMatchObject({ date: '2025-10-27', who: 'lead-professional', stage: 'early-help', outcome: null });
+    const meetings = entries(result, 'familyPlanMeeting.held');
+    expect(meetings.map((e) => [e.date, e.refusal?.code ?? 'accepted', e.refusal?.rules.map((r) => r.rule).join(',') ?? ''])).toEqual([
+      ['2025-10-16', 'accepted', ''],
+      ['2025-10-28', 'GATE_BLOCKED', 'own-cases-only'],
+      ['2025-11-27', 'GATE_BLOCKED', 'own-cases-only'],
+      ['2025-11-27', 'accepted', ''],
+      ['2026-01-15', 'accepted', ''],
+    ]);
+    expect(only(entries(result, 'person.added').filter((e) => e.step > 0))).toMatchObject({ who: 'caf-link-worker', about: ['lp-2'] });
+    expect(only(entries(result, 'leadProfessional.agreed').filter((e) => e.who === 'caf-link-worker'))).toMatchObject({ date: '2025-11-04', about: ['lp-2'] });
+    // 28 days from Thursday 2 October 2025 end on 30 October, after the clocks went back (GMT).
+    expect(deadline(result, 'first-family-plan-meeting')).toMatchObject({ due: '2025-10-30T23:59:59.999+00:00', status: 'met' });
+    expect(deadline(result, 'family-plan-review:1')).toMatchObject({ windowOpens: '2025-11-27', due: '2025-12-11T23:59:59.999+00:00', status: 'met' });
+  });
+
+  it('transfer-out: the CAF Link Worker, not the Social Worker, records the move on 1 April 2026; the open review and 12 months are cancelled, no breach', () => {
+    const result = run('transfer-out');
+    const transfers = entries(result, 'case.transferredOut');
+    expect(transfers.map((e) => [e.who, e.refusal?.code ?? 'accepted'])).toEqual([
+      ['social-worker', 'NOT_ALLOWED'],
+      ['caf-link-worker', 'accepted'],
+    ]);
+    expect(transfers[0]!.refusal!.rules.map((r) => r.rule)).toEqual(['division-of-duties']);
+    expect(transfers[1]!.deadlines.cancelled.map((d) => [d.id, d.closedAt])).toEqual([
+      ['caf-twelve-months:1', '2026-04-01T10:00:00+01:00'],
+      ['family-plan-review:1', '2026-04-01T10:00:00+01:00'],
+    ]);
+    // Due at the end of 16 April 2026, in British Summer Time (the clocks went forward on 29 March).
+    expect(deadline(result, 'family-plan-review:1')).toMatchObject({ due: '2026-04-16T23:59:59.999+01:00', status: 'cancelled' });
+    expect(only(entries(result, 'clock.tick')).breaches).toEqual([]);
+  });
+
+  it('siblings-step-down-together: shared steps recorded once for both children, all or nothing, each child keeping its own 28 days', () => {
+    const result = run('siblings-step-down-together');
+    expect(result.scenario).toMatchObject({
+      familyId: 'fam-sibs-1',
+      cases: [
+        { key: 'older', caseId: 'sim-siblings-step-down-together-older' },
+        { key: 'younger', caseId: 'sim-siblings-step-down-together-younger' },
+      ],
+    });
+    // A shared step has one entry per child's case, with the one eventId the engine gave both.
+    const shared = entries(result, 'finalMeeting.held');
+    expect(shared.map((e) => [e.case, e.step, e.eventId])).toEqual([
+      ['older', 8, 'step-8'],
+      ['younger', 8, 'step-8'],
+    ]);
+    // Refused by the younger case (still with CSC on 27 March), so taken by neither.
+    const early = entries(result, 'familyPlanMeeting.held').filter((e) => e.date === '2025-03-27');
+    expect(early.map((e) => [e.case, e.refusal?.code, e.stage])).toEqual([
+      ['older', 'EVENT_NOT_ACCEPTED', 'early-help'],
+      ['younger', 'EVENT_NOT_ACCEPTED', 'closure'],
+    ]);
+    expect(early[0]!.refusal!.cases).toEqual([
+      expect.objectContaining({ caseId: 'sim-siblings-step-down-together-younger', case: 'younger', code: 'EVENT_NOT_ACCEPTED' }),
+    ]);
+    // One shared initial meeting meets each child's own deadline: 28 days from each CSC closure.
+    const initial = entries(result, 'familyPlanMeeting.held').filter((e) => e.date === '2025-04-10');
+    expect(initial.map((e) => [e.case, e.deadlines.met.map((d) => [d.id, d.due])])).toEqual([
+      ['older', [['first-family-plan-meeting', '2025-04-16T23:59:59.999+01:00']]],
+      ['younger', [['first-family-plan-meeting', '2025-04-30T23:59:59.999+01:00']]],
+    ]);
+    const [older, younger] = result.cases;
+    expect(older!.final.deadlines.find((d) => d.id === 'first-family-plan-meeting')).toMatchObject({ opensAt: '2025-03-19T10:00:00+00:00' });
+    expect(younger!.final.deadlines.find((d) => d.id === 'first-family-plan-meeting')).toMatchObject({ opensAt: '2025-04-02T10:00:00+01:00' });
+    // Each child's own view on their own case; the parent's once for both.
+    expect(entries(result, 'views.recorded').map((e) => [e.case, e.about[0]])).toEqual([
+      ['older', 'child-1'],
+      ['younger', 'child-2'],
+      ['older', 'carer-1'],
+      ['younger', 'carer-1'],
+      ['older', 'partner-1'],
+      ['younger', 'partner-1'],
+    ]);
   });
 });

@@ -287,6 +287,65 @@ describe('simulate', () => {
     expect(result.final.voided).toEqual([{ eventId: 'v-1', type: 'views.recorded', voidedBy: 'step-4' }]);
   });
 
+  it('checks the steps a case waits for, with who takes them and when they fall due', async () => {
+    const result = await simulate(
+      scenario([...prepared], {
+        expect: {
+          pending: [
+            { step: 'finalMeeting.held', role: 'social-worker' },
+            { step: 'finalMeeting.held', role: 'team-manager' },
+          ],
+        },
+      }),
+    );
+    expect(result.failures.map((f) => f.message)).toEqual([
+      'at the end: expected the case to be waiting for finalMeeting.held (team-manager); it waits for finalMeeting.held social-worker',
+    ]);
+  });
+
+  it('runs a family scenario on a file store as in memory: one shared record for both children, all or nothing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'caf-sim-family-'));
+    try {
+      const { scenario: s, source } = await resolveScenario('siblings-step-down-together');
+      const inMemory = await simulate(s, { source });
+      const onFile = await simulate(s, { source, store: fileStore({ directory: dir }) });
+      expect(onFile.failures).toEqual([]);
+      expect(onFile.timeline).toEqual(inMemory.timeline);
+      const engine = createCaseEngine({ store: fileStore({ directory: dir }) });
+      const family = await engine.family('fam-sibs-1');
+      expect(family.map((v) => [v.caseId, v.familyId, v.outcome])).toEqual([
+        ['sim-siblings-step-down-together-older', 'fam-sibs-1', 'caf-closed'],
+        ['sim-siblings-step-down-together-younger', 'fam-sibs-1', 'caf-closed'],
+      ]);
+      // The shared initial meeting is one event, with one id, in each child's trail; the refused
+      // one of 27 March is audited on the case that refused it and written to neither.
+      for (const view of family) {
+        const trail = await engine.history(view.caseId);
+        expect(verifyAuditTrail(trail).ok).toBe(true);
+        const meetings = trail.filter((e) => e.type === 'familyPlanMeeting.held');
+        expect(meetings.map((e) => [e.at, e.accepted])).toEqual(
+          view.caseId.endsWith('younger')
+            ? [['2025-03-27T10:00:00+00:00', false], ['2025-04-10T10:00:00+01:00', true], ['2025-05-29T10:00:00+01:00', true], ['2025-07-17T10:00:00+01:00', true]]
+            : [['2025-04-10T10:00:00+01:00', true], ['2025-05-29T10:00:00+01:00', true], ['2025-07-17T10:00:00+01:00', true]],
+        );
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 180_000); // two cases, every write flushed to disk
+
+  it("runs a family scenario again under another case id: its shared steps reach only its own run's cases", async () => {
+    const store = memoryStore();
+    const { scenario: s, source } = await resolveScenario('siblings-step-down-together');
+    const first = await simulate(s, { source, store });
+    const before = await Promise.all(first.scenario.cases.map((c) => store.load(c.caseId)));
+    const second = await simulate(s, { source, store, caseId: 'RUN-2' });
+    expect(second.passed).toBe(true);
+    expect(second.scenario.cases.map((c) => c.caseId)).toEqual(['RUN-2-older', 'RUN-2-younger']);
+    expect(await Promise.all(first.scenario.cases.map((c) => store.load(c.caseId)))).toEqual(before);
+    expect(await store.familyCases('fam-sibs-1')).toHaveLength(4);
+  }, 120_000);
+
   it('runs as the case id it is given', async () => {
     const result = await simulate(scenario([prepared[0]], { caseId: 'FROM-FILE' }), { caseId: 'FROM-OPTION' });
     expect(result.scenario.caseId).toBe('FROM-OPTION');
@@ -330,4 +389,20 @@ describe('formatTimeline', () => {
     const refused = formatTimeline(await simulate((await resolveScenario('step-up')).scenario));
     expect(refused).toContain('stepUp.referred                     unchanged\n                 refused, expected   NOT_ALLOWED: division-of-duties');
   });
+
+  it("shows a family's cases by key: a shared step on a line per child, who refused it, and each case's outcome", async () => {
+    const { scenario: s, source } = await resolveScenario('siblings-step-down-together');
+    const lines = formatTimeline(await simulate(s, { source })).split('\n');
+    expect(lines).toContain(
+      'Family fam-sibs-1: older (case sim-siblings-step-down-together-older), younger (case sim-siblings-step-down-together-younger) · route cin-outcome · bank holidays of england-and-wales',
+    );
+    expect(lines).toContain('  8  2025-03-13  social-worker       older: finalMeeting.held            closure');
+    expect(lines).toContain('  8  2025-03-13  social-worker       younger: finalMeeting.held          closure');
+    expect(lines.filter((l) => l.includes('refused by case younger (EVENT_NOT_ACCEPTED), so taken by none of the family'))).toHaveLength(2);
+    expect(lines).toContain('                 met                 first-family-plan-meeting due 2025-04-30');
+    expect(lines).toContain('Case younger (sim-siblings-step-down-together-younger):');
+    expect(lines).toContain('  Outcome: caf-closed · stage closed');
+    // Ids only: the siblings' names (given in the file) never appear.
+    expect(lines.join('\n')).not.toMatch(/Sky|Robin/);
+  }, 60_000);
 });

@@ -99,16 +99,27 @@ describe('the testing kit: a case from start to end', () => {
   });
 
   it('reaches each other outcome', () => {
-    startCase({ on: '2024-05-01', route: 'cp-outcome' })
+    // The ladder's end (Wednesday 1 May 2024) turns the case to universal services; it leaves CSC
+    // only through the last meeting and the closure, with the Team Manager's authorisation.
+    const ladder = startCase({ on: '2024-05-01', route: 'cp-outcome' })
       .send('decision.agreed')
       .send('leadProfessional.notFound')
       .send('leadProfessional.challengeFailed')
       .send('leadProfessional.panelFailed')
       .send('noLeadProfessional.recorded')
+      .expectOutcome(null)
+      .expectStage('preparation')
+      .completePreparation()
+      .send('finalMeeting.held')
+      .completeClosure()
       .expectOutcome('universal-services');
+    expect(ladder.context.destination).toBe('universal-services');
+    expect(ladder.events.map((e) => e.type)).toContain('stepDown.authorised');
     startCase({ on: '2024-05-01' }).send('decision.agreed').send('stepDown.withdrawn').expectOutcome('remains-with-csc');
     closedToCsc({ route: 'ten-day-checkpoint' }).send('consent.withdrawn').expectOutcome('consent-withdrawn');
     closedToCsc({ route: 'cp-outcome' }).send('stepUp.referred').expectOutcome('stepped-up');
+    closedToCsc().send('case.transferredOut').expectOutcome('transferred-out');
+    startCase({ on: '2024-05-01' }).send('decision.agreed').send('case.transferredOut').expectOutcome('transferred-out');
   });
 });
 
@@ -176,7 +187,8 @@ describe('the testing kit: failures name the rule and its citation', () => {
   const citation = getRule('first-family-plan-meeting').citation;
 
   it('expectNoBreaches lists each breach with its rule and citation', () => {
-    const kit = closedToCsc().advanceWeeks(5);
+    // The CAF Link Worker's contact is made (rule clw-contacts-lead-professional), so only the meeting is missed.
+    const kit = closedToCsc().send('ehm.authorised').send('leadProfessional.contacted').advanceWeeks(5);
     const error = thrown(() => kit.expectNoBreaches());
     expect(error).toBeInstanceOf(PolicyAssertionError);
     expect(error.message).toContain(`first-family-plan-meeting (${citation})`);
@@ -214,7 +226,7 @@ describe('the testing kit: failures name the rule and its citation', () => {
     kit.expectDeadline('first-family-plan-meeting', { due: '2024-04-10T23:59:59.999+01:00' });
     const missing = thrown(() => kit.deadline('family-plan-review'));
     expect(missing.message).toContain(`no deadline 'family-plan-review' (rule family-plan-review (${getRule('family-plan-review').citation}))`);
-    expect(missing.message).toContain('its deadlines: first-meeting-date, first-family-plan-meeting, caf-twelve-months:1');
+    expect(missing.message).toContain('its deadlines: first-meeting-date, first-family-plan-meeting, clw-contacts-lead-professional, caf-twelve-months:1');
   });
 
   it('expectPending lists what the case is waiting for instead', () => {

@@ -48,20 +48,56 @@ export function returnStepDown(effects: Effects, event: EventOf<'stepDown.return
 }
 
 /**
+ * G "Role of the Social Work Team Manager" ¶2–3 (rule `reconvened-meeting`): returned for the last
+ * meeting to be held again. The case goes back to preparation; the closure starts afresh after the
+ * new meeting (the authors of the summary stay barred from reviewing it), and the first meeting's
+ * judged deadline stays as it was judged: the new meeting is judged under its own id.
+ */
+export function returnToMeeting(effects: Effects, event: EventOf<'stepDown.returned'>): Effects {
+  const before = effects.context.closure;
+  const closure = {
+    ...before,
+    referralAt: null,
+    transferDetailsAt: null,
+    summaryAt: null,
+    review: null,
+    returns: before.returns + 1,
+    returnedAt: event.at,
+    authorisedAt: null,
+    sharedAt: null,
+  };
+  const familyPlan = { ...effects.context.familyPlan, actions: {} };
+  return { ...effects, context: { ...effects.context, closure, finalMeeting: null, familyPlan } };
+}
+
+/**
  * F step 8: the case closes to CSC. The CAF starts that day, which starts two clocks: the initial
  * family plan meeting within 28 days (G "Role of the Lead Professional" ¶2) and the 12 months
  * (G "Role of the Lead Professional" ¶4).
  */
 export function closeToCsc(effects: Effects, event: EventOf<'csc.closed'>, policy: Policy): Effects {
   const closure = { ...effects.context.closure, closedAt: event.at };
-  let next: Effects = { ...effects, context: { ...effects.context, closure} };
+  let next: Effects = { ...effects, context: { ...effects.context, closure } };
+  // A step down to universal services ends here: no CAF, no family plan clocks.
+  if (effects.context.destination === 'universal-services') return next;
   const closedOn = toLondonDate(event.at);
+  const firstMeetingDue = endOfDay(addDays(closedOn, policy.timescales.firstFamilyPlanMeetingDays));
   next = openDeadline(next, {
     id: 'first-family-plan-meeting',
     rule: 'first-family-plan-meeting',
     opensAt: event.at,
-    due: endOfDay(addDays(closedOn, policy.timescales.firstFamilyPlanMeetingDays)),
+    due: firstMeetingDue,
   });
+  // G "Role of the CAF Link Worker" ¶3: the CLW's contact makes sure that meeting happens in its 4
+  // weeks, so it falls due with it (docs/decisions.md "The CAF Link Worker's contact").
+  if (effects.context.rulesVersion !== 1) {
+    next = openDeadline(next, {
+      id: 'clw-contacts-lead-professional',
+      rule: 'clw-contacts-lead-professional',
+      opensAt: event.at,
+      due: firstMeetingDue,
+    });
+  }
   return openDeadline(next, {
     id: 'caf-twelve-months:1',
     rule: 'caf-twelve-months',

@@ -5,10 +5,12 @@ import type { Disagreement } from '../context.js';
 import { meetDeadline, openDeadline, type Effects } from '../deadlines.js';
 import { isAfter } from '../instants.js';
 import { calendarOptions } from './calendar-options.js';
+import { partiesToInform } from './outcome.js';
 
 /** G "Role of the Social Worker" ¶1: the decision agreed in supervision opens preparation. */
 export function agreeDecision(effects: Effects, event: EventOf<'decision.agreed'>): Effects {
-  return { ...effects, context: { ...effects.context, decisionAt: event.at } };
+  const destination = event.destination ?? 'caf';
+  return { ...effects, context: { ...effects.context, decisionAt: event.at, decisionBy: event.actor.id, destination } };
 }
 
 /**
@@ -60,6 +62,17 @@ export function resolveDisagreement(effects: Effects, event: EventOf<'disagreeme
 export function agreeLeadProfessional(effects: Effects, event: EventOf<'leadProfessional.agreed'>): Effects {
   const leadProfessional = { personId: event.personId, agreedAt: event.at };
   return { ...effects, context: { ...effects.context, leadProfessional } };
+}
+
+/**
+ * G "Challenge and support to identify a Lead Professional" ¶2, F step 11: no agency will be Lead
+ * Professional. The case steps down to universal services, still through the last meeting, the
+ * closure summary and the Team Manager's authorisation (G "Role of the Social Worker" ¶2, ¶6), and the
+ * Social Worker, the family and all agencies are told, by id.
+ */
+export function endLadderInUniversalServices(effects: Effects, event: EventOf<'noLeadProfessional.recorded'>): Effects {
+  const context = { ...effects.context, destination: 'universal-services' as const, ladderAt: event.at };
+  return { context, notifications: [...effects.notifications, partiesToInform(context, 'no-lead-professional', event.at)] };
 }
 
 /** G "Challenge and support to identify a Lead Professional" ¶1–2: each rung climbed is dated. */

@@ -27,7 +27,32 @@ export function authoriseInEhm(effects: Effects, event: EventOf<'ehm.authorised'
 /** G "Role of the CAF Link Worker" ¶3 (rule `clw-contacts-lead-professional`). */
 export function contactLeadProfessional(effects: Effects, event: EventOf<'leadProfessional.contacted'>): Effects {
   const ehm = { ...effects.context.ehm, leadProfessionalContactedAt: event.at };
-  return { ...effects, context: { ...effects.context, ehm } };
+  return meetDeadline({ ...effects, context: { ...effects.context, ehm } }, 'clw-contacts-lead-professional', event.at, event.recordedAt);
+}
+
+/**
+ * DOMAIN "The Lead Professional can change" (rule `lead-professional-change`): the Lead Professional
+ * leaves; the CAF waits for a new one, from the CAF Link Worker's challenge up the ladder again.
+ */
+export function leaveLeadProfessional(effects: Effects, event: EventOf<'leadProfessional.left'>): Effects {
+  const context = { ...effects.context, leadProfessional: null, leadProfessionalSearch: 'sought' as const, ladderAt: event.at };
+  return { context, notifications: [...effects.notifications, { type: 'leadProfessional.needed', caseId: context.caseId, at: event.at }] };
+}
+
+/** A new Lead Professional agrees under the CAF: the search ends, and the CAF Link Worker is to contact them. */
+export function replaceLeadProfessional(effects: Effects, event: EventOf<'leadProfessional.agreed'>): Effects {
+  const context = {
+    ...effects.context,
+    leadProfessional: { personId: event.personId, agreedAt: event.at },
+    leadProfessionalSearch: null,
+  };
+  return { context, notifications: [...effects.notifications, { type: 'leadProfessional.toContact', caseId: context.caseId, at: event.at }] };
+}
+
+/** The ladder under the CAF, rung by rung: the challenge failed (to the panel), the panel failed (to the case note). */
+export function climbSearch(effects: Effects, event: EventOf<'leadProfessional.challengeFailed' | 'leadProfessional.panelFailed'>): Effects {
+  const leadProfessionalSearch = event.type === 'leadProfessional.challengeFailed' ? ('at-panel' as const) : ('none-found' as const);
+  return { ...effects, context: { ...effects.context, leadProfessionalSearch, ladderAt: event.at } };
 }
 
 /**
@@ -74,14 +99,24 @@ export function holdFamilyPlanMeeting(effects: Effects, event: EventOf<'familyPl
   });
 }
 
-/** G "Role of the Lead Professional" ¶4: a reassessment meets the 12-month clock and starts it again. */
+/**
+ * G "Role of the Lead Professional" ¶4: a reassessment meets the 12-month clock and starts it again.
+ * It counts only from the last `reassessmentWindowMonths` of the clock (month 11 by default): an
+ * earlier one is recorded but leaves the clock as it is, so the 12 months cannot be restarted early
+ * (docs/decisions.md "Reassessment window").
+ */
 export function completeReassessment(effects: Effects, event: EventOf<'reassessment.completed'>, policy: Policy): Effects {
   const current = unmetDeadlineOf(effects.context, 'caf-twelve-months');
-  let next = current ? meetDeadline(effects, current.id, event.at, event.recordedAt) : effects;
-  next = {
-    ...next,
-    context: { ...next.context, familyPlan: { ...next.context.familyPlan, reassessments: next.context.familyPlan.reassessments + 1 } },
+  const counted = {
+    ...effects,
+    context: { ...effects.context, familyPlan: { ...effects.context.familyPlan, reassessments: effects.context.familyPlan.reassessments + 1 } },
   };
+  if (current && effects.context.rulesVersion !== 1) {
+    const { cafMonths, reassessmentWindowMonths } = policy.timescales;
+    const windowOpens = addMonths(toLondonDate(current.opensAt), cafMonths - reassessmentWindowMonths);
+    if (toLondonDate(event.at) < windowOpens) return counted;
+  }
+  let next = current ? meetDeadline(counted, current.id, event.at, event.recordedAt) : counted;
   const number = countDeadlines(next.context, 'caf-twelve-months') + 1;
   return openDeadline(next, {
     id: `caf-twelve-months:${number}`,
@@ -99,7 +134,8 @@ export function completeReassessment(effects: Effects, event: EventOf<'reassessm
 export function closeCaf(effects: Effects, event: EventOf<'caf.closed'>): Effects {
   const current = unmetDeadlineOf(effects.context, 'caf-twelve-months');
   const met = current ? meetDeadline(effects, current.id, event.at, event.recordedAt) : effects;
-  return met.context.ehm.leadProfessionalContactedAt === null
+  // Version 1 judged the CAF Link Worker's contact only at the closure; version 2 as a timescale.
+  return met.context.rulesVersion === 1 && met.context.ehm.leadProfessionalContactedAt === null
     ? recordBreach(met, 'clw-contacts-lead-professional', event.at)
     : met;
 }
