@@ -58,6 +58,9 @@ export function recordingStore(options: MemoryStoreOptions = {}, inner: CaseStor
         await recording.beforeSave?.(r.caseId);
         return inner.save(r, expectedVersion, audit, outbox);
       }),
+    saveMany: (writes) => record('saveMany', null, [writes], () => inner.saveMany(writes)),
+    worklist: (query) => record('worklist', null, [query], () => inner.worklist(query)),
+    familyCases: (familyId) => record('familyCases', null, [familyId], () => inner.familyCases(familyId)),
     appendAudit: (audit, outbox) => record('appendAudit', audit.caseId, [audit, outbox], () => inner.appendAudit(audit, outbox)),
     audit: (caseId) => record('audit', caseId, [caseId], () => inner.audit(caseId)),
     dueCases: (at, limit) => record('dueCases', null, [at, limit], () => inner.dueCases(at, limit)),
