@@ -205,7 +205,7 @@ export const rules = [
   rule('reassessment', 'record', 'early-help',
     'A reassessment is completed with contributions from the team around the family.',
     guidance(LP, 4)),
-  rule('lead-professional-change', 'record', 'early-help',
+  rule('lead-professional-change', 'gate', 'early-help',
     'A Lead Professional who leaves under the CAF is replaced by agreement or by the ladder again; with none found, the EH&SS Manager adds the case note and the CAF closes to universal services.',
     guidance(CHALLENGE, 1, 2), flowchart(11)),
   rule('step-up', 'record', 'early-help',

@@ -52,7 +52,7 @@ describe('the rule catalogue', () => {
       'own-cases-only': 'gate',
       'transfer-out': 'record',
       'reconvened-meeting': 'record',
-      'lead-professional-change': 'record',
+      'lead-professional-change': 'gate',
     });
   });
 
