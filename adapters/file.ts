@@ -61,6 +61,8 @@ interface CaseFile {
 interface PendingWrite {
   readonly audit: StoredAuditEntry;
   readonly outbox: readonly OutboxMessage[];
+  /** The case's next-due time before the write, whose file goes unless it is still the case's (absent in older files). */
+  readonly previousDue?: number | null;
   /** The index files to write and remove; null (or absent) for a refusal, which changes no index. */
   readonly index?: IndexChange | null;
 }
@@ -110,10 +112,15 @@ interface BatchFile {
   }[];
 }
 
-/** What a marker in `pending/` says: the case, and the batch its write belongs to, if any. */
+/**
+ * What a marker in `pending/` says: the case, the batch its write belongs to (if any), and the
+ * next-due file the write adds (if any), written after the marker and before the commit point, so
+ * that a write that never committed leaves no next-due file behind once its marker is settled.
+ */
 interface Marker {
   readonly caseId: string;
   readonly batch: string | null;
+  readonly due: number | null;
 }
 
 const subdirectories = ['cases', 'audit', 'locks', 'outbox', 'due', 'pending', 'work', 'family', 'batches'] as const;
@@ -293,16 +300,19 @@ export function fileStore(options: FileStoreOptions): SealingStore {
    * Finishes a committed write: the audit line (unless already there), the outbox files (unless
    * already there: a message a relay has claimed keeps its lease), the index files (the case's new
    * work-list files written whole, then its old ones removed; its entry moved to its new family),
-   * the case file without `pending`, and last the marker that told `claimOutbox` the case had a
+   * the case's old next-due file removed, the case file without `pending`, and last the marker that told `claimOutbox` the case had a
    * write to finish. Every step can be repeated, so a crash anywhere in it is finished by the next.
    */
   const flush = async (file: CaseFile): Promise<CaseFile> => {
     if (!file.pending) return file;
-    const { audit, outbox, index } = file.pending;
+    const { audit, outbox, index, previousDue } = file.pending;
     const key = fileStoreName(audit.caseId);
     await appendOnce(paths.audit(key), `${JSON.stringify(audit)}\n`);
     for (const message of outbox) await writeNew(paths.outbox(fileStoreName(message.id)), JSON.stringify(message));
     if (index) await writeIndex(audit.caseId, key, index);
+    if (previousDue !== undefined && previousDue !== null && previousDue !== file.record.nextDueAt) {
+      await fs.rm(paths.due(previousDue, key), { force: true });
+    }
     const flushed = { ...file, pending: null };
     await writeAtomic(paths.case(key), JSON.stringify(flushed));
     await fs.rm(paths.pending(key), { force: true });
@@ -444,47 +454,47 @@ export function fileStore(options: FileStoreOptions): SealingStore {
   ): { audit: AuditEntry; file: CaseFile } => {
     const audit = chainEntry(previous?.last ?? null, draft);
     const stored = sealer.sealEntry(audit);
-    if (next === null) return { audit, file: { ...previous!, last: stored, pending: { audit: stored, outbox, index: null } } };
+    const previousDue = previous?.record.nextDueAt ?? null;
+    if (next === null) return { audit, file: { ...previous!, last: stored, pending: { audit: stored, outbox, previousDue, index: null } } };
     const before = previous?.index ?? { work: [], family: null };
     const { index, work } = indexOf(next);
     const kept = new Set(index.work);
     const change: IndexChange = { work, remove: before.work.filter((name) => !kept.has(name)), family: index.family, previousFamily: before.family };
-    return { audit, file: { record: sealRecord(next), last: stored, pending: { audit: stored, outbox, index: change }, index } };
+    return { audit, file: { record: sealRecord(next), last: stored, pending: { audit: stored, outbox, previousDue, index: change }, index } };
   };
 
   /**
    * The commit point is the rename of the case file; everything after it is repeatable by `flush`.
-   * Before it: the new next-due file, and the marker in `pending/` by which `claimOutbox` finds
-   * a write that a crash left unfinished. Everything is serialised before anything is written, so
-   * a value that cannot be leaves no file behind.
+   * Before it: the marker in `pending/` by which `claimOutbox` finds a write that a crash left
+   * unfinished, naming the next-due file it is about to add, then that file. Everything is
+   * serialised before anything is written, so a value that cannot be leaves no file behind.
    */
-  const commit = async (previous: CaseFile | null, file: CaseFile): Promise<void> => {
+  const commit = async (file: CaseFile): Promise<void> => {
     const { record } = file;
     const key = fileStoreName(record.caseId);
     const text = JSON.stringify(file);
-    const id = JSON.stringify(record.caseId);
-    if (record.nextDueAt !== null) await writeAtomic(paths.due(record.nextDueAt, key), id);
-    await writeAtomic(paths.pending(key), id);
+    await writeAtomic(paths.pending(key), markerText(record.caseId, null, record.nextDueAt));
+    if (record.nextDueAt !== null) await writeAtomic(paths.due(record.nextDueAt, key), JSON.stringify(record.caseId));
     await writeAtomic(paths.case(key), text);
-    await removeOldDue(previous, file);
     await flush(file);
   };
-  const removeOldDue = async (previous: CaseFile | null, file: CaseFile): Promise<void> => {
-    const old = previous?.record.nextDueAt;
-    if (old !== undefined && old !== null && old !== file.record.nextDueAt) {
-      await fs.rm(paths.due(old, fileStoreName(file.record.caseId)), { force: true });
-    }
-  };
+  const markerText = (caseId: string, batch: string | null, due: number | null) =>
+    JSON.stringify({ caseId, ...(batch === null ? {} : { batch }), ...(due === null ? {} : { due }) });
 
-  /** The marker of a case's write in `pending/`, or null: a JSON string (the case id) or {caseId, batch}. */
+  /** The marker of a case's write in `pending/`, or null: {caseId, batch?, due?}, or a JSON string (the case id) as written before. */
   const readMarker = async (key: string): Promise<Marker | null> => {
     const text = await fs.readFile(paths.pending(key), 'utf8').catch(() => null);
     if (text === null) return null;
     try {
       const value = JSON.parse(text) as unknown;
-      if (typeof value === 'string') return { caseId: value, batch: null };
-      const { caseId, batch } = (value ?? {}) as { caseId?: unknown; batch?: unknown };
-      return typeof caseId === 'string' ? { caseId, batch: typeof batch === 'string' && batchName.test(`${batch}.json`) ? batch : null } : null;
+      if (typeof value === 'string') return { caseId: value, batch: null, due: null }; // as written before batches
+      const { caseId, batch, due } = (value ?? {}) as { caseId?: unknown; batch?: unknown; due?: unknown };
+      if (typeof caseId !== 'string') return null;
+      return {
+        caseId,
+        batch: typeof batch === 'string' && batchName.test(`${batch}.json`) ? batch : null,
+        due: typeof due === 'number' && Number.isFinite(due) ? due : null,
+      };
     } catch {
       return null; // cut short before its rename: only temporary names are ever partly written
     }
@@ -501,7 +511,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
    * Brings a case to its committed state, under its lock: a batch its marker names whose write the
    * case has not yet taken (it is still in the state the batch recorded) is applied to it, a
    * committed write is finished, and a marker of a write that never reached its commit point is
-   * removed. Every path that reads a case under its lock reads it through here.
+   * removed with the next-due file that write added. Every path that reads a case under its lock reads it through here.
    */
   const settle = async (caseId: string): Promise<CaseFile | null> => {
     const key = fileStoreName(caseId);
@@ -512,12 +522,15 @@ export function fileStore(options: FileStoreOptions): SealingStore {
       const now = stateOf(file);
       if (entry !== undefined && entry.before.version === now.version && entry.before.last === now.last) {
         await writeAtomic(paths.case(key), JSON.stringify(entry.file));
-        await removeOldDue(file, entry.file);
         file = entry.file;
       }
     }
     if (file?.pending) return flush(file);
-    if (marker !== null) await fs.rm(paths.pending(key), { force: true }); // a crash before the commit point
+    if (marker !== null) {
+      // A crash before the commit point: the next-due file it may have added is not the case's.
+      if (marker.due !== null && marker.due !== file?.record.nextDueAt) await fs.rm(paths.due(marker.due, key), { force: true });
+      await fs.rm(paths.pending(key), { force: true });
+    }
     return file;
   };
   /** True when the case has a batch waiting to be applied to it (its marker names a batch file that is there). */
@@ -668,7 +681,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
    * Saves several cases as one write, all or nothing, also across a crash. Under the locks of
    * every case (taken in key order, so two batches over the same cases wait for each other rather
    * than deadlock), each case is settled and its version checked before anything is written. Then:
-   * the new next-due files and a marker per case naming the batch; the batch file, holding every
+   * a marker per case naming the batch, the new next-due files; the batch file, holding every
    * case's new case file, renamed into `batches/` — the one commit point; each case file; each
    * case's write finished (`flush`); the batch file removed. A crash before the rename leaves every
    * case as it was; after it, the batch is applied to every case still in the state it recorded,
@@ -698,14 +711,13 @@ export function fileStore(options: FileStoreOptions): SealingStore {
       const batchText = JSON.stringify(batch);
       const texts = prepared.map(({ file }) => JSON.stringify(file));
       for (const [i, { file }] of prepared.entries()) {
+        await writeAtomic(paths.pending(keys[i]!), markerText(ids[i]!, batchId, file.record.nextDueAt));
+      }
+      for (const [i, { file }] of prepared.entries()) {
         if (file.record.nextDueAt !== null) await writeAtomic(paths.due(file.record.nextDueAt, keys[i]!), JSON.stringify(ids[i]));
-        await writeAtomic(paths.pending(keys[i]!), JSON.stringify({ caseId: ids[i], batch: batchId }));
       }
       await writeAtomic(paths.batch(batchId), batchText);
-      for (const [i, { file }] of prepared.entries()) {
-        await writeAtomic(paths.case(keys[i]!), texts[i]!);
-        await removeOldDue(currents[i]!, file);
-      }
+      for (const [i] of prepared.entries()) await writeAtomic(paths.case(keys[i]!), texts[i]!);
       for (const { file } of prepared) await flush(file);
       await fs.rm(paths.batch(batchId), { force: true });
       return prepared.map(({ audit }) => audit);
@@ -773,7 +785,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
           });
         }
         const { audit, file } = prepare(null, record, draft, outbox);
-        await commit(null, file);
+        await commit(file);
         return audit;
       });
     },
@@ -782,7 +794,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
         const stored = await settle(record.caseId);
         checkVersion(record.caseId, stored, expectedVersion);
         const { audit, file } = prepare(stored, record, draft, outbox);
-        await commit(stored, file);
+        await commit(file);
         return audit;
       });
     },
@@ -794,7 +806,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
         const stored = await settle(draft.caseId);
         if (!stored) throw new StepDownError('UNKNOWN_CASE', `No case ${draft.caseId}.`, { caseId: draft.caseId });
         const { audit, file } = prepare(stored, null, draft, outbox);
-        await commit(stored, file);
+        await commit(file);
         return audit;
       });
     },

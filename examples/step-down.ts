@@ -3,7 +3,8 @@
  * system embeds: the people of the case added by id, each event the practitioners record, what the
  * case then waits for and from whom, a step the policy refuses (with its citation), a resend that
  * changes nothing, a record that would change nothing, a mistaken record voided, a deadline missed
- * and found by the nightly tick, and finally the audit trail verified. Run with `npm run example`.
+ * and found by the nightly tick, the work list it leaves (who owes what, by when), and finally the
+ * audit trail verified. Run with `npm run example`.
  *
  * The people and payloads are the fictional sample case of the test suite (`test/events/samples.ts`),
  * so the example and the tests tell the same story. Nothing printed here repeats a name or a reason:
@@ -116,6 +117,12 @@ for (const e of steps) show(e.type, await engine.send(caseId, e));
 // of closing to CSC (G "Initial Family Planning Meeting" ¶1), has not been recorded.
 const tick = await engine.tick('2024-11-15T02:00:00+00:00');
 console.log(`✓ tick 15 Nov 2024 02:00     ${tick.cases} case(s) due, ${tick.breaches} breach(es) recorded`);
+
+// What is waited for, from whom, by when, across every case of the store: the work list, soonest
+// due first (engine.worklist reads an index the store keeps; ids and dates only).
+for (const w of await engine.worklist()) {
+  console.log(`  ⋯ ${w.caseId} ${w.step} (${w.role}${w.personId ? ` ${w.personId}` : ''}) due ${w.due ?? '—'}${w.breached ? ' MISSED' : ''}`);
+}
 
 const actions = (status: 'open' | 'met') => sampleActionIds.map((id) => ({ id, status }));
 const early = [

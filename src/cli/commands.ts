@@ -9,8 +9,8 @@ import { createCaseEngine } from '../engine/engine.js';
 import { isStepDownError, StepDownError } from '../errors.js';
 import { builtInScenarioDirectory, builtInScenarioNames, resolveScenario } from '../simulator/builtin.js';
 import { formatTimeline, wrapText } from '../simulator/format.js';
-import { loadScenarioFile, type LoadedScenario } from '../simulator/scenario.js';
-import { scenarioCaseId, simulate, type SimulationResult } from '../simulator/simulate.js';
+import { loadScenarioFile, scenarioCases, type LoadedScenario } from '../simulator/scenario.js';
+import { simulate, type SimulationResult } from '../simulator/simulate.js';
 import { exitCodes, output, printable, usage, withNewline, type CliIo, type CliOptions } from './shared.js';
 import { openStore, type OpenedStore } from './store.js';
 
@@ -19,14 +19,16 @@ import { openStore, type OpenedStore } from './store.js';
  * how to go on: a simulation never adds events to a case it did not open.
  */
 async function simulateOn(opened: OpenedStore, loaded: LoadedScenario, options: CliOptions): Promise<SimulationResult> {
-  const caseId = options['case-id'] ?? scenarioCaseId(loaded.scenario);
+  const caseId = options['case-id'];
   try {
-    return await simulate(loaded.scenario, { store: opened.store, source: loaded.source, caseId });
+    return await simulate(loaded.scenario, { store: opened.store, source: loaded.source, ...(caseId !== undefined ? { caseId } : {}) });
   } catch (error) {
     if (!isStepDownError(error, 'CASE_EXISTS')) throw error;
+    // A family scenario opens a case per child: name the one already there.
+    const taken = typeof error.details?.['caseId'] === 'string' ? String(error.details['caseId']) : scenarioCases(loaded.scenario, caseId)[0]!.caseId;
     throw new StepDownError(
       'CASE_EXISTS',
-      `Case ${caseId} already exists in ${opened.label}: report it by its id, or pass --case-id to run the scenario as another case.`,
+      `Case ${taken} already exists in ${opened.label}: report it by its id, or pass --case-id to run the scenario as another case.`,
     );
   }
 }
@@ -50,7 +52,10 @@ export async function simulateCommand(target: string, options: CliOptions, io: C
       io.stdout(`${JSON.stringify({ ...result, store: opened.label }, null, 2)}\n`);
     } else {
       io.stdout(formatTimeline(result));
-      if (!opened.ephemeral) io.stdout(`Store: ${opened.label} keeps the case as ${result.scenario.caseId}.\n`);
+      if (!opened.ephemeral) {
+        const ids = result.scenario.cases.map((c) => c.caseId);
+        io.stdout(`Store: ${opened.label} keeps ${ids.length === 1 ? `the case as ${ids[0]}` : `the family ${result.scenario.familyId}'s cases as ${ids.join(', ')}`}.\n`);
+      }
     }
     return result.passed ? exitCodes.OK : exitCodes.NOT_AS_EXPECTED;
   } finally {

@@ -10,6 +10,7 @@ Usage:
   caf-step-down report <case id or scenario> [--format md|html|mermaid] [--out <file>] [--store <store>]
   caf-step-down diagram [--out <file>]
   caf-step-down list [--json]
+  caf-step-down worklist --store <store> [--role <role>] [--person <id>] [--due-within <N>wd] [--breached] [--json]
   caf-step-down help [command]
 
 Commands:
@@ -21,14 +22,22 @@ Commands:
              deadlines as a Mermaid Gantt chart. A case in --store, or a scenario run first.
   diagram    The policy's statechart as a Mermaid state diagram, generated from the machine.
   list       List the built-in scenarios and what each expects.
+  worklist   The steps waiting across every case of a store, soonest due first: what, from whom
+             (role, person id, user id), by when, and whether its deadline is already missed.
 
 Options:
   --json              Print machine-readable JSON instead of text.
   --store <store>     Where the case is kept: memory (default), file:<directory>, or
                       postgres:<url> (needs the pg package; the tables are created if missing).
-  --case-id <id>      Run the scenario as this case id (default sim-<scenario name>).
+  --case-id <id>      Run the scenario as this case id (default sim-<scenario name>); a family
+                      scenario's cases as <id>-<key>.
   --format <format>   report: md (default), html, or mermaid (a Gantt chart of the deadlines).
   --out <file>        report, diagram: write to the file instead of standard output.
+  --role <role>       worklist: only the steps of this role (e.g. team-manager).
+  --person <id>       worklist: only the steps of this person (a Lead Professional's person id).
+  --due-within <N>wd  worklist: only the steps due by the end of the Nth working day after today.
+  --breached          worklist: only the steps whose deadline is already missed.
+  --today <date>      worklist: count --due-within from this date (YYYY-MM-DD) instead of today.
   -h, --help          Show help.
   -v, --version       Show the version.
 
@@ -44,11 +53,14 @@ without .json (see caf-step-down list); anything with a slash or ending in .json
 
 A scenario file is JSON: name, description, route, optional division and caseId, openedAt, the
 people the case opens with ([{ "id", "relationship" }], the fictional family by default), and
-steps. A step is { "at", "as": <role>, "event": <event type>, "payload": { <overrides> } } or a
+steps. Siblings stepping down together are a "family": { "familyId", "cases": [{ "key", "people" }] };
+each event step then names its "case" by key, or sends one record to every open case with
+"toFamily": true (all or nothing), and "expect" may give "cases": { <key>: { … } }. A step is { "at", "as": <role>, "event": <event type>, "payload": { <overrides> } } or a
 tick of the clock { "at", "tick": true }; events name people by id ("personId": "carer-1"). An
 event step may give its "eventId" (default step-<n>, what event.voided names) and "recordedAt"
-(when it was recorded, if later than "at"). Any step may carry "expect" (stage, outcome, breaches,
-deadlines, voided) and an event step "expectRefusal": <code>. A date alone ("2024-12-27") means
+(when it was recorded, if later than "at"), and "actorPersonId" (the person a lead-professional
+acts as; by default the case's Lead Professional). Any step may carry "expect" (stage, outcome,
+breaches, deadlines, voided, pending) and an event step "expectRefusal": <code>. A date alone ("2024-12-27") means
 10:00 London time (02:00 for a tick). The scenario's own "expect" is checked after the last step.
 The timeline shows people by id, never by name.
 
@@ -61,8 +73,9 @@ Examples:
 
 The compliance report of one case. With --store, a case of that id in the store is reported as it
 stands; otherwise the argument is a scenario (a file or a built-in name), run first (in memory, or
-on --store) and its case reported. Formats: md (Markdown, the default), html (a self-contained page
-with the case's timeline), mermaid (the case's deadlines as a Mermaid Gantt chart).
+on --store) and its case reported (a family scenario's first case; report the others by id with
+--store). Formats: md (Markdown, the default), html (a self-contained page with the case's
+timeline), mermaid (the case's deadlines as a Mermaid Gantt chart).
 
 Examples:
   caf-step-down report review-missed-over-christmas --format html --out christmas.html
@@ -72,6 +85,23 @@ Examples:
 
 The statechart of the step-down policy as a Mermaid state diagram, generated from the machine
 itself: each transition labelled with its event and the rules that guard it.
+`,
+  worklist: `Usage: caf-step-down worklist --store <store> [--role <role>] [--person <id>] [--due-within <N>wd] [--breached] [--today <date>] [--json]
+
+The steps waiting across every case of the store, soonest due first (steps without a due date
+last), from the work-list index the store keeps: the date it falls due, the case and its family,
+the stage, the step and its detail (a person's or disagreement's id), the role, the person (the
+Lead Professional's person id) and the user (the Team Manager who agreed the decision) who take it,
+and MISSED when its deadline has already passed. Ids and dates only, never a name.
+
+--due-within 5wd lists what is due by the end of the 5th working day after today, London time,
+weekends and bank holidays of England and Wales skipped; --today <date> counts from another date.
+At most 1,000 steps; --json prints the work items.
+
+Examples:
+  caf-step-down worklist --store file:./cases --role team-manager --due-within 5wd
+  caf-step-down worklist --store file:./cases --person lp-1
+  caf-step-down worklist --store postgres:postgres://user@localhost:5432/stepdown --breached --json
 `,
   list: `Usage: caf-step-down list [--json]
 

@@ -16,6 +16,7 @@ const commandOptions = {
   report: ['format', 'out', 'store', 'case-id'],
   diagram: ['out'],
   list: ['json'],
+  worklist: ['store', 'role', 'person', 'due-within', 'breached', 'today', 'json'],
   help: [],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -71,6 +72,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'list':
       expectNone(rest, 'list');
       return (await import('./commands.js')).listCommand(values, io);
+    case 'worklist':
+      expectNone(rest, 'worklist');
+      return (await import('./worklist.js')).worklistCommand(values, io);
     case 'help':
       io.stdout(helpText(rest[0]));
       return exitCodes.OK;
@@ -89,6 +93,11 @@ function parseCommandLine(argv: readonly string[]) {
         'case-id': { type: 'string' },
         format: { type: 'string' },
         out: { type: 'string' },
+        role: { type: 'string' },
+        person: { type: 'string' },
+        'due-within': { type: 'string' },
+        breached: { type: 'boolean' },
+        today: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },

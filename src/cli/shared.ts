@@ -21,6 +21,16 @@ export interface CliOptions {
   readonly 'case-id'?: string;
   readonly format?: string;
   readonly out?: string;
+  /** worklist: only the steps of this role. */
+  readonly role?: string;
+  /** worklist: only the steps of this person (a Lead Professional's person id). */
+  readonly person?: string;
+  /** worklist: only the steps due within this many working days, e.g. `5wd`. */
+  readonly 'due-within'?: string;
+  /** worklist: only the steps whose deadline is already missed. */
+  readonly breached?: boolean;
+  /** worklist: the London date `--due-within` counts from (default today). */
+  readonly today?: string;
   readonly help?: boolean;
   readonly version?: boolean;
 }

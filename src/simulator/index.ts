@@ -1,9 +1,11 @@
 /**
  * The simulator: scenario files (JSON, validated, errors naming the line and field; the case's
- * people declared by id), a run of a scenario through the engine on real dates with the real
- * calendar (the engine's clock following the scenario), and its timeline, which shows people by id. A step's
- * payload is merged over the library's one set of defaults for its one fictional family:
- * `defaultPayloads`, `fictionalFamily` and `fixtureActors` of `caf-step-down/testing`.
+ * people declared by id; siblings as a `family` of cases whose shared steps go `toFamily` through
+ * `engine.sendToFamily`, all or nothing), a run of a scenario through the engine on real dates with
+ * the real calendar (the engine's clock following the scenario), and its timeline, which shows
+ * people by id and a family's cases by key. A step's payload is merged over the library's one set of
+ * defaults for its one fictional family: `defaultPayloads`, `fictionalFamily` and `fixtureActors` of
+ * `caf-step-down/testing`. docs/testing.md describes the scenario format.
  *
  * @module
  */

@@ -90,6 +90,11 @@ const expectedPending = z.strictObject({
 /**
  * What a scenario expects of one case, after a step or at the end. Only what is given is checked.
  * `breaches` is every breach on the case so far, in any order: a breach not listed is a failure.
+ *
+ * @example
+ * ```ts
+ * caseExpectationSchema.parse({ stage: 'early-help', pending: [{ step: 'familyPlanMeeting.held', personId: 'lp-1', due: '2025-10-30' }] });
+ * ```
  */
 export const caseExpectationSchema = z
   .strictObject({
@@ -121,6 +126,11 @@ export const caseExpectationSchema = z
 /**
  * What a step (or the scenario's end) expects: of its case, or in a family scenario of every case
  * the step reached (a `toFamily` step, a tick, the end), with `cases` for what differs per child.
+ *
+ * @example
+ * ```ts
+ * expectationSchema.parse({ outcome: 'caf-closed', cases: { younger: { deadlines: { 'first-family-plan-meeting': { due: '2025-04-30' } } } } });
+ * ```
  */
 export const expectationSchema = caseExpectationSchema
   .extend({
@@ -221,7 +231,14 @@ const peopleSchema = z.array(scenarioPersonSchema).superRefine((people, ctx) => 
   });
 });
 
-/** One child's case in a family scenario. */
+/**
+ * One child's case in a family scenario: its key, and optionally its id, opening date and people.
+ *
+ * @example
+ * ```ts
+ * scenarioFamilyCaseSchema.parse({ key: 'younger', people: [{ id: 'child-2', relationship: 'child' }] });
+ * ```
+ */
 export const scenarioFamilyCaseSchema = z
   .strictObject({
     key: caseKey.describe('How steps and expectations name this case, e.g. older.'),
@@ -236,7 +253,14 @@ export const scenarioFamilyCaseSchema = z
 /** One child's case of a family scenario. */
 export type ScenarioFamilyCase = z.infer<typeof scenarioFamilyCaseSchema>;
 
-/** Siblings stepping down together: cases opened with one familyId. */
+/**
+ * Siblings stepping down together: cases opened with one familyId.
+ *
+ * @example
+ * ```ts
+ * scenarioFamilySchema.parse({ familyId: 'fam-1', cases: [{ key: 'older' }, { key: 'younger' }] });
+ * ```
+ */
 export const scenarioFamilySchema = z
   .strictObject({
     familyId: idSchema.optional().describe('The family id the cases are opened with (default fam-<name>).'),

@@ -56,21 +56,26 @@ afterAll(async () => {
 
 describe.concurrent('caf-step-down', () => {
   it('prints help, and the help of a command', async () => {
-    const [overview, simulate] = await Promise.all([cli(['--help']), cli(['help', 'simulate'])]);
+    const [overview, simulate, worklist] = await Promise.all([cli(['--help']), cli(['help', 'simulate']), cli(['worklist', '--help'])]);
     expect(overview.code).toBe(0);
     expect(overview.stdout).toContain('caf-step-down simulate <scenario file or built-in name>');
+    expect(overview.stdout).toContain('caf-step-down worklist --store <store> [--role <role>] [--person <id>] [--due-within <N>wd] [--breached] [--json]');
     expect(overview.stdout).toContain('Exit codes:');
     expect(simulate.stdout).toContain('A date alone ("2024-12-27") means');
     expect(simulate.stdout).toContain('events name people by id ("personId": "carer-1")');
+    expect(simulate.stdout).toContain('"toFamily": true (all or nothing)');
+    expect(worklist.stdout).toContain('--due-within 5wd lists what is due by the end of the 5th working day after today');
   }, slow);
 
-  it('lists the fifteen built-in scenarios, as text and as JSON', async () => {
+  it('lists the twenty built-in scenarios, as text and as JSON', async () => {
     const [text, json] = await Promise.all([cli(['list']), cli(['list', '--json'])]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^ {2}review-missed-over-christmas +cin-outcome, expects caf-closed, breach: family-plan-review$/m);
     expect(text.stdout).toMatch(/^ {2}breaches-withdrawn-by-later-records +cin-outcome, expects stepped-up, no breaches$/m);
     const rows = JSON.parse(json.stdout) as { name: string; outcome: string }[];
-    expect(rows).toHaveLength(15);
+    expect(rows).toHaveLength(20);
+    expect(text.stdout).toMatch(/^ {2}siblings-step-down-together +cin-outcome, expects caf-closed, no breaches$/m);
+    expect(rows.find((r) => r.name === 'transfer-out')?.outcome).toBe('transferred-out');
     expect(rows.find((r) => r.name === 'lead-professional-ladder')?.outcome).toBe('universal-services');
   }, slow);
 
@@ -198,6 +203,25 @@ describe.concurrent('caf-step-down', () => {
     expect(report.stdout).toContain('# Compliance report: case sim-initial-meeting-held-late');
     expect(report.stdout).toContain('first-family-plan-meeting');
   }, 3 * slow); // every write of two runs and a report is flushed to disk, beside the other tests' processes
+
+  it("runs a family scenario on a file store, keeps each child's case there, and names the case already there on a second run", async () => {
+    const store = `file:${join(dir, 'family-store')}`;
+    const first = await cli(['simulate', 'siblings-step-down-together', '--store', store]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain(
+      `Store: ${store} keeps the family fam-sibs-1's cases as sim-siblings-step-down-together-older, sim-siblings-step-down-together-younger.`,
+    );
+    const [again, other] = await Promise.all([
+      cli(['simulate', 'siblings-step-down-together', '--store', store]),
+      cli(['simulate', 'siblings-step-down-together', '--store', store, '--case-id', 'SIBS-2', '--json']),
+    ]);
+    const worklist = await cli(['worklist', '--store', store]);
+    expectOneLineError(again, 2, `Case sim-siblings-step-down-together-older already exists in ${store}`);
+    expect(other.code).toBe(0);
+    expect((JSON.parse(other.stdout) as { scenario: { cases: { caseId: string }[] } }).scenario.cases.map((c) => c.caseId)).toEqual(['SIBS-2-older', 'SIBS-2-younger']);
+    // Both CAFs closed: nothing waits.
+    expect(worklist.stdout).toMatch(/^Work list of file:.*: 0 steps, soonest due first\.$/m);
+  }, 3 * slow);
 
   it('fails on an unreachable PostgreSQL with one line and exit code 3, without the password', async () => {
     const run = await cli(['simulate', 'step-up', '--store', 'postgres:postgres://someone:s3cret@127.0.0.1:1/stepdown']);

@@ -18,7 +18,7 @@ function run(file: string): Promise<{ code: number; stdout: string; stderr: stri
 const slow = 90_000;
 
 describe.concurrent('examples', () => {
-  it('step-down.ts: people by id, a resend, NO_EFFECT, FUTURE_DATED, a void, a breach found by the tick, the trail intact', async () => {
+  it('step-down.ts: people by id, a resend, NO_EFFECT, FUTURE_DATED, a void, a breach found by the tick, the work list, the trail intact', async () => {
     const { code, stdout, stderr } = await run('examples/step-down.ts');
     expect(code, stderr).toBe(0);
     expect(stdout).toContain('✓ person.added jo-patel');
@@ -28,6 +28,8 @@ describe.concurrent('examples', () => {
     expect(stdout).toMatch(/✗ finalMeeting\.held +GATE_BLOCKED — views-recorded .*no-open-disagreement/);
     expect(stdout).toContain('host-evt-carer-x (person.added), by host-evt-void-1');
     expect(stdout).toContain('! breach of first-family-plan-meeting on case CASE-2024-0117, due 2024-11-14T23:59:59.999+00:00');
+    // The work list after the tick: the Lead Professional's missed initial meeting, by person id.
+    expect(stdout).toMatch(/⋯ CASE-2024-0117 familyPlanMeeting\.held \(lead-professional [\w.-]+\) due 2024-11-14T23:59:59\.999\+00:00 MISSED/);
     expect(stdout).toContain('Outcome: caf-closed');
     expect(stdout).toMatch(/hash chain intact/);
     // Ids, rule ids, dates and citations only: no name of the sample family reaches the output.

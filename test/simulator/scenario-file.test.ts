@@ -277,7 +277,7 @@ describe('family scenarios', () => {
     const error = errorOf(() => parseScenario(JSON.stringify(bad, null, 2), 'sibs.json'));
     expect(issues(error).map((i) => [i.path, i.message])).toEqual([['family.cases[1].people[2].agency', 'only a practitioner has an agency']]);
     // Cases without people of their own open with the scenario's: a problem there is one problem.
-    const shared = { ...family([toBoth]), people: [{ id: 'child-1', relationship: 'child' }, { id: 'gran', relationship: 'family-member', agency: 'Bingo club' }] };
+    const shared: Record<string, unknown> = { ...family([toBoth]), people: [{ id: 'child-1', relationship: 'child' }, { id: 'gran', relationship: 'family-member', agency: 'Bingo club' }] };
     for (const c of (shared['family'] as { cases: { people?: unknown }[] }).cases) delete c.people;
     const once = errorOf(() => parseScenario(JSON.stringify(shared, null, 2), 'sibs.json'));
     expect(issues(once).map((i) => i.path)).toEqual(['people[1].agency']);

@@ -129,4 +129,29 @@ describe('docs/testing.md', () => {
     kit.void(meeting, 'Recorded on the wrong case.').void(childView).expectPending('views.recorded', { detail: 'child-1' });
     expect(kit.voided.map((v) => v.eventId)).toEqual([meeting, childView]);
   });
+
+  it('universal services, and a Lead Professional who leaves', () => {
+    startCase({ on: '2024-03-04' })
+      .send('decision.agreed', { destination: 'universal-services' })
+      .completePreparation() // views only: no CAF consent, no Lead Professional
+      .send('finalMeeting.held') // documents the plan for universal services
+      .expectPending('closureSummary.completed') // no e-CAF referral, no transfer details
+      .completeClosure() // summary, the Team Manager's review and authorisation, documents, closure
+      .expectOutcome('universal-services');
+
+    startCase({ on: '2024-03-04' })
+      .send('decision.agreed')
+      .completePreparation()
+      .send('finalMeeting.held')
+      .completeClosure()
+      .expectPending('familyPlanMeeting.held', { personId: 'lp-1', due: '2024-04-01' })
+      .send('leadProfessional.left')
+      .as({ id: 'lp-user-1', role: 'lead-professional', personId: 'lp-1' })
+      .expectRefused('familyPlanMeeting.held', { rule: 'own-cases-only' })
+      .as('caf-link-worker')
+      .send('leadProfessional.agreed', { personId: 'partner-1' })
+      .asDefault()
+      .send('familyPlanMeeting.held') // sent as the new Lead Professional, partner-1
+      .expectDeadline('first-family-plan-meeting', { status: 'met' });
+  });
 });
