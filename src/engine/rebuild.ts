@@ -190,16 +190,20 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
 }
 
 /**
- * True when the trail records version 1's ladder's end: `noLeadProfessional.recorded` accepted in
- * preparation and closing the case at once (docs/decisions.md "Version-1 cases keep their rules").
+ * True when the trail is version 1's: it holds an event that names people by typed names, or it
+ * records version 1's ladder's end (`noLeadProfessional.recorded` accepted in preparation and closing
+ * the case at once). Such a case keeps the rules it was judged by (docs/decisions.md "Version-1 cases
+ * keep their rules").
  */
 function legacyRules(entries: readonly AuditEntry[]): boolean {
   return entries.some(
     (e) =>
       e.accepted &&
-      e.type === 'noLeadProfessional.recorded' &&
-      (e.stateBefore ?? []).some((s) => s.startsWith('withChildrensSocialCare.preparation')) &&
-      canonicalJson(e.stateAfter) === canonicalJson(['universal-services']),
+      // A version-1 event (people named by typed names) marks a version-1 trail.
+      (upgradeV1Event(e.event, v1People()).length > 1 ||
+        (e.type === 'noLeadProfessional.recorded' &&
+          (e.stateBefore ?? []).some((s) => s.startsWith('withChildrensSocialCare.preparation')) &&
+          canonicalJson(e.stateAfter) === canonicalJson(['universal-services']))),
   );
 }
 
