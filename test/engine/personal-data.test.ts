@@ -345,8 +345,15 @@ async function otherEndings(engine: CaseEngine, outputs: Outputs): Promise<void>
   sentTypes.add('consent.withdrawn');
   await accept(engine, outputs, 'PD-consent', m('consent.withdrawn', '2024-03-25T10:00:00Z', { personId: parent }));
   await closedToCsc(engine, outputs, 'PD-stepup');
+  // The Lead Professional leaves under the CAF (its reason marked), then the case is stepped up.
+  sentTypes.add('leadProfessional.left');
+  await accept(engine, outputs, 'PD-stepup', m('leadProfessional.left', '2024-03-24T10:00:00Z', { actor: samplePeople.cafLinkWorker }));
   sentTypes.add('stepUp.referred');
-  await accept(engine, outputs, 'PD-stepup', m('stepUp.referred', '2024-03-25T10:00:00Z'));
+  await accept(engine, outputs, 'PD-stepup', m('stepUp.referred', '2024-03-25T10:00:00Z', { actor: samplePeople.cafLinkWorker }));
+  // A family that moves away: transferred out under the CAF (the authority's name marked).
+  await closedToCsc(engine, outputs, 'PD-transfer');
+  sentTypes.add('case.transferredOut');
+  await accept(engine, outputs, 'PD-transfer', m('case.transferredOut', '2024-03-25T10:00:00Z', { actor: samplePeople.cafLinkWorker }));
 }
 
 /** A role the policy does not give `type` to. */
@@ -356,7 +363,7 @@ function wrongRole(type: EventType): Role {
 }
 
 /** The steps a case in preparation with no one on record takes as they are: not sent as they are below. */
-const takenInPreparation = ['person.added', 'leadProfessional.notFound', 'stepDown.withdrawn'];
+const takenInPreparation = ['person.added', 'leadProfessional.notFound', 'stepDown.withdrawn', 'case.transferredOut'];
 
 /**
  * Every event type, marked, refused every way it can be in a case in preparation: from the wrong
@@ -412,7 +419,7 @@ describe('personal data never leaves the audit trail', () => {
     // Every event type a journey uses was sent with its free text marked.
     expect([...sentTypes].sort()).toEqual([...eventTypes].sort());
 
-    const caseIds = ['PD-full', 'PD-ladder', 'PD-withdrawn', 'PD-consent', 'PD-stepup', 'PD-refusals'];
+    const caseIds = ['PD-full', 'PD-ladder', 'PD-withdrawn', 'PD-consent', 'PD-stepup', 'PD-transfer', 'PD-refusals'];
     for (const caseId of caseIds) {
       outputs.results.push([`get ${caseId}`, await engine.get(caseId)]);
       outputs.results.push([`rebuild ${caseId}`, await engine.rebuild(caseId)]);

@@ -274,7 +274,8 @@ describe('breaches an auditor can believe (DOMAIN "Time")', () => {
     await closeToCsc(engine, '2024-03-21T16:00:00Z');
     // Due at the end of Thursday 18 April (28 days after the CSC closure). The tick on Monday 22 April finds it missed.
     const ticked = await engine.tick('2024-04-22T07:00:00+01:00');
-    expect(ticked.breaches).toBe(1);
+    // The initial meeting and the CAF Link Worker's contact that makes sure of it fall due together.
+    expect(ticked.breaches).toBe(2);
     // The Lead Professional referred the case back to CSC on Tuesday 16 April, and records it now.
     const view = await engine.send('C-1', event('stepUp.referred', '2024-04-16T15:00:00+01:00', { actor: lp }));
     expect(view.outcome).toBe('stepped-up');

@@ -144,6 +144,9 @@ describe('breaches withdrawn: shown as withdrawn, never counted', () => {
     const store = memoryStore();
     const { engine } = testEngine({ store });
     await closedToCsc(engine, 'T-1');
+    // EHM's part done on time, so the tick is about the initial meeting alone.
+    await engine.send('T-1', sample('ehm.authorised', '2024-03-25T10:00:00Z'));
+    await engine.send('T-1', sample('leadProfessional.contacted', '2024-03-26T10:00:00Z'));
     await engine.tick('2024-04-20T07:00:00+01:00');
     // Recorded on the 20th, after the tick (the clock follows the case): three days after its date.
     await engine.send('T-1', familyPlanMeeting('2024-04-17T10:00:00+01:00', 'initial'));
@@ -167,7 +170,7 @@ describe('breaches withdrawn: shown as withdrawn, never counted', () => {
     );
     // The tick that recorded it is still evidence, marked as the entry that recorded a breach.
     expect(first.evidence.map((e) => [e.seq, e.type, e.bears])).toEqual([
-      [19, 'csc.closed', 'step'], [20, 'clock.tick', 'breached'], [21, 'familyPlanMeeting.held', 'step'],
+      [19, 'csc.closed', 'step'], [22, 'clock.tick', 'breached'], [23, 'familyPlanMeeting.held', 'step'],
     ]);
 
     const md = reportToMarkdown(r);
@@ -189,6 +192,7 @@ describe('breaches withdrawn: shown as withdrawn, never counted', () => {
     const { engine } = testEngine({ store });
     await closedToCsc(engine, 'N-1');
     await engine.send('N-1', sample('ehm.authorised', '2024-03-25T10:00:00Z'));
+    await engine.send('N-1', sample('leadProfessional.contacted', '2024-03-26T10:00:00Z'));
     await engine.send('N-1', familyPlanMeeting('2024-04-10T10:00:00+01:00', 'initial'));
     // The next review is due 56 days after 10 April: by the end of Wednesday 5 June.
     await engine.tick('2024-06-07T07:00:00+01:00');
