@@ -16,6 +16,7 @@ export type {
   WorklistQuery,
 } from './store.js';
 export { workOrder } from './worklist.js';
+export type { Ledger, LedgerEntry } from './ledger.js';
 export { replayAuditTrail } from './rebuild.js';
 export type { RebuildProblem, ReplayedCase, ReplayOptions } from './rebuild.js';
 export { migrateSnapshot, snapshotMigrations } from './migrations.js';

@@ -1,3 +1,6 @@
+import type { Relationship } from '../events/people.js';
+
+export type { Relationship };
 import type { RuleId } from '../policy/rules.js';
 
 /** The three decisions a case can enter step down from (F step 1). */
@@ -76,8 +79,7 @@ export interface WithdrawnBreach extends Breach {
   readonly withdrawnBecause: 'met-on-time' | 'no-longer-needed';
 }
 
-/** How a person stands to the case (see `relationshipSchema`). */
-export type Relationship = 'child' | 'parent-carer' | 'family-member' | 'practitioner';
+
 
 /**
  * A person of the case, keyed by the host's person id. The name and agency are display text for

@@ -1,7 +1,8 @@
 import { eventTypes, type EventType, type StepDownEvent } from '../events/index.js';
 import type { Policy } from '../policy/define-policy.js';
 import type { RuleId } from '../policy/rules.js';
-import type { CaseContext, Person, Relationship } from './context.js';
+import type { Relationship } from '../events/people.js';
+import type { CaseContext, Person } from './context.js';
 import { isAfter } from './instants.js';
 import { sequenceProblem } from './sequence.js';
 
