@@ -212,7 +212,7 @@ function testPostgresWorklist(name: string, database: { prepare?(): Promise<void
       expect(rows.some((r) => r.actor_id !== null)).toBe(true);
     });
 
-    it('refuses a sealed store without an index key, or with one that is not 32 bytes (INVALID_ARGUMENT)', () => {
+    it('refuses a sealed store without an index key, with one that is not 32 bytes, or with a data key as its index key (INVALID_ARGUMENT)', () => {
       const { indexKey: _none, ...withoutIndexKey } = encryption();
       const attempt = (options: EncryptionOptions) => {
         try {
@@ -224,6 +224,7 @@ function testPostgresWorklist(name: string, database: { prepare?(): Promise<void
       };
       expect(attempt(withoutIndexKey)).toMatch(/^INVALID_ARGUMENT: encryption.indexKey/);
       expect(attempt({ ...withoutIndexKey, indexKey: randomBytes(16) })).toMatch(/^INVALID_ARGUMENT: encryption.indexKey must be 32 bytes/);
+      expect(attempt({ ...withoutIndexKey, indexKey: Buffer.from(withoutIndexKey.keys['k1']!) })).toMatch(/^INVALID_ARGUMENT: encryption.indexKey must be a key of its own/);
       expect(attempt(encryption())).toBe('made');
     });
 
