@@ -195,7 +195,7 @@ async function bulkCreate(client: PgPoolLike | PGliteLike, p: string, records: r
     );
     await client.query(
       `INSERT INTO ${p}_work (case_id, n, due_at, sort_key, role, person_id, actor_id, breached, item)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(case_id text, n integer, due_at bigint, sort_key text, role text, person_id text, actor_id text, breached boolean, item jsonb)`,
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(case_id text, n integer, due_at double precision, sort_key text, role text, person_id text, actor_id text, breached boolean, item jsonb)`,
       [JSON.stringify(work)],
     );
   }

@@ -52,7 +52,8 @@ const pick = <T>(next: () => number, values: readonly T[]): T => values[Math.flo
 
 /** A random step of a case, from few values, so ties on every key of the order are common. */
 function randomItem(next: () => number, caseId: string, familyId: string | null): WorkItem {
-  const dueAt = pick(next, [null, null, 1_000, 2_000, 2_000, 3_000]);
+  // A fractional instant too: a store keeps whatever number it is given, and compares it as JavaScript does.
+  const dueAt = pick(next, [null, null, 1_000, 2_000, 2_000, 2_000.5, 3_000]);
   return {
     caseId,
     familyId,
@@ -75,7 +76,7 @@ function randomQuery(next: () => number): WorklistQuery {
   if (next() < 0.25) query.personId = pick(next, ['p-1', 'p-2', 'p-9']);
   if (next() < 0.25) query.actorId = pick(next, ['tm-1', 'tm-2']);
   if (next() < 0.25) query.breached = next() < 0.5;
-  if (next() < 0.5) query.dueBefore = pick(next, [1_000, 1_500, 2_000, 3_001, Number.POSITIVE_INFINITY]);
+  if (next() < 0.5) query.dueBefore = pick(next, [1_000, 1_500, 2_000, 2_000.25, 2_000.5, 3_001, Number.POSITIVE_INFINITY]);
   return query;
 }
 
