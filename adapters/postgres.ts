@@ -62,7 +62,14 @@ export interface PostgresStoreOptions {
 
 /**
  * The schema, one entry per version. `migrate` applies the ones not yet applied, in order; a host
- * that runs its own migrations prints them with {@link migrationSql}.
+ * that runs its own migrations prints them with {@link migrationSql}. Version 1: cases, audit trail,
+ * outbox. Version 2: each case's family (`family_id`) and the work list (`<prefix>_work`, one row
+ * per pending step, with an index per filter in the work-list order).
+ *
+ * @example
+ * ```ts
+ * migrations('step_down').map((m) => m.version); // [1, 2]
+ * ```
  */
 export function migrations(prefix = 'step_down'): readonly { version: number; sql: string }[] {
   checkPrefix(prefix);
@@ -124,14 +131,29 @@ CREATE INDEX IF NOT EXISTS ${prefix}_work_breached ON ${prefix}_work (due_at, ca
   ];
 }
 
-/** The whole schema as one SQL script, for a host that applies migrations itself. */
+/**
+ * The whole schema as one SQL script, for a host that applies migrations itself. Every statement is
+ * `IF NOT EXISTS`, so the script may be applied again, and {@link migrate} may run after it.
+ *
+ * @example
+ * ```ts
+ * await writeFile('migrations/step-down.sql', migrationSql('step_down'));
+ * ```
+ */
 export function migrationSql(prefix = 'step_down'): string {
   return migrations(prefix).map((m) => `-- version ${m.version}${m.sql}\n`).join('\n');
 }
 
 /**
- * Creates the tables, applying each migration not yet applied, in one transaction. Safe to call at
- * every start and from several processes (an advisory lock serialises them).
+ * Creates the tables, applying each migration not yet applied, in one transaction, and returns the
+ * versions it applied. Safe to call at every start and from several processes (an advisory lock
+ * serialises them).
+ *
+ * @example
+ * ```ts
+ * await migrate(pool);            // [1, 2] on an empty database, [2] on one at version 1
+ * await migrate(pool);            // [] from then on
+ * ```
  */
 export async function migrate(client: PgPoolLike | PGliteLike, prefix = 'step_down'): Promise<number[]> {
   return inTransaction(client, async (sql) => {
