@@ -32,11 +32,13 @@ export interface FileStoreOptions {
    * Seals each audit entry's event and actor id, each snapshot's context, and each work-list
    * item's family, person and user ids and detail, with AES-256-GCM under `current`; records
    * sealed under any key in `keys` stay readable. With `indexKey` the work list's person and user
-   * ids are also kept beside the seal as HMACs, so a query by person or user opens only the items
-   * it returns, and a family's directory is named by the HMAC of its id; without it a query by
-   * person or user opens every item it passes over, and a family's directory is named by the
-   * SHA-256 of its id (as case files are by the case id's). Without `encryption` nothing is sealed,
-   * and a sealed record met on reading is `ENCRYPTION_KEY_MISSING`. See `docs/security.md`.
+   * ids are also kept beside the seal as HMACs (and tagged in the file names from them), so a
+   * query by person or user reads only the steps it returns, and a family's directory is named
+   * from the HMAC of its id. Without it (not required here, unlike the PostgreSQL store) a query
+   * by person or user opens every step it passes over, and a family's directory is named by the
+   * SHA-256 of its id, as case files are by the case id's. Without `encryption` nothing is sealed,
+   * and a sealed record met on reading is `ENCRYPTION_KEY_MISSING`. See `docs/security.md` and
+   * `docs/decisions.md` ("The file store's work list, family groups and batches").
    */
   readonly encryption?: EncryptionOptions;
 }
@@ -154,12 +156,16 @@ export function fileStoreName(id: string): string {
 
 /**
  * A store in one directory: a JSON file per case, an append-only audit log (JSON lines) per case, a
- * file per outbox message and an index of next-due times kept as file names. Files are named by
- * {@link fileStoreName}, never by an id itself. Every file is written to a temporary name, flushed
- * to disk and renamed, so a crash mid-write loses nothing already saved; a lock file per case keeps
- * two processes from interleaving writes to one case. A write costs the same however long the
- * case's trail. Opening the store removes temporary files left by dead processes. With
- * `encryption`, the event payloads and snapshots' context in those files are sealed.
+ * file per outbox message, an index of next-due times kept as file names, a work-list index of one
+ * small file per pending step (`work/`, named in the work-list order) and a directory per family
+ * group (`family/`). Files are named by {@link fileStoreName}, never by an id itself. Every file
+ * is written to a temporary name, flushed to disk and renamed, so a crash mid-write loses nothing
+ * already saved; a lock file per case keeps two processes from interleaving writes to one case. A
+ * write costs the same however long the case's trail. `saveMany` takes every case's lock and has
+ * one commit point, a batch file renamed into `batches/`, so a crash leaves every case before it
+ * or every case after it. Opening the store removes temporary files left by dead processes and
+ * finishes batches a crash interrupted. With `encryption`, the event payloads, snapshots' context
+ * and work-list ids in those files are sealed.
  *
  * @example
  * ```ts
@@ -303,8 +309,9 @@ export function fileStore(options: FileStoreOptions): SealingStore {
    * Finishes a committed write: the audit line (unless already there), the outbox files (unless
    * already there: a message a relay has claimed keeps its lease), the index files (the case's new
    * work-list files written whole, then its old ones removed; its entry moved to its new family),
-   * the case's old next-due file removed, the case file without `pending`, and last the marker that told `claimOutbox` the case had a
-   * write to finish. Every step can be repeated, so a crash anywhere in it is finished by the next.
+   * the case's old next-due file removed, the case file without `pending`, and last the marker
+   * that told `claimOutbox` the case had a write to finish. Every step can be repeated, so a crash
+   * anywhere in it is finished by the next.
    */
   const flush = async (file: CaseFile): Promise<CaseFile> => {
     if (!file.pending) return file;
