@@ -229,7 +229,7 @@ function testPostgresWorklist(name: string, database: { prepare?(): Promise<void
       expect(attempt(encryption())).toBe('made');
     });
 
-    it('turning encryption on: rows indexed in clear are still found, and rekeyAll re-indexes them as HMACs', async () => {
+    it('turning encryption on: rows indexed in clear are still found, rekeyAll re-indexes them as HMACs, and rotation moves them on', async () => {
       const { tablePrefix } = await fresh();
       const client = database.client();
       const clear = postgresStore({ client, tablePrefix });
@@ -252,7 +252,8 @@ function testPostgresWorklist(name: string, database: { prepare?(): Promise<void
       }
       const raw = async () => (await client.query<{ t: string }>(`SELECT row_to_json(r)::text AS t FROM ${tablePrefix}_work r UNION ALL SELECT row_to_json(c)::text FROM ${tablePrefix}_cases c`)).rows.map((r) => r.t).join('\n');
       expect(await raw()).toContain('person-jo-patel');
-      const sealed = postgresStore({ client, tablePrefix, encryption: encryption() });
+      const [k1, k2, indexKey] = [randomBytes(32), randomBytes(32), randomBytes(32)];
+      const sealed = postgresStore({ client, tablePrefix, encryption: { keys: { k1 }, current: 'k1', indexKey } });
       // Before any rekey, the clear rows are found by their ids through the sealed store.
       expect((await sealed.worklist({ personId: 'person-jo-patel', limit: 10 })).map((w) => w.caseId)).toEqual(['C-1', 'C-2']);
       expect(await sealed.familyCases('F-CLEAR-1')).toEqual(['C-1', 'C-2']);
@@ -265,6 +266,14 @@ function testPostgresWorklist(name: string, database: { prepare?(): Promise<void
       // A store without the keys cannot read the sealed items, and says so.
       const error = await clear.worklist({ limit: 10 }).then(() => null, (e: unknown) => e);
       expect(isStepDownError(error, 'ENCRYPTION_KEY_MISSING')).toBe(true);
+      // Rotation moves the items to the new key; the lookups, under the same index key, still find them.
+      const rotated = postgresStore({ client, tablePrefix, encryption: { keys: { k1, k2 }, current: 'k2', indexKey } });
+      expect(await rotated.rekeyAll()).toEqual({ cases: 2, records: 4 });
+      const kids = (await client.query<{ kid: string }>(`SELECT item->'sealed'->>'kid' AS kid FROM ${tablePrefix}_work`)).rows.map((r) => r.kid);
+      expect(kids).toEqual(['k2', 'k2']);
+      const k2only = postgresStore({ client, tablePrefix, encryption: { keys: { k2 }, current: 'k2', indexKey } });
+      expect(await k2only.worklist({ personId: 'person-jo-patel', limit: 10 })).toEqual([stepFor('C-1'), stepFor('C-2')]);
+      expect(await k2only.familyCases('F-CLEAR-1')).toEqual(['C-1', 'C-2']);
     });
 
     it('reads a team manager’s steps due before a date by an index range scan in the work-list order, with no sort', async () => {
