@@ -32,11 +32,13 @@ export interface FileStoreOptions {
    * Seals each audit entry's event and actor id, each snapshot's context, and each work-list
    * item's family, person and user ids and detail, with AES-256-GCM under `current`; records
    * sealed under any key in `keys` stay readable. With `indexKey` the work list's person and user
-   * ids are also kept beside the seal as HMACs, so a query by person or user opens only the items
-   * it returns, and a family's directory is named by the HMAC of its id; without it a query by
-   * person or user opens every item it passes over, and a family's directory is named by the
-   * SHA-256 of its id (as case files are by the case id's). Without `encryption` nothing is sealed,
-   * and a sealed record met on reading is `ENCRYPTION_KEY_MISSING`. See `docs/security.md`.
+   * ids are also kept beside the seal as HMACs (and tagged in the file names from them), so a
+   * query by person or user reads only the steps it returns, and a family's directory is named
+   * from the HMAC of its id. Without it (not required here, unlike the PostgreSQL store) a query
+   * by person or user opens every step it passes over, and a family's directory is named by the
+   * SHA-256 of its id, as case files are by the case id's. Without `encryption` nothing is sealed,
+   * and a sealed record met on reading is `ENCRYPTION_KEY_MISSING`. See `docs/security.md` and
+   * `docs/decisions.md` ("The file store's work list, family groups and batches").
    */
   readonly encryption?: EncryptionOptions;
 }
@@ -126,8 +128,11 @@ interface Marker {
 const subdirectories = ['cases', 'audit', 'locks', 'outbox', 'due', 'pending', 'work', 'family', 'batches'] as const;
 const hexName = /^[0-9a-f]{64}$/;
 const dueName = /^(\d{16})~([0-9a-f]{64})$/;
-/** A work-list file: due field, case-order field, case file key, position in the case's list. */
-const workName = /^(\d{17}|u{17})~((?:[0-9a-f]{4})*[-.])~([0-9a-f]{64})~(\d{4,})$/;
+/**
+ * A work-list file: due field, case-order field, the first 32 hex digits of the case file key, the
+ * position in the case's list, then the tags of its role, breached flag, person and user.
+ */
+const workName = /^(\d{17}|u{17})~((?:[0-9a-f]{4})*[-.])~([0-9a-f]{32})~(\d{4,})~([0-9a-f]{8})([01])(x{8}|u{8}|[0-9a-f]{8})(x{8}|u{8}|[0-9a-f]{8})$/;
 const batchName = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.json$/;
 
 /**
@@ -151,12 +156,16 @@ export function fileStoreName(id: string): string {
 
 /**
  * A store in one directory: a JSON file per case, an append-only audit log (JSON lines) per case, a
- * file per outbox message and an index of next-due times kept as file names. Files are named by
- * {@link fileStoreName}, never by an id itself. Every file is written to a temporary name, flushed
- * to disk and renamed, so a crash mid-write loses nothing already saved; a lock file per case keeps
- * two processes from interleaving writes to one case. A write costs the same however long the
- * case's trail. Opening the store removes temporary files left by dead processes. With
- * `encryption`, the event payloads and snapshots' context in those files are sealed.
+ * file per outbox message, an index of next-due times kept as file names, a work-list index of one
+ * small file per pending step (`work/`, named in the work-list order) and a directory per family
+ * group (`family/`). Files are named by {@link fileStoreName}, never by an id itself. Every file
+ * is written to a temporary name, flushed to disk and renamed, so a crash mid-write loses nothing
+ * already saved; a lock file per case keeps two processes from interleaving writes to one case. A
+ * write costs the same however long the case's trail. `saveMany` takes every case's lock and has
+ * one commit point, a batch file renamed into `batches/`, so a crash leaves every case before it
+ * or every case after it. Opening the store removes temporary files left by dead processes and
+ * finishes batches a crash interrupted. With `encryption`, the event payloads, snapshots' context
+ * and work-list ids in those files are sealed.
  *
  * @example
  * ```ts
@@ -300,8 +309,9 @@ export function fileStore(options: FileStoreOptions): SealingStore {
    * Finishes a committed write: the audit line (unless already there), the outbox files (unless
    * already there: a message a relay has claimed keeps its lease), the index files (the case's new
    * work-list files written whole, then its old ones removed; its entry moved to its new family),
-   * the case's old next-due file removed, the case file without `pending`, and last the marker that told `claimOutbox` the case had a
-   * write to finish. Every step can be repeated, so a crash anywhere in it is finished by the next.
+   * the case's old next-due file removed, the case file without `pending`, and last the marker
+   * that told `claimOutbox` the case had a write to finish. Every step can be repeated, so a crash
+   * anywhere in it is finished by the next.
    */
   const flush = async (file: CaseFile): Promise<CaseFile> => {
     if (!file.pending) return file;
@@ -429,13 +439,15 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     return opened()[field] === wanted;
   };
 
+  /** The name and content of the work-list file of the `n`th pending step of a case. */
+  const workEntry = (caseId: string, item: WorkItem, n: number): [string, string] => {
+    const file = workFile(item, n);
+    return [workFileName(caseId, item, n, file.person, file.actor), JSON.stringify(file)];
+  };
+
   /** The index files of a case record: its work-list files, named and written, and its family's directory. */
   const indexOf = (record: StoredCase): { index: CaseIndex; work: [string, string][] } => {
-    const key = fileStoreName(record.caseId);
-    const work = (record.work ?? []).map((item, n): [string, string] => [
-      workFileName(record.caseId, key, item.dueAt ?? null, n),
-      JSON.stringify(workFile(item, n)),
-    ]);
+    const work = (record.work ?? []).map((item, n) => workEntry(record.caseId, item, n));
     const familyId = record.familyId ?? null;
     return { index: { work: work.map(([name]) => name), family: familyId === null ? null : familyDirs(familyId)[0]! }, work };
   };
@@ -611,16 +623,18 @@ export function fileStore(options: FileStoreOptions): SealingStore {
   /**
    * The work list: the names of `work/` sorted (the work-list order, but for steps due at the same
    * instant in cases whose ids share their first 20 UTF-16 units, which come together), walked
-   * from the start group by group. Each group's files are read, filtered on what they keep in
-   * clear (role, breached, the lookups of the person and user ids), the matches opened and sorted
-   * by `workOrder`; the walk stops at the limit or at the first group due at or after `dueBefore`.
-   * It reads the files it passes over, never a case.
+   * from the start group by group. A name whose tags rule it out (role, breached, person, user) is
+   * passed over unread; the others are read, checked on what their file keeps in clear, the
+   * matches opened and sorted by `workOrder`. The walk stops at the limit or at the first group
+   * due at or after `dueBefore`. It lists the names, reads only files a query may return, and
+   * never reads a case.
    */
   const worklist = async (query: WorklistQuery): Promise<WorkItem[]> => {
     await init();
     await finishPending();
     if (query.dueBefore !== undefined && Number.isNaN(query.dueBefore)) return [];
     const names = (await fs.readdir(join(dir, 'work'))).filter((name) => workName.test(name)).sort();
+    const mayMatch = nameFilter(query);
     const found: WorkItem[] = [];
     for (let start = 0; start < names.length && found.length < query.limit; ) {
       const [, due, order] = workName.exec(names[start]!)!;
@@ -632,6 +646,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
       if (query.dueBefore !== undefined && (dueAt === null || dueAt >= query.dueBefore)) break;
       const matches: WorkItem[] = [];
       for (const name of names.slice(start, end)) {
+        if (!mayMatch(name)) continue;
         const item = await readWorkItem(name, query);
         if (item !== null && workMatches(item, query)) matches.push(item);
       }
@@ -642,6 +657,30 @@ export function fileStore(options: FileStoreOptions): SealingStore {
       start = end;
     }
     return found;
+  };
+  /**
+   * Whether a work-list file's name leaves it a candidate for the query: its role's tag, its
+   * breached flag, and its person's and user's tags. A tag is 8 hex digits of the SHA-256 of the
+   * role or of the id's lookup, so two values may share one (the file's content decides), but a
+   * name never rules out a step the query wants. A person or user tag this store cannot make (an
+   * HMAC, when it seals without `indexKey`) or did not keep (`u`) leaves the step a candidate.
+   */
+  const nameFilter = (query: WorklistQuery) => {
+    const tagsOf = (id: string) => new Set([nameTag(id), ...(canIndex ? [nameTag(sealer.indexed(id))] : [])]);
+    const role = query.role === undefined ? null : nameTag(query.role);
+    const breached = query.breached === undefined ? null : query.breached ? '1' : '0';
+    const person = query.personId === undefined ? null : tagsOf(query.personId);
+    const actor = query.actorId === undefined ? null : tagsOf(query.actorId);
+    const idMay = (tag: string, wanted: Set<string>) => tag !== noIdTag && (tag === unknownIdTag || !canIndex || wanted.has(tag));
+    return (name: string): boolean => {
+      const [, , , , , roleTag, breachedTag, personTag, actorTag] = workName.exec(name)!;
+      return (
+        (role === null || roleTag === role) &&
+        (breached === null || breachedTag === breached) &&
+        (person === null || idMay(personTag!, person)) &&
+        (actor === null || idMay(actorTag!, actor))
+      );
+    };
   };
   /** The item of a work-list file if it passes the query's filters on what the file keeps in clear; null if not, or gone since the listing. */
   const readWorkItem = async (name: string, query: WorklistQuery): Promise<WorkItem | null> => {
@@ -727,6 +766,37 @@ export function fileStore(options: FileStoreOptions): SealingStore {
   };
 
   /**
+   * Re-seals a case's work-list files not under the current key, with their lookups and names
+   * made again (an id in clear becomes its HMAC under `indexKey`, so the name's tag changes too).
+   * A file whose name changes is written under its new name and the old one removed; the case file
+   * lists both names first, so a crash in between leaves no file the case does not list (its next
+   * save removes what it lists), and the case file then lists the new names only. Running it again
+   * after a crash finishes it.
+   */
+  const resealWork = async (caseId: string, key: string, file: CaseFile): Promise<CaseFile> => {
+    const names = file.index?.work ?? [];
+    const resealed = new Map<string, [string, string]>();
+    for (const name of names) {
+      const text = await fs.readFile(paths.work(name), 'utf8').catch(() => null);
+      if (text === null) continue;
+      const stored = JSON.parse(text) as WorkFile;
+      if (!sealer.stale(stored.item)) continue;
+      const n = Number(workName.exec(name)![4]);
+      resealed.set(name, workEntry(caseId, sealer.openWork(caseId, n, stored.item), n));
+    }
+    if (resealed.size === 0) return file;
+    const renamed = [...resealed].filter(([name, [next]]) => next !== name);
+    const withIndex = (work: readonly string[]): CaseFile => ({ ...file, index: { work, family: file.index?.family ?? null } });
+    if (renamed.length > 0) await writeAtomic(paths.case(key), JSON.stringify(withIndex([...names, ...renamed.map(([, [next]]) => next)])));
+    for (const [, [next, content]] of resealed) await writeAtomic(paths.work(next), content);
+    for (const [name] of renamed) await fs.rm(paths.work(name), { force: true });
+    if (renamed.length === 0) return file;
+    const updated = withIndex(names.map((name) => resealed.get(name)?.[0] ?? name));
+    await writeAtomic(paths.case(key), JSON.stringify(updated));
+    return updated;
+  };
+
+  /**
    * Re-seals a case's records not under the current key, under its lock. The audit log is replaced
    * whole (written aside, then renamed), so a reader sees the old log or the new, never a mix, and
    * a crash between the log and the case file leaves both readable with the keys supplied. The
@@ -736,22 +806,15 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     if (sealer.current === null) throw rekeyWithoutKeys();
     const key = fileStoreName(caseId);
     return withLock(key, async () => {
-      const file = await settle(caseId);
-      if (!file) throw new StepDownError('UNKNOWN_CASE', `No case ${caseId}.`, { caseId });
+      const settled = await settle(caseId);
+      if (!settled) throw new StepDownError('UNKNOWN_CASE', `No case ${caseId}.`, { caseId });
       const entries = await readTrailFile(caseId);
       const stale = entries.filter((e) => sealer.stale(e)).length;
       if (stale > 0) {
         const resealed = entries.map((e) => (sealer.stale(e) ? sealer.sealEntry(sealer.openEntry(e)) : e));
         await writeAtomic(paths.audit(key), resealed.map((e) => `${JSON.stringify(e)}\n`).join(''));
       }
-      for (const name of file.index?.work ?? []) {
-        const text = await fs.readFile(paths.work(name), 'utf8').catch(() => null);
-        if (text === null) continue;
-        const stored = JSON.parse(text) as WorkFile;
-        if (!sealer.stale(stored.item)) continue;
-        const n = Number(workName.exec(name)![4]);
-        await writeAtomic(paths.work(name), JSON.stringify(workFile(sealer.openWork(caseId, n, stored.item), n)));
-      }
+      const file = await resealWork(caseId, key, settled);
       const { record, last } = file;
       const snapshotStale = sealer.stale(record.snapshot);
       // `last` repeats the newest entry; re-sealed too, so no copy stays under the old key.
@@ -904,12 +967,16 @@ const dueFieldMax = 10n ** 17n - 1n;
  * (`workOrder`) group by group: the due instant (epoch ms floored, plus 10^16 so any date's is
  * positive, in 17 digits; 17 `u` when undated), the case id's first 20 UTF-16 units in hex (4
  * digits each, so hex order is the ids' order) ended by `-` when that is the whole id and `.` when
- * it is cut (both sort before any hex digit: a shorter id first), the case's file key, and the
- * step's position in the case's list. Steps tied on the first two fields form a group, read and
- * sorted whole. At most 169 characters, whatever the id.
+ * it is cut (both sort before any hex digit: a shorter id first), the case's file key (its first
+ * 32 hex digits), and the step's position in the case's list. Steps tied on the first two fields
+ * form a group, read and sorted whole. Then what a query filters on, so that a walk passes over
+ * what it does not want unread: the role's tag, `1` when breached (else `0`), and the tags of the
+ * person's and the user's lookups (`x` × 8 for none, `u` × 8 when not kept). At most 163
+ * characters, whatever the id.
  */
-function workFileName(caseId: string, key: string, dueAt: number | null, n: number): string {
+function workFileName(caseId: string, item: WorkItem, n: number, person: string | null | undefined, actor: string | null | undefined): string {
   let due = undatedField;
+  const dueAt = item.dueAt ?? null;
   if (dueAt !== null && Number.isFinite(dueAt)) {
     const shifted = BigInt(Math.floor(dueAt)) + dueOffset;
     due = (shifted < 0n ? 0n : shifted > dueFieldMax ? dueFieldMax : shifted).toString().padStart(17, '0');
@@ -918,8 +985,16 @@ function workFileName(caseId: string, key: string, dueAt: number | null, n: numb
   let order = '';
   for (let i = 0; i < units; i += 1) order += caseId.charCodeAt(i).toString(16).padStart(4, '0');
   order += caseId.length > caseOrderUnits ? '.' : '-';
-  return `${due}~${order}~${key}~${String(n).padStart(4, '0')}`;
+  const tags = `${nameTag(item.role)}${item.breached === true ? '1' : '0'}${idTag(person)}${idTag(actor)}`;
+  return `${due}~${order}~${fileStoreName(caseId).slice(0, 32)}~${String(n).padStart(4, '0')}~${tags}`;
 }
+/** The tag of a role or an id's lookup in a work-list file's name: 8 hex digits of its SHA-256. */
+function nameTag(value: string): string {
+  return createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 8);
+}
+const noIdTag = 'x'.repeat(8);
+const unknownIdTag = 'u'.repeat(8);
+const idTag = (lookup: string | null | undefined) => (lookup === null ? noIdTag : lookup === undefined ? unknownIdTag : nameTag(lookup));
 const caseOrderUnits = 20;
 
 /** The floor of the due instant a work-list file's due field holds; null for an undated step. */

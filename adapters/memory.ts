@@ -1,7 +1,7 @@
 import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
 import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery } from '../src/engine/store.js';
-import { workOrder, workMatches } from '../src/engine/worklist.js';
+import { workMatches } from '../src/engine/worklist.js';
 
 /** Options of the in-memory store. */
 export interface MemoryStoreOptions {
@@ -192,37 +192,93 @@ function dueIndex() {
 /** Strings in the order of their UTF-16 code units (`<`), as `workOrder` compares ids. */
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** A work item in the index with its sort keys worked out once, not on every comparison. */
+interface WorkEntry {
+  readonly item: WorkItem;
+  /** The due instant; +Infinity when undated, so undated steps sort last. */
+  readonly due: number;
+  readonly caseId: string;
+  /** `step|detail`, as `workOrder` compares them. */
+  readonly key: string;
+}
+
+const workEntry = (item: WorkItem): WorkEntry => ({
+  item,
+  due: item.dueAt ?? Number.POSITIVE_INFINITY,
+  caseId: item.caseId,
+  key: `${item.step}|${item.detail ?? ''}`,
+});
+
+/** `workOrder` on entries: soonest due first, undated last, then case id, then step and detail. */
+function entryOrder(a: WorkEntry, b: WorkEntry): number {
+  if (a.due !== b.due) return a.due < b.due ? -1 : 1;
+  if (a.caseId !== b.caseId) return a.caseId < b.caseId ? -1 : 1;
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/** Most entries a block of a sorted list holds before it splits in two. */
+const blockSize = 1_024;
+
 /**
- * One list of work items sorted as the work list reads them (`workOrder`); items with equal keys
- * keep the order they were inserted in. Insertion and removal are a binary search and a splice.
+ * One list of work entries sorted as the work list reads them (`workOrder`); entries with equal keys
+ * keep the order they were inserted in. Kept in blocks of at most {@link blockSize}, so an insertion
+ * or removal is two binary searches and a splice of one block, however many steps the list holds.
  */
 function sortedWork() {
-  const items: WorkItem[] = [];
-  /** The first position whose item sorts after `item` (`strict`: at or after it). */
-  const position = (item: WorkItem, strict: boolean): number => {
+  const blocks: WorkEntry[][] = [];
+  /** The first block whose last entry sorts after `entry` (`orEqual`: at or after it), or -1. */
+  const blockOf = (entry: WorkEntry, orEqual: boolean): number => {
     let low = 0;
-    let high = items.length;
+    let high = blocks.length;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      const order = workOrder(items[middle]!, item);
-      if (order < 0 || (!strict && order === 0)) low = middle + 1;
+      const order = entryOrder(blocks[middle]!.at(-1)!, entry);
+      if (order < 0 || (!orEqual && order === 0)) low = middle + 1;
+      else high = middle;
+    }
+    return low < blocks.length ? low : -1;
+  };
+  /** The first position in `block` whose entry sorts after `entry` (`orEqual`: at or after it). */
+  const positionIn = (block: readonly WorkEntry[], entry: WorkEntry, orEqual: boolean): number => {
+    let low = 0;
+    let high = block.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      const order = entryOrder(block[middle]!, entry);
+      if (order < 0 || (!orEqual && order === 0)) low = middle + 1;
       else high = middle;
     }
     return low;
   };
   return {
-    items,
-    insert(item: WorkItem): void {
-      items.splice(position(item, false), 0, item);
+    insert(entry: WorkEntry): void {
+      if (blocks.length === 0) {
+        blocks.push([entry]);
+        return;
+      }
+      let at = blockOf(entry, false);
+      if (at === -1) at = blocks.length - 1;
+      const block = blocks[at]!;
+      block.splice(positionIn(block, entry, false), 0, entry);
+      if (block.length > blockSize) blocks.splice(at, 1, block.slice(0, blockSize / 2), block.slice(blockSize / 2));
     },
-    remove(item: WorkItem): void {
-      // Equal keys sit together: find this very item among them.
-      for (let i = position(item, true); i < items.length && workOrder(items[i]!, item) === 0; i += 1) {
-        if (items[i] === item) {
-          items.splice(i, 1);
-          return;
+    remove(entry: WorkEntry): void {
+      // Equal keys sit together, perhaps across blocks: find this very entry among them.
+      for (let at = blockOf(entry, true); at !== -1 && at < blocks.length; at += 1) {
+        const block = blocks[at]!;
+        for (let i = positionIn(block, entry, true); i < block.length; i += 1) {
+          if (block[i] === entry) {
+            block.splice(i, 1);
+            if (block.length === 0) blocks.splice(at, 1);
+            return;
+          }
+          if (entryOrder(block[i]!, entry) !== 0) return;
         }
       }
+    },
+    /** Visits the entries in order until `visit` returns false. */
+    walk(visit: (entry: WorkEntry) => boolean): void {
+      for (const block of blocks) for (const entry of block) if (!visit(entry)) return;
     },
   };
 }
@@ -240,7 +296,7 @@ function workIndex() {
   const breached = sortedWork();
   type List = ReturnType<typeof sortedWork>;
   const lists = { role: new Map<string, List>(), person: new Map<string, List>(), actor: new Map<string, List>() } as const;
-  const byCase = new Map<string, readonly WorkItem[]>();
+  const byCase = new Map<string, readonly WorkEntry[]>();
   /** The lists an item belongs in. */
   const listsOf = (item: WorkItem, create: boolean): List[] => {
     const found = [all];
@@ -260,9 +316,10 @@ function workIndex() {
   };
   return {
     replace(caseId: string, next: readonly WorkItem[]): void {
-      for (const old of byCase.get(caseId) ?? []) for (const list of listsOf(old, false)) list.remove(old);
-      for (const item of next) for (const list of listsOf(item, true)) list.insert(item);
-      byCase.set(caseId, next);
+      for (const old of byCase.get(caseId) ?? []) for (const list of listsOf(old.item, false)) list.remove(old);
+      const entries = next.map(workEntry);
+      for (const entry of entries) for (const list of listsOf(entry.item, true)) list.insert(entry);
+      byCase.set(caseId, entries);
     },
     find(query: WorklistQuery): WorkItem[] {
       const from =
@@ -276,11 +333,12 @@ function workIndex() {
                 ? breached
                 : all;
       const found: WorkItem[] = [];
-      for (const item of from?.items ?? []) {
-        if (found.length >= query.limit) break;
-        if (query.dueBefore !== undefined && (item.dueAt === null || item.dueAt >= query.dueBefore)) break;
+      from?.walk(({ item }) => {
+        if (found.length >= query.limit) return false;
+        if (query.dueBefore !== undefined && (item.dueAt === null || item.dueAt >= query.dueBefore)) return false;
         if (workMatches(item, query)) found.push(item);
-      }
+        return true;
+      });
       return found;
     },
   };

@@ -62,7 +62,14 @@ export interface PostgresStoreOptions {
 
 /**
  * The schema, one entry per version. `migrate` applies the ones not yet applied, in order; a host
- * that runs its own migrations prints them with {@link migrationSql}.
+ * that runs its own migrations prints them with {@link migrationSql}. Version 1: cases, audit trail,
+ * outbox. Version 2: each case's family (`family_id`) and the work list (`<prefix>_work`, one row
+ * per pending step, with an index per filter in the work-list order).
+ *
+ * @example
+ * ```ts
+ * migrations('step_down').map((m) => m.version); // [1, 2]
+ * ```
  */
 export function migrations(prefix = 'step_down'): readonly { version: number; sql: string }[] {
   checkPrefix(prefix);
@@ -96,7 +103,9 @@ CREATE INDEX IF NOT EXISTS ${prefix}_outbox_available ON ${prefix}_outbox (avail
     },
     {
       // Family groups and the work list (issue 10). A case saved before this version has no family
-      // and no work-list rows until its next save writes them.
+      // and no work-list rows until its next save writes them. `due_at` is a double, as a JavaScript
+      // number is, so every instant a store is given compares here as it does in memory; the ids are
+      // compared byte by byte (COLLATE "C"), as JavaScript compares ASCII ids.
       version: 2,
       sql: `
 ALTER TABLE ${prefix}_cases ADD COLUMN IF NOT EXISTS family_id text;
@@ -104,7 +113,7 @@ CREATE INDEX IF NOT EXISTS ${prefix}_cases_family ON ${prefix}_cases (family_id,
 CREATE TABLE IF NOT EXISTS ${prefix}_work (
   case_id text COLLATE "C" NOT NULL,
   n integer NOT NULL,
-  due_at bigint,
+  due_at double precision,
   sort_key text COLLATE "C" NOT NULL,
   role text NOT NULL,
   person_id text,
@@ -122,14 +131,29 @@ CREATE INDEX IF NOT EXISTS ${prefix}_work_breached ON ${prefix}_work (due_at, ca
   ];
 }
 
-/** The whole schema as one SQL script, for a host that applies migrations itself. */
+/**
+ * The whole schema as one SQL script, for a host that applies migrations itself. Every statement is
+ * `IF NOT EXISTS`, so the script may be applied again, and {@link migrate} may run after it.
+ *
+ * @example
+ * ```ts
+ * await writeFile('migrations/step-down.sql', migrationSql('step_down'));
+ * ```
+ */
 export function migrationSql(prefix = 'step_down'): string {
   return migrations(prefix).map((m) => `-- version ${m.version}${m.sql}\n`).join('\n');
 }
 
 /**
- * Creates the tables, applying each migration not yet applied, in one transaction. Safe to call at
- * every start and from several processes (an advisory lock serialises them).
+ * Creates the tables, applying each migration not yet applied, in one transaction, and returns the
+ * versions it applied. Safe to call at every start and from several processes (an advisory lock
+ * serialises them).
+ *
+ * @example
+ * ```ts
+ * await migrate(pool);            // [1, 2] on an empty database, [2] on one at version 1
+ * await migrate(pool);            // [] from then on
+ * ```
  */
 export async function migrate(client: PgPoolLike | PGliteLike, prefix = 'step_down'): Promise<number[]> {
   return inTransaction(client, async (sql) => {
@@ -202,7 +226,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     await sql.query(
       `INSERT INTO ${p}_work (case_id, n, due_at, sort_key, role, person_id, actor_id, breached, item)
        SELECT $1, r.n, r.due_at, r.sort_key, r.role, r.person_id, r.actor_id, r.breached, r.item
-       FROM jsonb_to_recordset($2::jsonb) AS r(n integer, due_at bigint, sort_key text, role text, person_id text, actor_id text, breached boolean, item jsonb)`,
+       FROM jsonb_to_recordset($2::jsonb) AS r(n integer, due_at double precision, sort_key text, role text, person_id text, actor_id text, breached boolean, item jsonb)`,
       [record.caseId, JSON.stringify(work.map((item, n) => workRow(item, n)))],
     );
   };
@@ -276,7 +300,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     if (query.personId !== undefined) where.push(byId('person_id', query.personId));
     if (query.actorId !== undefined) where.push(byId('actor_id', query.actorId));
     if (query.breached !== undefined) where.push(query.breached ? 'breached' : 'NOT breached');
-    if (before !== undefined) where.push(before === Infinity ? 'due_at IS NOT NULL' : `due_at < ${param(Math.ceil(before))}`);
+    if (before !== undefined) where.push(before === Infinity ? 'due_at IS NOT NULL' : `due_at < ${param(before)}`);
     const filters = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
     const read = async (text: string, values: unknown[]) =>
       (await client.query<{ case_id: string; n: number; item: StoredWorkItem }>(text, values)).rows.map((r) => sealer.openWork(r.case_id, r.n, r.item));

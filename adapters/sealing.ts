@@ -166,7 +166,7 @@ const tagBytes = 16;
 export function createSealer(options: EncryptionOptions | undefined): Sealer {
   const keys = options ? checkedKeys(options) : new Map<string, Buffer>();
   const current = options?.current ?? null;
-  const indexKey = options?.indexKey === undefined ? null : checkedIndexKey(options.indexKey);
+  const indexKey = options?.indexKey === undefined ? null : checkedIndexKey(options.indexKey, keys);
 
   const seal = (payload: unknown, aad: (kid: string) => Buffer): Seal => {
     const kid = current!;
@@ -304,11 +304,16 @@ export function rekeyWithoutKeys(): StepDownError {
   return new StepDownError('INVALID_ARGUMENT', 'rekey needs the store to be opened with encryption options (keys and current).');
 }
 
-function checkedIndexKey(key: Uint8Array): Buffer {
+function checkedIndexKey(key: Uint8Array, keys: ReadonlyMap<string, Buffer>): Buffer {
   if (!(key instanceof Uint8Array) || key.length !== 32) {
     throw new StepDownError('INVALID_ARGUMENT', 'encryption.indexKey must be 32 bytes (HMAC-SHA256).');
   }
-  return Buffer.from(key);
+  const copy = Buffer.from(key);
+  // One secret in two roles: retiring the data key would not retire it, and the key id is not named.
+  if ([...keys.values()].some((k) => k.equals(copy))) {
+    throw new StepDownError('INVALID_ARGUMENT', 'encryption.indexKey must be a key of its own, not one of encryption.keys.');
+  }
+  return copy;
 }
 
 function checkedKeys(options: EncryptionOptions): Map<string, Buffer> {

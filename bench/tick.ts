@@ -49,7 +49,8 @@ const renamed = (json: string, from: string, to: string) => json.replaceAll(JSON
 async function seed(pool: pg.Pool, p: string): Promise<{ seconds: number; bytes: string }> {
   const started = Date.now();
   // The templates come from the engine itself (memory store: only their content is used).
-  const source = createCaseEngine({ store: memoryStore(), now: () => new Date('2024-03-01T00:00:00Z') });
+  // A clock after every template's dates: an event dated after the engine's now is refused (FUTURE_DATED).
+  const source = createCaseEngine({ store: memoryStore(), now: () => new Date('2025-03-15T00:00:00Z') });
   const made: { snapshot: string; nextDueAt: number | null; version: number; trail: string[]; id: string }[] = [];
   for (let t = 0; t < templates; t += 1) {
     const id = `TPL-${t}`;

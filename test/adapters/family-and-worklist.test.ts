@@ -52,7 +52,8 @@ const pick = <T>(next: () => number, values: readonly T[]): T => values[Math.flo
 
 /** A random step of a case, from few values, so ties on every key of the order are common. */
 function randomItem(next: () => number, caseId: string, familyId: string | null): WorkItem {
-  const dueAt = pick(next, [null, null, 1_000, 2_000, 2_000, 3_000]);
+  // A fractional instant too: a store keeps whatever number it is given, and compares it as JavaScript does.
+  const dueAt = pick(next, [null, null, 1_000, 2_000, 2_000, 2_000.5, 3_000]);
   return {
     caseId,
     familyId,
@@ -75,7 +76,7 @@ function randomQuery(next: () => number): WorklistQuery {
   if (next() < 0.25) query.personId = pick(next, ['p-1', 'p-2', 'p-9']);
   if (next() < 0.25) query.actorId = pick(next, ['tm-1', 'tm-2']);
   if (next() < 0.25) query.breached = next() < 0.5;
-  if (next() < 0.5) query.dueBefore = pick(next, [1_000, 1_500, 2_000, 3_001, Number.POSITIVE_INFINITY]);
+  if (next() < 0.5) query.dueBefore = pick(next, [1_000, 1_500, 2_000, 2_000.25, 2_000.5, 3_001, Number.POSITIVE_INFINITY]);
   return query;
 }
 
@@ -212,7 +213,7 @@ function testPostgresWorklist(name: string, database: { prepare?(): Promise<void
       expect(rows.some((r) => r.actor_id !== null)).toBe(true);
     });
 
-    it('refuses a sealed store without an index key, or with one that is not 32 bytes (INVALID_ARGUMENT)', () => {
+    it('refuses a sealed store without an index key, with one that is not 32 bytes, or with a data key as its index key (INVALID_ARGUMENT)', () => {
       const { indexKey: _none, ...withoutIndexKey } = encryption();
       const attempt = (options: EncryptionOptions) => {
         try {
@@ -224,10 +225,11 @@ function testPostgresWorklist(name: string, database: { prepare?(): Promise<void
       };
       expect(attempt(withoutIndexKey)).toMatch(/^INVALID_ARGUMENT: encryption.indexKey/);
       expect(attempt({ ...withoutIndexKey, indexKey: randomBytes(16) })).toMatch(/^INVALID_ARGUMENT: encryption.indexKey must be 32 bytes/);
+      expect(attempt({ ...withoutIndexKey, indexKey: Buffer.from(withoutIndexKey.keys['k1']!) })).toMatch(/^INVALID_ARGUMENT: encryption.indexKey must be a key of its own/);
       expect(attempt(encryption())).toBe('made');
     });
 
-    it('turning encryption on: rows indexed in clear are still found, and rekeyAll re-indexes them as HMACs', async () => {
+    it('turning encryption on: rows indexed in clear are still found, rekeyAll re-indexes them as HMACs, and rotation moves them on', async () => {
       const { tablePrefix } = await fresh();
       const client = database.client();
       const clear = postgresStore({ client, tablePrefix });
@@ -250,7 +252,8 @@ function testPostgresWorklist(name: string, database: { prepare?(): Promise<void
       }
       const raw = async () => (await client.query<{ t: string }>(`SELECT row_to_json(r)::text AS t FROM ${tablePrefix}_work r UNION ALL SELECT row_to_json(c)::text FROM ${tablePrefix}_cases c`)).rows.map((r) => r.t).join('\n');
       expect(await raw()).toContain('person-jo-patel');
-      const sealed = postgresStore({ client, tablePrefix, encryption: encryption() });
+      const [k1, k2, indexKey] = [randomBytes(32), randomBytes(32), randomBytes(32)];
+      const sealed = postgresStore({ client, tablePrefix, encryption: { keys: { k1 }, current: 'k1', indexKey } });
       // Before any rekey, the clear rows are found by their ids through the sealed store.
       expect((await sealed.worklist({ personId: 'person-jo-patel', limit: 10 })).map((w) => w.caseId)).toEqual(['C-1', 'C-2']);
       expect(await sealed.familyCases('F-CLEAR-1')).toEqual(['C-1', 'C-2']);
@@ -263,6 +266,14 @@ function testPostgresWorklist(name: string, database: { prepare?(): Promise<void
       // A store without the keys cannot read the sealed items, and says so.
       const error = await clear.worklist({ limit: 10 }).then(() => null, (e: unknown) => e);
       expect(isStepDownError(error, 'ENCRYPTION_KEY_MISSING')).toBe(true);
+      // Rotation moves the items to the new key; the lookups, under the same index key, still find them.
+      const rotated = postgresStore({ client, tablePrefix, encryption: { keys: { k1, k2 }, current: 'k2', indexKey } });
+      expect(await rotated.rekeyAll()).toEqual({ cases: 2, records: 4 });
+      const kids = (await client.query<{ kid: string }>(`SELECT item->'sealed'->>'kid' AS kid FROM ${tablePrefix}_work`)).rows.map((r) => r.kid);
+      expect(kids).toEqual(['k2', 'k2']);
+      const k2only = postgresStore({ client, tablePrefix, encryption: { keys: { k2 }, current: 'k2', indexKey } });
+      expect(await k2only.worklist({ personId: 'person-jo-patel', limit: 10 })).toEqual([stepFor('C-1'), stepFor('C-2')]);
+      expect(await k2only.familyCases('F-CLEAR-1')).toEqual(['C-1', 'C-2']);
     });
 
     it('reads a team manager’s steps due before a date by an index range scan in the work-list order, with no sort', async () => {

@@ -228,12 +228,17 @@ describe('file store: the work list and family groups against the memory store',
 });
 
 describe('file store: the work list is an index, read in order and only as far as asked', () => {
-  it('reads no case file, and only the work-list files it returns or passes over', async () => {
+  it('reads no case file, and only the work-list files a query may return', async () => {
     const dir = await directory();
     const store = fileStore({ directory: dir });
     for (let n = 0; n < 40; n += 1) {
       const caseId = `C-${String(n).padStart(3, '0')}`;
-      const work = [workItem(caseId, null, { dueAt: t0 + n * day, role: n % 2 === 0 ? 'social-worker' : 'team-manager' }), workItem(caseId, null, { step: 'consent.given' })];
+      const lp = { role: 'lead-professional', personId: n % 10 === 0 ? 'p-jo' : `p-${n}`, breached: n < 3 };
+      const work = [
+        workItem(caseId, null, { dueAt: t0 + n * day, role: n % 2 === 0 ? 'social-worker' : 'team-manager', ...(n % 2 === 0 ? {} : { actorId: `tm-${n % 3}` }) }),
+        workItem(caseId, null, { step: 'consent.given' }),
+        workItem(caseId, null, { step: 'familyPlanMeeting.held', dueAt: t0 + (n + 28) * day, ...lp }),
+      ];
       await store.create(storeRecord(caseId, 1, null, work), storeDraft(caseId, 1), []);
     }
     const readFile = fs.readFile.bind(fs) as (...a: unknown[]) => Promise<unknown>;
@@ -250,18 +255,28 @@ describe('file store: the work list is an index, read in order and only as far a
     };
     expect(await reads({ limit: 3 })).toEqual({ items: expect.any(Array), files: 3 });
     expect(steps((await reads({ limit: 3 })).items)).toEqual(['C-000 views.recorded', 'C-001 views.recorded', 'C-002 views.recorded']);
-    // Filtered: the walk passes over the other role's steps, and stops at the limit.
+    // Filtered: the walk passes over the other roles' steps by their names, unread, and stops at the limit.
     const managers = await reads({ role: 'team-manager', limit: 2 });
     expect(steps(managers.items)).toEqual(['C-001 views.recorded', 'C-003 views.recorded']);
-    expect(managers.files).toBe(4);
+    expect(managers.files).toBe(2);
+    // A Lead Professional's own list, a Team Manager's, the breached steps: only their files are read.
+    const own = await reads({ personId: 'p-jo', limit: 100 });
+    expect(own.items.map((w) => w.caseId)).toEqual(['C-000', 'C-010', 'C-020', 'C-030']);
+    expect(own.files).toBe(4);
+    const manager = await reads({ actorId: 'tm-1', limit: 100 });
+    expect(manager.items.map((w) => w.caseId)).toEqual(['C-001', 'C-007', 'C-013', 'C-019', 'C-025', 'C-031', 'C-037']);
+    expect(manager.files).toBe(7);
+    const breached = await reads({ breached: true, limit: 100 });
+    expect(breached.items.map((w) => w.caseId)).toEqual(['C-000', 'C-001', 'C-002']);
+    expect(breached.files).toBe(3);
     // Due before the sixth day: the walk stops at the first step due then, reading nothing after it.
     const soon = await reads({ dueBefore: t0 + 5 * day, limit: 100 });
     expect(soon.items).toHaveLength(5);
     expect(soon.files).toBe(5);
     // The undated steps come after every dated one, in case-id order.
     const all = await reads({ limit: 1000 });
-    expect(all.files).toBe(80);
-    expect(steps(all.items.slice(40, 43))).toEqual(['C-000 consent.given', 'C-001 consent.given', 'C-002 consent.given']);
+    expect(all.files).toBe(120);
+    expect(steps(all.items.slice(80, 83))).toEqual(['C-000 consent.given', 'C-001 consent.given', 'C-002 consent.given']);
     vi.restoreAllMocks();
   });
 
@@ -299,9 +314,17 @@ describe('file store: the work list is an index, read in order and only as far a
     const sealed = fileStore({ directory: dir, encryption: { keys: { k: sealedKey }, current: 'k', indexKey } });
     expect(await sealed.worklist({ personId: person, limit: 10 })).toEqual([item]);
     expect(await sealed.familyCases('F-1')).toEqual(['C-1']);
+    const [before] = await readdir(join(dir, 'work'));
     await sealed.rekeyAll();
     expect(await everything(dir)).not.toContain(person);
     expect(await sealed.worklist({ personId: person, limit: 10 })).toEqual([item]);
+    // The step's file was renamed (its person's tag is now that of the HMAC): one file, the one the case lists.
+    const after = await readdir(join(dir, 'work'));
+    expect(after).toHaveLength(1);
+    expect(after[0]).not.toBe(before);
+    expect(JSON.parse(await readFile(join(dir, 'cases', `${fileStoreName('C-1')}.json`), 'utf8')).index.work).toEqual(after);
+    // Opened without the index key, the store still finds the step by opening it.
+    expect(await fileStore({ directory: dir, encryption: { keys: { k: sealedKey }, current: 'k' } }).worklist({ personId: person, limit: 10 })).toEqual([item]);
     // The next save lists the case under the family's HMAC and leaves the old directory empty.
     await sealed.save(storeRecord('C-1', 2, 'F-1', [item]), 1, storeDraft('C-1', 2), []);
     expect(await sealed.familyCases('F-1')).toEqual(['C-1']);
