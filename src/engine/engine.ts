@@ -633,9 +633,11 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
      *
      * @example
      * ```ts
-     * // Everything a Team Manager's team owes in the next five working days.
-     * const due = addWorkingDays(toLondonDate(new Date().toISOString()), 5);
-     * await engine.worklist({ role: 'team-manager', dueBefore: endOfDay(due) });
+     * // Everything a Team Manager's team owes in the next five working days: `dueBefore` is
+     * // exclusive, so the bound is the instant after the fifth day ends (a step due at its 23:59:59.999 is in).
+     * const fifth = addWorkingDays(toLondonDate(new Date().toISOString()), 5);
+     * const dueBefore = new Date(Date.parse(endOfDay(fifth)) + 1).toISOString();
+     * await engine.worklist({ role: 'team-manager', dueBefore });
      * ```
      */
     async worklist(query: WorklistInput = {}): Promise<WorkItem[]> {
@@ -650,7 +652,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
 
     /**
      * The cases of a family group (siblings stepping down together, opened with the same `familyId`),
-     * in the order they were opened. `INVALID_INPUT` for an id that is not id-shaped.
+     * in case-id order. `INVALID_INPUT` for an id that is not id-shaped.
      */
     async family(familyId: string): Promise<CaseView[]> {
       const ids = await stored.familyCases(checkedId(familyId, 'familyId'));

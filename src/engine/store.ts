@@ -158,7 +158,7 @@ export interface CaseStore {
   saveMany(writes: readonly CaseWrite[]): Promise<AuditEntry[]>;
   /** The pending steps of every case, filtered and ordered as `query` says, from the index kept on save (never a scan of the cases). */
   worklist(query: WorklistQuery): Promise<WorkItem[]>;
-  /** The ids of the cases of a family group, in the order they were opened. */
+  /** The ids of the cases of a family group, in case-id order (UTF-16 code units), the same on every store. */
   familyCases(familyId: string): Promise<string[]>;
   /** Appends an entry, and queues its messages, without changing the case (a refusal). */
   appendAudit(audit: AuditDraft, outbox: readonly OutboxMessage[]): Promise<AuditEntry>;
