@@ -16,7 +16,7 @@ export * from './early-help.js';
 export * from './time.js';
 export * from './corrections.js';
 export { eventSchemas, eventTypes, isEventType, stepDownEventSchema } from './registry.js';
-export type { EventOf, EventType, StepDownEvent } from './registry.js';
+export type { EventInputOf, EventOf, EventType, StepDownEvent, StepDownEventInput } from './registry.js';
 export { parseEvent } from './parse.js';
 export type { EventIssue } from './parse.js';
 export { eventsJsonSchema } from './json-schema.js';

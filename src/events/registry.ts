@@ -41,6 +41,36 @@ export const stepDownEventSchema = z.discriminatedUnion('type', allEventSchemas)
 /** Any event the library accepts, as its schema parses it. */
 export type StepDownEvent = z.infer<typeof stepDownEventSchema>;
 
+/**
+ * Any event as a host writes it, before the schema parses it: the type `engine.send` and
+ * `engine.explain` take, so a misspelt field, a field of another event or an unknown `type` is a
+ * compile error in the host's code. Dates are ISO 8601 strings with an offset.
+ *
+ * @example
+ * ```ts
+ * const event: StepDownEventInput = {
+ *   type: 'consent.given', at: '2024-05-02T10:00:00+01:00',
+ *   actor: { id: 'sw-1', role: 'social-worker' }, personId: 'carer-1',
+ *   informationShared: ['The assessment'], purpose: 'So the Lead Professional can plan the support.',
+ * };
+ * await engine.send('C-1', event);
+ * ```
+ */
+export type StepDownEventInput = z.input<typeof stepDownEventSchema>;
+
+/**
+ * The event of the given type as a host writes it, e.g. `EventInputOf<'views.recorded'>`.
+ *
+ * @example
+ * ```ts
+ * const views: EventInputOf<'views.recorded'> = {
+ *   type: 'views.recorded', at: '2024-05-02T10:00:00+01:00',
+ *   actor: { id: 'sw-1', role: 'social-worker' }, personId: 'child-1', agrees: true, summary: 'Wants to stay at the club.',
+ * };
+ * ```
+ */
+export type EventInputOf<T extends EventType> = Extract<StepDownEventInput, { type: T }>;
+
 /** The name of an event, e.g. `'views.recorded'`. */
 export type EventType = StepDownEvent['type'];
 
