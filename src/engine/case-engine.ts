@@ -1,0 +1,235 @@
+import type { StepDownEventInput } from '../events/registry.js';
+import type { Refusal } from '../machine/explain.js';
+import type { StepDownMachine } from '../machine/machine.js';
+import type { Policy } from '../policy/define-policy.js';
+import type { ComplianceReport } from '../report/compliance.js';
+import type { CaseView, EngineEvent, OpenCase, TickResult, WorklistInput } from './engine.js';
+import type { AuditEntry, CaseStore, WorkItem } from './store.js';
+
+/**
+ * The engine {@link createCaseEngine} returns: the one way a host drives cases. Every event takes
+ * one path: validate → authorise → transition → save atomically (snapshot, audit entry,
+ * notifications). Delivery of the notifications runs apart, after the save (see `startDelivery`).
+ *
+ * Every method that takes a case id refuses one that is not id-shaped with `INVALID_INPUT` before any
+ * store is asked, and an unknown one with `UNKNOWN_CASE`. A store fault is `STORE_FAILURE`, and then
+ * nothing was written.
+ *
+ * @example
+ * ```ts
+ * const engine: CaseEngine = createCaseEngine({ store: postgresStore({ pool }) });
+ * await engine.open({ caseId: 'C-1', route: 'cin-outcome', at: '2024-05-01T10:00:00+01:00', actor: { id: 'tm-1', role: 'team-manager' } });
+ * const view = await engine.get('C-1');
+ * ```
+ */
+export interface CaseEngine {
+  /**
+   * Opens a case at version 1. `CASE_EXISTS` when the id is taken; `INVALID_INPUT` naming each bad
+   * field; `FUTURE_DATED` for a decision dated after the engine's clock (beyond its tolerance).
+   *
+   * @example
+   * ```ts
+   * const view = await engine.open({
+   *   caseId: 'C-1', route: 'cin-outcome', familyId: 'F-7',
+   *   at: '2024-05-01T10:00:00+01:00', actor: { id: 'tm-1', role: 'team-manager' },
+   * });
+   * view.stage; // => 'decision'
+   * ```
+   */
+  open(request: OpenCase): Promise<CaseView>;
+
+  /**
+   * Records one event on a case. A refusal throws `StepDownError` and is audited: `INVALID_EVENT`,
+   * `NOT_ALLOWED` (the role), `EVENT_NOT_ACCEPTED` (not a step of this stage), `GATE_BLOCKED` (with
+   * the unmet rules and their citations in `details.rules`), `NO_EFFECT` (the case already records
+   * it), `DUPLICATE_EVENT` (another record under the same `eventId`), `FUTURE_DATED`,
+   * `PAYLOAD_TOO_LARGE`; for a void, `UNKNOWN_EVENT` or `VOID_CONFLICT`. A resend of an event the
+   * case holds (same `eventId`, same content) returns the case and writes nothing.
+   *
+   * Without `expectedVersion` a concurrent write is retried on the fresh case; with it, a stale
+   * version is `VERSION_CONFLICT` (not audited: it is the host's race, not a refusal).
+   *
+   * @example
+   * ```ts
+   * const view = await engine.send('C-1', {
+   *   type: 'consent.given', at: '2024-05-02T10:00:00+01:00', actor: { id: 'sw-1', role: 'social-worker' },
+   *   personId: 'carer-1', informationShared: ['The assessment'], purpose: 'So the Lead Professional can plan support.',
+   * });
+   * view.eventId; // the id the record has, to void it later if it was a mistake
+   * ```
+   */
+  send(caseId: string, event: StepDownEventInput, options?: { readonly expectedVersion?: number }): Promise<CaseView>;
+
+  /**
+   * Why the case would refuse an event now, or null when it would take it. Writes nothing.
+   *
+   * @example
+   * ```ts
+   * const refusal = await engine.explain('C-1', { type: 'finalMeeting.held', at, actor, … });
+   * refusal?.rules.map((r) => r.rule); // e.g. ['informed-consent']
+   * ```
+   */
+  explain(caseId: string, event: StepDownEventInput): Promise<Refusal | null>;
+
+  /**
+   * The case as {@link describeCase} shows it, with its version and the events voided.
+   *
+   * @example
+   * ```ts
+   * const { stage, deadlines, breaches, pending } = await engine.get('C-1');
+   * ```
+   */
+  get(caseId: string): Promise<CaseView>;
+
+  /**
+   * The case's audit entries, oldest first: accepted events and refusals, hash-chained.
+   *
+   * @example
+   * ```ts
+   * const trail = await engine.history('C-1');
+   * verifyAuditTrail(trail, { caseId: 'C-1' }).ok; // => true
+   * ```
+   */
+  history(caseId: string): Promise<AuditEntry[]>;
+
+  /**
+   * The case's compliance report: every rule of the catalogue met, breached, pending or not
+   * applicable, with the audit entries that evidence it and its citation. Ids, rule ids, dates and
+   * codes only: safe to give a manager or an inspector. Render it with `reportToMarkdown` or
+   * `reportToHtml`.
+   *
+   * @example
+   * ```ts
+   * const html = reportToHtml(await engine.complianceReport('C-1'));
+   * ```
+   */
+  complianceReport(caseId: string): Promise<ComplianceReport>;
+
+  /**
+   * Proves the stored case follows from its audit trail: verifies the chain (`AUDIT_TRAIL_BROKEN`),
+   * replays the accepted events and compares the result with the stored snapshot exactly
+   * (`REBUILD_MISMATCH` naming the first entry that diverges in `details.seq`). Reads only.
+   *
+   * @example
+   * ```ts
+   * try {
+   *   await engine.rebuild('C-1');
+   * } catch (error) {
+   *   if (isStepDownError(error, 'REBUILD_MISMATCH')) alertAuditor(error.details?.seq);
+   * }
+   * ```
+   */
+  rebuild(caseId: string): Promise<CaseView>;
+
+  /**
+   * The steps waiting across every case, soonest due first, from the index each store keeps on
+   * save (never a scan of the cases). Filters: role, person (a Lead Professional's person id), user
+   * (the Team Manager who agreed the decision), due before an instant (exclusive), already breached.
+   * At most `limit` (100 by default, 1,000 at most). `INVALID_INPUT` naming a bad filter.
+   *
+   * @example
+   * ```ts
+   * // Everything a Team Manager's team owes in the next five working days: `dueBefore` is
+   * // exclusive, so the bound is the instant after the fifth day ends.
+   * const fifth = addWorkingDays(toLondonDate(new Date().toISOString()), 5);
+   * const dueBefore = new Date(Date.parse(endOfDay(fifth)) + 1).toISOString();
+   * await engine.worklist({ role: 'team-manager', dueBefore });
+   * ```
+   */
+  worklist(query?: WorklistInput): Promise<WorkItem[]>;
+
+  /**
+   * The cases of a family group (siblings stepping down together, opened with the same
+   * `familyId`), in case-id order.
+   *
+   * @example
+   * ```ts
+   * const siblings = await engine.family('F-7');
+   * siblings.map((c) => c.caseId); // => ['C-1', 'C-2']
+   * ```
+   */
+  family(familyId: string): Promise<CaseView[]>;
+
+  /**
+   * Records one event (a shared meeting, a shared parent's consent) for every open case of a
+   * family, all or nothing: either every case takes it in one atomic write, or none does and the
+   * error lists each case's refusal in `details.refusals`, each audited on its own case. The event
+   * has one `eventId` across the family (given when missing), so a resend is harmless.
+   *
+   * @example
+   * ```ts
+   * await engine.sendToFamily('F-7', { type: 'familyPlanMeeting.held', at, actor, kind: 'initial', … });
+   * ```
+   */
+  sendToFamily(familyId: string, event: StepDownEventInput): Promise<CaseView[]>;
+
+  /**
+   * Sends `clock.tick` at `at` to every case with a deadline due before it, found through the
+   * store's next-due index (never by loading every case), recording each missed deadline as a
+   * breach. Safe to run from several processes. `FUTURE_DATED` for a tick after the engine's clock.
+   * One case's fault is reported in `failed` and never stops the others.
+   *
+   * @example
+   * ```ts
+   * const { cases, breaches, failed } = await engine.tick(new Date().toISOString());
+   * ```
+   */
+  tick(at: string): Promise<TickResult>;
+
+  /**
+   * Listens to notifications of one type, or all with `'*'`, as the delivery relay delivers them
+   * (at least once, after the save; the message id lets a listener drop a duplicate). Returns the
+   * function that stops listening. A listener that throws makes the message be retried.
+   *
+   * @example
+   * ```ts
+   * const stop = engine.on('breach.recorded', (n, { id }) => alertTeamManager(n.caseId, n.rule, id));
+   * ```
+   */
+  on<T extends EngineEvent['type'] | '*'>(
+    type: T,
+    listener: (notification: T extends '*' ? EngineEvent : Extract<EngineEvent, { type: T }>, meta: { id: string }) => void | Promise<void>,
+  ): () => void;
+
+  /**
+   * Runs one delivery pass over the outbox and resolves when it is done: for hosts that run their own
+   * loop, and for tests. Never throws: a store fault leaves the messages for the next pass.
+   *
+   * @example
+   * ```ts
+   * await engine.send('C-1', event);
+   * await engine.deliver(); // listeners and webhooks have now been given the event's notifications
+   * ```
+   */
+  deliver(): Promise<{ delivered: number; failed: number }>;
+
+  /**
+   * The store the engine writes to.
+   *
+   * @example
+   * ```ts
+   * await engine.store.close?.();
+   * ```
+   */
+  readonly store: CaseStore;
+
+  /**
+   * The machine the engine runs, built from its policy: safe to use bare in a host's tests.
+   *
+   * @example
+   * ```ts
+   * const [snapshot] = initialTransition(engine.machine, { caseId: 'C-1', route: 'cin-outcome', openedAt: at });
+   * ```
+   */
+  readonly machine: StepDownMachine;
+
+  /**
+   * The policy the engine enforces.
+   *
+   * @example
+   * ```ts
+   * engine.policy.timescales.disagreementResolutionWorkingDays; // => 5 under the guidance
+   * ```
+   */
+  readonly policy: Policy;
+}
