@@ -27,7 +27,7 @@ export interface DeliveryOptions {
    * reports `details.retryAfterMs` longer than the backoff is waited for, up to this.
    */
   readonly maxRetryAfterMs?: number;
-  /** How many messages of a pass are delivered at once (default 8). */
+  /** How many messages a pass delivers at once (default 8). */
   readonly concurrency?: number;
   /**
    * The longest one emitter's call may take (default 30 s): a call still unanswered then is a failed
@@ -99,14 +99,14 @@ export interface DeliveryResult {
 }
 
 /**
- * One delivery pass: claims what is due in the outbox and gives each message to every emitter, up to
- * `concurrency` messages at once and every emitter of a message at once, each call bounded by
- * `emitterTimeoutMs`. While messages are in flight their lease is renewed, so no other process claims
- * them. A message is acknowledged only when every emitter succeeded; a failure releases it for a later
- * retry, after the backoff or the longer wait a receiver asked for (`nextAttemptAt`); a message that
- * failed permanently `maxAttempts` times goes to the dead letters. At least once: a receiver drops
- * duplicates by the message id. `signal` (the relay's stop) ends the calls still in flight: their
- * messages are released for the next pass at once.
+ * One delivery pass: claims what is due in the outbox and gives each message to every emitter, up
+ * to `concurrency` messages at once (started in the order claimed) and every emitter of a message at
+ * once, each call bounded by `emitterTimeoutMs`. While messages are in flight their lease is renewed,
+ * so no other process claims them. A message is acknowledged only when every emitter succeeded; a
+ * failure releases it for a later retry, after the backoff or the longer wait a receiver asked for
+ * (`nextAttemptAt`); a message that failed permanently `maxAttempts` times goes to the dead letters.
+ * At least once: a receiver drops duplicates by the message id. `signal` (the relay's stop) ends the
+ * calls still in flight: their messages are released for the next pass at once.
  *
  * A store fault is thrown once every message the pass could settle is settled; a message whose
  * release failed stays leased and is retried when its lease ends.
@@ -133,6 +133,8 @@ export async function deliverOutbox(
   let buried = 0;
   const faults: unknown[] = [];
   try {
+    // Started in the order claimed, but finished in any order: a receiver orders by `at` and the
+    // message id, never by arrival (a retry arrives after later messages anyway).
     await inParallel(claimed, settings.concurrency!, async (message) => {
       const failures = await deliverToAll(emitters, message, settings.emitterTimeoutMs!, signal);
       if (failures.length === 0) {
@@ -243,14 +245,11 @@ function named(error: unknown, emitter: string): unknown {
   return { error, details: { emitter } };
 }
 
-/** Runs `work` over `items`, at most `limit` at a time; waits for all, whatever they throw. */
+/** Runs `work` over `items`, at most `limit` at a time, starting them in order; waits for all, whatever they throw. */
 async function inParallel<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const lane = async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await work(item).catch(() => undefined);
-    }
+    while (next < items.length) await work(items[next++]!).catch(() => undefined);
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
 }
