@@ -4,7 +4,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
-import type { AuditDraft, AuditEntry, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery } from '../src/engine/store.js';
+import type { AuditDraft, AuditEntry, CaseWrite, DeadLetter, OutboxMessage, StoredCase, WorkItem, WorklistQuery } from '../src/engine/store.js';
+import { byBurial, deadLetter, type BuriedMessage } from '../src/engine/dead-letters.js';
 import { workMatches, workOrder } from '../src/engine/worklist.js';
 import {
   createSealer,
@@ -114,6 +115,9 @@ interface BatchFile {
   }[];
 }
 
+/** An outbox file: the message, marked `revived` when it came back from the dead letters. */
+type OutboxFile = OutboxMessage & { readonly revived?: boolean };
+
 /**
  * What a marker in `pending/` says: the case, the batch its write belongs to (if any), and the
  * next-due file the write adds (if any), written after the marker and before the commit point, so
@@ -125,7 +129,7 @@ interface Marker {
   readonly due: number | null;
 }
 
-const subdirectories = ['cases', 'audit', 'locks', 'outbox', 'due', 'pending', 'work', 'family', 'batches'] as const;
+const subdirectories = ['cases', 'audit', 'locks', 'outbox', 'due', 'pending', 'work', 'family', 'batches', 'dead'] as const;
 const hexName = /^[0-9a-f]{64}$/;
 const dueName = /^(\d{16})~([0-9a-f]{64})$/;
 /**
@@ -182,6 +186,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     audit: (key: string) => join(dir, 'audit', `${key}.jsonl`),
     lock: (key: string) => join(dir, 'locks', `${key}.lock`),
     outbox: (key: string) => join(dir, 'outbox', `${key}.json`),
+    dead: (key: string) => join(dir, 'dead', `${key}.json`),
     due: (at: number, key: string) => join(dir, 'due', `${String(at).padStart(16, '0')}~${key}`),
     pending: (key: string) => join(dir, 'pending', key),
     work: (name: string) => join(dir, 'work', name),
@@ -611,6 +616,21 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     }
   };
 
+  /**
+   * Finishes a burial or revival a crash cut short, for a message found in the outbox while it also
+   * has a dead letter; true when the message belongs in the outbox. Called under the outbox lock.
+   */
+  const settleBurial = async (outboxPath: string, id: string, revived: boolean): Promise<boolean> => {
+    const deadPath = paths.dead(fileStoreName(id));
+    if (!(await exists(deadPath))) return true;
+    if (revived) {
+      await fs.rm(deadPath, { force: true });
+      return true;
+    }
+    await fs.rm(outboxPath, { force: true });
+    return false;
+  };
+
   /** The case, settled under its lock when it has a write to finish or a batch to take; else as read. */
   const current = async (caseId: string): Promise<CaseFile | null> => {
     await init();
@@ -905,8 +925,9 @@ export function fileStore(options: FileStoreOptions): SealingStore {
           const path = join(dir, 'outbox', name);
           const text = await fs.readFile(path, 'utf8').catch(() => null);
           if (text === null) continue;
-          const message = JSON.parse(text) as OutboxMessage;
+          const { revived, ...message } = JSON.parse(text) as OutboxFile;
           if (message.availableAt > now) continue;
+          if (!(await settleBurial(path, message.id, revived === true))) continue;
           await writeAtomic(path, JSON.stringify({ ...message, availableAt: now + leaseMs }));
           claimed.push(message);
         }
@@ -924,6 +945,55 @@ export function fileStore(options: FileStoreOptions): SealingStore {
         if (text === null) return;
         const message = JSON.parse(text) as OutboxMessage;
         await writeAtomic(path, JSON.stringify({ ...message, attempts: message.attempts + 1, availableAt }));
+      });
+    },
+    async renewLease(ids, until) {
+      await init();
+      await withLock('outbox', async () => {
+        for (const id of ids) {
+          const path = paths.outbox(fileStoreName(id));
+          const text = await fs.readFile(path, 'utf8').catch(() => null);
+          if (text !== null) await writeAtomic(path, JSON.stringify({ ...(JSON.parse(text) as OutboxFile), availableAt: until }));
+        }
+      });
+    },
+    async bury(id, reason) {
+      await init();
+      await withLock('outbox', async () => {
+        const path = paths.outbox(fileStoreName(id));
+        const text = await fs.readFile(path, 'utf8').catch(() => null);
+        if (text === null) return;
+        const { revived: _, ...message } = JSON.parse(text) as OutboxFile;
+        const buried: BuriedMessage = { message: { ...message, attempts: message.attempts + 1 }, reason };
+        // The dead letter first, then the outbox file goes: a crash between leaves both, which the
+        // next claim settles as a burial (the outbox copy is not marked `revived`).
+        await writeAtomic(paths.dead(fileStoreName(id)), JSON.stringify(buried));
+        await fs.rm(path, { force: true });
+      });
+    },
+    async deadLetters(limit) {
+      await init();
+      const letters: DeadLetter[] = [];
+      for (const name of await fs.readdir(join(dir, 'dead'))) {
+        if (!name.endsWith('.json') || !hexName.test(name.slice(0, -5))) continue;
+        const text = await fs.readFile(join(dir, 'dead', name), 'utf8').catch(() => null);
+        if (text !== null) letters.push(deadLetter(JSON.parse(text) as BuriedMessage));
+      }
+      return letters.sort(byBurial).slice(0, Math.max(0, limit));
+    },
+    async revive(id, availableAt) {
+      await init();
+      return withLock('outbox', async () => {
+        const path = paths.dead(fileStoreName(id));
+        const text = await fs.readFile(path, 'utf8').catch(() => null);
+        if (text === null) return false;
+        const { message } = JSON.parse(text) as BuriedMessage;
+        // The outbox copy first, marked `revived`, then the dead letter goes: a crash between leaves
+        // both, which the next claim settles as a revival.
+        const revived: OutboxFile = { ...message, attempts: 0, availableAt, revived: true };
+        await writeAtomic(paths.outbox(fileStoreName(id)), JSON.stringify(revived));
+        await fs.rm(path, { force: true });
+        return true;
       });
     },
     rekey,

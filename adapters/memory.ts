@@ -2,6 +2,7 @@ import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
 import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery } from '../src/engine/store.js';
 import { workMatches } from '../src/engine/worklist.js';
+import { byBurial, deadLetter, type BuriedMessage } from '../src/engine/dead-letters.js';
 
 /** Options of the in-memory store. */
 export interface MemoryStoreOptions {
@@ -24,6 +25,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   const cases = new Map<string, StoredCase>();
   const trails = new Map<string, AuditEntry[]>();
   const outbox = new Map<string, OutboxMessage>();
+  const dead = new Map<string, BuriedMessage>();
   const copy = <T>(value: T): T => structuredClone(value);
   const due = dueIndex();
   const work = workIndex();
@@ -130,6 +132,28 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     async release(id, availableAt) {
       const message = outbox.get(id);
       if (message) outbox.set(id, { ...message, attempts: message.attempts + 1, availableAt });
+    },
+    async renewLease(ids, until) {
+      for (const id of ids) {
+        const message = outbox.get(id);
+        if (message) outbox.set(id, { ...message, availableAt: until });
+      }
+    },
+    async bury(id, reason) {
+      const message = outbox.get(id);
+      if (!message) return;
+      outbox.delete(id);
+      dead.set(id, { message: { ...message, attempts: message.attempts + 1 }, reason: copy(reason) });
+    },
+    async deadLetters(limit) {
+      return [...dead.values()].map(deadLetter).sort(byBurial).slice(0, Math.max(0, limit));
+    },
+    async revive(id, availableAt) {
+      const letter = dead.get(id);
+      if (!letter) return false;
+      dead.delete(id);
+      outbox.set(id, { ...letter.message, attempts: 0, availableAt });
+      return true;
     },
   };
 }

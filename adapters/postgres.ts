@@ -64,11 +64,12 @@ export interface PostgresStoreOptions {
  * The schema, one entry per version. `migrate` applies the ones not yet applied, in order; a host
  * that runs its own migrations prints them with {@link migrationSql}. Version 1: cases, audit trail,
  * outbox. Version 2: each case's family (`family_id`) and the work list (`<prefix>_work`, one row
- * per pending step, with an index per filter in the work-list order).
+ * per pending step, with an index per filter in the work-list order). Version 3: dead letters
+ * (`<prefix>_dead`).
  *
  * @example
  * ```ts
- * migrations('step_down').map((m) => m.version); // [1, 2]
+ * migrations('step_down').map((m) => m.version); // [1, 2, 3]
  * ```
  */
 export function migrations(prefix = 'step_down'): readonly { version: number; sql: string }[] {
@@ -128,6 +129,23 @@ CREATE INDEX IF NOT EXISTS ${prefix}_work_person ON ${prefix}_work (person_id, d
 CREATE INDEX IF NOT EXISTS ${prefix}_work_actor ON ${prefix}_work (actor_id, due_at, case_id, sort_key, n) WHERE actor_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS ${prefix}_work_breached ON ${prefix}_work (due_at, case_id, sort_key, n) WHERE breached;`,
     },
+    {
+      // Dead letters (issue 11): a message delivery gave up on, kept whole so it can be put back,
+      // with why it failed. Listed by burial time.
+      version: 3,
+      sql: `
+CREATE TABLE IF NOT EXISTS ${prefix}_dead (
+  id text PRIMARY KEY,
+  case_id text NOT NULL,
+  notification jsonb NOT NULL,
+  attempts integer NOT NULL,
+  emitter text NOT NULL,
+  code text NOT NULL,
+  status integer,
+  buried_at text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS ${prefix}_dead_buried ON ${prefix}_dead (buried_at, id COLLATE "C");`,
+    },
   ];
 }
 
@@ -151,7 +169,7 @@ export function migrationSql(prefix = 'step_down'): string {
  *
  * @example
  * ```ts
- * await migrate(pool);            // [1, 2] on an empty database, [2] on one at version 1
+ * await migrate(pool);            // [1, 2, 3] on an empty database, [3] on one at version 2
  * await migrate(pool);            // [] from then on
  * ```
  */
@@ -432,6 +450,44 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     },
     async release(id, availableAt) {
       await client.query(`UPDATE ${p}_outbox SET attempts = attempts + 1, available_at = $2 WHERE id = $1`, [id, availableAt]);
+    },
+    async renewLease(ids, until) {
+      if (ids.length > 0) await client.query(`UPDATE ${p}_outbox SET available_at = $2 WHERE id = ANY($1::text[])`, [ids, until]);
+    },
+    async bury(id, reason) {
+      await inTransaction(client, async (sql) => {
+        const moved = await sql.query(
+          `INSERT INTO ${p}_dead (id, case_id, notification, attempts, emitter, code, status, buried_at)
+           SELECT id, case_id, notification, attempts + 1, $2, $3, $4, $5 FROM ${p}_outbox WHERE id = $1
+           ON CONFLICT (id) DO NOTHING RETURNING id`,
+          [id, reason.emitter, reason.code, reason.status, reason.at],
+        );
+        if (moved.rows.length > 0) await sql.query(`DELETE FROM ${p}_outbox WHERE id = $1`, [id]);
+      });
+    },
+    async deadLetters(limit) {
+      const rows = (await client.query<{ id: string; case_id: string; type: string; attempts: number; emitter: string; code: string; status: number | null; buried_at: string }>(
+        `SELECT id, case_id, notification->>'type' AS type, attempts, emitter, code, status, buried_at FROM ${p}_dead
+         ORDER BY buried_at COLLATE "C", id COLLATE "C" LIMIT $1`,
+        [Math.max(0, limit)],
+      )).rows;
+      return rows.map((r) => ({
+        messageId: r.id, caseId: r.case_id, notificationType: r.type, emitter: r.emitter,
+        attempts: r.attempts, code: r.code, status: r.status, buriedAt: r.buried_at,
+      }));
+    },
+    async revive(id, availableAt) {
+      return inTransaction(client, async (sql) => {
+        const moved = await sql.query(
+          `INSERT INTO ${p}_outbox (id, case_id, notification, attempts, available_at)
+           SELECT id, case_id, notification, 0, $2 FROM ${p}_dead WHERE id = $1
+           ON CONFLICT (id) DO UPDATE SET attempts = 0, available_at = EXCLUDED.available_at RETURNING id`,
+          [id, availableAt],
+        );
+        if (moved.rows.length === 0) return false;
+        await sql.query(`DELETE FROM ${p}_dead WHERE id = $1`, [id]);
+        return true;
+      });
     },
     rekey,
     async rekeyAll() {

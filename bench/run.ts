@@ -10,12 +10,19 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { calendarSuite } from './calendar.js';
+import { deliveryLatencySuite } from './delivery-latency.js';
 import { drain, toMarkdown, type BenchSuite } from './harness.js';
 import { storesSuite } from './stores.js';
 import { tickSuite } from './tick.js';
 import { worklistSuite } from './worklist.js';
 
-const suites: Readonly<Record<string, BenchSuite>> = { calendar: calendarSuite, stores: storesSuite, tick: tickSuite, worklist: worklistSuite };
+const suites: Readonly<Record<string, BenchSuite>> = {
+  calendar: calendarSuite,
+  stores: storesSuite,
+  tick: tickSuite,
+  worklist: worklistSuite,
+  'delivery-latency': deliveryLatencySuite,
+};
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(name in suites));

@@ -28,7 +28,13 @@ function event<T extends EventType>(type: T, at: string, overrides: Partial<Even
   return { ...sampleEvent(type, at), ...overrides } as EventOf<T>;
 }
 
-function show(label: string, view: CaseView) {
+/**
+ * Delivers what the step saved, then prints the step. `send` only saves: a host starts the relay
+ * (`engine.startDelivery()`, and `await engine.stop()` at shutdown); this script runs its own loop,
+ * one `engine.deliver()` pass after each step, so its output comes in order.
+ */
+async function show(label: string, view: CaseView) {
+  await engine.deliver();
   const waiting = view.pending.map((p) => `${p.step}${p.detail ? ` ${p.detail}` : ''} (${p.role})`).join(', ') || 'nothing';
   console.log(`✓ ${label.padEnd(34)} stage ${view.stage.padEnd(11)} v${view.version}  waits for: ${waiting}`);
 }
@@ -48,7 +54,7 @@ async function refused(label: string, e: EventOf<EventType>) {
 engine.on('breach.recorded', (n) => console.log(`  ! breach of ${n.rule} on case ${n.caseId}, due ${n.due ?? '—'}`));
 engine.on('deadline.opened', (n) => console.log(`  ⏱ ${n.rule} due ${n.due}`));
 
-show('case opened', await engine.open({
+await show('case opened', await engine.open({
   caseId,
   route: 'cin-outcome',
   at: '2024-10-01T09:30:00+01:00',
@@ -56,10 +62,10 @@ show('case opened', await engine.open({
 }));
 
 // The people of the case, each by the host's id: every later event names them by it.
-for (const added of sampleFamilyAdded('2024-10-01T09:45:00+01:00')) show(`person.added ${added.personId}`, await engine.send(caseId, added));
+for (const added of sampleFamilyAdded('2024-10-01T09:45:00+01:00')) await show(`person.added ${added.personId}`, await engine.send(caseId, added));
 // A second carer typed into this case by mistake: voided below, never deleted.
 const mistaken = await engine.send(caseId, { ...personAdded('carer-x', 'parent-carer', '2024-10-01T09:50:00+01:00'), eventId: 'host-evt-carer-x' });
-show('person.added carer-x (mistake)', mistaken);
+await show('person.added carer-x (mistake)', mistaken);
 
 const consent = event('consent.given', '2024-10-07T10:00:00+01:00', { eventId: 'host-evt-consent' });
 const preparation = [
@@ -74,11 +80,11 @@ const preparation = [
 ];
 for (const e of preparation) {
   const detail = 'personId' in e ? ` ${e.personId}` : '';
-  show(`${e.type}${detail}`, await engine.send(caseId, e));
+  await show(`${e.type}${detail}`, await engine.send(caseId, e));
 }
 
 // The host's retry of the consent (same eventId, same content): the case comes back unchanged.
-show('consent.given (resent)', await engine.send(caseId, consent));
+await show('consent.given (resent)', await engine.send(caseId, consent));
 // The child's view typed again, identically: a record that changes nothing is refused.
 await refused('views.recorded leo (again)', event('views.recorded', '2024-10-03T10:00:00+01:00', { personId: samplePeople.child }));
 // A date in the future: a record is dated when it happened.
@@ -88,7 +94,7 @@ await refused('views.recorded leo (2099)', event('views.recorded', '2099-10-03T1
 // nor while the mistaken carer's view is missing.
 const meeting = event('finalMeeting.held', '2024-10-10T10:00:00+01:00', { firstFamilyPlanMeetingDate: '2024-10-31' });
 await refused('finalMeeting.held', meeting);
-show('event.voided host-evt-carer-x', await engine.send(caseId, event('event.voided', '2024-10-09T11:00:00+01:00', {
+await show('event.voided host-evt-carer-x', await engine.send(caseId, event('event.voided', '2024-10-09T11:00:00+01:00', {
   voidedEventId: 'host-evt-carer-x',
   reason: 'Added to the wrong case.',
   actor: samplePeople.socialWorker,
@@ -111,11 +117,12 @@ const steps = [
   event('ehm.authorised', '2024-10-21T10:00:00+01:00'),
   event('leadProfessional.contacted', '2024-10-22T10:00:00+01:00'),
 ];
-for (const e of steps) show(e.type, await engine.send(caseId, e));
+for (const e of steps) await show(e.type, await engine.send(caseId, e));
 
 // The nightly tick after the clocks went back: the initial family plan meeting, due within 4 weeks
 // of closing to CSC (G "Initial Family Planning Meeting" ¶1), has not been recorded.
 const tick = await engine.tick('2024-11-15T02:00:00+00:00');
+await engine.deliver();
 console.log(`✓ tick 15 Nov 2024 02:00     ${tick.cases} case(s) due, ${tick.breaches} breach(es) recorded`);
 
 // What is waited for, from whom, by when, across every case of the store: the work list, soonest
@@ -131,7 +138,7 @@ const early = [
   event('familyPlanMeeting.held', '2025-02-27T10:00:00+00:00', { kind: 'final', actions: actions('met') }),
   event('caf.closed', '2025-03-03T10:00:00+00:00'),
 ];
-for (const e of early) show(e.type, await engine.send(caseId, e));
+for (const e of early) await show(e.type, await engine.send(caseId, e));
 
 const view = await engine.get(caseId);
 console.log(`\nOutcome: ${view.outcome}`);

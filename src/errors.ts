@@ -30,6 +30,8 @@ export const errorCodes = [
   'DELIVERY_FAILED',
   'ENCRYPTION_KEY_MISSING',
   'DECRYPTION_FAILED',
+  // `engine.redeliver` was given the id of no dead letter.
+  'UNKNOWN_MESSAGE',
 ] as const;
 
 /** A stable string that says which kind of failure a {@link StepDownError} reports. */

@@ -25,12 +25,13 @@ import { contentDigest, ledgerEntry, ledgerOf, type Ledger } from './ledger.js';
 import { foldEvents } from '../machine/fold.js';
 import { eventProblem } from '../machine/valid-event.js';
 import type { EventOf } from '../events/index.js';
-import { defaultDeliveryOptions, deliverOutbox, type DeliveryOptions, type Emitter } from './delivery.js';
+import { defaultDeliveryOptions, deliverOutbox, type DeliveryOptions, type DeliveryResult, type Emitter } from './delivery.js';
+import { deliveryRelay, messageIdPattern, type RelayOptions } from './relay.js';
 import { guardStore } from './guard-store.js';
 import { migrateSnapshot, resolveMigrations, type SnapshotMigrations } from './migrations.js';
 import { differingPaths, mismatch, replayAuditTrail, type ReplayedCase } from './rebuild.js';
 import { buildComplianceReport, type ComplianceReport } from '../report/compliance.js';
-import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, EngineNotification, OutboxMessage, StoredCase, WorkItem } from './store.js';
+import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, DeadLetter, EngineNotification, OutboxMessage, StoredCase, WorkItem } from './store.js';
 import { workItems } from './worklist.js';
 
 /** A case as the engine returns it: {@link describeCase} plus the stored version and the events voided. */
@@ -108,7 +109,8 @@ const conflictRetries = 5;
 
 /**
  * The one way a host drives cases. Every event takes one path: validate → authorise → transition →
- * save atomically (snapshot, audit entry, notifications) → deliver.
+ * save atomically (snapshot, audit entry, notifications); the relay the host starts delivers them
+ * (`startDelivery`), never the write itself.
  *
  * @example
  * ```ts
@@ -226,14 +228,16 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     }
   };
 
-  const deliver = async () => {
+  const clock = () => now().getTime();
+  const deliver = async (): Promise<DeliveryResult> => {
     try {
-      return await deliverOutbox(stored, emitters, now().getTime(), delivery);
+      return await deliverOutbox(stored, emitters, clock, delivery);
     } catch {
       // The messages stay in the outbox; the next pass (or `engine.deliver()`) retries them.
-      return { delivered: 0, failed: 0 };
+      return { delivered: 0, failed: 0, buried: 0 };
     }
   };
+  const relay = deliveryRelay(delivery.batchSize);
 
   const draft = (fields: Partial<AuditDraft> & Pick<AuditDraft, 'caseId' | 'type' | 'version' | 'accepted'>): AuditDraft => ({
     event: null,
@@ -281,7 +285,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       }),
       [{ id: `${record.caseId}:refused:${randomUUID()}`, caseId: record.caseId, notification, attempts: 0, availableAt: 0 }],
     );
-    await deliver();
+    relay.nudge();
     throw error;
   };
 
@@ -428,11 +432,11 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     return { write, view: view(saved, next, event.eventId) };
   };
 
-  /** Saves an accepted event's case, audit entry and notifications in one atomic write, then delivers. */
+  /** Saves an accepted event's case, audit entry and notifications in one atomic write; the relay delivers them. */
   const commitNow = async (...args: Parameters<typeof prepare>): Promise<CaseView> => {
     const { write, view: saved } = prepare(...args);
     await stored.save(write.record, write.expectedVersion, write.audit, write.outbox);
-    await deliver();
+    relay.nudge();
     return saved;
   };
 
@@ -542,7 +546,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     }
     if (writes.length > 0) {
       await stored.saveMany(writes);
-      await deliver();
+      relay.nudge();
     }
     return views;
   };
@@ -602,7 +606,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
           availableAt: 0,
         })),
       );
-      await deliver();
+      relay.nudge();
       return view(record, snapshot);
     },
 
@@ -832,8 +836,91 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       return () => set.delete(listener as Listener);
     },
 
-    /** Runs one delivery pass over the outbox: for a host's retry loop after a failure. */
-    deliver,
+    /**
+     * Runs one delivery pass over the outbox and resolves when it is done: for a host that runs its
+     * own loop instead of {@link startDelivery}, and for tests. A store fault is swallowed (the
+     * messages stay in the outbox for the next pass) and counts nothing.
+     *
+     * @example
+     * ```ts
+     * await engine.send('C-1', event);
+     * const { delivered, failed, buried } = await engine.deliver();
+     * ```
+     */
+    deliver: (): Promise<DeliveryResult> => deliver(),
+
+    /**
+     * Starts the delivery relay: a loop in this process that delivers the outbox, nudged by every
+     * save so a notification leaves at once, and polling every `pollMs` (1 s) for retries, other
+     * processes' messages and what a crash left. `send`, `open`, `tick` and `sendToFamily` never
+     * deliver themselves: without a relay (or a host's own `deliver()` loop) nothing is delivered.
+     * A failed pass never throws into the host: it goes to `onError` and is retried. Starting a
+     * running relay does nothing. Call {@link stop} at shutdown.
+     *
+     * @example
+     * ```ts
+     * engine.startDelivery({ onError: (e) => log.warn(e.code, e.details) });
+     * process.on('SIGTERM', async () => { await engine.stop(); process.exit(0); });
+     * ```
+     */
+    startDelivery(relayOptions: RelayOptions = {}): void {
+      relay.start((signal) => deliverOutbox(stored, emitters, clock, delivery, signal), relayOptions);
+    },
+
+    /**
+     * Stops the delivery relay and waits, at most its `stopTimeoutMs` (10 s), for the pass under way:
+     * emitter calls still in flight are cut short and their messages released for the next relay at
+     * once, so nothing is left half-done. Saves made after it are delivered by the next relay. Safe to
+     * call when no relay runs.
+     *
+     * @example
+     * ```ts
+     * await engine.stop();
+     * await store.close?.();
+     * ```
+     */
+    stop: (): Promise<void> => relay.stop(),
+
+    /**
+     * The messages delivery gave up on, oldest first (at most `limit`, 100 by default, 1,000 at
+     * most): message id, case id, notification type, the emitter that refused it, attempts, the last
+     * code and HTTP status, and when. Never a body. A message goes there after `maxAttempts`
+     * (default 5) permanent failures, such as a webhook answering 400 or 410.
+     *
+     * @example
+     * ```ts
+     * for (const letter of await engine.deadLetters()) log.warn('dead letter', letter.messageId, letter.status);
+     * ```
+     */
+    async deadLetters(query: { readonly limit?: number } = {}): Promise<DeadLetter[]> {
+      const limit = query.limit ?? 100;
+      if (!(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) {
+        throw new StepDownError('INVALID_INPUT', 'limit must be a whole number from 1 to 1000.', { issues: ['limit: out of range'] });
+      }
+      return stored.deadLetters(limit);
+    },
+
+    /**
+     * Puts a dead letter back in the outbox with its attempts reset, for the relay to deliver at once
+     * (after the receiver is fixed). `INVALID_INPUT` for a value that is not a message id,
+     * `UNKNOWN_MESSAGE` when no dead letter has that id.
+     *
+     * @example
+     * ```ts
+     * await engine.redeliver('C-1:v3:0');
+     * ```
+     */
+    async redeliver(messageId: string): Promise<void> {
+      if (typeof messageId !== 'string' || !messageIdPattern.test(messageId)) {
+        throw new StepDownError('INVALID_INPUT', 'messageId must be a message id as deadLetters() lists it; the value is not repeated here.', {
+          issues: ['messageId: not a message id'],
+        });
+      }
+      if (!(await stored.revive(messageId, clock()))) {
+        throw new StepDownError('UNKNOWN_MESSAGE', `No dead letter has id '${messageId}': list them with deadLetters().`, { messageId });
+      }
+      relay.nudge();
+    },
 
     /** The store the engine writes to. */
     store,

@@ -38,6 +38,10 @@ export function guardStore(store: CaseStore): CaseStore {
     claimOutbox: (now, limit, leaseMs) => call('claimOutbox', undefined, () => store.claimOutbox(now, limit, leaseMs)),
     acknowledge: (ids) => call('acknowledge', undefined, () => store.acknowledge(ids)),
     release: (id, availableAt) => call('release', undefined, () => store.release(id, availableAt)),
+    renewLease: (ids, until) => call('renewLease', undefined, () => store.renewLease(ids, until)),
+    bury: (id, reason) => call('bury', undefined, () => store.bury(id, reason)),
+    deadLetters: (limit) => call('deadLetters', undefined, () => store.deadLetters(limit)),
+    revive: (id, availableAt) => call('revive', undefined, () => store.revive(id, availableAt)),
   };
   const { close } = store;
   return close ? { ...guarded, close: () => call('close', undefined, () => close.call(store)) } : guarded;

@@ -1,7 +1,8 @@
 export { createCaseEngine } from './engine.js';
 export type { CaseEngine, CaseEngineOptions, CaseView, EngineEvent, Listener, OpenCase, TickResult, WorklistInput } from './engine.js';
 export { deliverOutbox, backoffDelay, defaultDeliveryOptions } from './delivery.js';
-export type { DeliveryOptions, Emitter } from './delivery.js';
+export type { DeadLetterReason, DeliveryOptions, DeliveryResult, Emitter } from './delivery.js';
+export type { RelayOptions } from './relay.js';
 export { verifyAuditTrail, chainEntry, canonicalJson, genesisHash } from './audit-chain.js';
 export type { AuditVerification } from './audit-chain.js';
 export type {
@@ -9,6 +10,7 @@ export type {
   AuditEntry,
   CaseStore,
   CaseWrite,
+  DeadLetter,
   EngineNotification,
   OutboxMessage,
   StoredCase,

@@ -1,5 +1,6 @@
 import type { PersistedCase } from '../machine/persistence.js';
 import type { Notification } from '../machine/notifications.js';
+import type { DeadLetterReason } from './delivery.js';
 
 /** A case as a store keeps it. */
 export interface StoredCase {
@@ -174,4 +175,39 @@ export interface CaseStore {
   release(id: string, availableAt: number): Promise<void>;
   /** Frees connections or handles, if the driver holds any. */
   close?(): Promise<void>;
+  /**
+   * Pushes the lease of messages still being delivered to `until` (epoch ms), so no other process
+   * claims them meanwhile. Ids no longer in the outbox are ignored.
+   */
+  renewLease(ids: readonly string[], until: number): Promise<void>;
+  /**
+   * Moves a message from the outbox to the dead letters, counting the failed attempt, with why it
+   * failed. An id no longer in the outbox is ignored.
+   */
+  bury(id: string, reason: DeadLetterReason): Promise<void>;
+  /** The dead letters, oldest first (by `buriedAt`, then id), at most `limit`: ids and codes, never a body. */
+  deadLetters(limit: number): Promise<DeadLetter[]>;
+  /**
+   * Moves a dead letter back to the outbox with its attempts reset, available at `availableAt`.
+   * False when there is no dead letter with that id.
+   */
+  revive(id: string, availableAt: number): Promise<boolean>;
+}
+
+/**
+ * A message delivery gave up on: which message, case and notification type, which emitter refused it
+ * and how, how many attempts, and when. Ids, codes and numbers only: never the notification's body.
+ */
+export interface DeadLetter {
+  readonly messageId: string;
+  readonly caseId: string;
+  readonly notificationType: string;
+  readonly emitter: string;
+  readonly attempts: number;
+  /** The last failure's code, e.g. `DELIVERY_FAILED`. */
+  readonly code: string;
+  /** The receiver's last HTTP status, when there was an answer. */
+  readonly status: number | null;
+  /** When it was moved to the dead letters: ISO 8601. */
+  readonly buriedAt: string;
 }

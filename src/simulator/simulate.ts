@@ -678,5 +678,9 @@ function scopedStore(store: CaseStore, caseIds: readonly string[]): CaseStore {
     claimOutbox: async () => [],
     acknowledge: async () => undefined,
     release: async () => undefined,
+    renewLease: async () => undefined,
+    bury: async () => undefined,
+    deadLetters: async () => [],
+    revive: async () => false,
   };
 }

@@ -82,6 +82,8 @@ async function main(): Promise<void> {
   process.stdout.write('ready\n');
   await go;
   lines.close();
+  // Each worker runs its own relay, as a host does: several relays claim from one outbox.
+  engine.startDelivery();
 
   const accepted: SentEvent[] = [];
   const refused: SentEvent[] = [];
@@ -109,6 +111,8 @@ async function main(): Promise<void> {
       }
     }
   }
+  // The shutdown a host does: the relay settles what it holds before the pool closes.
+  await engine.stop();
   await pool.end();
   const report: WorkerReport = { worker: settings.worker, accepted, refused, conflicts, delivered };
   process.stdout.write(`${JSON.stringify(report)}\n`);

@@ -196,6 +196,7 @@ export function testStore(name: string, factory: StoreFactory): void {
       const trail = await engine.history('C-journey');
       expect(trail.map((e) => e.version)).toEqual(trail.map((_, i) => i + 1));
       expect(verifyAuditTrail(trail).ok).toBe(true);
+      while ((await engine.deliver()).delivered > 0);
       expect(new Set(delivered).size).toBe(delivered.length);
       expect(delivered.length).toBeGreaterThan(10);
       expect(await store.claimOutbox(Date.now() + 10 ** 9, 10, 1000)).toEqual([]);

@@ -65,7 +65,7 @@ describe('delivery honours Retry-After', () => {
 
   it('waits what the receiver asked when it is longer than the backoff', async () => {
     const { store, released } = await storeWith(['m1']);
-    expect(await deliverOutbox(store, [failing({ retryAfterMs: 120_000 })], now)).toEqual({ delivered: 0, failed: 1 });
+    expect(await deliverOutbox(store, [failing({ retryAfterMs: 120_000 })], now)).toEqual({ delivered: 0, failed: 1, buried: 0 });
     expect(released).toEqual([['m1', now + 120_000]]);
     expect(await store.claimOutbox(now + 119_999, 10, 1000)).toEqual([]);
     expect((await store.claimOutbox(now + 120_000, 10, 1000)).map((m) => m.id)).toEqual(['m1']);

@@ -8,6 +8,7 @@ import { fileStore, fileStoreName } from '../../adapters/file.js';
 import { memoryStore } from '../../adapters/memory.js';
 import { verifyAuditTrail, type AuditDraft, type CaseStore, type StoredCase, type WorkItem, type WorklistQuery } from '../../src/index.js';
 import { testStore } from './conformance.js';
+import { testDeliveryStore } from './conformance-delivery.js';
 import { testSealing, type Raw, type SealedPlace } from './sealing-suite.js';
 
 const directories: string[] = [];
@@ -23,6 +24,7 @@ testStore('file', {
   make: async () => fileStore({ directory: await directory() }),
   cleanup,
 });
+testDeliveryStore('file', { make: async () => ((dir) => ({ store: fileStore({ directory: dir }), reopen: () => fileStore({ directory: dir }) }))(await directory()), cleanup });
 
 const sealedKey = randomBytes(32);
 testStore('file (sealed)', {

@@ -3,8 +3,10 @@ import { memoryStore } from '../../adapters/memory.js';
 import { workMatches, workOrder } from '../../src/engine/worklist.js';
 import type { AuditDraft, CaseStore, StoredCase, WorkItem, WorklistQuery } from '../../src/index.js';
 import { testStore } from './conformance.js';
+import { testDeliveryStore } from './conformance-delivery.js';
 
 testStore('memory', { make: async () => memoryStore() });
+testDeliveryStore('memory', { make: async () => ((store) => ({ store, reopen: () => store }))(memoryStore()) });
 
 const record = (caseId: string, version: number, nextDueAt: number | null): StoredCase => ({
   caseId,

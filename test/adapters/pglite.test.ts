@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { migrate, postgresStore } from '../../adapters/postgres.js';
 import { testStore } from './conformance.js';
+import { testDeliveryStore } from './conformance-delivery.js';
 import { freshPrefix, postgresPlace } from './postgres-place.js';
 import { testSealing } from './sealing-suite.js';
 
@@ -23,6 +24,15 @@ testStore('postgres (PGlite)', {
     const tablePrefix = freshPrefix();
     await migrate(db, tablePrefix);
     return postgresStore({ client: db, tablePrefix });
+  },
+});
+testDeliveryStore('postgres (PGlite)', {
+  ...shared,
+  async make() {
+    const client = (db ??= new PGlite());
+    const tablePrefix = freshPrefix();
+    await migrate(client, tablePrefix);
+    return { store: postgresStore({ client, tablePrefix }), reopen: () => postgresStore({ client, tablePrefix }) };
   },
 });
 

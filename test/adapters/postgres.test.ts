@@ -3,6 +3,7 @@ import pg from 'pg';
 import { describe, it } from 'vitest';
 import { migrate, postgresStore } from '../../adapters/postgres.js';
 import { testStore } from './conformance.js';
+import { testDeliveryStore } from './conformance-delivery.js';
 import { freshPrefix, postgresPlace } from './postgres-place.js';
 import { testSealing } from './sealing-suite.js';
 
@@ -20,6 +21,13 @@ if (url) {
   };
   testStore('postgres (server)', { make: () => make(false) });
   testStore('postgres (server, sealed)', { make: () => make(true) });
+  testDeliveryStore('postgres (server)', {
+    async make() {
+      const tablePrefix = freshPrefix();
+      await migrate(pool, tablePrefix);
+      return { store: postgresStore({ client: pool, tablePrefix }), reopen: () => postgresStore({ client: pool, tablePrefix }) };
+    },
+  });
   // The pool is ended once, after the last suite of the file: vitest runs a file's suites in order.
   testSealing('postgres (server)', { place: () => postgresPlace(pool), cleanup: async () => pool.end() });
 } else {

@@ -89,6 +89,8 @@ async function expectRefused(
   expect(entry).toMatchObject({ accepted: false, errorCode: code, version: before!.version, seq: trailBefore.length + 1 });
   expect(entry.stateAfter).toEqual(entry.stateBefore);
   expect(verifyAuditTrail(trail).ok).toBe(true);
+  // The refusal's notification is saved, not delivered, by `send`: the relay (here one pass) delivers it.
+  await engine.deliver();
   return { error, entry };
 }
 
@@ -110,6 +112,9 @@ describe('engine.open', () => {
     const [entry, ...rest] = await engine.history('C-1');
     expect(rest).toEqual([]);
     expect(entry).toMatchObject({ seq: 1, type: 'case.opened', accepted: true, actor: tm, at: opened, version: 1 });
+    // Saved, not delivered: open returns before any listener hears of the case.
+    expect(heard).toEqual([]);
+    await engine.deliver();
     expect(heard.map((h) => [h.id, h.notification.type])).toEqual([
       ['C-1:v1:0', 'case.opened'],
       ['C-1:v1:1', 'stage.entered'],
@@ -173,6 +178,7 @@ describe('engine.send', () => {
   it('takes an accepted event on one path: load, one atomic save, then delivery after the commit', async () => {
     const { engine, recording, heard } = setup();
     await engine.open(openRequest());
+    await engine.deliver();
     const atDelivery: { saveSettled: boolean; storedVersion: number }[] = [];
     engine.on('stage.entered', async () => {
       atDelivery.push({
@@ -183,6 +189,10 @@ describe('engine.send', () => {
     recording.reset();
     const view = await engine.send('C-1', sampleEvent('decision.agreed', decided));
 
+    // The write path ends at the save: delivery is the relay's (here one pass of it), after the commit.
+    expect(recording.calls.map((call) => call.operation)).toEqual(['load', 'save']);
+    expect(atDelivery).toEqual([]);
+    await engine.deliver();
     expect(recording.calls.map((call) => call.operation)).toEqual(['load', 'save', 'claimOutbox', 'acknowledge']);
     const [record, expectedVersion, audit, outbox] = recording.callsOf('save')[0]!.args as Parameters<RecordingStore['store']['save']>;
     expect(record).toMatchObject({ caseId: 'C-1', version: 2 });
@@ -440,13 +450,15 @@ describe('a store that fails mid-write', () => {
 
     expect(await recording.inner.load('C-1')).toEqual(before);
     expect(await recording.inner.audit('C-1')).toEqual(trail);
-    expect(heard).toHaveLength(heardBefore);
-    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 0 });
+    expect(await engine.deliver()).toEqual({ delivered: 2, failed: 0, buried: 0 });
+    expect(heard.slice(heardBefore).map((h) => h.id)).toEqual(['C-1:v1:0', 'C-1:v1:1']);
+    const heardOpen = heard.length;
     expect(await engine.get('C-1')).toMatchObject({ version: 1, stage: 'decision' });
 
     const view = await engine.send('C-1', sampleEvent('decision.agreed', decided));
     expect(view).toMatchObject({ version: 2, stage: 'preparation' });
-    expect(heard.slice(heardBefore)).toEqual([
+    await engine.deliver();
+    expect(heard.slice(heardOpen)).toEqual([
       { id: 'C-1:v2:0', notification: { type: 'stage.entered', caseId: 'C-1', stage: 'preparation', at: decided } },
     ]);
     const after = await engine.history('C-1');
@@ -460,8 +472,10 @@ describe('a store that fails mid-write', () => {
     expect((await rejection(engine.open(openRequest()))).code).toBe('STORE_FAILURE');
     expect(await recording.inner.load('C-1')).toBeNull();
     expect(await recording.inner.audit('C-1')).toEqual([]);
+    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 0, buried: 0 });
     expect(heard).toEqual([]);
     expect(await engine.open(openRequest())).toMatchObject({ version: 1 });
+    await engine.deliver();
     expect(heard.map((h) => h.id)).toEqual(['C-1:v1:0', 'C-1:v1:1']);
   });
 });
@@ -583,6 +597,7 @@ describe('engine.tick', () => {
     const versions = Object.fromEntries(
       await Promise.all(['due-1', 'due-2', 'later', 'met', 'none'].map(async (id) => [id, (await engine.get(id)).version] as const)),
     );
+    await context.engine.deliver();
     context.recording.reset();
     return { ...context, versions };
   }
@@ -622,6 +637,7 @@ describe('engine.tick', () => {
       expect(view.version).toBe(versions[caseId]);
       expect(view.breaches).toEqual([]);
     }
+    await engine.deliver();
     expect(
       heard
         .slice(heardBefore)
@@ -667,6 +683,7 @@ describe('engine.tick', () => {
   it('records no second breach when ticked again at the same time, and later reaches the next case due', async () => {
     const { engine, recording, heard } = await fiveCases();
     await engine.tick(tick);
+    await engine.deliver();
     const trails = await Promise.all(['due-1', 'due-2'].map((id) => engine.history(id)));
     const heardBefore = heard.length;
     recording.reset();
@@ -676,6 +693,7 @@ describe('engine.tick', () => {
     expect(recording.callsOf('appendAudit')).toEqual([]);
     expect(recording.loaded()).toEqual([]);
     expect(await Promise.all(['due-1', 'due-2'].map((id) => engine.history(id)))).toEqual(trails);
+    await engine.deliver();
     expect(heard).toHaveLength(heardBefore);
 
     recording.reset();
@@ -704,7 +722,10 @@ describe('engine.on and delivery', () => {
       const { type, stage, caseId } = notification;
       stages.push({ type, stage, storedVersion: (await recording.inner.load(caseId))!.version });
     });
-    await openDecided(engine);
+    await engine.open(openRequest());
+    await engine.deliver();
+    await engine.send('C-1', sampleEvent('decision.agreed', decided));
+    await engine.deliver();
     // Only its type, and each after the write that raised it was committed.
     expect(stages).toEqual([
       { type: 'stage.entered', stage: 'decision', storedVersion: 1 },
@@ -717,6 +738,7 @@ describe('engine.on and delivery', () => {
     engine.on('stage.entered', (notification) => void control.push(notification.caseId));
     stop();
     await engine.open(openRequest('C-2'));
+    await engine.deliver();
     expect(stages).toHaveLength(2);
     expect(control).toEqual(['C-2']);
     expect(heard.slice(3).map((h) => h.notification.type)).toEqual(['case.opened', 'stage.entered']);
@@ -738,23 +760,25 @@ describe('engine.on and delivery', () => {
 
     // The listener's failure does not fail the write, nor keep the message from other listeners.
     expect(await engine.open(openRequest())).toMatchObject({ version: 1 });
+    expect(attempts).toEqual([]);
+    expect(await engine.deliver()).toEqual({ delivered: 1, failed: 1, buried: 0 });
     expect(attempts).toEqual(['C-1:v1:0']);
     expect(others).toEqual(['case.opened@C-1:v1:0', 'stage.entered@C-1:v1:1']);
 
     // Retried with backoff: not before a second has passed, then after two more.
-    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 0 });
+    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 0, buried: 0 });
     clock.now = new Date(clock.now.getTime() + 1_000);
-    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 1 });
+    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 1, buried: 0 });
     clock.now = new Date(clock.now.getTime() + 1_999);
-    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 0 });
+    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 0, buried: 0 });
     clock.now = new Date(clock.now.getTime() + 1);
-    expect(await engine.deliver()).toEqual({ delivered: 1, failed: 0 });
+    expect(await engine.deliver()).toEqual({ delivered: 1, failed: 0, buried: 0 });
 
     expect(attempts).toEqual(['C-1:v1:0', 'C-1:v1:0', 'C-1:v1:0']);
     // At least once for everyone: the healthy listener hears the retries too, under the same id.
     expect(others).toEqual(['case.opened@C-1:v1:0', 'stage.entered@C-1:v1:1', 'case.opened@C-1:v1:0', 'case.opened@C-1:v1:0']);
     clock.now = new Date(clock.now.getTime() + 3_600_000);
-    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 0 });
+    expect(await engine.deliver()).toEqual({ delivered: 0, failed: 0, buried: 0 });
   });
 
   it('keeps delivering to the other listeners while one is broken', async () => {
@@ -766,6 +790,7 @@ describe('engine.on and delivery', () => {
     const stages: string[] = [];
     engine.on('stage.entered', (notification) => void stages.push(notification.stage));
     await openDecided(engine);
+    await engine.deliver();
     expect(stages).toEqual(['decision', 'preparation']);
     expect(heard.map((h) => h.id)).toEqual(['C-1:v1:0', 'C-1:v1:1', 'C-1:v2:0']);
   });
@@ -843,6 +868,7 @@ describe('personal data stays in the event', () => {
     ]);
     expect(errors[8]!.details).toMatchObject({ issues: [expect.objectContaining({ path: 'personId' })] });
     expect(errors[10]!.message).toContain('caseId:');
+    while ((await engine.deliver()).delivered > 0);
     expect(heard.map((h) => h.notification.type)).toEqual(expect.arrayContaining(['event.refused', 'deadline.opened', 'breach.recorded', 'outcome.reached']));
 
     const outputs: [string, string][] = [

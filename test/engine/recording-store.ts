@@ -67,6 +67,10 @@ export function recordingStore(options: MemoryStoreOptions = {}, inner: CaseStor
     claimOutbox: (now, limit, leaseMs) => record('claimOutbox', null, [now, limit, leaseMs], () => inner.claimOutbox(now, limit, leaseMs)),
     acknowledge: (ids) => record('acknowledge', null, [ids], () => inner.acknowledge(ids)),
     release: (id, availableAt) => record('release', null, [id, availableAt], () => inner.release(id, availableAt)),
+    renewLease: (ids, until) => record('renewLease', null, [ids, until], () => inner.renewLease(ids, until)),
+    bury: (id, reason) => record('bury', null, [id, reason], () => inner.bury(id, reason)),
+    deadLetters: (limit) => record('deadLetters', null, [limit], () => inner.deadLetters(limit)),
+    revive: (id, availableAt) => record('revive', null, [id, availableAt], () => inner.revive(id, availableAt)),
   };
   (recording as { store: CaseStore }).store = store;
   return recording;

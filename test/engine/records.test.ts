@@ -74,12 +74,14 @@ describe('event identity: a resend changes nothing, a clash is refused', () => {
     const { engine, heard } = setup();
     await toClosure(engine);
     const trail = await engine.history('C-1');
+    await engine.deliver();
     const before = heard.length;
     // The host's retry arrives a second later: its recordedAt differs, its content does not.
     const again = await engine.send('C-1', event('consent.given', '2024-03-07T11:00:00Z', { personId: samplePeople.parent, eventId: 'consent-sarah' }));
     expect(again.version).toBe(trail.at(-1)!.version);
     expect(again.eventId).toBe('consent-sarah');
     expect(await engine.history('C-1')).toEqual(trail);
+    await engine.deliver();
     expect(heard.length).toBe(before);
   });
 
@@ -145,6 +147,7 @@ describe('corrections by void (event.voided): recomputed, never rewritten', () =
     const trail = await engine.history('C-1');
     expect(trail.filter((e) => e.type === 'leadProfessional.agreed')).toHaveLength(1);
     expect(trail.at(-1)).toMatchObject({ type: 'event.voided', accepted: true, version: voided.version });
+    await engine.deliver();
     expect(heard).toContainEqual({
       type: 'event.voided', caseId: 'C-1', eventId: 'lp-wrong', eventType: 'leadProfessional.agreed', voidEventId: 'void-1', at: '2024-03-09T09:00:00Z',
     });
@@ -210,6 +213,7 @@ describe('corrections by void (event.voided): recomputed, never rewritten', () =
     const voided = await engine.send('C-1', event('event.voided', '2024-03-15T10:00:00Z', { voidedEventId: 'final-meeting' }));
     expect(voided.breaches).toEqual([]);
     expect(voided.stage).toBe('preparation');
+    await engine.deliver();
     expect(heard).toContainEqual({
       type: 'breach.withdrawn', caseId: 'C-1', rule: 'first-meeting-date', deadlineId: 'first-meeting-date', at: '2024-03-15T10:00:00Z', reason: 'voided',
     });
@@ -284,6 +288,7 @@ describe('breaches an auditor can believe (DOMAIN "Time")', () => {
       status: 'cancelled',
       closedAt: '2024-04-16T15:00:00+01:00',
     });
+    await engine.deliver();
     expect(heard).toContainEqual({
       type: 'breach.withdrawn', caseId: 'C-1', rule: 'first-family-plan-meeting', deadlineId: 'first-family-plan-meeting',
       at: '2024-04-16T15:00:00+01:00', reason: 'no-longer-needed',
