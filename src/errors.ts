@@ -32,6 +32,9 @@ export const errorCodes = [
   'DECRYPTION_FAILED',
   // `engine.redeliver` was given the id of no dead letter.
   'UNKNOWN_MESSAGE',
+  // A statutory return asked of a case that has nothing of that kind to report (an open CSC
+  // episode, an early help episode for a case that never stepped down to a CAF).
+  'NOT_REPORTABLE',
 ] as const;
 
 /** A stable string that says which kind of failure a {@link StepDownError} reports. */

@@ -14,3 +14,5 @@ export * from './machine/index.js';
 export * from './engine/index.js';
 export * from './diagram/index.js';
 export * from './report/index.js';
+export * from './policy-doc/index.js';
+export * from './returns/index.js';

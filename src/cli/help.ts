@@ -12,6 +12,7 @@ Usage:
   caf-step-down list [--json]
   caf-step-down worklist --store <store> [--role <role>] [--person <id>] [--due-within <N>wd] [--breached] [--json]
   caf-step-down help [command]
+  caf-step-down policy [--format md|html] [--out <file>]
 
 Commands:
   simulate   Run a scenario through the policy on real dates with the real bank holidays and print
@@ -24,6 +25,9 @@ Commands:
   list       List the built-in scenarios and what each expects.
   worklist   The steps waiting across every case of a store, soonest due first: what, from whom
              (role, person id, user id), by when, and whether its deadline is already missed.
+  policy     The policy beside its code: each paragraph of the practice guidance and each step of
+             the flowchart, with the rules that cite it, where the code enforces them and the tests
+             that prove them, and the coverage (paragraphs cited of paragraphs in the texts).
 
 Options:
   --json              Print machine-readable JSON instead of text.
@@ -32,7 +36,8 @@ Options:
   --case-id <id>      Run the scenario as this case id (default sim-<scenario name>); a family
                       scenario's cases as <id>-<key>.
   --format <format>   report: md (default), html, or mermaid (a Gantt chart of the deadlines).
-  --out <file>        report, diagram: write to the file instead of standard output.
+                      policy: md (default) or html.
+  --out <file>        report, diagram, policy: write to the file instead of standard output.
   --role <role>       worklist: only the steps of this role (e.g. team-manager).
   --person <id>       worklist: only the steps of this person (a Lead Professional's person id).
   --due-within <N>wd  worklist: only the steps due by the end of the Nth working day after today.
@@ -102,6 +107,18 @@ Examples:
   caf-step-down worklist --store file:./cases --role team-manager --due-within 5wd
   caf-step-down worklist --store file:./cases --person lp-1
   caf-step-down worklist --store postgres:postgres://user@localhost:5432/stepdown --breached --json
+`,
+  policy: `Usage: caf-step-down policy [--format md|html] [--out <file>]
+
+The practice guidance and the flowchart, paragraph by paragraph in order, each followed by the rules
+that cite it: kind, summary, where the code enforces it and the tests that prove it. A paragraph no
+rule cites says so, with the reason docs/decisions.md gives. md (the default) is docs/policy.md;
+html is one self-contained page. The coverage, paragraphs cited of paragraphs in the texts, is also
+printed on standard error.
+
+Examples:
+  caf-step-down policy --format html --out policy.html
+  caf-step-down policy > policy.md
 `,
   list: `Usage: caf-step-down list [--json]
 

@@ -18,6 +18,7 @@ const commandOptions = {
   list: ['json'],
   worklist: ['store', 'role', 'person', 'due-within', 'breached', 'today', 'json'],
   help: [],
+  policy: ['format', 'out'],
 } as const satisfies Record<string, readonly string[]>;
 
 type Command = keyof typeof commandOptions;
@@ -78,6 +79,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'help':
       io.stdout(helpText(rest[0]));
       return exitCodes.OK;
+    case 'policy':
+      expectNone(rest, 'policy');
+      return (await import('./policy.js')).policyCommand(values, io);
   }
 }
 

@@ -1,0 +1,5 @@
+export { wovenPolicySchema, wovenParagraphSchema, wovenRuleSchema, coverageLine } from './woven.js';
+export type { WovenPolicy, WovenParagraph, WovenRule } from './woven.js';
+export { wovenPolicyToMarkdown } from './markdown.js';
+export { wovenPolicyToHtml } from './html.js';
+export { loadWovenPolicy } from './load.js';
