@@ -182,6 +182,8 @@ export const tickSuite: BenchSuite = {
       rows.push(
         await measureAsync(`tick, ${dueCases} due`, async () => {
           const result = await engine.tick(tickAt);
+          // The breaches' delivery, which `tick` did itself before issue 11: the rows stay comparable.
+          await engine.deliver();
           if (result.cases !== dueCases || result.breaches !== dueCases) {
             throw new Error(`expected ${dueCases} cases and breaches, got ${JSON.stringify(result)}`);
           }

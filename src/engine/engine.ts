@@ -838,7 +838,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
 
     /**
      * Runs one delivery pass over the outbox and resolves when it is done: for a host that runs its
-     * own loop instead of {@link startDelivery}, and for tests. A store fault is swallowed (the
+     * own loop instead of `startDelivery`, and for tests. A store fault is swallowed (the
      * messages stay in the outbox for the next pass) and counts nothing.
      *
      * @example
@@ -855,7 +855,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
      * processes' messages and what a crash left. `send`, `open`, `tick` and `sendToFamily` never
      * deliver themselves: without a relay (or a host's own `deliver()` loop) nothing is delivered.
      * A failed pass never throws into the host: it goes to `onError` and is retried. Starting a
-     * running relay does nothing. Call {@link stop} at shutdown.
+     * running relay does nothing. Call `stop` at shutdown.
      *
      * @example
      * ```ts

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { StepDownError, isStepDownError } from '../errors.js';
 import type { DeliveryResult } from './delivery.js';
 
@@ -45,6 +46,8 @@ export function startRelay(pass: (signal: AbortSignal) => Promise<DeliveryResult
   const pollMs = positive(options.pollMs ?? 1_000, 'pollMs');
   const stopTimeoutMs = positive(options.stopTimeoutMs ?? 10_000, 'stopTimeoutMs');
   const abort = new AbortController();
+  // One listener per emitter call in flight (`concurrency` × emitters), each removed when its call ends.
+  setMaxListeners(0, abort.signal);
   let nudged = false;
   let sleeping: { readonly end: () => void; readonly nudgeable: boolean } | null = null;
 
