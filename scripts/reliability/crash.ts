@@ -17,7 +17,7 @@ import { fileStore } from '../../adapters/file.js';
 import { migrate, postgresStore } from '../../adapters/postgres.js';
 import { createCaseEngine, verifyAuditTrail, type CaseStore } from '../../src/index.js';
 import { dropTables, freshPrefix } from './postgres-tables.js';
-import { readAcks, spawnWriter } from './spawn-writer.js';
+import { readAcks, spawnWriter } from './spawn.js';
 import { eventIdOf, prepareCases } from './writer-events.js';
 import type { WriterStore } from './writer.js';
 

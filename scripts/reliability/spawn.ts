@@ -1,22 +1,30 @@
-/** Starts a writer process (`writer.ts`) and follows it: when it is ready, its report, and a kill. */
+/**
+ * Starts a process of the suite (a writer, `writer.ts`, or a ticker, `ticker.ts`) with its settings
+ * as JSON in an environment variable, and follows it: when it is ready, its report, and a kill.
+ */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import type { TickerReport, TickerSettings } from './ticker.js';
 import type { WriterReport, WriterSettings } from './writer.js';
 
-const script = join(import.meta.dirname, 'writer.ts');
-
-/** A running writer. `report` rejects if it exits without one (killed, or failed: its stderr says why). */
-export interface RunningWriter {
+/** A running process. `report` rejects if it exits without one (killed, or failed: its stderr says why). */
+export interface RunningChild<R> {
   readonly ready: Promise<void>;
-  readonly report: Promise<WriterReport>;
+  readonly report: Promise<R>;
+  /** Sends `go`: a writer that waits for it, or a ticker, starts. */
   go(): void;
+  /** Sends `stop` and ends its standard input. */
+  stop(): void;
   kill(signal?: NodeJS.Signals): void;
   readonly exited: Promise<void>;
 }
 
-export function spawnWriter(settings: WriterSettings): RunningWriter {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    env: { ...process.env, WRITER: JSON.stringify(settings) },
+export const spawnWriter = (settings: WriterSettings) => spawnChild<WriterReport>('writer.ts', 'WRITER', settings);
+export const spawnTicker = (settings: TickerSettings) => spawnChild<TickerReport>('ticker.ts', 'TICKER', settings);
+
+function spawnChild<R>(script: string, variable: string, settings: object): RunningChild<R> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, script)], {
+    env: { ...process.env, [variable]: JSON.stringify(settings) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -29,12 +37,12 @@ export function spawnWriter(settings: WriterSettings): RunningWriter {
   });
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  const report = new Promise<WriterReport>((resolve, reject) => {
+  const report = new Promise<R>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
       const last = stdout.trim().split('\n').at(-1) ?? '';
-      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as WriterReport);
-      else reject(new Error(`writer ${settings.writer} ended (${signal ?? code}): ${stderr.trim().slice(-2000) || stdout.slice(-500)}`));
+      if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as R);
+      else reject(new Error(`${script} ended (${signal ?? code}): ${stderr.trim().slice(-2000) || stdout.slice(-500)}`));
     });
   });
   // A writer killed on purpose has no report: nobody need wait for one.
@@ -42,7 +50,8 @@ export function spawnWriter(settings: WriterSettings): RunningWriter {
   return {
     ready: Promise.race([started, report.then(() => undefined)]),
     report,
-    go: () => child.stdin.end('go\n'),
+    go: () => void child.stdin.write('go\n'),
+    stop: () => void child.stdin.end('stop\n'),
     kill: (signal = 'SIGKILL') => void child.kill(signal),
     exited,
   };
