@@ -17,8 +17,9 @@ import { createCaseEngine, verifyAuditTrail, type AuditEntry, type CaseEngine } 
 import { sampleFamilyAdded, samplePeople } from '../events/samples.js';
 import { event } from '../machine/harness.js';
 import type { WorkerReport, WorkerSettings } from './concurrency-worker.js';
+import { postgresServerUrl } from '../servers.js';
 
-const url = process.env.DATABASE_URL;
+const url = postgresServerUrl;
 const workerScript = fileURLToPath(new URL('./concurrency-worker.ts', import.meta.url));
 
 const workers = 4;

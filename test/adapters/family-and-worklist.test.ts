@@ -10,6 +10,7 @@ import { createCaseEngine, isStepDownError, type AuditDraft, type CaseStore, typ
 import { event } from '../machine/harness.js';
 import { sampleFamilyAdded, samplePeople } from '../events/samples.js';
 import { freshPrefix } from './postgres-place.js';
+import { postgresServerUrl } from '../servers.js';
 
 // The work list and family groups in PostgreSQL beyond the conformance suite: the same answers as
 // the memory store and as a plain filter-and-sort over generated cases (ties, limits, clear and
@@ -354,7 +355,7 @@ testPostgresWorklist('postgres (PGlite)', {
   cleanup: async () => lite?.close(),
 });
 
-const url = process.env.DATABASE_URL;
+const url = postgresServerUrl;
 if (url) {
   const pool = new pg.Pool({ connectionString: url, max: 6 });
   testPostgresWorklist('postgres (server)', { client: () => pool, cleanup: async () => undefined });

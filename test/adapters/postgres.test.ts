@@ -5,9 +5,10 @@ import { migrate, postgresStore } from '../../adapters/postgres.js';
 import { testStore } from './conformance.js';
 import { testDeliveryStore } from './conformance-delivery.js';
 import { freshPrefix, postgresPlace } from './postgres-place.js';
+import { postgresServerUrl } from '../servers.js';
 import { testSealing } from './sealing-suite.js';
 
-const url = process.env.DATABASE_URL;
+const url = postgresServerUrl;
 
 if (url) {
   const pool = new pg.Pool({ connectionString: url, max: 4 });

@@ -17,6 +17,7 @@ import { createCaseEngine, verifyAuditTrail, type AuditEntry, type CaseStore } f
 import { runToClosedCaf } from '../engine/journey.js';
 import { rejection } from '../engine/rejection.js';
 import { freshPrefix } from './postgres-place.js';
+import { postgresServerUrl } from '../servers.js';
 
 const clock = () => new Date('2024-07-01T09:00:00Z');
 /** The closed-CAF journey writes 25 entries (the family of four is added after the decision). */
@@ -93,7 +94,7 @@ async function tamperableSql(client: PgPoolLike | PGliteLike): Promise<Tamperabl
 }
 
 let lite: PGlite | null = null;
-const url = process.env.DATABASE_URL;
+const url = postgresServerUrl;
 const pool = url ? new pg.Pool({ connectionString: url, max: 2 }) : null;
 afterAll(async () => {
   await Promise.all(directories.map((d) => fs.rm(d, { recursive: true, force: true })));

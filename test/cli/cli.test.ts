@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postgresServerUrl } from '../servers.js';
 import { journeys } from '../simulator/journeys.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -229,12 +230,12 @@ describe.concurrent('caf-step-down', () => {
     expect(run.stderr).not.toContain('s3cret');
   }, slow);
 
-  it.runIf(process.env.DATABASE_URL)('runs on a PostgreSQL server (DATABASE_URL)', async () => {
+  it.runIf(postgresServerUrl)('runs on a PostgreSQL server (DATABASE_URL)', async () => {
     const caseId = `cli-${Date.now()}`;
-    const run = await cli(['simulate', 'partner-disagrees-withdrawn', '--store', `postgres:${process.env.DATABASE_URL}`, '--case-id', caseId]);
+    const run = await cli(['simulate', 'partner-disagrees-withdrawn', '--store', `postgres:${postgresServerUrl}`, '--case-id', caseId]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Outcome: remains-with-csc');
-    const report = await cli(['report', caseId, '--store', process.env.DATABASE_URL!, '--format', 'mermaid']);
+    const report = await cli(['report', caseId, '--store', postgresServerUrl!, '--format', 'mermaid']);
     expect(report.stdout).toMatch(/^gantt\n/);
   }, slow);
 

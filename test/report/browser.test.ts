@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { complianceReport, reportToHtml, reportToMarkdown, type ComplianceReport } from '../../src/report/index.js';
+import { chromiumPath, hasChromium } from '../servers.js';
 import { runToClosedCaf, testEngine } from './journeys.js';
 
 /**
@@ -11,8 +11,6 @@ import { runToClosedCaf, testEngine } from './journeys.js';
  * browser download does not work on these machines). `.ci/services/chromium.sh` installs Chromium
  * for CI; where it is absent this file is skipped, and says so, rather than failing `npm test`.
  */
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
 if (!hasChromium) {
   console.warn(`test/report/browser.test.ts: skipped — no Chromium at ${chromiumPath} (install Debian's chromium, or run .ci/run).`);
 }
