@@ -13,9 +13,10 @@ import { calendarSuite } from './calendar.js';
 import { drain, toMarkdown, type BenchSuite } from './harness.js';
 import { storesSuite } from './stores.js';
 import { tickSuite } from './tick.js';
+import { verifySuite } from './verify.js';
 import { worklistSuite } from './worklist.js';
 
-const suites: Readonly<Record<string, BenchSuite>> = { calendar: calendarSuite, stores: storesSuite, tick: tickSuite, worklist: worklistSuite };
+const suites: Readonly<Record<string, BenchSuite>> = { calendar: calendarSuite, stores: storesSuite, tick: tickSuite, worklist: worklistSuite, verify: verifySuite };
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !(name in suites));

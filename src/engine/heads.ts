@@ -17,7 +17,7 @@ export interface CaseHead {
 
 /**
  * A {@link CaseHead} with, when the engine has a signing key, the name of the key and its
- * signature: base64 of the 4-byte key id followed by the signature of {@link headNoteText}, as a
+ * signature: base64 of the 4-byte key id followed by the signature of the head's note text (`docs/security.md`), as a
  * signature line of a C2SP signed note carries it. Without a key both are absent.
  */
 export interface SignedHead extends CaseHead {
@@ -140,7 +140,7 @@ export function headSignedBy(head: SignedHead, key: HeadKey): boolean {
 }
 
 /**
- * A head as text: a C2SP signed note whose body is {@link headNoteText}, then a blank line and one
+ * A head as text: a C2SP signed note whose body is the head's note text (`docs/security.md`), then a blank line and one
  * signature line, `— <key name> <base64(key id ‖ signature)>`. An unsigned head (no key) ends at the
  * blank line: it is not a signed note, and {@link verifyHead} rejects it.
  *
