@@ -4,8 +4,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
-import type { AuditDraft, AuditEntry, CaseWrite, DeadLetter, OutboxMessage, StoredCase, WorkItem, WorklistQuery } from '../src/engine/store.js';
+import type { AuditDraft, AuditEntry, CaseWrite, DeadLetter, OutboxMessage, StoredCase, WorkItem, WorklistQuery, WriteOptions } from '../src/engine/store.js';
 import { byBurial, deadLetter, type BuriedMessage } from '../src/engine/dead-letters.js';
+import { checkTrailHead, nextHead } from '../src/engine/heads-check.js';
+import type { SignedHead } from '../src/engine/heads.js';
 import { workMatches, workOrder } from '../src/engine/worklist.js';
 import {
   createSealer,
@@ -58,6 +60,8 @@ interface CaseFile {
   readonly last: StoredAuditEntry | null;
   readonly pending: PendingWrite | null;
   readonly index?: CaseIndex;
+  /** The case's head, written with `last` (absent in a file written before heads were kept). */
+  readonly head?: SignedHead;
 }
 
 /** A committed write still to be finished by {@link flush}. */
@@ -393,7 +397,43 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     const text = bytes.subarray(0, bytes.lastIndexOf(0x0a) + 1).toString('utf8');
     return text.split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as StoredAuditEntry);
   };
-  const readTrail = async (caseId: string): Promise<AuditEntry[]> => (await readTrailFile(caseId)).map(sealer.openEntry);
+  const readTrail = async (caseId: string): Promise<AuditEntry[]> => (await readTrailFile(caseId)).map((e) => sealer.openEntry(e, caseId));
+
+  /**
+   * The audit log's last complete line, read from the end in growing windows: a write checks the
+   * trail's actual end without reading the whole log. Null for an empty or missing log.
+   */
+  const readLastEntry = async (caseId: string): Promise<AuditEntry | null> => {
+    const handle = await fs.open(paths.audit(fileStoreName(caseId)), 'r').catch((error: NodeJS.ErrnoException) => {
+      if (error.code === 'ENOENT') return null;
+      throw storeFailure(error);
+    });
+    if (handle === null) return null;
+    try {
+      const { size } = await handle.stat();
+      for (let window = Math.min(size, 16_384); window > 0; window = Math.min(size, window * 4)) {
+        const bytes = Buffer.alloc(window);
+        await handle.read(bytes, 0, window, size - window);
+        // A last line without its newline is an append cut short: not part of the trail (as readTrailFile).
+        const end = bytes.lastIndexOf(0x0a);
+        // (lastIndexOf with offset -1 would search from the end again.)
+        const start = end <= 0 ? -1 : bytes.lastIndexOf(0x0a, end - 1);
+        if (end > 0 && (start >= 0 || window === size)) {
+          const line = bytes.subarray(start + 1, end).toString('utf8');
+          return sealer.openEntry(JSON.parse(line) as StoredAuditEntry, caseId);
+        }
+        if (window === size) return null;
+      }
+      return null;
+    } finally {
+      await handle.close();
+    }
+  };
+  /** The head check before a write onto an existing case, under its lock, after it is settled. */
+  const checkHead = async (caseId: string, file: CaseFile, writeOptions: WriteOptions | undefined): Promise<void> => {
+    const recorded = file.last === null ? null : { seq: file.last.seq, hash: file.last.hash };
+    checkTrailHead(caseId, file.record.version, file.head, recorded, await readLastEntry(caseId), writeOptions);
+  };
 
   /**
    * A case record from the engine, as it is to be stored: its snapshot sealed when the store
@@ -468,16 +508,18 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     next: StoredCase | null,
     draft: AuditDraft,
     outbox: readonly OutboxMessage[],
+    writeOptions?: WriteOptions,
   ): { audit: AuditEntry; file: CaseFile } => {
     const audit = chainEntry(previous?.last ?? null, draft);
     const stored = sealer.sealEntry(audit);
     const previousDue = previous?.record.nextDueAt ?? null;
-    if (next === null) return { audit, file: { ...previous!, last: stored, pending: { audit: stored, outbox, previousDue, index: null } } };
+    const head = nextHead(audit, next?.version ?? previous!.record.version, writeOptions);
+    if (next === null) return { audit, file: { ...previous!, last: stored, pending: { audit: stored, outbox, previousDue, index: null }, head } };
     const before = previous?.index ?? { work: [], family: null };
     const { index, work } = indexOf(next);
     const kept = new Set(index.work);
     const change: IndexChange = { work, remove: before.work.filter((name) => !kept.has(name)), family: index.family, previousFamily: before.family };
-    return { audit, file: { record: sealRecord(next), last: stored, pending: { audit: stored, outbox, previousDue, index: change }, index } };
+    return { audit, file: { record: sealRecord(next), last: stored, pending: { audit: stored, outbox, previousDue, index: change }, index, head } };
   };
 
   /**
@@ -746,7 +788,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
    * case as it was; after it, the batch is applied to every case still in the state it recorded,
    * before anything reads that case (see {@link settle}).
    */
-  const saveMany = async (writes: readonly CaseWrite[]): Promise<AuditEntry[]> => {
+  const saveMany = async (writes: readonly CaseWrite[], writeOptions?: WriteOptions): Promise<AuditEntry[]> => {
     const ids = writes.map((w) => w.record.caseId);
     if (new Set(ids).size !== ids.length) {
       throw new StepDownError('INVALID_ARGUMENT', 'saveMany takes each case at most once.', { caseIds: ids });
@@ -760,9 +802,10 @@ export function fileStore(options: FileStoreOptions): SealingStore {
       for (const w of writes) {
         const file = await settle(w.record.caseId);
         checkVersion(w.record.caseId, file, w.expectedVersion);
+        await checkHead(w.record.caseId, file!, writeOptions);
         currents.push(file!);
       }
-      const prepared = writes.map((w, i) => prepare(currents[i]!, w.record, w.audit, w.outbox));
+      const prepared = writes.map((w, i) => prepare(currents[i]!, w.record, w.audit, w.outbox, writeOptions));
       const batchId = randomUUID();
       const batch: BatchFile = {
         cases: prepared.map(({ file }, i) => ({ caseId: ids[i]!, before: stateOf(currents[i]!), file })),
@@ -831,7 +874,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
       const entries = await readTrailFile(caseId);
       const stale = entries.filter((e) => sealer.stale(e)).length;
       if (stale > 0) {
-        const resealed = entries.map((e) => (sealer.stale(e) ? sealer.sealEntry(sealer.openEntry(e)) : e));
+        const resealed = entries.map((e) => (sealer.stale(e) ? sealer.sealEntry(sealer.openEntry(e, caseId)) : e));
         await writeAtomic(paths.audit(key), resealed.map((e) => `${JSON.stringify(e)}\n`).join(''));
       }
       const file = await resealWork(caseId, key, settled);
@@ -845,7 +888,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
           JSON.stringify({
             ...file,
             record: snapshotStale ? sealRecord({ ...record, snapshot }) : record,
-            last: last === null ? null : sealer.sealEntry(sealer.openEntry(last)),
+            last: last === null ? null : sealer.sealEntry(sealer.openEntry(last, caseId)),
           }),
         );
       }
@@ -858,25 +901,27 @@ export function fileStore(options: FileStoreOptions): SealingStore {
       const file = await current(caseId);
       if (!file) return null;
       const { work: _work, familyId: _familyId, ...record } = file.record;
-      return { ...record, snapshot: sealer.openSnapshot(caseId, record.version, record.snapshot) };
+      const opened = { ...record, snapshot: sealer.openSnapshot(caseId, record.version, record.snapshot) };
+      return file.head ? { ...opened, head: file.head } : opened;
     },
-    async create(record, draft, outbox) {
+    async create(record, draft, outbox, writeOptions) {
       return withLock(fileStoreName(record.caseId), async () => {
         if (await settle(record.caseId)) {
           throw new StepDownError('CASE_EXISTS', `Case ${record.caseId} already exists; open it once, then send events.`, {
             caseId: record.caseId,
           });
         }
-        const { audit, file } = prepare(null, record, draft, outbox);
+        const { audit, file } = prepare(null, record, draft, outbox, writeOptions);
         await commit(file);
         return audit;
       });
     },
-    async save(record, expectedVersion, draft, outbox) {
+    async save(record, expectedVersion, draft, outbox, writeOptions) {
       return withLock(fileStoreName(record.caseId), async () => {
         const stored = await settle(record.caseId);
         checkVersion(record.caseId, stored, expectedVersion);
-        const { audit, file } = prepare(stored, record, draft, outbox);
+        await checkHead(record.caseId, stored!, writeOptions);
+        const { audit, file } = prepare(stored, record, draft, outbox, writeOptions);
         await commit(file);
         return audit;
       });
@@ -884,11 +929,12 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     saveMany,
     worklist,
     familyCases,
-    async appendAudit(draft, outbox) {
+    async appendAudit(draft, outbox, writeOptions) {
       return withLock(fileStoreName(draft.caseId), async () => {
         const stored = await settle(draft.caseId);
         if (!stored) throw new StepDownError('UNKNOWN_CASE', `No case ${draft.caseId}.`, { caseId: draft.caseId });
-        const { audit, file } = prepare(stored, null, draft, outbox);
+        await checkHead(draft.caseId, stored, writeOptions);
+        const { audit, file } = prepare(stored, null, draft, outbox, writeOptions);
         await commit(file);
         return audit;
       });
@@ -997,6 +1043,28 @@ export function fileStore(options: FileStoreOptions): SealingStore {
       });
     },
     rekey,
+    async enqueue(messages) {
+      await init();
+      for (const message of messages) await writeNew(paths.outbox(fileStoreName(message.id)), JSON.stringify(message));
+    },
+    /**
+     * Pages in the order of the case files' names (the SHA-256 of each id), not of the ids: the
+     * names alone are listed and sorted, and only the page's files are read for their ids.
+     */
+    async caseIds(after, limit) {
+      await init();
+      const from = after === null ? '' : fileStoreName(after);
+      const names = (await fs.readdir(join(dir, 'cases')))
+        .filter((n) => n.endsWith('.json') && hexName.test(n.slice(0, -5)) && n.slice(0, -5) > from)
+        .sort();
+      const ids: string[] = [];
+      for (const name of names) {
+        if (ids.length >= limit) break;
+        const text = await fs.readFile(join(dir, 'cases', name), 'utf8').catch(() => null);
+        if (text !== null) ids.push((JSON.parse(text) as CaseFile).record.caseId);
+      }
+      return ids;
+    },
     async rekeyAll() {
       if (sealer.current === null) throw rekeyWithoutKeys();
       await init();

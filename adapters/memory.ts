@@ -1,6 +1,8 @@
 import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
-import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery } from '../src/engine/store.js';
+import { checkTrailHead, nextHead } from '../src/engine/heads-check.js';
+import type { SignedHead } from '../src/engine/heads.js';
+import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery, WriteOptions } from '../src/engine/store.js';
 import { workMatches } from '../src/engine/worklist.js';
 import { byBurial, deadLetter, type BuriedMessage } from '../src/engine/dead-letters.js';
 
@@ -24,6 +26,7 @@ export interface MemoryStoreOptions {
 export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   const cases = new Map<string, StoredCase>();
   const trails = new Map<string, AuditEntry[]>();
+  const heads = new Map<string, SignedHead>();
   const outbox = new Map<string, OutboxMessage>();
   const dead = new Map<string, BuriedMessage>();
   const copy = <T>(value: T): T => structuredClone(value);
@@ -45,11 +48,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   };
 
   /** Copies everything first, then changes state: a fault while copying leaves the store as it was. */
-  const write = (record: StoredCase | null, draft: AuditDraft, messages: readonly OutboxMessage[]): AuditEntry => {
-    const recordCopy = record ? copy(record) : null;
+  const write = (record: StoredCase | null, draft: AuditDraft, messages: readonly OutboxMessage[], options?: WriteOptions): AuditEntry => {
+    const { head: _head, ...recordRest } = record ?? { head: undefined };
+    const recordCopy = record ? copy(recordRest as StoredCase) : null;
     const messageCopies = messages.map((m) => copy(m));
     const trail = trails.get(draft.caseId) ?? [];
     const entry = chainEntry(trail.at(-1) ?? null, copy(draft));
+    const head = copy(nextHead(entry, recordCopy?.version ?? cases.get(draft.caseId)!.version, options));
+    heads.set(draft.caseId, head);
     if (recordCopy) {
       due.move(recordCopy.caseId, cases.get(recordCopy.caseId)?.nextDueAt ?? null, recordCopy.nextDueAt);
       work.replace(recordCopy.caseId, recordCopy.work ?? []);
@@ -59,6 +65,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     for (const message of messageCopies) outbox.set(message.id, message);
     trails.set(draft.caseId, [...trail, entry]);
     return copy(entry);
+  };
+
+  /** The head check of every store; here the trail is in memory, so only a fault in this process could break it. */
+  const checkHead = (caseId: string, options: WriteOptions | undefined): void => {
+    checkTrailHead(caseId, cases.get(caseId)!.version, heads.get(caseId), null, trails.get(caseId)?.at(-1) ?? null, options);
   };
 
   const expectVersion = (caseId: string, expectedVersion: number): void => {
@@ -76,23 +87,25 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   return {
     async load(caseId) {
       const found = cases.get(caseId);
-      return found ? copy(found) : null;
+      const head = heads.get(caseId);
+      return found ? copy(head ? { ...found, head } : found) : null;
     },
-    async create(record, audit, messages) {
+    async create(record, audit, messages, writeOptions) {
       options.beforeWrite?.('create');
       if (cases.has(record.caseId)) {
         throw new StepDownError('CASE_EXISTS', `Case ${record.caseId} already exists; open it once, then send events.`, {
           caseId: record.caseId,
         });
       }
-      return write(record, audit, messages);
+      return write(record, audit, messages, writeOptions);
     },
-    async save(record, expectedVersion, audit, messages) {
+    async save(record, expectedVersion, audit, messages, writeOptions) {
       options.beforeWrite?.('save');
       expectVersion(record.caseId, expectedVersion);
-      return write(record, audit, messages);
+      checkHead(record.caseId, writeOptions);
+      return write(record, audit, messages, writeOptions);
     },
-    async saveMany(writes: readonly CaseWrite[]) {
+    async saveMany(writes: readonly CaseWrite[], writeOptions) {
       options.beforeWrite?.('saveMany');
       const ids = writes.map((w) => w.record.caseId);
       if (new Set(ids).size !== ids.length) {
@@ -100,8 +113,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       }
       // Every check before any change, and one synchronous pass of writes: all or nothing.
       for (const w of writes) expectVersion(w.record.caseId, w.expectedVersion);
+      for (const w of writes) checkHead(w.record.caseId, writeOptions);
       const copies = writes.map((w) => copy(w));
-      return copies.map((w) => write(w.record, w.audit, w.outbox));
+      return copies.map((w) => write(w.record, w.audit, w.outbox, writeOptions));
     },
     async worklist(query) {
       return copy(work.find(query));
@@ -110,10 +124,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     async familyCases(familyId) {
       return [...(families.get(familyId) ?? [])];
     },
-    async appendAudit(audit, messages) {
+    async appendAudit(audit, messages, writeOptions) {
       options.beforeWrite?.('appendAudit');
       if (!cases.has(audit.caseId)) throw new StepDownError('UNKNOWN_CASE', `No case ${audit.caseId}.`, { caseId: audit.caseId });
-      return write(null, audit, messages);
+      checkHead(audit.caseId, writeOptions);
+      return write(null, audit, messages, writeOptions);
     },
     async audit(caseId) {
       return copy(trails.get(caseId) ?? []);
@@ -154,6 +169,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       dead.delete(id);
       outbox.set(id, { ...letter.message, attempts: 0, availableAt });
       return true;
+    },
+    async enqueue(messages) {
+      for (const message of messages) if (!outbox.has(message.id)) outbox.set(message.id, copy(message));
+    },
+    async caseIds(after, limit) {
+      return [...cases.keys()].filter((id) => after === null || id > after).sort(byCodeUnits).slice(0, limit);
     },
   };
 }

@@ -1,6 +1,8 @@
 import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
-import type { AuditDraft, AuditEntry, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery } from '../src/engine/store.js';
+import { checkTrailHead, nextHead } from '../src/engine/heads-check.js';
+import type { SignedHead } from '../src/engine/heads.js';
+import type { AuditDraft, AuditEntry, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery, WriteOptions } from '../src/engine/store.js';
 import { workOrder } from '../src/engine/worklist.js';
 import {
   createSealer,
@@ -146,6 +148,14 @@ CREATE TABLE IF NOT EXISTS ${prefix}_dead (
 );
 CREATE INDEX IF NOT EXISTS ${prefix}_dead_buried ON ${prefix}_dead (buried_at, id COLLATE "C");`,
     },
+    {
+      // Signed heads (issue 11): the case's last sequence, hash and version, signed when the engine
+      // has a key. NULL for a case not written since; its next write checks the trail against
+      // last_seq and last_hash instead, and saves a head.
+      version: 4,
+      sql: `
+ALTER TABLE ${prefix}_cases ADD COLUMN IF NOT EXISTS head jsonb;`,
+    },
   ];
 }
 
@@ -284,14 +294,24 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
   };
 
   const lockCase = async (sql: Sql, caseId: string) =>
-    (await sql.query<CaseRow>(`SELECT version, last_seq, last_hash FROM ${p}_cases WHERE case_id = $1 FOR UPDATE`, [caseId])).rows[0];
+    (await sql.query<CaseRow>(`SELECT version, last_seq, last_hash, head FROM ${p}_cases WHERE case_id = $1 FOR UPDATE`, [caseId])).rows[0];
 
-  /** The write of `save`, once the case's row is locked and its version checked. */
-  const writeCase = async (sql: Sql, record: StoredCase, row: CaseRow, draft: AuditDraft, outbox: readonly OutboxMessage[]) => {
+  /**
+   * The head check, on the locked row: the trail's last row (by seq), opened as this case's, against
+   * the head the row keeps (or, for a row written before heads, its last_seq and last_hash).
+   */
+  const checkHead = async (sql: Sql, caseId: string, row: CaseRow, writeOptions: WriteOptions | undefined) => {
+    const found = (await sql.query<{ entry: StoredAuditEntry }>(`SELECT entry FROM ${p}_audit WHERE case_id = $1 ORDER BY seq DESC LIMIT 1`, [caseId])).rows[0];
+    const last = found ? sealer.openEntry(found.entry, caseId) : null;
+    checkTrailHead(caseId, row.version, row.head, { seq: row.last_seq, hash: row.last_hash }, last, writeOptions);
+  };
+
+  /** The write of `save`, once the case's row is locked and its version and head checked. */
+  const writeCase = async (sql: Sql, record: StoredCase, row: CaseRow, draft: AuditDraft, outbox: readonly OutboxMessage[], writeOptions?: WriteOptions) => {
     const entry = await insertRest(sql, draft, { seq: row.last_seq, hash: row.last_hash }, outbox);
     await sql.query(
-      `UPDATE ${p}_cases SET version = $2, snapshot = $3::jsonb, next_due_at = $4, last_seq = $5, last_hash = $6, family_id = $7 WHERE case_id = $1`,
-      [record.caseId, record.version, storedSnapshot(record), record.nextDueAt, entry.seq, entry.hash, lookup(record.familyId)],
+      `UPDATE ${p}_cases SET version = $2, snapshot = $3::jsonb, next_due_at = $4, last_seq = $5, last_hash = $6, family_id = $7, head = $8::jsonb WHERE case_id = $1`,
+      [record.caseId, record.version, storedSnapshot(record), record.nextDueAt, entry.seq, entry.hash, lookup(record.familyId), JSON.stringify(nextHead(entry, record.version, writeOptions))],
     );
     await writeWork(sql, record, false);
     return entry;
@@ -346,8 +366,8 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
 
   return {
     async load(caseId) {
-      const row = (await client.query<{ version: number; snapshot: StoredSnapshot; next_due_at: string | number | null }>(
-        `SELECT version, snapshot, next_due_at FROM ${p}_cases WHERE case_id = $1`,
+      const row = (await client.query<{ version: number; snapshot: StoredSnapshot; next_due_at: string | number | null; head: SignedHead | null }>(
+        `SELECT version, snapshot, next_due_at, head FROM ${p}_cases WHERE case_id = $1`,
         [caseId],
       )).rows[0];
       if (!row) return null;
@@ -356,16 +376,17 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
         version: row.version,
         snapshot: sealer.openSnapshot(caseId, row.version, row.snapshot),
         nextDueAt: row.next_due_at === null ? null : Number(row.next_due_at),
+        ...(row.head ? { head: row.head } : {}),
       };
     },
-    async create(record, draft, outbox) {
+    async create(record, draft, outbox, writeOptions) {
       return inTransaction(client, async (sql) => {
         // The opening entry is chained first, so the case row is written once, already pointing at it.
         const entry = chainEntry(null, draft);
         const inserted = await sql.query(
-          `INSERT INTO ${p}_cases (case_id, version, snapshot, next_due_at, last_seq, last_hash, family_id)
-           VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7) ON CONFLICT (case_id) DO NOTHING RETURNING case_id`,
-          [record.caseId, record.version, storedSnapshot(record), record.nextDueAt, entry.seq, entry.hash, lookup(record.familyId)],
+          `INSERT INTO ${p}_cases (case_id, version, snapshot, next_due_at, last_seq, last_hash, family_id, head)
+           VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8::jsonb) ON CONFLICT (case_id) DO NOTHING RETURNING case_id`,
+          [record.caseId, record.version, storedSnapshot(record), record.nextDueAt, entry.seq, entry.hash, lookup(record.familyId), JSON.stringify(nextHead(entry, record.version, writeOptions))],
         );
         if (inserted.rows.length === 0) {
           throw new StepDownError('CASE_EXISTS', `Case ${record.caseId} already exists; open it once, then send events.`, {
@@ -377,14 +398,15 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
         return entry;
       });
     },
-    async save(record, expectedVersion, draft, outbox) {
+    async save(record, expectedVersion, draft, outbox, writeOptions) {
       return inTransaction(client, async (sql) => {
         const row = await lockCase(sql, record.caseId);
         checkVersion(record.caseId, row, expectedVersion);
-        return writeCase(sql, record, row!, draft, outbox);
+        await checkHead(sql, record.caseId, row!, writeOptions);
+        return writeCase(sql, record, row!, draft, outbox, writeOptions);
       });
     },
-    async saveMany(writes: readonly CaseWrite[]) {
+    async saveMany(writes: readonly CaseWrite[], writeOptions) {
       const ids = writes.map((w) => w.record.caseId);
       if (new Set(ids).size !== ids.length) {
         throw new StepDownError('INVALID_ARGUMENT', 'saveMany takes each case at most once.', { caseIds: ids });
@@ -394,14 +416,15 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
         // Every row locked in one statement, in case-id order: two writers over overlapping cases
         // take their locks in the same order, so one waits for the other instead of deadlocking.
         const rows = (await sql.query<CaseRow & { case_id: string }>(
-          `SELECT case_id, version, last_seq, last_hash FROM ${p}_cases WHERE case_id = ANY($1::text[]) ORDER BY case_id COLLATE "C" FOR UPDATE`,
+          `SELECT case_id, version, last_seq, last_hash, head FROM ${p}_cases WHERE case_id = ANY($1::text[]) ORDER BY case_id COLLATE "C" FOR UPDATE`,
           [ids],
         )).rows;
         const byId = new Map(rows.map((r) => [r.case_id, r]));
         // Every version checked before anything is written; a failure rolls the whole transaction back.
         for (const w of writes) checkVersion(w.record.caseId, byId.get(w.record.caseId), w.expectedVersion);
+        for (const w of writes) await checkHead(sql, w.record.caseId, byId.get(w.record.caseId)!, writeOptions);
         const entries: AuditEntry[] = [];
-        for (const w of writes) entries.push(await writeCase(sql, w.record, byId.get(w.record.caseId)!, w.audit, w.outbox));
+        for (const w of writes) entries.push(await writeCase(sql, w.record, byId.get(w.record.caseId)!, w.audit, w.outbox, writeOptions));
         return entries;
       });
     },
@@ -415,18 +438,24 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
       )).rows;
       return rows.map((r) => r.case_id);
     },
-    async appendAudit(draft, outbox) {
+    async appendAudit(draft, outbox, writeOptions) {
       return inTransaction(client, async (sql) => {
         const row = await lockCase(sql, draft.caseId);
         if (!row) throw new StepDownError('UNKNOWN_CASE', `No case ${draft.caseId}.`, { caseId: draft.caseId });
+        await checkHead(sql, draft.caseId, row, writeOptions);
         const entry = await insertRest(sql, draft, { seq: row.last_seq, hash: row.last_hash }, outbox);
-        await sql.query(`UPDATE ${p}_cases SET last_seq = $2, last_hash = $3 WHERE case_id = $1`, [draft.caseId, entry.seq, entry.hash]);
+        await sql.query(`UPDATE ${p}_cases SET last_seq = $2, last_hash = $3, head = $4::jsonb WHERE case_id = $1`, [
+          draft.caseId,
+          entry.seq,
+          entry.hash,
+          JSON.stringify(nextHead(entry, row.version, writeOptions)),
+        ]);
         return entry;
       });
     },
     async audit(caseId) {
       const rows = (await client.query<{ entry: StoredAuditEntry }>(`SELECT entry FROM ${p}_audit WHERE case_id = $1 ORDER BY seq`, [caseId])).rows;
-      return rows.map((r) => sealer.openEntry(r.entry));
+      return rows.map((r) => sealer.openEntry(r.entry, caseId));
     },
     async dueCases(at, limit) {
       // SKIP LOCKED: a case being written right now is picked up by the next sweep instead of waiting.
@@ -490,6 +519,21 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
       });
     },
     rekey,
+    async enqueue(messages) {
+      for (const m of messages) {
+        await client.query(
+          `INSERT INTO ${p}_outbox (id, case_id, notification, attempts, available_at) VALUES ($1, $2, $3::jsonb, $4, $5) ON CONFLICT (id) DO NOTHING`,
+          [m.id, m.caseId, JSON.stringify(m.notification), m.attempts, m.availableAt],
+        );
+      }
+    },
+    async caseIds(after, limit) {
+      const rows = (await client.query<{ case_id: string }>(
+        `SELECT case_id FROM ${p}_cases WHERE $1::text IS NULL OR case_id COLLATE "C" > $1 ORDER BY case_id COLLATE "C" LIMIT $2`,
+        [after, limit],
+      )).rows;
+      return rows.map((r) => r.case_id);
+    },
     async rekeyAll() {
       if (sealer.current === null) throw rekeyWithoutKeys();
       // The key id is inside the jsonb seal; a clear row has no seal, and IS DISTINCT FROM counts it
@@ -558,7 +602,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
         await sql.query(`UPDATE ${p}_audit SET entry = $3::jsonb WHERE case_id = $1 AND seq = $2`, [
           caseId,
           entry.seq,
-          JSON.stringify(sealer.sealEntry(sealer.openEntry(entry))),
+          JSON.stringify(sealer.sealEntry(sealer.openEntry(entry, caseId))),
         ]);
         count += 1;
       }
@@ -572,6 +616,8 @@ interface CaseRow {
   version: number;
   last_seq: number;
   last_hash: string;
+  /** Null for a row not written since migration 3. */
+  head: SignedHead | null;
 }
 
 function checkVersion(caseId: string, row: CaseRow | undefined, expectedVersion: number): void {

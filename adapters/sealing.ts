@@ -125,8 +125,12 @@ export interface Sealer {
   readonly current: string | null;
   /** The entry as it is to be stored: sealed under the current key, or unchanged without keys. */
   sealEntry(entry: AuditEntry): StoredAuditEntry;
-  /** The entry as the engine wrote it. */
-  openEntry(stored: StoredAuditEntry): AuditEntry;
+  /**
+   * The entry as the engine wrote it, read as an entry of case `caseId`: the case whose row or log it
+   * was read from, never the entry's own clear case id, so a sealed entry moved to another case's
+   * trail fails to open (`DECRYPTION_FAILED`) whatever its clear fields say.
+   */
+  openEntry(stored: StoredAuditEntry, caseId: string): AuditEntry;
   /** The snapshot as it is to be stored, bound to its case and version. */
   sealSnapshot(caseId: string, version: number, snapshot: PersistedCase): StoredSnapshot;
   /** The snapshot as the engine wrote it. */
@@ -218,7 +222,10 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
   };
 
   // The additional data binds a seal to its place: the case id and the entry's sequence number (or
-  // the snapshot's version) and the key id. A seal copied onto another record fails to open, so no
+  // the snapshot's version) and the key id. On opening, the case id is the one the record is read
+  // for (its row's or log's), not one the record states: a trail moved whole, its clear case ids
+  // edited to match or not, cannot open under another case. A record in place has the same id in
+  // both, so the additional data, and everything sealed before this rule, is unchanged. A seal copied onto another record fails to open, so no
   // one with write access can shuffle sealed payloads between entries or cases unnoticed. The clear
   // fields are not bound here: the hash chain covers them, and verifyAuditTrail names what changed.
   const entryAad = (caseId: string, seq: number) => (kid: string) =>
@@ -239,11 +246,11 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
       const sealed = seal(actor === null ? { event } : { event, actor: actorRest }, entryAad(entry.caseId, entry.seq));
       return { ...clear, actor: actor === null ? null : { role }, sealed };
     },
-    openEntry(stored) {
+    openEntry(stored, caseId) {
       if (!isSealed(stored)) return stored;
       const { sealed, actor, ...clear } = stored;
-      const payload = open(sealed, entryAad(stored.caseId, stored.seq), `Audit entry ${stored.seq} of case ${stored.caseId}`, {
-        caseId: stored.caseId,
+      const payload = open(sealed, entryAad(caseId, stored.seq), `Audit entry ${stored.seq} of case ${caseId}`, {
+        caseId,
         seq: stored.seq,
       }) as { event?: unknown; actor?: Record<string, unknown> };
       const opened = { ...clear, event: payload.event ?? null, actor: actor === null ? null : { ...payload.actor, role: actor.role } };

@@ -14,6 +14,7 @@ import { deliveryLatencySuite } from './delivery-latency.js';
 import { drain, toMarkdown, type BenchSuite } from './harness.js';
 import { storesSuite } from './stores.js';
 import { tickSuite } from './tick.js';
+import { verifySuite } from './verify.js';
 import { worklistSuite } from './worklist.js';
 
 const suites: Readonly<Record<string, BenchSuite>> = {
@@ -22,6 +23,7 @@ const suites: Readonly<Record<string, BenchSuite>> = {
   tick: tickSuite,
   worklist: worklistSuite,
   'delivery-latency': deliveryLatencySuite,
+  verify: verifySuite,
 };
 
 const asked = process.argv.slice(2);

@@ -16,3 +16,10 @@ export * from './diagram/index.js';
 export * from './report/index.js';
 export * from './policy-doc/index.js';
 export * from './returns/index.js';
+// Signed audit heads (issue 11): the text format and its checks, the engine's `audit` option, `verifyAll`.
+export { formatHead, parseHead, verifyHead } from './engine/heads.js';
+export type { CaseHead, SignedHead, HeadSigningKey, HeadVerificationKey } from './engine/heads.js';
+export type { AuditSigningOptions } from './engine/heads-store.js';
+export type { BrokenCase, VerifyAllOptions, VerifyAllResult, VerifyProgress } from './engine/heads-verify.js';
+export type { AuditProblem, AuditVerificationOptions } from './engine/audit-chain.js';
+export type { WriteOptions } from './engine/store.js';

@@ -11,6 +11,7 @@ Usage:
   caf-step-down diagram [--out <file>]
   caf-step-down list [--json]
   caf-step-down worklist --store <store> [--role <role>] [--person <id>] [--due-within <N>wd] [--breached] [--json]
+  caf-step-down verify --store <store> [--json]
   caf-step-down help [command]
   caf-step-down policy [--format md|html] [--out <file>]
 
@@ -28,6 +29,8 @@ Commands:
   policy     The policy beside its code: each paragraph of the practice guidance and each step of
              the flowchart, with the rules that cite it, where the code enforces them and the tests
              that prove them, and the coverage (paragraphs cited of paragraphs in the texts).
+  verify     Check every case of a store: each audit trail's chain, its head and version, and a
+             replay. Each broken case by id and code; exit code 1 when any is broken.
 
 Options:
   --json              Print machine-readable JSON instead of text.
@@ -90,6 +93,15 @@ Examples:
 
 The statechart of the step-down policy as a Mermaid state diagram, generated from the machine
 itself: each transition labelled with its event and the rules that guard it.
+`,
+  verify: `Usage: caf-step-down verify --store <store> [--json]
+
+Checks every case of the store, for a nightly job: each audit trail's hash chain and case ids,
+that it ends at the head the case keeps (no entry cut off or added), the stored version, and a
+replay of the trail against the stored case. Prints a progress line on standard error every 100
+cases, then a summary: each broken case by id, code and problem (ids only, never content). Exit
+code 1 when any case is broken. Head signatures need the key: run engine.verifyAll in the host
+that has it (see docs/security.md).
 `,
   worklist: `Usage: caf-step-down worklist --store <store> [--role <role>] [--person <id>] [--due-within <N>wd] [--breached] [--today <date>] [--json]
 

@@ -17,6 +17,7 @@ const commandOptions = {
   diagram: ['out'],
   list: ['json'],
   worklist: ['store', 'role', 'person', 'due-within', 'breached', 'today', 'json'],
+  verify: ['store', 'json'],
   help: [],
   policy: ['format', 'out'],
 } as const satisfies Record<string, readonly string[]>;
@@ -76,6 +77,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'worklist':
       expectNone(rest, 'worklist');
       return (await import('./worklist.js')).worklistCommand(values, io);
+    case 'verify':
+      expectNone(rest, 'verify');
+      return (await import('./verify.js')).verifyCommand(values, io);
     case 'help':
       io.stdout(helpText(rest[0]));
       return exitCodes.OK;

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { defaultHeadKeyName, headKey, headSignedBy, type HeadVerificationKey, type SignedHead } from './heads.js';
 import type { AuditDraft, AuditEntry } from './store.js';
 
 /** The `prevHash` of a case's first audit entry. */
@@ -31,6 +32,39 @@ export function chainEntry(previous: { readonly seq: number; readonly hash: stri
   return { ...linked, hash: hashEntry(linked) };
 }
 
+/** What {@link verifyAuditTrail} can find wrong. */
+export type AuditProblem =
+  | 'changed'
+  | 'removed'
+  | 'reordered'
+  | 'inserted'
+  | 'moved'
+  | 'truncated'
+  | 'appended'
+  | 'forged'
+  | 'version'
+  | 'signature';
+
+/** What {@link verifyAuditTrail} is asked to hold a trail to, beyond its own chain. */
+export interface AuditVerificationOptions {
+  /** The case the trail is read for: every entry must be its (`moved`). */
+  readonly caseId?: string;
+  /**
+   * The case's head (as `load` gives it, or from `parseHead`): the trail must end exactly at it
+   * (`truncated`, `appended`, `forged`) and its version must be the last entry's (`version`).
+   */
+  readonly head?: SignedHead | null;
+  /**
+   * The key that signed heads (Ed25519 public key, or the HMAC secret): the head must carry a
+   * signature by it that verifies (`signature`). Given a key, a missing head is a `signature` problem.
+   */
+  readonly key?: HeadVerificationKey;
+  /** The key's name in signatures; `caf-step-down` by default. */
+  readonly keyName?: string;
+  /** The stored case's version: it must be the head's (or, without a head, the last entry's) (`version`). */
+  readonly version?: number;
+}
+
 /** What {@link verifyAuditTrail} found. */
 export type AuditVerification =
   | { readonly ok: true; readonly entries: number }
@@ -38,8 +72,12 @@ export type AuditVerification =
       readonly ok: false;
       /** `changed`: an entry's content no longer matches its hash. `removed`: a sequence number is missing.
        * `reordered`: entries are out of sequence. `inserted`: an entry does not follow from the one before.
-       * `moved`: an entry belongs to another case than the one whose trail it is read as. */
-      readonly problem: 'changed' | 'removed' | 'reordered' | 'inserted' | 'moved';
+       * `moved`: an entry belongs to another case than the one whose trail it is read as (or the
+       * head does). With a head: `truncated` (the trail ends before it), `appended` (runs past it),
+       * `forged` (its last entry is not the head's, though the chain holds: recomputed hashes),
+       * `version` (the head's version is not the last entry's or the stored case's), `signature`
+       * (with a key: the head is unsigned or its signature does not verify). */
+      readonly problem: AuditProblem;
       /** The position (0-based) in the list given where the chain first breaks. */
       readonly index: number;
       /** The sequence number found there. */
@@ -54,18 +92,27 @@ export type AuditVerification =
  * With `caseId`, every entry must also be that case's: a whole trail moved from one case to another
  * verifies as a chain, so only the case it is read for can tell (`moved`).
  *
+ * The chain alone cannot show entries cut from the end, or a trail rewritten with every hash
+ * recomputed. With the case's `head` the trail must end exactly there; with the `key` that signed
+ * the head, the head itself must verify, so only the key's holder could have moved it. To check a
+ * trail against an older head kept elsewhere, give the trail up to that head's `seq`.
+ *
  * @example
  * ```ts
  * const result = verifyAuditTrail(await engine.history('C-1'), { caseId: 'C-1' });
  * if (!result.ok) console.error(result.message); // e.g. "entry 4 was changed after it was written"
+ *
+ * // With the head the store keeps and the public key: truncation and forgery are caught too.
+ * const record = await store.load('C-1');
+ * verifyAuditTrail(await store.audit('C-1'), { caseId: 'C-1', head: record?.head, key: publicKey, version: record?.version });
  * ```
  */
-export function verifyAuditTrail(entries: readonly AuditEntry[], options: { readonly caseId?: string } = {}): AuditVerification {
+export function verifyAuditTrail(entries: readonly AuditEntry[], options: AuditVerificationOptions = {}): AuditVerification {
   let previous: AuditEntry | null = null;
   for (const [index, entry] of entries.entries()) {
     const { hash, ...rest } = entry;
     const expectedSeq = (previous?.seq ?? 0) + 1;
-    const fail = (problem: 'changed' | 'removed' | 'reordered' | 'inserted' | 'moved', message: string): AuditVerification => ({
+    const fail = (problem: AuditProblem, message: string): AuditVerification => ({
       ok: false, problem, index, seq: entry.seq, message,
     });
     // The case id is compared, never quoted: a moved entry's id is another family's.
@@ -85,5 +132,32 @@ export function verifyAuditTrail(entries: readonly AuditEntry[], options: { read
     }
     previous = entry;
   }
-  return { ok: true, entries: entries.length };
+  return checkHeadOf(entries, previous, options) ?? { ok: true, entries: entries.length };
+}
+
+/** The head checks of {@link verifyAuditTrail}, on a trail whose chain holds: null when they pass. */
+function checkHeadOf(entries: readonly AuditEntry[], last: AuditEntry | null, options: AuditVerificationOptions): AuditVerification | null {
+  const { head, key } = options;
+  const index = Math.max(0, entries.length - 1);
+  const fail = (problem: AuditProblem, seq: number, message: string): AuditVerification => ({ ok: false, problem, index, seq, message });
+  const lastSeq = last?.seq ?? 0;
+  if (head === undefined || head === null) {
+    if (key !== undefined) return fail('signature', lastSeq, 'the case has no signed head to check the trail against');
+    if (options.version !== undefined && last !== null && last.version !== options.version) {
+      return fail('version', lastSeq, `the case is stored at version ${options.version}, its trail ends at version ${last.version}`);
+    }
+    return null;
+  }
+  if (key !== undefined && !headSignedBy(head, headKey(key, options.keyName ?? defaultHeadKeyName))) {
+    return fail('signature', head.seq, "the head's signature does not verify with the key given");
+  }
+  if (options.caseId !== undefined && head.caseId !== options.caseId) return fail('moved', head.seq, "the head is another case's");
+  if (lastSeq < head.seq) return fail('truncated', head.seq, `entry ${head.seq}, which the head records, is missing: the trail ends at entry ${lastSeq}`);
+  if (lastSeq > head.seq) return fail('appended', lastSeq, `the trail runs past entry ${head.seq}, which the head records, to entry ${lastSeq}`);
+  if (last!.hash !== head.hash) return fail('forged', lastSeq, `entry ${lastSeq} is not the entry the head records: the trail was rewritten`);
+  if (last!.version !== head.version) return fail('version', lastSeq, `the head records version ${head.version}, the trail ends at version ${last!.version}`);
+  if (options.version !== undefined && options.version !== head.version) {
+    return fail('version', lastSeq, `the case is stored at version ${options.version}, its head records version ${head.version}`);
+  }
+  return null;
 }

@@ -28,6 +28,8 @@ import type { EventOf } from '../events/index.js';
 import { defaultDeliveryOptions, deliverOutbox, type DeliveryOptions, type DeliveryResult, type Emitter } from './delivery.js';
 import { deliveryRelay, messageIdPattern, type RelayOptions } from './relay.js';
 import { guardStore } from './guard-store.js';
+import { headPolicy, withHeads, type AuditSigningOptions } from './heads-store.js';
+import { exportHeads, verifyAllCases, type VerifyAllOptions, type VerifyAllResult } from './heads-verify.js';
 import { migrateSnapshot, resolveMigrations, type SnapshotMigrations } from './migrations.js';
 import { differingPaths, mismatch, replayAuditTrail, type ReplayedCase } from './rebuild.js';
 import { buildComplianceReport, type ComplianceReport } from '../report/compliance.js';
@@ -76,6 +78,12 @@ export interface CaseEngineOptions {
    * from its audit trail. Either way the next accepted event saves it at the current version.
    */
   readonly migrations?: SnapshotMigrations;
+  /**
+   * Signs every case's head (its last sequence number, last hash and version) with the host's key,
+   * so that truncation, entries forged with recomputed hashes and an edited version are caught by
+   * the head check before each write, by `verifyAll` and by `verifyAuditTrail` (`docs/security.md`).
+   */
+  readonly audit?: AuditSigningOptions;
 }
 
 /** What opens a case. */
@@ -124,7 +132,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
   const store = options.store ?? memoryStore();
   // Every call the engine makes goes through the guard, so a driver's fault reaches the host as
   // STORE_FAILURE (a StepDownError, without the driver's text) rather than as a raw error.
-  const stored = guardStore(store);
+  const heads = headPolicy(options.audit);
+  // Every write passes the head policy to the store; a write refused AUDIT_TRAIL_BROKEN is notified.
+  const stored = withHeads(guardStore(store), heads, () => now(), (message) => inProcess.deliver(message));
   const policy = options.policy ?? defaultPolicy;
   const machine = createStepDownMachine(policy);
   const now = options.now ?? (() => new Date());
@@ -551,7 +561,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     return views;
   };
 
-  return {
+  const api = {
     /**
      * Opens a case at version 1. `CASE_EXISTS` when the id is taken; `INVALID_INPUT` naming each bad field;
      * `STORE_FAILURE` when the store fails, and then nothing is opened.
@@ -928,7 +938,38 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     machine,
     /** The policy the engine enforces. */
     policy,
+
+    /**
+     * The heads of the cases named (every case when none are), as text a host can keep elsewhere (a
+     * separate database, a write-once log) and check later with `verifyHead` and the public key:
+     * C2SP signed notes, one per case (format in `docs/security.md`). Signed when the engine has
+     * `audit.signingKey`; a case not written since heads were kept has none and is left out.
+     *
+     * @example
+     * ```ts
+     * for (const text of await engine.heads()) await writeOnceLog.append(text);
+     * ```
+     */
+    async heads(headOptions: { readonly caseIds?: readonly string[] } = {}): Promise<string[]> {
+      return exportHeads(stored, headOptions.caseIds);
+    },
+
+    /**
+     * Checks every case of the store, for a nightly job: each trail's chain and case ids, its head
+     * (and the head's signature when the engine has a key), the stored version, and a replay
+     * (`rebuild`). Each broken case is reported by id, code and problem; none is thrown.
+     *
+     * @example
+     * ```ts
+     * const { cases, broken } = await engine.verifyAll({ onProgress: (p) => console.log(`${p.cases} cases`) });
+     * for (const b of broken) alertAuditor(b.caseId, b.code);
+     * ```
+     */
+    async verifyAll(verifyOptions: VerifyAllOptions = {}): Promise<VerifyAllResult> {
+      return verifyAllCases({ store: stored, policy: heads, rebuild: (caseId) => api.rebuild(caseId) }, verifyOptions);
+    },
   };
+  return api;
 
   async function tickCase(caseId: string, event: StepDownEvent, atMs: number): Promise<number | null> {
     for (let attempt = 0; attempt <= conflictRetries; attempt += 1) {

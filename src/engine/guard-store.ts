@@ -26,13 +26,13 @@ export function guardStore(store: CaseStore): CaseStore {
   };
   const guarded: CaseStore = {
     load: (caseId) => call('load', caseId, () => store.load(caseId)),
-    create: (record, audit, outbox) => call('create', record.caseId, () => store.create(record, audit, outbox)),
-    save: (record, expectedVersion, audit, outbox) =>
-      call('save', record.caseId, () => store.save(record, expectedVersion, audit, outbox)),
-    saveMany: (writes) => call('saveMany', undefined, () => store.saveMany(writes)),
+    create: (record, audit, outbox, options) => call('create', record.caseId, () => store.create(record, audit, outbox, options)),
+    save: (record, expectedVersion, audit, outbox, options) =>
+      call('save', record.caseId, () => store.save(record, expectedVersion, audit, outbox, options)),
+    saveMany: (writes, options) => call('saveMany', undefined, () => store.saveMany(writes, options)),
     worklist: (query) => call('worklist', undefined, () => store.worklist(query)),
     familyCases: (familyId) => call('familyCases', undefined, () => store.familyCases(familyId)),
-    appendAudit: (audit, outbox) => call('appendAudit', audit.caseId, () => store.appendAudit(audit, outbox)),
+    appendAudit: (audit, outbox, options) => call('appendAudit', audit.caseId, () => store.appendAudit(audit, outbox, options)),
     audit: (caseId) => call('audit', caseId, () => store.audit(caseId)),
     dueCases: (at, limit) => call('dueCases', undefined, () => store.dueCases(at, limit)),
     claimOutbox: (now, limit, leaseMs) => call('claimOutbox', undefined, () => store.claimOutbox(now, limit, leaseMs)),
@@ -43,8 +43,13 @@ export function guardStore(store: CaseStore): CaseStore {
     deadLetters: (limit) => call('deadLetters', undefined, () => store.deadLetters(limit)),
     revive: (id, availableAt) => call('revive', undefined, () => store.revive(id, availableAt)),
   };
-  const { close } = store;
-  return close ? { ...guarded, close: () => call('close', undefined, () => close.call(store)) } : guarded;
+  const { close, enqueue, caseIds } = store;
+  return {
+    ...guarded,
+    ...(close ? { close: () => call('close', undefined, () => close.call(store)) } : {}),
+    ...(enqueue ? { enqueue: (messages) => call('enqueue', undefined, () => enqueue.call(store, messages)) } : {}),
+    ...(caseIds ? { caseIds: (after, limit) => call('caseIds', undefined, () => caseIds.call(store, after, limit)) } : {}),
+  } satisfies CaseStore;
 }
 
 function storeFailure(operation: string, caseId: string | undefined, cause: unknown): StepDownError {

@@ -1,6 +1,7 @@
 import type { PersistedCase } from '../machine/persistence.js';
 import type { Notification } from '../machine/notifications.js';
 import type { DeadLetterReason } from './delivery.js';
+import type { CaseHead, SignedHead } from './heads.js';
 
 /** A case as a store keeps it. */
 export interface StoredCase {
@@ -14,6 +15,26 @@ export interface StoredCase {
   readonly familyId?: string | null;
   /** The case's pending steps: the index `engine.worklist` uses, replaced on every save. */
   readonly work?: readonly WorkItem[];
+  /**
+   * Where the case's audit trail ends (see `src/engine/heads.ts`), as the store saved it with the
+   * last entry; signed when the engine has a signing key. Given by `load`; ignored on writes (the
+   * store makes it). Absent for a case last written before heads were kept.
+   */
+  readonly head?: SignedHead;
+}
+
+/**
+ * What the engine passes a store with every write, for the case's head. The store calls both inside
+ * its lock or transaction, where the entry's place is decided.
+ */
+export interface WriteOptions {
+  /** Signs the case's new head; without it the store keeps the head unsigned. */
+  readonly signHead?: (head: CaseHead) => SignedHead;
+  /**
+   * Checks the stored head (null when the case has none yet) before anything is written; throws
+   * `AUDIT_TRAIL_BROKEN` to refuse the write. The engine passes it when it has a key.
+   */
+  readonly verifyHead?: (head: SignedHead | null, caseId: string) => void;
 }
 
 /**
@@ -130,6 +151,18 @@ export type EngineNotification =
       readonly code: string;
       readonly rules: readonly string[];
       readonly at: string | null;
+    }
+  | {
+      /**
+       * A write was refused because the case's audit trail does not end where its head says
+       * (`AUDIT_TRAIL_BROKEN`): ids, the sequence number and the problem only.
+       */
+      readonly type: 'audit.broken';
+      readonly caseId: string;
+      readonly code: 'AUDIT_TRAIL_BROKEN';
+      readonly seq: number | null;
+      readonly problem: string | null;
+      readonly at: string;
     };
 
 /**
@@ -140,7 +173,7 @@ export interface CaseStore {
   /** The case, or null when there is none. */
   load(caseId: string): Promise<StoredCase | null>;
   /** Stores a new case at version 1 with its first audit entry. `CASE_EXISTS` when the id is taken. */
-  create(record: StoredCase, audit: AuditDraft, outbox: readonly OutboxMessage[]): Promise<AuditEntry>;
+  create(record: StoredCase, audit: AuditDraft, outbox: readonly OutboxMessage[], options?: WriteOptions): Promise<AuditEntry>;
   /**
    * Replaces the case if it is still at `expectedVersion`, appends the audit entry and queues the
    * outbox messages, all in one atomic write. `VERSION_CONFLICT` when another writer got there first.
@@ -150,19 +183,20 @@ export interface CaseStore {
     expectedVersion: number,
     audit: AuditDraft,
     outbox: readonly OutboxMessage[],
+    options?: WriteOptions,
   ): Promise<AuditEntry>;
   /**
    * Saves several cases in one atomic write, each as `save` would: either every case is saved with its
    * audit entry and messages, or none is. `VERSION_CONFLICT` (naming the case in `details.caseId`) when
    * any case is not at its expected version. Returns the audit entries in the order given.
    */
-  saveMany(writes: readonly CaseWrite[]): Promise<AuditEntry[]>;
+  saveMany(writes: readonly CaseWrite[], options?: WriteOptions): Promise<AuditEntry[]>;
   /** The pending steps of every case, filtered and ordered as `query` says, from the index kept on save (never a scan of the cases). */
   worklist(query: WorklistQuery): Promise<WorkItem[]>;
   /** The ids of the cases of a family group, in case-id order (UTF-16 code units), the same on every store. */
   familyCases(familyId: string): Promise<string[]>;
   /** Appends an entry, and queues its messages, without changing the case (a refusal). */
-  appendAudit(audit: AuditDraft, outbox: readonly OutboxMessage[]): Promise<AuditEntry>;
+  appendAudit(audit: AuditDraft, outbox: readonly OutboxMessage[], options?: WriteOptions): Promise<AuditEntry>;
   /** The case's audit entries, oldest first. */
   audit(caseId: string): Promise<AuditEntry[]>;
   /** Ids of cases whose next deadline's last instant is before `at` (epoch ms), earliest first. */
@@ -192,6 +226,18 @@ export interface CaseStore {
    * False when there is no dead letter with that id.
    */
   revive(id: string, availableAt: number): Promise<boolean>;
+  /**
+   * Queues messages in the outbox without touching any case (an `audit.broken` notification after a
+   * refused write); a message whose id is already queued is left as it is. Optional for a host's own
+   * store: without it the engine delivers such a notification to its in-process listeners only.
+   */
+  enqueue?(messages: readonly OutboxMessage[]): Promise<void>;
+  /**
+   * Up to `limit` case ids after `after` (null: from the start), in case-id order (UTF-16 code
+   * units), for `engine.verifyAll` to page through every case. Optional for a host's own store:
+   * `verifyAll` needs it.
+   */
+  caseIds?(after: string | null, limit: number): Promise<string[]>;
 }
 
 /**

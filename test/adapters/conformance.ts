@@ -117,7 +117,7 @@ export function testStore(name: string, factory: StoreFactory): void {
       expect(await store.load('C-1')).toBeNull();
       const entry = await store.create(record('C-1', 1, 1_700_000_000_000), draft('C-1', 1), [message('m1', 'C-1')]);
       expect(entry.seq).toBe(1);
-      expect(await store.load('C-1')).toEqual(record('C-1', 1, 1_700_000_000_000));
+      expect(await store.load('C-1')).toEqual({ ...record('C-1', 1, 1_700_000_000_000), head: expect.objectContaining({ caseId: 'C-1', version: 1 }) });
       expect(await code(store.create(record('C-1', 1), draft('C-1', 1), []))).toBe('CASE_EXISTS');
       expect(await store.audit('C-1')).toHaveLength(1);
     });

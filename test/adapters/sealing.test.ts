@@ -49,7 +49,16 @@ describe('sealing', () => {
     const [a, b] = [sealer.sealEntry(entry) as SealedAuditEntry, sealer.sealEntry(entry) as SealedAuditEntry];
     expect(a.sealed.iv).not.toBe(b.sealed.iv);
     expect(a.sealed.data).not.toBe(b.sealed.data);
-    expect(sealer.openEntry(a)).toEqual(entry);
+    expect(sealer.openEntry(a, a.caseId)).toEqual(entry);
+  });
+
+  it('opens an entry as the case it is read for: a trail moved to another case fails to open, its clear case id edited or not', () => {
+    const sealer = createSealer({ keys: { k1: key }, current: 'k1' });
+    const sealed = sealer.sealEntry(entry) as SealedAuditEntry;
+    expect(code(() => sealer.openEntry(sealed, 'C-2'))).toBe('DECRYPTION_FAILED');
+    expect(code(() => sealer.openEntry({ ...sealed, caseId: 'C-2' }, 'C-2'))).toBe('DECRYPTION_FAILED');
+    // Its own place still opens: the additional data of entries sealed before this rule is unchanged.
+    expect(sealer.openEntry(sealed, 'C-1')).toEqual(entry);
   });
 
   it('is the documented format: a host in another language opens a seal with the key and the additional data', () => {
@@ -78,22 +87,22 @@ describe('sealing', () => {
     const sealed = sealer.sealEntry(entry) as SealedAuditEntry;
     const forged = { ...sealed, sealed: { ...sealed.sealed, kid: 'Leo Taylor, 4 Rose Lane' } };
     try {
-      sealer.openEntry(forged);
+      sealer.openEntry(forged, forged.caseId);
       expect.unreachable();
     } catch (error) {
       expect(isStepDownError(error, 'DECRYPTION_FAILED')).toBe(true);
       expect((error as Error).message).not.toContain('Leo');
       expect((error as { details: unknown }).details).toEqual({ caseId: 'C-1', seq: 1, keyId: null });
     }
-    expect(code(() => sealer.openEntry({ ...sealed, sealed: { ...sealed.sealed, tag: 'AAAA' } }))).toBe('DECRYPTION_FAILED');
+    expect(code(() => sealer.openEntry({ ...sealed, sealed: { ...sealed.sealed, tag: 'AAAA' } }, 'C-1'))).toBe('DECRYPTION_FAILED');
   });
 
   it('without keys seals nothing, reads clear records and refuses sealed ones', () => {
     const sealed = createSealer({ keys: { k1: key }, current: 'k1' }).sealEntry(entry);
     const bare = createSealer(undefined);
     expect(bare.sealEntry(entry)).toBe(entry);
-    expect(bare.openEntry(entry)).toBe(entry);
+    expect(bare.openEntry(entry, 'C-1')).toBe(entry);
     expect(bare.stale(entry)).toBe(false);
-    expect(code(() => bare.openEntry(sealed))).toBe('ENCRYPTION_KEY_MISSING');
+    expect(code(() => bare.openEntry(sealed, 'C-1'))).toBe('ENCRYPTION_KEY_MISSING');
   });
 });

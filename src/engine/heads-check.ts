@@ -1,0 +1,62 @@
+import { StepDownError } from '../errors.js';
+import { hashEntry } from './audit-chain.js';
+import type { CaseHead, SignedHead } from './heads.js';
+import type { AuditEntry, WriteOptions } from './store.js';
+
+/**
+ * The head a store saves with a write: the new entry's place, the case's version, signed when the
+ * engine passed a signer (`options.signHead`), unsigned otherwise.
+ */
+export function nextHead(entry: AuditEntry, version: number, options: WriteOptions | undefined): SignedHead {
+  const head: CaseHead = { caseId: entry.caseId, seq: entry.seq, hash: entry.hash, version };
+  return options?.signHead ? options.signHead(head) : head;
+}
+
+/** Why a store refused a write on a case's trail. */
+export type HeadProblem = 'truncated' | 'appended' | 'forged' | 'changed' | 'moved' | 'version' | 'signature';
+
+/** `AUDIT_TRAIL_BROKEN` for a case: ids, sequence numbers and the problem only, never content. */
+export function trailBroken(caseId: string, seq: number, problem: HeadProblem, what: string): StepDownError {
+  return new StepDownError(
+    'AUDIT_TRAIL_BROKEN',
+    `Case ${caseId}: ${what}, so nothing was written. Run engine.verifyAll() (or verifyAuditTrail) and restore the trail from a backup.`,
+    { caseId, seq, problem },
+  );
+}
+
+/**
+ * The check every store makes inside its lock or transaction before it writes onto a case's trail:
+ * the trail's actual last entry (`last`, read from the trail itself) is the one the case records
+ * (`head`, or for a case saved before heads existed the row's own last sequence and hash, `recorded`),
+ * its hash still recomputes, it is this case's, and the head's version is the stored case's.
+ * `options.verifyHead` then checks the head's signature when the engine has a key. Throws
+ * `AUDIT_TRAIL_BROKEN` (details: caseId, seq, problem) on the first mismatch.
+ */
+export function checkTrailHead(
+  caseId: string,
+  version: number,
+  head: SignedHead | null | undefined,
+  recorded: { readonly seq: number; readonly hash: string } | null,
+  last: AuditEntry | null,
+  options: WriteOptions | undefined,
+): void {
+  const expected = head ?? recorded;
+  if (expected === null) return;
+  if (last === null || last.seq < expected.seq) {
+    throw trailBroken(caseId, expected.seq, 'truncated', `the audit trail ends before entry ${expected.seq}, which its head records`);
+  }
+  if (last.seq > expected.seq) {
+    throw trailBroken(caseId, last.seq, 'appended', `the audit trail runs past entry ${expected.seq}, which its head records, to entry ${last.seq}`);
+  }
+  if (last.caseId !== caseId) throw trailBroken(caseId, last.seq, 'moved', `entry ${last.seq} belongs to another case's trail`);
+  const { hash, ...rest } = last;
+  if (hashEntry(rest) !== hash) throw trailBroken(caseId, last.seq, 'changed', `entry ${last.seq} was changed after it was written`);
+  if (hash !== expected.hash) throw trailBroken(caseId, last.seq, 'forged', `entry ${last.seq} is not the entry its head records`);
+  if (head) {
+    if (head.caseId !== caseId) throw trailBroken(caseId, head.seq, 'moved', "the stored head is another case's");
+    if (head.version !== version) {
+      throw trailBroken(caseId, head.seq, 'version', `the stored version is not the version ${head.version} its head records`);
+    }
+  }
+  options?.verifyHead?.(head ?? null, caseId);
+}
