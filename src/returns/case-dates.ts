@@ -1,5 +1,4 @@
 import { DateTime } from 'luxon';
-import { toLondonDate } from '../calendar/index.js';
 import type { CaseView } from '../engine/engine.js';
 import type { AuditEntry } from '../engine/store.js';
 import { StepDownError } from '../errors.js';
@@ -37,11 +36,6 @@ export function checkReturnId(name: string, value: unknown, accepts: (id: string
   if (typeof value !== 'string' || !accepts(value)) {
     throw new StepDownError('INVALID_ARGUMENT', `${name} is not an id the return accepts: ${form}.`);
   }
-}
-
-/** An instant as the London calendar date, `YYYY-MM-DD`: what the DfE API's dates are. */
-export function londonDay(at: string): string {
-  return toLondonDate(at);
 }
 
 /**

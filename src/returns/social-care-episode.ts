@@ -1,7 +1,8 @@
 import type { CaseView } from '../engine/engine.js';
 import type { AuditEntry } from '../engine/store.js';
 import { StepDownError } from '../errors.js';
-import { caseDates, checkReturnId, londonDay } from './case-dates.js';
+import { toLondonDate } from '../calendar/index.js';
+import { caseDates, checkReturnId } from './case-dates.js';
 
 /**
  * The CIN census reasons for closure a step-down case can close with (the code set of the
@@ -57,7 +58,7 @@ export function socialCareEpisodeClosure(
   const { cscClosedAt, outcomeAt } = caseDates(view, history);
   const closed = (at: string, closure_reason: CscClosureReason): SocialCareEpisodeClosure => ({
     social_care_episode_id: ids.socialCareEpisodeId,
-    closure_date: londonDay(at),
+    closure_date: toLondonDate(at),
     closure_reason,
   });
   if (cscClosedAt !== null) {
