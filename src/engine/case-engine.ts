@@ -4,12 +4,16 @@ import type { StepDownMachine } from '../machine/machine.js';
 import type { Policy } from '../policy/define-policy.js';
 import type { ComplianceReport } from '../report/compliance.js';
 import type { CaseView, EngineEvent, OpenCase, TickResult, WorklistInput } from './engine.js';
-import type { AuditEntry, CaseStore, WorkItem } from './store.js';
+import type { DeliveryResult } from './delivery.js';
+import type { VerifyAllOptions, VerifyAllResult } from './heads-verify.js';
+import type { RelayOptions } from './relay.js';
+import type { AuditEntry, CaseStore, DeadLetter, WorkItem } from './store.js';
 
 /**
  * The engine {@link createCaseEngine} returns: the one way a host drives cases. Every event takes
  * one path: validate → authorise → transition → save atomically (snapshot, audit entry,
- * notifications). Delivery of the notifications runs apart, after the save (see `startDelivery`).
+ * notifications). Delivery runs apart, after the save: start the relay (`startDelivery`) or run
+ * `deliver()` passes yourself.
  *
  * Every method that takes a case id refuses one that is not id-shaped with `INVALID_INPUT` before any
  * store is asked, and an unknown one with `UNKNOWN_CASE`. A store fault is `STORE_FAILURE`, and then
@@ -106,9 +110,16 @@ export interface CaseEngine {
   complianceReport(caseId: string): Promise<ComplianceReport>;
 
   /**
-   * Proves the stored case follows from its audit trail: verifies the chain (`AUDIT_TRAIL_BROKEN`),
-   * replays the accepted events and compares the result with the stored snapshot exactly
-   * (`REBUILD_MISMATCH` naming the first entry that diverges in `details.seq`). Reads only.
+   * Proves the stored case follows from its audit trail: verifies the hash chain
+   * (`AUDIT_TRAIL_BROKEN` when it is broken), replays the accepted events from the opening input,
+   * and compares the result with the stored snapshot exactly, in its persisted form. Returns the
+   * rebuilt case's view when they match. A mismatch is `REBUILD_MISMATCH` naming the first entry
+   * that diverges in `details.seq` (with `details.problem`, and `details.fields` listing the paths
+   * where the snapshot differs when only the final snapshot does). Reads only; repairs nothing.
+   *
+   * A snapshot of an older machine version is compared after its migrations; with none, the replay
+   * itself is what the engine loads, so only the trail's own records are checked. A newer or unknown
+   * version is `SNAPSHOT_VERSION`.
    *
    * @example
    * ```ts
@@ -192,16 +203,98 @@ export interface CaseEngine {
   ): () => void;
 
   /**
-   * Runs one delivery pass over the outbox and resolves when it is done: for hosts that run their own
-   * loop, and for tests. Never throws: a store fault leaves the messages for the next pass.
+   * Runs one delivery pass over the outbox and resolves when it is done: for a host that runs its
+   * own loop instead of `startDelivery`, and for tests. A store fault is swallowed (the
+   * messages stay in the outbox for the next pass) and counts nothing.
    *
    * @example
    * ```ts
    * await engine.send('C-1', event);
-   * await engine.deliver(); // listeners and webhooks have now been given the event's notifications
+   * const { delivered, failed, buried } = await engine.deliver();
    * ```
    */
-  deliver(): Promise<{ delivered: number; failed: number }>;
+  deliver(): Promise<DeliveryResult>;
+
+  /**
+   * Starts the delivery relay: a loop in this process that delivers the outbox, nudged by every
+   * save so a notification leaves at once, and polling every `pollMs` (1 s) for retries, other
+   * processes' messages and what a crash left. `send`, `open`, `tick` and `sendToFamily` never
+   * deliver themselves: without a relay (or a host's own `deliver()` loop) nothing is delivered.
+   * A failed pass never throws into the host: it goes to `onError` and is retried. Starting a
+   * running relay does nothing. Call `stop` at shutdown.
+   *
+   * @example
+   * ```ts
+   * engine.startDelivery({ onError: (e) => log.warn(e.code, e.details) });
+   * process.on('SIGTERM', async () => { await engine.stop(); process.exit(0); });
+   * ```
+   */
+  startDelivery(options?: RelayOptions): void;
+
+  /**
+   * Stops the delivery relay and waits, at most its `stopTimeoutMs` (10 s), for the pass under way:
+   * emitter calls still in flight are cut short and their messages released for the next relay at
+   * once, so nothing is left half-done. Saves made after it are delivered by the next relay. Safe to
+   * call when no relay runs.
+   *
+   * @example
+   * ```ts
+   * await engine.stop();
+   * await store.close?.();
+   * ```
+   */
+  stop(): Promise<void>;
+
+  /**
+   * The messages delivery gave up on, oldest first (at most `limit`, 100 by default, 1,000 at
+   * most): message id, case id, notification type, the emitter that refused it, attempts, the last
+   * code and HTTP status, and when. Never a body. A message goes there after `maxAttempts`
+   * (default 5) permanent failures, such as a webhook answering 400 or 410.
+   *
+   * @example
+   * ```ts
+   * for (const letter of await engine.deadLetters()) log.warn('dead letter', letter.messageId, letter.status);
+   * ```
+   */
+  deadLetters(query?: { readonly limit?: number }): Promise<DeadLetter[]>;
+
+  /**
+   * Puts a dead letter back in the outbox with its attempts reset, for the relay to deliver at once
+   * (after the receiver is fixed). `INVALID_INPUT` for a value that is not a message id,
+   * `UNKNOWN_MESSAGE` when no dead letter has that id.
+   *
+   * @example
+   * ```ts
+   * await engine.redeliver('C-1:v3:0');
+   * ```
+   */
+  redeliver(messageId: string): Promise<void>;
+
+  /**
+   * The heads of the cases named (every case when none are), as text a host can keep elsewhere (a
+   * separate database, a write-once log) and check later with `verifyHead` and the public key:
+   * C2SP signed notes, one per case (format in `docs/security.md`). Signed when the engine has
+   * `audit.signingKey`; a case not written since heads were kept has none and is left out.
+   *
+   * @example
+   * ```ts
+   * for (const text of await engine.heads()) await writeOnceLog.append(text);
+   * ```
+   */
+  heads(options?: { readonly caseIds?: readonly string[] }): Promise<string[]>;
+
+  /**
+   * Checks every case of the store, for a nightly job: each trail's chain and case ids, its head
+   * (and the head's signature when the engine has a key), the stored version, and a replay
+   * (`rebuild`). Each broken case is reported by id, code and problem; none is thrown.
+   *
+   * @example
+   * ```ts
+   * const { cases, broken } = await engine.verifyAll({ onProgress: (p) => console.log(`${p.cases} cases`) });
+   * for (const b of broken) alertAuditor(b.caseId, b.code);
+   * ```
+   */
+  verifyAll(options?: VerifyAllOptions): Promise<VerifyAllResult>;
 
   /**
    * The store the engine writes to.

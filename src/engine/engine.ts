@@ -20,6 +20,7 @@ import { idSchema, isId } from '../ids/id.js';
 import type { Role } from '../policy/roles.js';
 import type { CaseInput, Route } from '../machine/context.js';
 import { canonicalJson } from './audit-chain.js';
+import type { CaseEngine } from './case-engine.js';
 import { breachChanges } from './breach-diff.js';
 import { contentDigest, ledgerEntry, ledgerOf, type Ledger } from './ledger.js';
 import { foldEvents } from '../machine/fold.js';
@@ -128,7 +129,7 @@ const conflictRetries = 5;
  * engine.on('breach.recorded', (n) => alertManager(n.caseId, n.rule));
  * ```
  */
-export function createCaseEngine(options: CaseEngineOptions = {}) {
+export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   const store = options.store ?? memoryStore();
   // Every call the engine makes goes through the guard, so a driver's fault reaches the host as
   // STORE_FAILURE (a StepDownError, without the driver's text) rather than as a raw error.
@@ -561,11 +562,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
     return views;
   };
 
-  const api = {
-    /**
-     * Opens a case at version 1. `CASE_EXISTS` when the id is taken; `INVALID_INPUT` naming each bad field;
-     * `STORE_FAILURE` when the store fails, and then nothing is opened.
-     */
+  const api: CaseEngine = {
     async open(request: OpenCase): Promise<CaseView> {
       const parsed = openSchema.safeParse(request);
       if (!parsed.success) {
@@ -620,14 +617,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       return view(record, snapshot);
     },
 
-    /**
-     * Sends one event to a case. Refusals throw `StepDownError` (`INVALID_EVENT`, `NOT_ALLOWED`,
-     * `EVENT_NOT_ACCEPTED`, `GATE_BLOCKED` with the unmet rules in `details.rules`) and are audited.
-     * Without `expectedVersion` a concurrent write is retried on the fresh case; with it, a
-     * stale version is `VERSION_CONFLICT` (not audited: it is the host's race, not a refusal).
-     * A store fault is `STORE_FAILURE`: the previous version stands and nothing is delivered.
-     */
-    async send(caseId: string, event: unknown, sendOptions: { expectedVersion?: number } = {}): Promise<CaseView> {
+    async send(caseId, event, sendOptions = {}) {
       for (let attempt = 0; ; attempt += 1) {
         try {
           return await sendOnce(caseId, event, sendOptions.expectedVersion);
@@ -638,22 +628,6 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       }
     },
 
-    /**
-     * The steps waiting across every case, soonest due first, from the index each store keeps when it
-     * saves a case (never a scan of the cases). Filter by the role, the person (a Lead
-     * Professional's person id), the user (the Team Manager who agreed the decision), what falls due
-     * before an instant, and whether its deadline is already missed. At most `limit` (100 by default,
-     * 1,000 at most). `INVALID_INPUT` naming a bad filter.
-     *
-     * @example
-     * ```ts
-     * // Everything a Team Manager's team owes in the next five working days: `dueBefore` is
-     * // exclusive, so the bound is the instant after the fifth day ends (a step due at its 23:59:59.999 is in).
-     * const fifth = addWorkingDays(toLondonDate(new Date().toISOString()), 5);
-     * const dueBefore = new Date(Date.parse(endOfDay(fifth)) + 1).toISOString();
-     * await engine.worklist({ role: 'team-manager', dueBefore });
-     * ```
-     */
     async worklist(query: WorklistInput = {}): Promise<WorkItem[]> {
       const parsed = worklistSchema.safeParse(query);
       if (!parsed.success) {
@@ -664,28 +638,12 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       return stored.worklist({ ...filters, ...(dueBefore !== undefined ? { dueBefore: instant(dueBefore) } : {}), limit: limit ?? 100 });
     },
 
-    /**
-     * The cases of a family group (siblings stepping down together, opened with the same `familyId`),
-     * in case-id order. `INVALID_INPUT` for an id that is not id-shaped.
-     */
     async family(familyId: string): Promise<CaseView[]> {
       const ids = await stored.familyCases(checkedId(familyId, 'familyId'));
       return Promise.all(ids.map(async (caseId) => view(await load(caseId), await restore(await load(caseId)))));
     },
 
-    /**
-     * Records one event (a shared meeting, a shared parent's consent) for every open case of a family,
-     * all or nothing, on every store: either every case takes it, in one atomic write, or none does and
-     * the error says which case refused and why (`details.refusals`: case id, code, rules), each refusal
-     * audited on its own case. The event has one `eventId` across the family (given when missing), so
-     * a resend is harmless. Each case keeps its own deadlines: a shared meeting meets each child's.
-     *
-     * @example
-     * ```ts
-     * await engine.sendToFamily('F-7', { type: 'familyPlanMeeting.held', at, actor, kind: 'review', … });
-     * ```
-     */
-    async sendToFamily(familyId: string, event: unknown): Promise<CaseView[]> {
+    async sendToFamily(familyId, event) {
       checkedId(familyId, 'familyId');
       const shared =
         event !== null && typeof event === 'object' && !Array.isArray(event) && (event as { eventId?: unknown }).eventId === undefined
@@ -700,56 +658,26 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       }
     },
 
-    /** The case as {@link describeCase} shows it, with its version. `UNKNOWN_CASE` when there is none. */
     async get(caseId: string): Promise<CaseView> {
       const record = await load(caseId);
       return view(record, await restore(record));
     },
 
-    /** Why the case would refuse an event now, or null when it would take it. Stores nothing. */
-    async explain(caseId: string, input: unknown): Promise<Refusal | null> {
+    async explain(caseId, input) {
       const record = await load(caseId);
       return explainRefusal(await restore(record), parseEvent(input), policy);
     },
 
-    /**
-     * The case's compliance report: every rule of the catalogue met, breached, pending or not
-     * applicable, with the audit entries that evidence it and its citation. Ids, rule ids, dates
-     * and codes only: safe to give a manager or an inspector. Render it with `reportToMarkdown` or
-     * `reportToHtml`.
-     */
     async complianceReport(caseId: string): Promise<ComplianceReport> {
       const record = await load(caseId);
       return buildComplianceReport(view(record, await restore(record)), await stored.audit(caseId));
     },
 
-    /** The case's audit entries, oldest first. */
     async history(caseId: string): Promise<AuditEntry[]> {
       await load(caseId);
       return stored.audit(caseId);
     },
 
-    /**
-     * Proves the stored case follows from its audit trail: verifies the hash chain
-     * (`AUDIT_TRAIL_BROKEN` when it is broken), replays the accepted events from the opening input,
-     * and compares the result with the stored snapshot exactly, in its persisted form. Returns the
-     * rebuilt case's view when they match. A mismatch is `REBUILD_MISMATCH` naming the first entry
-     * that diverges in `details.seq` (with `details.problem`, and `details.fields` listing the paths
-     * where the snapshot differs when only the final snapshot does). Reads only; repairs nothing.
-     *
-     * A snapshot of an older machine version is compared after its migrations; with none, the replay
-     * itself is what the engine loads, so only the trail's own records are checked. A newer or unknown
-     * version is `SNAPSHOT_VERSION`.
-     *
-     * @example
-     * ```ts
-     * try {
-     *   await engine.rebuild('C-1');
-     * } catch (error) {
-     *   if (isStepDownError(error, 'REBUILD_MISMATCH')) alertAuditor(error.details?.seq);
-     * }
-     * ```
-     */
     async rebuild(caseId: string): Promise<CaseView> {
       for (let attempt = 0; ; attempt += 1) {
         const record = await load(caseId);
@@ -783,10 +711,6 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       }
     },
 
-    /**
-     * Sends `clock.tick` at `at` to every case with a deadline due before it, found through the
-     * store's next-due index (never by loading every case). Safe to run from several processes.
-     */
     async tick(at: string): Promise<TickResult> {
       const tickEvent = parseEvent({ type: 'clock.tick', at, actor: systemActor });
       const atMs = instant(tickEvent.at);
@@ -832,10 +756,6 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       return { cases, breaches, failed };
     },
 
-    /**
-     * Listens to notifications of one type, or all with `'*'`. Returns the function that stops
-     * listening. A listener that throws makes the message be retried (at least once).
-     */
     on<T extends EngineEvent['type'] | '*'>(
       type: T,
       listener: (notification: T extends '*' ? EngineEvent : Extract<EngineEvent, { type: T }>, meta: { id: string }) => void | Promise<void>,
@@ -846,62 +766,14 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       return () => set.delete(listener as Listener);
     },
 
-    /**
-     * Runs one delivery pass over the outbox and resolves when it is done: for a host that runs its
-     * own loop instead of `startDelivery`, and for tests. A store fault is swallowed (the
-     * messages stay in the outbox for the next pass) and counts nothing.
-     *
-     * @example
-     * ```ts
-     * await engine.send('C-1', event);
-     * const { delivered, failed, buried } = await engine.deliver();
-     * ```
-     */
     deliver: (): Promise<DeliveryResult> => deliver(),
 
-    /**
-     * Starts the delivery relay: a loop in this process that delivers the outbox, nudged by every
-     * save so a notification leaves at once, and polling every `pollMs` (1 s) for retries, other
-     * processes' messages and what a crash left. `send`, `open`, `tick` and `sendToFamily` never
-     * deliver themselves: without a relay (or a host's own `deliver()` loop) nothing is delivered.
-     * A failed pass never throws into the host: it goes to `onError` and is retried. Starting a
-     * running relay does nothing. Call `stop` at shutdown.
-     *
-     * @example
-     * ```ts
-     * engine.startDelivery({ onError: (e) => log.warn(e.code, e.details) });
-     * process.on('SIGTERM', async () => { await engine.stop(); process.exit(0); });
-     * ```
-     */
     startDelivery(relayOptions: RelayOptions = {}): void {
       relay.start((signal) => deliverOutbox(stored, emitters, clock, delivery, signal), relayOptions);
     },
 
-    /**
-     * Stops the delivery relay and waits, at most its `stopTimeoutMs` (10 s), for the pass under way:
-     * emitter calls still in flight are cut short and their messages released for the next relay at
-     * once, so nothing is left half-done. Saves made after it are delivered by the next relay. Safe to
-     * call when no relay runs.
-     *
-     * @example
-     * ```ts
-     * await engine.stop();
-     * await store.close?.();
-     * ```
-     */
     stop: (): Promise<void> => relay.stop(),
 
-    /**
-     * The messages delivery gave up on, oldest first (at most `limit`, 100 by default, 1,000 at
-     * most): message id, case id, notification type, the emitter that refused it, attempts, the last
-     * code and HTTP status, and when. Never a body. A message goes there after `maxAttempts`
-     * (default 5) permanent failures, such as a webhook answering 400 or 410.
-     *
-     * @example
-     * ```ts
-     * for (const letter of await engine.deadLetters()) log.warn('dead letter', letter.messageId, letter.status);
-     * ```
-     */
     async deadLetters(query: { readonly limit?: number } = {}): Promise<DeadLetter[]> {
       const limit = query.limit ?? 100;
       if (!(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) {
@@ -910,16 +782,6 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       return stored.deadLetters(limit);
     },
 
-    /**
-     * Puts a dead letter back in the outbox with its attempts reset, for the relay to deliver at once
-     * (after the receiver is fixed). `INVALID_INPUT` for a value that is not a message id,
-     * `UNKNOWN_MESSAGE` when no dead letter has that id.
-     *
-     * @example
-     * ```ts
-     * await engine.redeliver('C-1:v3:0');
-     * ```
-     */
     async redeliver(messageId: string): Promise<void> {
       if (typeof messageId !== 'string' || !messageIdPattern.test(messageId)) {
         throw new StepDownError('INVALID_INPUT', 'messageId must be a message id as deadLetters() lists it; the value is not repeated here.', {
@@ -932,39 +794,14 @@ export function createCaseEngine(options: CaseEngineOptions = {}) {
       relay.nudge();
     },
 
-    /** The store the engine writes to. */
     store,
-    /** The machine the engine runs. */
     machine,
-    /** The policy the engine enforces. */
     policy,
 
-    /**
-     * The heads of the cases named (every case when none are), as text a host can keep elsewhere (a
-     * separate database, a write-once log) and check later with `verifyHead` and the public key:
-     * C2SP signed notes, one per case (format in `docs/security.md`). Signed when the engine has
-     * `audit.signingKey`; a case not written since heads were kept has none and is left out.
-     *
-     * @example
-     * ```ts
-     * for (const text of await engine.heads()) await writeOnceLog.append(text);
-     * ```
-     */
     async heads(headOptions: { readonly caseIds?: readonly string[] } = {}): Promise<string[]> {
       return exportHeads(stored, headOptions.caseIds);
     },
 
-    /**
-     * Checks every case of the store, for a nightly job: each trail's chain and case ids, its head
-     * (and the head's signature when the engine has a key), the stored version, and a replay
-     * (`rebuild`). Each broken case is reported by id, code and problem; none is thrown.
-     *
-     * @example
-     * ```ts
-     * const { cases, broken } = await engine.verifyAll({ onProgress: (p) => console.log(`${p.cases} cases`) });
-     * for (const b of broken) alertAuditor(b.caseId, b.code);
-     * ```
-     */
     async verifyAll(verifyOptions: VerifyAllOptions = {}): Promise<VerifyAllResult> {
       return verifyAllCases({ store: stored, policy: heads, rebuild: (caseId) => api.rebuild(caseId) }, verifyOptions);
     },
@@ -997,9 +834,6 @@ export interface TickResult {
   /** Cases whose tick failed (each still due, so the next tick retries it), with the error code. */
   readonly failed: readonly { readonly caseId: string; readonly code: string }[];
 }
-
-/** The engine {@link createCaseEngine} returns. */
-export type CaseEngine = ReturnType<typeof createCaseEngine>;
 
 function refusalError(caseId: string, refusal: Refusal): StepDownError {
   return new StepDownError(refusal.code, `Case ${caseId}: ${refusal.message}`, {

@@ -1,5 +1,6 @@
 export { createCaseEngine } from './engine.js';
-export type { CaseEngine, CaseEngineOptions, CaseView, EngineEvent, Listener, OpenCase, TickResult, WorklistInput } from './engine.js';
+export type { CaseEngine } from './case-engine.js';
+export type { CaseEngineOptions, CaseView, EngineEvent, Listener, OpenCase, TickResult, WorklistInput } from './engine.js';
 export { deliverOutbox, backoffDelay, defaultDeliveryOptions } from './delivery.js';
 export type { DeadLetterReason, DeliveryOptions, DeliveryResult, Emitter } from './delivery.js';
 export type { RelayOptions } from './relay.js';

@@ -3,7 +3,7 @@ import { toLondonDate, type Division } from '../calendar/index.js';
 import { createCaseEngine, type CaseView } from '../engine/engine.js';
 import type { CaseStore } from '../engine/store.js';
 import { StepDownError, isStepDownError } from '../errors.js';
-import { isEventType, type EventType } from '../events/index.js';
+import { isEventType, type EventType, type StepDownEventInput } from '../events/index.js';
 import { isId } from '../ids/id.js';
 import { instant, isAfter } from '../machine/instants.js';
 import { getRule, rules as catalogue } from '../policy/rules.js';
@@ -256,7 +256,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
       const line = peopleLines?.[index] ?? null;
       const added = { step: 0, line, at: c.openedAt, recordedAt: clock, who: 'social-worker' as const, what: 'person.added', eventId: event.eventId, about: aboutIds(event) };
       try {
-        run.view = await engine.send(c.caseId, event);
+        run.view = await engine.send(c.caseId, event as StepDownEventInput);
         run.sofar.record(event, clock);
         timeline.push(entry(head(run, added), before, run.view, null, []));
       } catch (error) {
@@ -302,10 +302,10 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
       let refusal: TimelineRefusal | null = null;
       try {
         if (step.toFamily) {
-          const views = await engine.sendToFamily(familyId!, event);
+          const views = await engine.sendToFamily(familyId!, event as StepDownEventInput);
           for (const run of targets) run.view = views.find((v) => v.caseId === run.caseId) ?? run.view;
         } else {
-          for (const run of targets) run.view = await engine.send(run.caseId, event);
+          for (const run of targets) run.view = await engine.send(run.caseId, event as StepDownEventInput);
         }
         for (const run of targets) run.sofar.record(event, clock);
         if (step.expectRefusal) stepFailures.push(`${where}: ${step.event} was accepted, but the scenario expected ${step.expectRefusal}`);

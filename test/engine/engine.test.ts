@@ -85,7 +85,7 @@ async function expectRefused(
   const before = await recording.inner.load(caseId);
   const trailBefore = await recording.inner.audit(caseId);
   recording.reset();
-  const error = await rejection(engine.send(caseId, event, options));
+  const error = await rejection(engine.send(caseId, event as never, options));
   expect(error.code, error.message).toBe(code);
   // A refusal moves only the head (its entry is the trail's new end); the case itself is as it was.
   expect(withoutHead(await recording.inner.load(caseId))).toEqual(withoutHead(before));
@@ -850,9 +850,9 @@ describe('personal data stays in the event', () => {
     await refused(engine.send('C-PD', { ...sampleEvent('consent.refused', t(8), { role: 'caf-link-worker' }), personId: parentId, reason }));
     await refused(engine.send('C-PD', { ...sampleEvent('stepUp.referred', t(8)), reason }));
     await refused(engine.send('C-PD', finalMeeting));
-    await refused(engine.send('C-PD', { ...sampleEvent('views.recorded', t(9)), personId: partnerId, summary: reason, agrees: `yes, ${child}` }));
+    await refused(engine.send('C-PD', { ...sampleEvent('views.recorded', t(9)), personId: partnerId, summary: reason, agrees: `yes, ${child}` } as never));
     await refused(engine.send('C-PD', { ...sampleEvent('views.recorded', '2024-05-09T10:00:00'), personId: partnerId, summary: reason }));
-    await refused(engine.send('C-PD', { ...sampleEvent('stepUp.referred', t(9)), type: `referral for ${child}`, reason }));
+    await refused(engine.send('C-PD', { ...sampleEvent('stepUp.referred', t(9)), type: `referral for ${child}`, reason } as never));
     await refused(engine.send('C-PD', { ...sampleEvent('disagreement.resolved', t(9)), disagreementId: 'D-9', summary: reason }));
     // A name where an id belongs: refused by the shape of an id, and the name is not repeated.
     await refused(engine.send('C-PD', { ...sampleEvent('views.recorded', t(9)), personId: partner, summary: reason }));

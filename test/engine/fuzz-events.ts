@@ -114,7 +114,7 @@ export async function fuzzEngine(count: number, seed: number): Promise<EngineFuz
     const before = JSON.stringify(await store.load(caseId));
     sent += 1;
     try {
-      await engine.send(caseId, input);
+      await engine.send(caseId, input as never);
     } catch (error) {
       if (!(error instanceof StepDownError)) {
         otherThrows += 1;

@@ -162,7 +162,7 @@ async function journeyWithRefusals(engine: CaseEngine, caseId: string): Promise<
   // Refused after the close, so the trail ends with refusals that a replay must skip.
   await rejection(engine.send(caseId, event('stepUp.referred', '2024-06-12T10:00:00+01:00')));
   await rejection(engine.send(caseId, { ...event('caf.closed', '2024-06-12T10:00:00+01:00'), summary: '' }));
-  await rejection(engine.send(caseId, { type: 'no.such-event' }));
+  await rejection(engine.send(caseId, { type: 'no.such-event' } as never));
 }
 
 describe.each([
