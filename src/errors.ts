@@ -30,6 +30,9 @@ export const errorCodes = [
   'DELIVERY_FAILED',
   'ENCRYPTION_KEY_MISSING',
   'DECRYPTION_FAILED',
+  // The HTTP service (caf-step-down/server): no valid bearer token, and a fault it cannot name.
+  'UNAUTHENTICATED',
+  'INTERNAL_ERROR',
 ] as const;
 
 /** A stable string that says which kind of failure a {@link StepDownError} reports. */
