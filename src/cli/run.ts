@@ -17,6 +17,7 @@ const commandOptions = {
   diagram: ['out'],
   list: ['json'],
   worklist: ['store', 'role', 'person', 'due-within', 'breached', 'today', 'json'],
+  serve: ['store', 'port', 'host'],
   help: [],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -75,6 +76,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'worklist':
       expectNone(rest, 'worklist');
       return (await import('./worklist.js')).worklistCommand(values, io);
+    case 'serve':
+      expectNone(rest, 'serve');
+      return (await import('./serve.js')).serveCommand(values, io);
     case 'help':
       io.stdout(helpText(rest[0]));
       return exitCodes.OK;
@@ -98,6 +102,8 @@ function parseCommandLine(argv: readonly string[]) {
         'due-within': { type: 'string' },
         breached: { type: 'boolean' },
         today: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
