@@ -4,7 +4,7 @@ import { isStepDownError, type StepDownErrorCode } from '../errors.js';
 /**
  * An RFC 9457 problem body, as every error of the service is sent (`application/problem+json`):
  * `type` names the kind of problem, `status` repeats the HTTP status, `detail` is the library's
- * message (which never quotes a value from the input), `code` is the {@link StepDownError}'s code
+ * message (which never quotes a value from the input), `code` is the `StepDownError`'s code
  * a client may switch on, and `details` its structured data (field paths, rule ids, citations,
  * ids; never free text from an event).
  *
@@ -68,7 +68,7 @@ const statusOf: Readonly<Record<StepDownErrorCode, number>> = {
 };
 
 /**
- * The HTTP status the service answers a {@link StepDownError} code with.
+ * The HTTP status the service answers a `StepDownError` code with.
  *
  * @example
  * ```ts
@@ -95,7 +95,7 @@ const titles: Readonly<Record<number, string>> = {
 };
 
 /**
- * The problem body of any error a route throws. A {@link StepDownError} keeps its code, message and
+ * The problem body of any error a route throws. A `StepDownError` keeps its code, message and
  * details; Fastify's own client errors (a body that is not JSON, too large, of another media type)
  * get the nearest code; anything else is a 500 that says nothing of the error, whose text may hold
  * what a driver or a bug put there.
