@@ -6,9 +6,9 @@
  *
  *   npm run openapi [-- --check]
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { openApiDocument } from '../src/server/openapi.js';
+import { writeOrCheck } from './generated-document.js';
 
 /** Where the document lives. */
 export const openApiPath = fileURLToPath(new URL('../docs/openapi.json', import.meta.url));
@@ -18,27 +18,10 @@ export function renderOpenApi(): string {
   return `${JSON.stringify(openApiDocument(), null, 2)}\n`;
 }
 
-function readCurrent(): string | null {
-  try {
-    return readFileSync(openApiPath, 'utf8');
-  } catch {
-    return null;
-  }
-}
-
-function main(args: readonly string[]): number {
-  const fresh = renderOpenApi();
-  if (args.includes('--check')) {
-    if (readCurrent() === fresh) return 0;
-    console.error('docs/openapi.json is out of date: run `npm run openapi`.');
-    return 1;
-  }
-  writeFileSync(openApiPath, fresh);
-  console.log('wrote docs/openapi.json');
-  return 0;
-}
-
 // Run only as a script: the tests import renderOpenApi without writing anything.
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = writeOrCheck(
+    { path: openApiPath, name: 'docs/openapi.json', command: 'npm run openapi', render: renderOpenApi },
+    process.argv.slice(2),
+  );
 }

@@ -9,7 +9,7 @@ import { sampleEvent } from '../events/samples.js';
 
 type Schema = { properties: Record<string, unknown>; required?: string[]; additionalProperties?: unknown };
 
-describe('docs/openapi.json', () => {
+describe('docs/openapi.json', { timeout: 30_000 }, () => {
   it('is current: run `npm run openapi` after changing a route or an event', () => {
     expect(readFileSync(openApiPath, 'utf8')).toBe(renderOpenApi());
   });
@@ -21,7 +21,7 @@ describe('docs/openapi.json', () => {
   });
 });
 
-describe('openApiDocument', () => {
+describe('openApiDocument', { timeout: 30_000 }, () => {
   const document = openApiDocument() as {
     openapi: string;
     paths: Record<string, Record<string, { operationId: string; security?: unknown[]; responses: Record<string, unknown> }>>;

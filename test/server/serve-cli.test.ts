@@ -32,7 +32,7 @@ function serve(store: string, env: Record<string, string>) {
   return { child, base, exited, stderr: () => stderr };
 }
 
-describe('caf-step-down serve', () => {
+describe('caf-step-down serve', { timeout: 120_000 }, () => {
   it('serves a store with HMAC tokens from the environment, then stops on SIGTERM with exit code 0', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'caf-serve-'));
     const process = serve('memory', { CAF_STEP_DOWN_JWT_SECRET: testSecret });

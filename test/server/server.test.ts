@@ -35,7 +35,7 @@ const bodyOf = (type: Parameters<typeof sampleEvent>[0], at: string) => {
   return body;
 };
 
-describe('createServer over real HTTP', () => {
+describe('createServer over real HTTP', { timeout: 30_000 }, () => {
   it('walks a case from the decision to the CAF closure with signed tokens', async () => {
     const { base, engine } = await start();
     const opened = await open(base, 'C-1');
@@ -113,7 +113,7 @@ describe('createServer over real HTTP', () => {
   });
 });
 
-describe('refusals are RFC 9457 problems carrying the code', () => {
+describe('refusals are RFC 9457 problems carrying the code', { timeout: 30_000 }, () => {
   it('GATE_BLOCKED is 409 with the unmet rules, audited, and never repeats the body', async () => {
     const { base, engine } = await start();
     await open(base, 'C-1');
@@ -182,7 +182,7 @@ describe('refusals are RFC 9457 problems carrying the code', () => {
   });
 });
 
-describe('authentication', () => {
+describe('authentication', { timeout: 30_000 }, () => {
   it('401 without a token, with a malformed one, a wrong key or an expired one; the problem says Bearer', async () => {
     const { base, engine } = await start();
     await engine.open({ caseId: 'C-1', ...journeyOpening.body, actor: tm } as never);
@@ -251,7 +251,7 @@ describe('authentication', () => {
   });
 });
 
-describe('limits, probes and shutdown', () => {
+describe('limits, probes and shutdown', { timeout: 30_000 }, () => {
   it('413 for a body over the limit, before the engine; 413 from the engine for an event over its own, audited', async () => {
     const { base, engine } = await start({ bodyLimit: maxEventLength * 2 });
     await open(base, 'C-1');
@@ -316,7 +316,7 @@ describe('limits, probes and shutdown', () => {
   });
 });
 
-describe('/openapi.json', () => {
+describe('/openapi.json', { timeout: 30_000 }, () => {
   it('serves the document generated from the zod schemas, without a token', async () => {
     const { base } = await start();
     const response = await call(base, 'GET', '/openapi.json');
