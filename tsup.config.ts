@@ -10,6 +10,7 @@ export default defineConfig({
     'adapters/file': 'adapters/file.ts',
     'adapters/postgres': 'adapters/postgres.ts',
     'adapters/webhook': 'adapters/webhook.ts',
+    server: 'src/server/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

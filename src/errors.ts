@@ -35,6 +35,9 @@ export const errorCodes = [
   // A statutory return asked of a case that has nothing of that kind to report (an open CSC
   // episode, an early help episode for a case that never stepped down to a CAF).
   'NOT_REPORTABLE',
+  // The HTTP service (caf-step-down/server): no valid bearer token, and a fault it cannot name.
+  'UNAUTHENTICATED',
+  'INTERNAL_ERROR',
 ] as const;
 
 /** A stable string that says which kind of failure a {@link StepDownError} reports. */

@@ -12,6 +12,7 @@ Usage:
   caf-step-down list [--json]
   caf-step-down worklist --store <store> [--role <role>] [--person <id>] [--due-within <N>wd] [--breached] [--json]
   caf-step-down verify --store <store> [--json]
+  caf-step-down serve --store <store> [--port <N>] [--host <address>]
   caf-step-down help [command]
   caf-step-down policy [--format md|html] [--out <file>]
 
@@ -31,6 +32,8 @@ Commands:
              that prove them, and the coverage (paragraphs cited of paragraphs in the texts).
   verify     Check every case of a store: each audit trail's chain, its head and version, and a
              replay. Each broken case by id and code; exit code 1 when any is broken.
+  serve      The engine as an HTTP service for hosts in any language (OpenAPI at /openapi.json);
+             callers authenticate with a bearer JWT (see caf-step-down help serve).
 
 Options:
   --json              Print machine-readable JSON instead of text.
@@ -46,6 +49,8 @@ Options:
   --due-within <N>wd  worklist: only the steps due by the end of the Nth working day after today.
   --breached          worklist: only the steps whose deadline is already missed.
   --today <date>      worklist: count --due-within from this date (YYYY-MM-DD) instead of today.
+  --port <N>          serve: the port to listen on (default 8080).
+  --host <address>    serve: the address to listen on (default 127.0.0.1; 0.0.0.0 in a container).
   -h, --help          Show help.
   -v, --version       Show the version.
 
@@ -131,6 +136,27 @@ printed on standard error.
 Examples:
   caf-step-down policy --format html --out policy.html
   caf-step-down policy > policy.md
+`,
+  serve: `Usage: caf-step-down serve --store <store> [--port <N>] [--host <address>]
+
+Runs the engine as an HTTP service until SIGTERM or SIGINT, then finishes the requests in flight
+and stops. The endpoints are in docs/openapi.json (and at /openapi.json): open a case, send an
+event, read a case, its history, explain, the compliance report, the work list, tick, verify;
+/healthz and /readyz need no token. Errors are RFC 9457 problems with the library's error code.
+
+Every other request needs "Authorization: Bearer <JWT>". The event's actor is the caller: the
+token's user id, role (one of the policy's roles) and person id claims. Set in the environment:
+  CAF_STEP_DOWN_JWT_SECRET        a shared HMAC key (HS256/384/512), at least 32 bytes, or
+  CAF_STEP_DOWN_JWKS_URL          the identity provider's JSON Web Key Set URL (exactly one of the two)
+  CAF_STEP_DOWN_JWT_ISSUER        the iss every token must carry (optional)
+  CAF_STEP_DOWN_JWT_AUDIENCE      the aud every token must carry (optional)
+  CAF_STEP_DOWN_JWT_USER_CLAIM    the claim holding the user id (default sub)
+  CAF_STEP_DOWN_JWT_ROLE_CLAIM    the claim holding the role (default role)
+  CAF_STEP_DOWN_JWT_PERSON_CLAIM  the claim holding the person id (default person_id)
+
+Examples:
+  CAF_STEP_DOWN_JWKS_URL=https://login.example.gov.uk/.well-known/jwks.json \\
+    caf-step-down serve --store postgres:postgres://stepdown@db:5432/stepdown --port 8080 --host 0.0.0.0
 `,
   list: `Usage: caf-step-down list [--json]
 

@@ -18,6 +18,7 @@ const commandOptions = {
   list: ['json'],
   worklist: ['store', 'role', 'person', 'due-within', 'breached', 'today', 'json'],
   verify: ['store', 'json'],
+  serve: ['store', 'port', 'host'],
   help: [],
   policy: ['format', 'out'],
 } as const satisfies Record<string, readonly string[]>;
@@ -80,6 +81,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'verify':
       expectNone(rest, 'verify');
       return (await import('./verify.js')).verifyCommand(values, io);
+    case 'serve':
+      expectNone(rest, 'serve');
+      return (await import('./serve.js')).serveCommand(values, io);
     case 'help':
       io.stdout(helpText(rest[0]));
       return exitCodes.OK;
@@ -106,6 +110,8 @@ function parseCommandLine(argv: readonly string[]) {
         'due-within': { type: 'string' },
         breached: { type: 'boolean' },
         today: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },

@@ -31,6 +31,10 @@ export interface CliOptions {
   readonly breached?: boolean;
   /** worklist: the London date `--due-within` counts from (default today). */
   readonly today?: string;
+  /** serve: the port to listen on (default 8080; 0 for any free port). */
+  readonly port?: string;
+  /** serve: the address to listen on (default 127.0.0.1). */
+  readonly host?: string;
   readonly help?: boolean;
   readonly version?: boolean;
 }
