@@ -1,6 +1,6 @@
 import { eventTypes } from '../events/registry.js';
 import { authenticatedProblems, routeSpecs, type RouteResponse } from './routes.js';
-import { eventBodySchemas, explainResult, jsonSchemaOf, openCaseBody, problemBody, tickBody, tickResult, verifyResult } from './schemas.js';
+import { eventBodySchemas, explainResult, jsonSchemaOf, openCaseBody, problemBody, tickBody, tickResult, verifyAllResult, verifyResult } from './schemas.js';
 
 const schemaRef = (schema: string | Readonly<Record<string, unknown>>) =>
   typeof schema === 'string' ? { $ref: `#/components/schemas/${schema}` } : schema;
@@ -101,6 +101,7 @@ export function openApiDocument(): Record<string, unknown> {
         OpenCase: jsonSchemaOf(openCaseBody),
         Tick: jsonSchemaOf(tickBody),
         TickResult: jsonSchemaOf(tickResult),
+        VerifyAllResult: jsonSchemaOf(verifyAllResult),
         VerifyResult: jsonSchemaOf(verifyResult),
         ExplainResult: jsonSchemaOf(explainResult),
         Problem: jsonSchemaOf(problemBody),

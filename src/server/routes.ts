@@ -298,8 +298,25 @@ export const routeSpecs: readonly RouteSpec[] = [
       }
     },
   },
-  // VERIFY-ALL: `engine.verifyAll` (helper HEADS, issue 11) checks every case's trail and the signed
-  // heads. When it lands, add `POST /verify` here answering its result, beside this per-case check.
+  {
+    method: 'POST',
+    url: '/verify',
+    operationId: 'verifyAll',
+    summary: 'Verify every case',
+    description:
+      "Checks every case of the store (`engine.verifyAll`): each trail's chain and case ids, its head and the head's signature when the engine has a key, the stored version, and a replay. For a nightly job's token: role `system`.",
+    auth: true,
+    responses: { '200': { description: 'Each broken case by id and code.', content: json('VerifyAllResult') } },
+    async handler(context) {
+      const actor = needActor(context);
+      if (actor.role !== 'system') {
+        throw new StepDownError('NOT_ALLOWED', `Every case is verified by a scheduled job (role system), not a ${actor.role}.`, {
+          rules: [{ rule: 'division-of-duties' }],
+        });
+      }
+      return context.engine.verifyAll();
+    },
+  },
   {
     method: 'GET',
     url: '/healthz',

@@ -36,6 +36,24 @@ export const tickResult = z
   })
   .describe('What one tick did.');
 
+/** What `POST /verify` answers: `engine.verifyAll`'s result. */
+export const verifyAllResult = z
+  .object({
+    cases: z.number().int().describe('Cases checked.'),
+    entries: z.number().int().describe('Audit entries verified across them.'),
+    broken: z
+      .array(
+        z.object({
+          caseId: z.string(),
+          code: z.string().describe('AUDIT_TRAIL_BROKEN, REBUILD_MISMATCH, DECRYPTION_FAILED, …'),
+          problem: z.string().nullable().describe('What was found (truncated, forged, snapshot…), when known.'),
+          seq: z.number().int().nullable().describe('The sequence number where it was found, when known.'),
+        }),
+      )
+      .describe('Each broken case by id and code; empty when every trail holds.'),
+  })
+  .describe('Every case of the store checked: chain, head (and signature when the engine has a key), version and replay.');
+
 /** What `POST /cases/{caseId}/rebuild` answers. */
 export const verifyResult = z
   .object({

@@ -171,6 +171,17 @@ describe('refusals are RFC 9457 problems carrying the code', { timeout: 30_000 }
     expect([ticker.status, ticker.body.code]).toEqual([403, 'NOT_ALLOWED']);
   });
 
+  it('POST /verify sweeps every case for the scheduler and is refused to a practitioner', async () => {
+    const { base } = await start();
+    await open(base, 'C-1');
+    await open(base, 'C-2');
+    const system = await hmacToken({ id: 'scheduler', role: 'system' });
+    const clean = await call(base, 'POST', '/verify', { token: system });
+    expect([clean.status, clean.body.cases, clean.body.broken]).toEqual([200, 2, []]);
+    const refused = await call(base, 'POST', '/verify', { token: await hmacToken(tm) });
+    expect([refused.status, refused.body.code]).toEqual([403, 'NOT_ALLOWED']);
+  });
+
   it('a body that is not JSON is 400, an unknown path 404, both problems', async () => {
     const { base } = await start();
     const token = await hmacToken(tm);
