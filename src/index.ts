@@ -14,3 +14,4 @@ export * from './machine/index.js';
 export * from './engine/index.js';
 export * from './diagram/index.js';
 export * from './report/index.js';
+export * from './labels/index.js';
