@@ -73,7 +73,8 @@ export const ruleLabels: Readonly<Record<RuleId, string>> = {
  * ```
  */
 export function breachLabel(rule: RuleId): string {
-  return breachLabels[rule] ?? `Not met: ${ruleLabels[rule]}`;
+  // A report read back from a file may name a rule this version does not know: show its id.
+  return breachLabels[rule] ?? `Not met: ${ruleLabels[rule] ?? rule}`;
 }
 
 const breachLabels: Partial<Record<RuleId, string>> = {

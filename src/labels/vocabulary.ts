@@ -104,7 +104,7 @@ export const deadlineKindLabels: Readonly<Record<DeadlineKind, string>> = {
   'clw-contacts-lead-professional': 'Lead Professional contacted',
   'first-family-plan-meeting': 'Initial family plan meeting',
   'family-plan-review': 'Family plan review',
-  'caf-twelve-months': 'Plan met within 12 months',
+  'caf-twelve-months': "Plan's 12-month check",
 };
 
 /**
