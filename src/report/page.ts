@@ -11,6 +11,10 @@ const pageCss = `
 .app-secondary { display: block; color: var(--govuk-secondary-text-colour, #484949); font-size: 1rem; overflow-wrap: break-word; }
 .app-secondary code, .app-ref { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.875rem; overflow-wrap: break-word; }
 .app-nowrap { white-space: nowrap; }
+/* An id is one word: a browser would otherwise break it at a hyphen (first-family- on one line, plan on the next). */
+.app-secondary code, .app-ref { white-space: nowrap; }
+/* The caseload's filters: following a link shows that section alone where :has() is supported; elsewhere every section shows. */
+main:has(.app-filter:target) .app-filter:not(:target) { display: none; }
 .app-bad { color: var(--govuk-error-colour, #ca3535); }
 .app-totals { display: flex; flex-wrap: wrap; gap: 10px 20px; list-style: none; padding: 0; margin: 0 0 30px; }
 .app-totals li { margin: 0; }
