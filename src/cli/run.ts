@@ -12,11 +12,12 @@ export type { CliIo } from './shared.js';
 
 /** Each command and the options it takes; anything else is a usage error naming the option. */
 const commandOptions = {
-  simulate: ['json', 'store', 'case-id'],
+  simulate: ['json', 'store', 'case-id', 'ids'],
   report: ['format', 'out', 'store', 'case-id'],
   diagram: ['out'],
   list: ['json'],
   worklist: ['store', 'role', 'person', 'due-within', 'breached', 'today', 'json'],
+  caseload: ['store', 'role', 'out'],
   help: [],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -75,6 +76,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'worklist':
       expectNone(rest, 'worklist');
       return (await import('./worklist.js')).worklistCommand(values, io);
+    case 'caseload':
+      expectNone(rest, 'caseload');
+      return (await import('./caseload.js')).caseloadCommand(values, io);
     case 'help':
       io.stdout(helpText(rest[0]));
       return exitCodes.OK;
@@ -98,6 +102,7 @@ function parseCommandLine(argv: readonly string[]) {
         'due-within': { type: 'string' },
         breached: { type: 'boolean' },
         today: { type: 'string' },
+        ids: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },

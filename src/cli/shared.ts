@@ -33,6 +33,8 @@ export interface CliOptions {
   readonly today?: string;
   readonly help?: boolean;
   readonly version?: boolean;
+  /** simulate: the developer's timeline, in event types and rule ids, instead of plain English. */
+  readonly ids?: boolean;
 }
 
 /** A usage error: the caller's arguments are wrong (exit code 2, the help named). */

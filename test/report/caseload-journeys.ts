@@ -1,4 +1,4 @@
-import type { CaseEngine, WorkItem } from '../../src/index.js';
+import type { CaseEngine, CaseStore, WorkItem } from '../../src/index.js';
 import type { CaseloadBreach } from '../../src/report/index.js';
 import { closedToCsc, decidedWithViews, disagreement, openCase, runToClosedCaf, sample, sendAll, testEngine } from './journeys.js';
 
@@ -13,8 +13,8 @@ export const caseloadAsOf = '2024-04-22T12:00:00+01:00';
  * - `P-2` in preparation, waiting for consent and a Lead Professional, with no deadline;
  * - `D-1` just opened, waiting for the Team Manager's decision.
  */
-export async function teamCaseload(): Promise<{ engine: CaseEngine; items: WorkItem[]; breaches: Record<string, CaseloadBreach[]> }> {
-  const { engine } = testEngine();
+export async function teamCaseload(store?: CaseStore): Promise<{ engine: CaseEngine; items: WorkItem[]; breaches: Record<string, CaseloadBreach[]> }> {
+  const { engine } = testEngine(store ? { store } : {});
   await runToClosedCaf(engine, 'C-1');
   await closedToCsc(engine, 'E-1');
   await sendAll(engine, 'E-1', [sample('ehm.authorised', '2024-03-25T10:00:00Z'), sample('leadProfessional.contacted', '2024-03-26T10:00:00Z')]);
