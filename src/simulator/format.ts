@@ -1,6 +1,7 @@
 import type { Relationship } from '../events/people.js';
 import type { SimulationResult, TimelineBreach, TimelineDeadline, TimelineEntry } from './simulate.js';
 import { formatPlainTimeline } from './plain-timeline.js';
+import { wrapText } from './wrap-text.js';
 
 const columns = { step: 3, date: 10, who: 18, what: 34 } as const;
 
@@ -128,25 +129,4 @@ function formatSummary(result: SimulationResult): string[] {
   return out;
 }
 
-/**
- * Breaks text into lines of at most `width` characters, at spaces (a longer word keeps its own line).
- *
- * @example
- * ```ts
- * wrapText('one two three', 7); // => ['one two', 'three']
- * ```
- */
-export function wrapText(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
+export { wrapText } from './wrap-text.js';
