@@ -321,7 +321,7 @@ ${groups}
 
   const footer =
     `<p class="govuk-body-s">Audit trail: ${report.auditTrail.entries} entries read, ${trail}. For developers: case version ${report.version}` +
-    `${report.auditTrail.lastHash ? `, last hash <span class="app-ref">${esc(report.auditTrail.lastHash)}</span>` : ''}.</p>` +
+    `${report.auditTrail.lastHash ? `, last hash <span class="app-hash">${esc(report.auditTrail.lastHash)}</span>` : ''}.</p>` +
     '<p class="govuk-body-s">Dates are London dates. This report holds case references, dates, roles and the policy\'s words only: no personal data.</p>';
 
   return govukPage({

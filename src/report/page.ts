@@ -12,7 +12,9 @@ const pageCss = `
 .app-secondary code, .app-ref { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.875rem; overflow-wrap: break-word; }
 .app-nowrap { white-space: nowrap; }
 /* An id is one word: a browser would otherwise break it at a hyphen (first-family- on one line, plan on the next). */
-.app-secondary code, .app-ref { white-space: nowrap; }
+.app-secondary code { white-space: nowrap; }
+/* A hash is not a word anyone reads: it may break anywhere rather than push the page wider. */
+.app-hash { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.875rem; overflow-wrap: anywhere; }
 /* The caseload's filters: following a link shows that section alone where :has() is supported; elsewhere every section shows. */
 main:has(.app-filter:target) .app-filter:not(:target) { display: none; }
 .app-bad { color: var(--govuk-error-colour, #ca3535); }
