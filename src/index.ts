@@ -23,3 +23,4 @@ export type { AuditSigningOptions } from './engine/heads-store.js';
 export type { BrokenCase, VerifyAllOptions, VerifyAllResult, VerifyProgress } from './engine/heads-verify.js';
 export type { AuditProblem, AuditVerificationOptions } from './engine/audit-chain.js';
 export type { WriteOptions } from './engine/store.js';
+export * from './labels/index.js';

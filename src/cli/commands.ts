@@ -10,6 +10,7 @@ import { isStepDownError, StepDownError } from '../errors.js';
 import { builtInScenarioDirectory, builtInScenarioNames, resolveScenario } from '../simulator/builtin.js';
 import { formatTimeline, wrapText } from '../simulator/format.js';
 import { loadScenarioFile, scenarioCases, type LoadedScenario } from '../simulator/scenario.js';
+import { scenarioPeople } from '../simulator/scenario-people.js';
 import { simulate, type SimulationResult } from '../simulator/simulate.js';
 import { exitCodes, output, printable, usage, withNewline, type CliIo, type CliOptions } from './shared.js';
 import { openStore, type OpenedStore } from './store.js';
@@ -51,7 +52,7 @@ export async function simulateCommand(target: string, options: CliOptions, io: C
     if (options.json) {
       io.stdout(`${JSON.stringify({ ...result, store: opened.label }, null, 2)}\n`);
     } else {
-      io.stdout(formatTimeline(result));
+      io.stdout(formatTimeline(result, options.ids ? { ids: true } : { people: scenarioPeople(scenario) }));
       if (!opened.ephemeral) {
         const ids = result.scenario.cases.map((c) => c.caseId);
         io.stdout(`Store: ${opened.label} keeps ${ids.length === 1 ? `the case as ${ids[0]}` : `the family ${result.scenario.familyId}'s cases as ${ids.join(', ')}`}.\n`);

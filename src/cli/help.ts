@@ -6,13 +6,14 @@
 const overview = `caf-step-down: the council's step-down policy (Children's Social Care to Early Help) as code.
 
 Usage:
-  caf-step-down simulate <scenario file or built-in name> [--json] [--store <store>] [--case-id <id>]
+  caf-step-down simulate <scenario file or built-in name> [--json] [--ids] [--store <store>] [--case-id <id>]
   caf-step-down report <case id or scenario> [--format md|html|mermaid] [--out <file>] [--store <store>]
   caf-step-down diagram [--out <file>]
   caf-step-down list [--json]
   caf-step-down worklist --store <store> [--role <role>] [--person <id>] [--due-within <N>wd] [--breached] [--json]
   caf-step-down verify --store <store> [--json]
   caf-step-down serve --store <store> [--port <N>] [--host <address>]
+  caf-step-down caseload --store <store> [--role <role>] [--out <file>]
   caf-step-down help [command]
   caf-step-down policy [--format md|html] [--out <file>]
 
@@ -34,17 +35,22 @@ Commands:
              replay. Each broken case by id and code; exit code 1 when any is broken.
   serve      The engine as an HTTP service for hosts in any language (OpenAPI at /openapi.json);
              callers authenticate with a bearer JWT (see caf-step-down help serve).
+  caseload   A team's caseload as one accessible HTML page: every open case with its stage, what it
+             waits for, from whom, by when and its breaches, overdue first, filterable by role and
+             by breach without a server.
 
 Options:
   --json              Print machine-readable JSON instead of text.
+  --ids               simulate: the developer's timeline (event types, rule ids, deadline ids)
+                      instead of plain English.
   --store <store>     Where the case is kept: memory (default), file:<directory>, or
                       postgres:<url> (needs the pg package; the tables are created if missing).
   --case-id <id>      Run the scenario as this case id (default sim-<scenario name>); a family
                       scenario's cases as <id>-<key>.
   --format <format>   report: md (default), html, or mermaid (a Gantt chart of the deadlines).
                       policy: md (default) or html.
-  --out <file>        report, diagram, policy: write to the file instead of standard output.
-  --role <role>       worklist: only the steps of this role (e.g. team-manager).
+  --out <file>        report, diagram, policy, caseload: write to the file instead of standard output.
+  --role <role>       worklist, caseload: only the steps of this role (e.g. team-manager).
   --person <id>       worklist: only the steps of this person (a Lead Professional's person id).
   --due-within <N>wd  worklist: only the steps due by the end of the Nth working day after today.
   --breached          worklist: only the steps whose deadline is already missed.
@@ -59,9 +65,12 @@ scenario file, 3 the store failed.
 `;
 
 const perCommand: Readonly<Record<string, string>> = {
-  simulate: `Usage: caf-step-down simulate <scenario file or built-in name> [--json] [--store <store>] [--case-id <id>]
+  simulate: `Usage: caf-step-down simulate <scenario file or built-in name> [--json] [--ids] [--store <store>] [--case-id <id>]
 
-Runs the scenario's steps through the engine and prints the timeline. A built-in scenario is named
+Runs the scenario's steps through the engine and prints the timeline, in plain English: who (by
+role), what happened, the stage after, deadlines and breaches in words with the policy's citations
+written out. --ids prints the developer's view instead: event types, rule ids and deadline ids.
+A built-in scenario is named
 without .json (see caf-step-down list); anything with a slash or ending in .json is a file.
 
 A scenario file is JSON: name, description, route, optional division and caseId, openedAt, the
@@ -157,6 +166,17 @@ token's user id, role (one of the policy's roles) and person id claims. Set in t
 Examples:
   CAF_STEP_DOWN_JWKS_URL=https://login.example.gov.uk/.well-known/jwks.json \\
     caf-step-down serve --store postgres:postgres://stepdown@db:5432/stepdown --port 8080 --host 0.0.0.0
+`,
+  caseload: `Usage: caf-step-down caseload --store <store> [--role <role>] [--out <file>]
+
+A team's caseload as one self-contained HTML page in the GOV.UK style: every open case of the store
+with its stage, the step it waits for, from whom, when it falls due and its breaches, overdue first.
+Links at the top show all cases, the cases with a breach, or one role's; the page needs no server
+and no JavaScript. --role keeps only that role's steps. Ids, dates and labels only, never a name.
+
+Examples:
+  caf-step-down caseload --store file:./cases --out caseload.html
+  caf-step-down caseload --store file:./cases --role team-manager --out team-manager.html
 `,
   list: `Usage: caf-step-down list [--json]
 

@@ -12,13 +12,14 @@ export type { CliIo } from './shared.js';
 
 /** Each command and the options it takes; anything else is a usage error naming the option. */
 const commandOptions = {
-  simulate: ['json', 'store', 'case-id'],
+  simulate: ['json', 'store', 'case-id', 'ids'],
   report: ['format', 'out', 'store', 'case-id'],
   diagram: ['out'],
   list: ['json'],
   worklist: ['store', 'role', 'person', 'due-within', 'breached', 'today', 'json'],
   verify: ['store', 'json'],
   serve: ['store', 'port', 'host'],
+  caseload: ['store', 'role', 'out'],
   help: [],
   policy: ['format', 'out'],
 } as const satisfies Record<string, readonly string[]>;
@@ -84,6 +85,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     case 'serve':
       expectNone(rest, 'serve');
       return (await import('./serve.js')).serveCommand(values, io);
+    case 'caseload':
+      expectNone(rest, 'caseload');
+      return (await import('./caseload.js')).caseloadCommand(values, io);
     case 'help':
       io.stdout(helpText(rest[0]));
       return exitCodes.OK;
@@ -112,6 +116,7 @@ function parseCommandLine(argv: readonly string[]) {
         today: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
+        ids: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },

@@ -37,6 +37,8 @@ export interface CliOptions {
   readonly host?: string;
   readonly help?: boolean;
   readonly version?: boolean;
+  /** simulate: the developer's timeline, in event types and rule ids, instead of plain English. */
+  readonly ids?: boolean;
 }
 
 /** A usage error: the caller's arguments are wrong (exit code 2, the help named). */

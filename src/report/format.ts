@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
-import type { Stage } from '../machine/notifications.js';
 import type { RuleStage } from '../policy/rules.js';
+import { deadlineLabel, outcomeLabels, routeLabels } from '../labels/vocabulary.js';
+import { eventLabels } from '../labels/events.js';
 import type { ReportCorrection, ReportDeadline, ReportEvidence, ReportWithdrawnBreach, RuleStatus } from './types.js';
 
 /**
@@ -26,15 +27,6 @@ export const statusLabels: Readonly<Record<RuleStatus, string>> = {
   breached: 'Breached',
   pending: 'Pending',
   'not-applicable': 'Not applicable',
-};
-
-/** Labels of the case's stages (the machine's `Stage`). */
-export const stageLabels: Readonly<Record<Stage, string>> = {
-  decision: 'Decision',
-  preparation: 'Preparation',
-  closure: 'Closure and referral',
-  'early-help': 'Early Help under CAF',
-  closed: 'Closed',
 };
 
 /** The catalogue's stages in policy order, with headings: the rule table is grouped by them. */
@@ -114,4 +106,38 @@ export function correctionReason(c: Pick<ReportCorrection, 'reasonKeptIn'>): str
 export function correctionTarget(c: Pick<ReportCorrection, 'voids'>): string {
   if (c.voids === null) return 'no entry of the trail holds the event id it names';
   return `#${c.voids.seq} ${c.voids.type} ${londonDate(c.voids.at)} ${c.voids.role ?? 'unknown role'}`;
+}
+
+/** GOV.UK tag colours of the statuses: red needs attention, yellow is waiting, green is done. */
+export const statusColours: Readonly<Record<RuleStatus, 'red' | 'yellow' | 'green' | 'grey'>> = {
+  met: 'green',
+  breached: 'red',
+  pending: 'yellow',
+  'not-applicable': 'grey',
+};
+
+/**
+ * A basis sentence as a practitioner reads it: each event type it names becomes its label in
+ * quotes, each audit entry `#8` becomes "entry 8", each deadline id its label, routes and outcomes their words. The rest (dates,
+ * counts, codes) is already words.
+ *
+ * @example
+ * ```ts
+ * plainBasis('Met when finalMeeting.held (#8, 2024-03-14) was accepted.');
+ * // => "Met when 'Final meeting held' (entry 8, 2024-03-14) was accepted."
+ * ```
+ */
+export function plainBasis(basis: string): string {
+  return basis
+    .replace(/\b(?:[a-z]+[A-Za-z]*\.[a-z][A-Za-z]*)\b/g, (type) => {
+      const label = (eventLabels as Readonly<Record<string, string>>)[type];
+      return label === undefined ? type : `'${label}'`;
+    })
+    .replace(/#(\d+)/g, 'entry $1')
+    .replace(/\b([a-z]+(?:-[a-z]+)+)(?::[A-Za-z0-9._-]+)?\b/g, (id) => {
+      const words = { ...routeLabels, ...outcomeLabels } as Readonly<Record<string, string>>;
+      const label = deadlineLabel(id);
+      if (label !== id) return `'${label}'`;
+      return words[id] ?? id;
+    });
 }

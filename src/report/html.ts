@@ -1,131 +1,139 @@
+import { eventLabel } from '../labels/events.js';
+import { breachLabel, ruleLabels, ruleStageLabels } from '../labels/rules.js';
+import { deadlineLabel, deadlineStatusLabels, outcomeLabels, roleLabels, routeLabels, stageLabels } from '../labels/vocabulary.js';
+import { citationText } from '../labels/citations.js';
+import { rules as catalogue, type RuleId } from '../policy/rules.js';
 import { escapeHtml as esc } from './escape.js';
-import {
-  correctionOutcome,
-  correctionReason,
-  correctionTarget,
-  deadlineStatusText,
-  evidenceLine,
-  londonDate,
-  londonDateTime,
-  ruleStageOrder,
-  stageLabels,
-  statusLabels,
-  withdrawnBecauseLabels,
-} from './format.js';
+import { correctionReason, plainBasis, ruleStageOrder, statusColours, statusLabels, withdrawnBecauseLabels } from './format.js';
+import { govukDate, govukPage, govukTable, summaryList, tag, type TableRow } from './page.js';
 import { stageColours, timelineSvg } from './timeline-svg.js';
-import { ruleStatuses, type ComplianceReport, type RuleReport, type RuleStatus } from './types.js';
+import { ruleStatuses, type ComplianceReport, type ReportDeadline, type ReportEntry, type RuleReport } from './types.js';
 
-/**
- * The page's stylesheet, inline: the page is one file a manager can open, mail or archive, with no
- * assets to fetch. Status is always written out as well as coloured, so it survives print and
- * colour blindness.
- */
-const css = `
-:root { color-scheme: light; --ink: #24292f; --muted: #57606a; --line: #d0d7de; --met: #1a7f37; --breached: #cf222e; --pending: #9a6700; --na: #6e7781; }
-* { box-sizing: border-box; }
-body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: #f6f8fa; }
-main { max-width: 1200px; margin: 0 auto; padding: 24px; background: #fff; }
-h1 { font-size: 1.6rem; margin: 0 0 4px; }
-h2 { font-size: 1.25rem; margin: 32px 0 12px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
-h3 { font-size: 1.05rem; margin: 24px 0 8px; }
-.subtitle { color: var(--muted); margin: 0 0 16px; }
-dl.facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: 8px 24px; margin: 0; }
-dl.facts div { border-left: 3px solid var(--line); padding-left: 8px; }
-dl.facts dt { font-size: 0.8rem; color: var(--muted); text-transform: uppercase; letter-spacing: 0.04em; }
-dl.facts dd { margin: 0; font-weight: 600; overflow-wrap: anywhere; }
-ul.totals { list-style: none; display: flex; flex-wrap: wrap; gap: 12px; padding: 0; margin: 0 0 16px; }
-ul.totals li { border: 1px solid var(--line); border-radius: 8px; padding: 8px 16px; min-width: 140px; }
-ul.totals .count { display: block; font-size: 1.6rem; font-weight: 700; }
-.badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 0.8rem; font-weight: 600; white-space: nowrap; border: 1px solid currentColor; }
-.status-met { color: var(--met); background: #dafbe1; }
-.status-breached { color: #fff; background: var(--breached); border-color: var(--breached); }
-.status-pending { color: var(--pending); background: #fff8c5; }
-.status-not-applicable { color: var(--na); background: #f6f8fa; }
-table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
-th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
-th { background: #f6f8fa; font-weight: 600; }
-tr.row-breached td { background: #ffebe9; }
-tr.row-pending td { background: #fffbdd; }
-td.rule code { font-weight: 600; }
-td.rule p { margin: 2px 0 0; color: var(--muted); }
-td.citation { color: var(--muted); font-size: 0.85rem; }
-table.rules { table-layout: fixed; }
-table.rules col.rule { width: 23%; } table.rules col.kind { width: 7%; } table.rules col.status { width: 12%; }
-table.rules col.why { width: 26%; } table.rules col.evidence { width: 14%; } table.rules col.citation { width: 18%; }
-code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.85em; overflow-wrap: anywhere; }
-details summary { cursor: pointer; color: var(--muted); }
-details ol { margin: 4px 0 0; padding-left: 18px; }
-details li.refused { color: var(--breached); }
-details li.breach { color: var(--breached); font-weight: 600; }
-.timeline-wrap { border: 1px solid var(--line); border-radius: 8px; padding: 8px; overflow-x: auto; }
-svg.timeline { display: block; min-width: 760px; }
-ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 6px 18px; padding: 0; margin: 8px 0 0; font-size: 0.85rem; color: var(--muted); }
-.swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; vertical-align: -1px; margin-right: 4px; border: 1px solid #57606a; }
-.diamond { display: inline-block; width: 10px; height: 10px; background: var(--breached); transform: rotate(45deg); margin-right: 6px; }
-.diamond.withdrawn { background: #fff; border: 2px solid var(--na); width: 9px; height: 9px; }
-tr.row-voided td { color: var(--muted); }
-tr.row-voided td.voided-entry { text-decoration: line-through; }
-p.note { color: var(--muted); font-size: 0.9rem; margin: 0 0 8px; }
-.none { color: var(--muted); }
-.nowrap { white-space: nowrap; }
-footer { margin-top: 32px; padding-top: 12px; border-top: 1px solid var(--line); color: var(--muted); font-size: 0.85rem; }
-.ok { color: var(--met); font-weight: 600; }
-.bad { color: var(--breached); font-weight: 600; }
-@media print { body { background: #fff; } main { padding: 0; } details { break-inside: avoid; } tr { break-inside: avoid; } }
-`;
+const citationsById = new Map<string, readonly string[]>(catalogue.map((r) => [r.id, r.citations.map(citationText)]));
 
-/** Escapes text and keeps each date on one line: a browser would otherwise break `2024-03-\n04` at a hyphen. */
-function text(value: string): string {
-  return esc(value).replace(/\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?/g, (date) => `<span class="nowrap">${date}</span>`);
+/** A rule's name, with its id below as a reference for developers. A rule the catalogue lacks keeps its id. */
+function ruleName(rule: string, link = true): string {
+  const label = (ruleLabels as Readonly<Record<string, string>>)[rule] ?? rule;
+  const name = link ? `<a class="govuk-link" href="#${esc(anchor(rule))}">${esc(label)}</a>` : esc(label);
+  return `${name}<span class="app-secondary">Rule <code>${esc(rule)}</code></span>`;
 }
 
-function badge(status: RuleStatus): string {
-  return `<span class="badge status-${status}">${esc(statusLabels[status])}</span>`;
+/** A rule's citations in full, one a line; the house form as it came when the catalogue lacks the rule. */
+function citations(rule: string, fallback: string): string {
+  const full = citationsById.get(rule);
+  if (full === undefined) return esc(fallback);
+  return full.map(esc).join('<br>');
+}
+
+function role(value: string | null): string {
+  if (value === null) return 'Unknown role';
+  return (roleLabels as Readonly<Record<string, string>>)[value] ?? value;
 }
 
 function anchor(rule: string): string {
   return `rule-${rule.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
-function table(head: readonly string[], rows: readonly string[], className = '', cols: readonly string[] = []): string {
-  const cls = className ? ` class="${esc(className)}"` : '';
-  // Fixed column widths for the long rule tables, so the citations do not collapse into a sliver.
-  const colgroup = cols.length > 0 ? `<colgroup>${cols.map((c) => `<col class="${esc(c)}">`).join('')}</colgroup>` : '';
-  return `<table${cls}>${colgroup}<thead><tr>${head.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows.join('')}</tbody></table>`;
+function eventName(type: string): string {
+  return `${esc(eventLabel(type))}<span class="app-secondary">Entry type <code>${esc(type)}</code></span>`;
 }
 
-function evidenceCell(r: RuleReport): string {
-  if (r.evidence.length === 0) return '<span class="none">none</span>';
+function deadlineName(id: string): string {
+  const label = deadlineLabel(id);
+  return label === id ? `<code>${esc(id)}</code>` : `${esc(label)}<span class="app-secondary">Deadline <code>${esc(id)}</code></span>`;
+}
+
+function deadlineStatus(d: ReportDeadline): string {
+  const colours = { open: 'yellow', met: 'green', 'met-late': 'red', missed: 'red', cancelled: 'grey' } as const;
+  const status = tag(deadlineStatusLabels[d.status], colours[d.status]);
+  if (d.recordedLateDays === null) return status;
+  const days = `${d.recordedLateDays} day${d.recordedLateDays === 1 ? '' : 's'}`;
+  return `${status} ${tag('Recorded late', 'orange')}<span class="app-secondary">Recorded ${days} after the date it happened</span>`;
+}
+
+function evidence(r: RuleReport): string {
+  if (r.evidence.length === 0) return 'None';
   const items = r.evidence
     .map((e) => {
-      const cls = e.bears === 'breached' ? ' class="breach"' : e.accepted ? '' : ' class="refused"';
-      return `<li${cls} title="${esc(e.at ?? '')}">${text(evidenceLine(e))}</li>`;
+      const outcome = e.accepted ? (e.bears === 'breached' ? 'breach recorded' : 'accepted') : `refused (${e.code ?? 'no code'})`;
+      return `<li data-bears="${esc(e.bears)}">Entry ${e.seq}: ${esc(eventLabel(e.type))}, ${govukDate(e.at)}, ${esc(role(e.role))}, ${esc(outcome)} <span class="app-ref">${esc(e.type)}</span></li>`;
     })
     .join('');
-  return `<details><summary>${r.evidence.length} audit ${r.evidence.length === 1 ? 'entry' : 'entries'}</summary><ol>${items}</ol></details>`;
-}
-
-function ruleRow(r: RuleReport): string {
+  const noun = r.evidence.length === 1 ? 'entry' : 'entries';
   return (
-    `<tr id="${esc(anchor(r.rule))}" class="row-${esc(r.status)}" data-rule="${esc(r.rule)}" data-status="${esc(r.status)}">` +
-    `<td class="rule"><code>${esc(r.rule)}</code><p>${esc(r.summary)}</p></td>` +
-    `<td>${esc(r.kind)}</td>` +
-    `<td>${badge(r.status)}</td>` +
-    `<td>${text(r.basis)}</td>` +
-    `<td>${evidenceCell(r)}</td>` +
-    `<td class="citation">${esc(r.citation)}</td>` +
-    '</tr>'
+    `<details class="govuk-details govuk-!-margin-bottom-0"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">` +
+    `${r.evidence.length} audit ${noun}<span class="govuk-visually-hidden"> for ${esc(ruleLabels[r.rule as RuleId] ?? r.rule)}</span></span></summary>` +
+    `<div class="govuk-details__text"><ol class="govuk-list govuk-list--number govuk-body-s">${items}</ol></div></details>`
   );
 }
 
+function ruleRow(r: RuleReport): TableRow {
+  return {
+    data: { rule: r.rule, status: r.status },
+    cells: [
+      { header: true, html: `<span id="${esc(anchor(r.rule))}">${ruleName(r.rule, false)}</span>` },
+      tag(statusLabels[r.status], statusColours[r.status]),
+      esc(plainBasis(r.basis)),
+      evidence(r),
+      citations(r.rule, r.citation),
+    ],
+  };
+}
+
+/** The case's history in the MOJ timeline pattern: newest first, breaches found and withdrawn among the entries. */
+function history(report: ComplianceReport): string {
+  type Item = { at: string; order: number; html: string };
+  const items: Item[] = [];
+  const entryItem = (e: ReportEntry): string => {
+    const notes: string[] = [];
+    if (!e.accepted) notes.push(`${tag('Refused', 'red')} <span class="app-ref">${esc(e.code ?? '')}</span>`);
+    if (e.voidedBy !== null) notes.push(`${tag('Voided', 'grey')} Recorded in error: voided by entry ${e.voidedBy}. The case was worked out again without it.`);
+    const cls = e.voidedBy !== null ? ' moj-timeline__item--voided' : '';
+    return (
+      `<li class="moj-timeline__item${cls}" data-entry="${e.seq}"${e.voidedBy === null ? '' : ` data-voided-by="${e.voidedBy}"`}>` +
+      `<div class="moj-timeline__header"><h3 class="moj-timeline__title">${esc(eventLabel(e.type))}</h3> <p class="moj-timeline__byline">by ${esc(role(e.role))}</p></div>` +
+      `<p class="moj-timeline__date">${govukDate(e.at, { time: true })}</p>` +
+      `<div class="moj-timeline__description govuk-body-s">${notes.map((n) => `<p class="govuk-body-s govuk-!-margin-bottom-1">${n}</p>`).join('')}` +
+      `<span class="app-secondary">Entry ${e.seq} <code>${esc(e.type)}</code></span></div></li>`
+    );
+  };
+  for (const e of report.entries) if (e.at) items.push({ at: e.at, order: e.seq * 2, html: entryItem(e) });
+  report.breaches.forEach((b, i) =>
+    items.push({
+      at: b.detectedAt,
+      order: Number.MAX_SAFE_INTEGER - 1,
+      html:
+        `<li class="moj-timeline__item" data-breach-found="${i}"><div class="moj-timeline__header"><h3 class="moj-timeline__title">Breach: ${esc(breachLabel(b.rule))}</h3></div>` +
+        `<p class="moj-timeline__date">${govukDate(b.detectedAt, { time: true })}</p>` +
+        `<div class="moj-timeline__description">${tag('Breached', 'red')}${b.due ? ` Due ${govukDate(b.due)}.` : ''}</div></li>`,
+    }),
+  );
+  report.withdrawnBreaches.forEach((b, i) =>
+    items.push({
+      at: b.withdrawnAt,
+      order: Number.MAX_SAFE_INTEGER,
+      html:
+        `<li class="moj-timeline__item" data-breach-withdrawn="${i}"><div class="moj-timeline__header"><h3 class="moj-timeline__title">Breach withdrawn: ${esc(breachLabel(b.rule))}</h3></div>` +
+        `<p class="moj-timeline__date">${govukDate(b.withdrawnAt, { time: true })}</p>` +
+        `<div class="moj-timeline__description">${tag('Withdrawn', 'grey')} ${esc(withdrawnBecauseLabels[b.withdrawnBecause])}. Found ${govukDate(b.detectedAt)}; it does not count against the rule.</div></li>`,
+    }),
+  );
+  // Newest first, as the MOJ pattern has it; entries of one instant in trail order.
+  items.sort((a, b) => (a.at === b.at ? b.order - a.order : a.at < b.at ? 1 : -1));
+  return `<ol class="moj-timeline govuk-list">${items.map((i) => i.html).join('')}</ol>`;
+}
+
 /**
- * The report as one self-contained HTML page for a team manager: the case at a glance, the counts
- * by status, breaches (standing and withdrawn) and what the case waits for, the corrections (each
- * voided entry with the void that voided it, and where its reason is kept), a timeline of stages,
- * events, deadlines and breaches on a date axis (inline SVG), a table of deadlines (a step recorded
- * late says so), and every rule grouped by stage with a status badge, the reason, the evidence
- * (folded) and the citation. Inline CSS only; no scripts, fonts or images to
- * fetch, and a Content-Security-Policy that forbids them. Every value is escaped.
+ * The report as one self-contained HTML page in the GOV.UK Design System's style, for a team
+ * manager, a practitioner and an inspector: the case at a glance (summary list), the counts by
+ * status (tags), the breaches standing and withdrawn, what the case waits for and from whom, the
+ * corrections (voided entries), the case's history as a timeline (the MOJ Frontend pattern) beside
+ * the date-axis chart, the deadlines (a step recorded late says so), and every rule grouped by
+ * stage with its status, why, the evidence (folded) and its citations written out in full.
+ * Everything is in plain English, with ids kept beside as references for developers. Tables become
+ * one card per row on a narrow screen, so the page reflows to 320 px; it prints without the chart's
+ * scroll bar. GOV.UK Frontend's styles are inline; no scripts, fonts or images to fetch, and a
+ * Content-Security-Policy that forbids them. Every value is escaped.
  *
  * @example
  * ```ts
@@ -133,105 +141,131 @@ function ruleRow(r: RuleReport): string {
  * ```
  */
 export function reportToHtml(report: ComplianceReport): string {
-  const facts: [string, string][] = [
-    ['Case', report.caseId],
-    ['Route', report.route],
-    ['Stage', stageLabels[report.stage]],
-    ['Outcome', report.outcome ?? 'open'],
-    ['Opened', londonDate(report.openedAt)],
-    ['As of', londonDate(report.asOf)],
-    ['Version', String(report.version)],
-  ];
-  const factList = facts.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(v)}</dd></div>`).join('');
+  const outcome = report.outcome === null ? 'Open' : (outcomeLabels[report.outcome] ?? report.outcome);
+  const facts = summaryList([
+    ['Case reference', esc(report.caseId)],
+    ['Started from', esc(routeLabels[report.route] ?? report.route)],
+    ['Stage now', esc(stageLabels[report.stage] ?? report.stage)],
+    ['Outcome', esc(outcome)],
+    ['Opened', govukDate(report.openedAt)],
+    ['Latest date on the case', govukDate(report.asOf)],
+  ]);
 
-  const totals = ruleStatuses
-    .map((s) => `<li data-total="${esc(s)}"><span class="count">${report.totals[s]}</span>${badge(s)}</li>`)
-    .join('');
+  const totals = `<h2 class="govuk-heading-l" id="summary-heading">Summary</h2><ul class="app-totals">${ruleStatuses
+    .map((s) => `<li data-total="${esc(s)}"><span class="app-count">${report.totals[s]}</span>${tag(statusLabels[s], statusColours[s])}<span class="govuk-visually-hidden"> rules</span></li>`)
+    .join('')}</ul>`;
 
   const breaches =
     report.breaches.length === 0
-      ? '<p class="none">No breaches.</p>'
-      : table(
-          ['Rule', 'Deadline', 'Due', 'Found', 'Citation'],
-          report.breaches.map(
-            (b) =>
-              `<tr><td><a href="#${esc(anchor(b.rule))}"><code>${esc(b.rule)}</code></a></td><td>${esc(b.deadlineId ?? '—')}</td>` +
-              `<td>${text(londonDateTime(b.due))}</td><td>${text(londonDateTime(b.detectedAt))}</td><td class="citation">${esc(b.citation)}</td></tr>`,
-          ),
-          'breaches',
-        );
+      ? '<h2 class="govuk-heading-m">Breaches</h2><p class="govuk-body">No breaches.</p>'
+      : govukTable({
+          caption: 'Breaches',
+          className: 'app-breaches',
+          head: ['What went wrong', 'Deadline', 'Due', 'Found', 'Policy'],
+          rows: report.breaches.map((b) => ({
+            data: { rule: b.rule },
+            cells: [
+              { header: true, html: `${esc(breachLabel(b.rule))}<span class="app-secondary">${ruleName(b.rule)}</span>` },
+              b.deadlineId ? deadlineName(b.deadlineId) : 'None',
+              govukDate(b.due),
+              govukDate(b.detectedAt),
+              citations(b.rule, b.citation),
+            ],
+          })),
+        });
 
   const withdrawn =
     report.withdrawnBreaches.length === 0
-      ? '<p class="none">No breaches withdrawn.</p>'
-      : '<p class="note">Breaches a tick recorded and a later record took back. They do not count against the rule.</p>' +
-        table(
-          ['Rule', 'Deadline', 'Due', 'Found', 'Withdrawn', 'Why', 'Citation'],
-          report.withdrawnBreaches.map(
-            (b) =>
-              `<tr data-withdrawn-breach="${esc(b.deadlineId ?? b.rule)}" data-because="${esc(b.withdrawnBecause)}"><td><a href="#${esc(anchor(b.rule))}"><code>${esc(b.rule)}</code></a></td><td>${esc(b.deadlineId ?? '—')}</td>` +
-              `<td>${text(londonDateTime(b.due))}</td><td>${text(londonDateTime(b.detectedAt))}</td><td>${text(londonDateTime(b.withdrawnAt))}</td>` +
-              `<td>${esc(withdrawnBecauseLabels[b.withdrawnBecause])}</td><td class="citation">${esc(b.citation)}</td></tr>`,
-          ),
-          'withdrawn-breaches',
-        );
-
-  const corrections =
-    report.corrections.length === 0
-      ? '<p class="none">None: no entry was voided.</p>'
-      : '<p class="note">Entries voided as recorded in error. The case was recomputed without them, so they are evidence for no rule; the trail keeps them. ' +
-        'A reason is free text: it is kept in the audit entry named, not copied here.</p>' +
-        table(
-          ['Void', 'Date', 'By', 'Outcome', 'Voided entry', 'Reason'],
-          report.corrections.map(
-            (c) =>
-              `<tr${c.accepted && c.voidedBy === null ? ' class="row-voided"' : ''} data-correction="${c.seq}" data-voids="${c.voids?.seq ?? ''}" data-accepted="${c.accepted}">` +
-              `<td>#${c.seq}</td><td>${text(londonDateTime(c.at))}</td><td>${esc(c.role ?? 'unknown role')}</td><td>${esc(correctionOutcome(c))}</td>` +
-              `<td class="voided-entry">${text(correctionTarget(c))}</td><td>${esc(correctionReason(c))}</td></tr>`,
-          ),
-          'corrections',
-        );
-
-  const deadlineTable =
-    report.deadlines.length === 0
-      ? '<p class="none">None opened.</p>'
-      : table(
-          ['Deadline', 'Rule', 'Opened', 'Due', 'Status', 'Closed'],
-          report.deadlines.map(
-            (d) =>
-              `<tr data-deadline-row="${esc(d.id)}"${d.recordedLateDays === null ? '' : ` data-recorded-late="${d.recordedLateDays}"`}><td><code>${esc(d.id)}</code></td>` +
-              `<td><a href="#${esc(anchor(d.rule))}"><code>${esc(d.rule)}</code></a></td><td>${text(londonDate(d.opensAt))}</td><td>${text(londonDateTime(d.due))}</td>` +
-              `<td>${esc(deadlineStatusText(d))}</td><td>${text(londonDate(d.closedAt))}</td></tr>`,
-          ),
-          'deadlines',
-        );
+      ? '<h2 class="govuk-heading-m">Breaches withdrawn</h2><p class="govuk-body">No breaches withdrawn.</p>'
+      : '<h2 class="govuk-heading-m">Breaches withdrawn</h2><p class="govuk-body">Breaches found by a deadline check and taken back by a later record. They do not count against the rule.</p>' +
+        govukTable({
+          caption: 'Breaches withdrawn',
+          captionClass: 'govuk-visually-hidden',
+          className: 'app-withdrawn',
+          head: ['Breach', 'Found', 'Withdrawn', 'Why'],
+          rows: report.withdrawnBreaches.map((b) => ({
+            data: { 'withdrawn-breach': b.deadlineId ?? b.rule, because: b.withdrawnBecause },
+            cells: [
+              { header: true, html: `${esc(breachLabel(b.rule))} ${tag('Withdrawn', 'grey')}<span class="app-secondary">${ruleName(b.rule)}</span>` },
+              govukDate(b.detectedAt),
+              govukDate(b.withdrawnAt),
+              esc(withdrawnBecauseLabels[b.withdrawnBecause]),
+            ],
+          })),
+        });
 
   const waiting =
     report.pending.length === 0
-      ? `<p class="none">${esc(report.outcome === null ? 'Nothing.' : `Nothing: the case has ended (${report.outcome}).`)}</p>`
-      : table(
-          ['Step', 'From', 'Rule', 'Detail'],
-          report.pending.map(
-            (p) =>
-              `<tr><td><code>${esc(p.step)}</code></td><td>${esc(p.role)}</td><td><a href="#${esc(anchor(p.rule))}"><code>${esc(p.rule)}</code></a></td><td>${esc(p.detail ?? '—')}</td></tr>`,
-          ),
-        );
+      ? `<h2 class="govuk-heading-m">Waiting for</h2><p class="govuk-body">${esc(report.outcome === null ? 'Nothing.' : `Nothing: the case has ended (${outcome}).`)}</p>`
+      : govukTable({
+          caption: 'Waiting for',
+          className: 'app-waiting',
+          head: ['Next step', 'Who', 'Due', 'Rule'],
+          rows: report.pending.map((p) => ({
+            cells: [
+              { header: true, html: `${eventName(p.step)}${p.detail ? `<span class="app-secondary">About <code>${esc(p.detail)}</code></span>` : ''}` },
+              esc(role(p.role)),
+              govukDate(p.due ?? null),
+              ruleName(p.rule),
+            ],
+          })),
+        });
+
+  const corrections =
+    report.corrections.length === 0
+      ? '<p class="govuk-body">None: no entry was voided.</p>'
+      : '<p class="govuk-body">Entries voided as recorded in error. The case was worked out again without them, so they are evidence for no rule; the audit trail keeps them. ' +
+        'A reason is free text: it is kept in the audit entry named, not copied here.</p>' +
+        govukTable({
+          caption: 'Corrections',
+          captionClass: 'govuk-visually-hidden',
+          className: 'app-corrections',
+          head: ['Void', 'Date', 'By', 'Outcome', 'Entry voided', 'Reason'],
+          rows: report.corrections.map((c) => ({
+            data: { correction: c.seq, voids: c.voids?.seq ?? '', accepted: c.accepted },
+            cells: [
+              { header: true, html: `Entry ${c.seq}` },
+              govukDate(c.at),
+              esc(role(c.role)),
+              c.accepted
+                ? c.voidedBy === null
+                  ? tag('Voided', 'grey')
+                  : `${tag('Undone', 'yellow')} itself voided by entry ${c.voidedBy}`
+                : `${tag('Refused', 'red')} <span class="app-ref">${esc(c.code ?? '')}</span>`,
+              c.voids === null
+                ? 'No entry of the trail holds the event id it names'
+                : `Entry ${c.voids.seq}: ${esc(eventLabel(c.voids.type))}, ${govukDate(c.voids.at)}, ${esc(role(c.voids.role))} <span class="app-ref">${esc(c.voids.type)}</span>`,
+              esc(correctionReason(c)),
+            ],
+          })),
+        });
 
   const legend = [
     ...report.stages
       .filter((s, i, all) => all.findIndex((o) => o.stage === s.stage) === i)
-      .map((s) => `<li><span class="swatch" style="background:${stageColours[s.stage]}"></span>${esc(stageLabels[s.stage])}</li>`),
-    '<li><span class="swatch" style="background:#f5d90a"></span>deadline open</li>',
-    '<li><span class="swatch" style="background:#8ddb8c"></span>deadline met</li>',
-    '<li><span class="swatch" style="background:#ff8182"></span>deadline missed or met late</li>',
-    '<li><span class="swatch" style="background:#d0d7de"></span>cancelled by the outcome</li>',
-    '<li><span class="diamond"></span>breach found</li>',
-    '<li><span class="diamond withdrawn"></span>breach withdrawn</li>',
-    '<li>● event &nbsp; ○ refused event &nbsp; ⊗ voided event &nbsp; | due</li>',
+      .map((s) => `<li><span class="app-swatch" style="background:${stageColours[s.stage]}"></span>${esc(stageLabels[s.stage])}</li>`),
+    '<li><span class="app-swatch" style="background:#f5d90a"></span>Deadline open</li>',
+    '<li><span class="app-swatch" style="background:#8ddb8c"></span>Deadline met</li>',
+    '<li><span class="app-swatch" style="background:#ff8182"></span>Deadline missed or met late</li>',
+    '<li><span class="app-swatch" style="background:#d0d7de"></span>No longer applies</li>',
+    '<li>◆ Breach found · ◇ breach withdrawn · ● entry · ○ refused · ⊗ voided · | due</li>',
   ].join('');
 
+  const deadlines =
+    report.deadlines.length === 0
+      ? '<p class="govuk-body">None opened.</p>'
+      : govukTable({
+          caption: 'Deadlines',
+          className: 'app-deadlines',
+          head: ['Deadline', 'Opened', 'Due', 'Status', 'Closed'],
+          rows: report.deadlines.map((d) => ({
+            data: { 'deadline-row': d.id, ...(d.recordedLateDays === null ? {} : { 'recorded-late': d.recordedLateDays }) },
+            cells: [{ header: true, html: deadlineName(d.id) }, govukDate(d.opensAt), govukDate(d.due, { time: true }), deadlineStatus(d), govukDate(d.closedAt)],
+          })),
+        });
+
   const groups = ruleStageOrder
-    .map(({ stage, label }) => {
+    .map(({ stage }) => {
       const group = report.rules.filter((r) => r.stage === stage);
       if (group.length === 0) return '';
       const counts = ruleStatuses
@@ -239,64 +273,62 @@ export function reportToHtml(report: ComplianceReport): string {
         .map((s) => `${group.filter((r) => r.status === s).length} ${statusLabels[s].toLowerCase()}`)
         .join(', ');
       return (
-        `<section class="rule-group" data-stage-group="${esc(stage)}"><h3>${esc(label)} <small class="none">(${esc(counts)})</small></h3>` +
-        table(['Rule', 'Kind', 'Status', 'Why', 'Evidence', 'Citation'], group.map(ruleRow), 'rules', ['rule', 'kind', 'status', 'why', 'evidence', 'citation']) +
+        `<section data-stage-group="${esc(stage)}" aria-labelledby="stage-${esc(stage)}"><h3 class="govuk-heading-m" id="stage-${esc(stage)}">${esc(ruleStageLabels[stage])} <span class="govuk-caption-m">${esc(counts)}</span></h3>` +
+        govukTable({
+          caption: `Rules: ${ruleStageLabels[stage]}`,
+          captionClass: 'govuk-visually-hidden',
+          className: 'app-rules',
+          head: ['Rule', 'Status', 'Why', 'Evidence', 'Policy'],
+          rows: group.map(ruleRow),
+        }) +
         '</section>'
       );
     })
     .join('');
 
   const trail = report.auditTrail.verified
-    ? `<span class="ok">hash chain verified</span>`
-    : `<span class="bad">NOT verified: ${esc(report.auditTrail.problem ?? 'unknown problem')}</span>`;
+    ? '<strong>checked: nothing was changed after it was written</strong>'
+    : `<strong class="app-bad">NOT verified: ${esc(report.auditTrail.problem ?? 'unknown problem')}</strong>`;
+  const warning = report.auditTrail.verified
+    ? ''
+    : `<div class="govuk-warning-text"><span class="govuk-warning-text__icon" aria-hidden="true">!</span><strong class="govuk-warning-text__text"><span class="govuk-visually-hidden">Warning</span>The audit trail does not verify: ${esc(report.auditTrail.problem ?? 'unknown problem')}. This report may not show the case as it happened.</strong></div>`;
 
-  return `<!doctype html>
-<html lang="en-GB">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${esc(`Compliance report — case ${report.caseId}`)}</title>
-<style>${css}</style>
-</head>
-<body>
-<main>
-<header>
-<h1>Step down to CAF: compliance report</h1>
-<p class="subtitle">Each rule of the council's step-down policy, judged against this case from its audit trail.</p>
-<dl class="facts">${factList}</dl>
-</header>
-<section id="summary">
-<h2>Summary</h2>
-<ul class="totals">${totals}</ul>
-<h3>Breaches</h3>
+  const body = `${warning}${facts}
+<section id="summary" aria-labelledby="summary-heading">
+${totals}
 ${breaches}
-<h3>Breaches withdrawn</h3>
 ${withdrawn}
-<h3>Waiting for</h3>
 ${waiting}
 </section>
-<section id="corrections">
-<h2>Corrections</h2>
+<section id="history" aria-labelledby="history-heading">
+<h2 class="govuk-heading-l" id="history-heading">History</h2>
+<p class="govuk-body">The case on a date axis, then every entry of its audit trail, newest first.</p>
+<div class="app-chart" tabindex="0" role="region" aria-label="Chart of the case's stages, deadlines and breaches (scrolls sideways)">${timelineSvg(report)}</div>
+<ul class="app-legend govuk-body-s">${legend}</ul>
+${deadlines}
+<h3 class="govuk-heading-m">What happened</h3>
+${history(report)}
+</section>
+<section id="corrections" aria-labelledby="corrections-heading">
+<h2 class="govuk-heading-l" id="corrections-heading">Corrections</h2>
 ${corrections}
 </section>
-<section id="timeline">
-<h2>Timeline</h2>
-<div class="timeline-wrap">${timelineSvg(report)}</div>
-<ul class="legend">${legend}</ul>
-<h3>Deadlines</h3>
-${deadlineTable}
-</section>
-<section id="rules">
-<h2>Rules by stage</h2>
+<section id="rules" aria-labelledby="rules-heading">
+<h2 class="govuk-heading-l" id="rules-heading">Rules by stage</h2>
+<p class="govuk-body">Each rule of the step-down policy, judged against this case from its audit trail, with where the policy says it.</p>
 ${groups}
-</section>
-<footer>
-<p>Audit trail: ${report.auditTrail.entries} entries read up to version ${report.version}, ${trail}${report.auditTrail.lastHash ? ` (last hash <code>${esc(report.auditTrail.lastHash)}</code>)` : ''}.</p>
-<p>Dates are London dates. This report holds ids, rule ids, event types, roles, dates, codes and citations only: no personal data.</p>
-</footer>
-</main>
-</body>
-</html>
-`;
+</section>`;
+
+  const footer =
+    `<p class="govuk-body-s">Audit trail: ${report.auditTrail.entries} entries read, ${trail}. For developers: case version ${report.version}` +
+    `${report.auditTrail.lastHash ? `, last hash <span class="app-hash">${esc(report.auditTrail.lastHash)}</span>` : ''}.</p>` +
+    '<p class="govuk-body-s">Dates are London dates. This report holds case references, dates, roles and the policy\'s words only: no personal data.</p>';
+
+  return govukPage({
+    title: `Compliance report — case ${report.caseId}`,
+    caption: 'Step down to CAF: compliance report',
+    heading: `Case ${report.caseId}`,
+    body,
+    footer,
+  });
 }

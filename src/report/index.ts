@@ -9,6 +9,8 @@ export { complianceReport, buildComplianceReport } from './compliance.js';
 export type { BuildReportOptions, ReportSource, ReportView } from './compliance.js';
 export { reportToMarkdown } from './markdown.js';
 export { reportToHtml } from './html.js';
+export { caseloadToHtml } from './caseload.js';
+export type { CaseloadBreach, CaseloadOptions } from './caseload.js';
 export { timelineSvg } from './timeline-svg.js';
 export { escapeHtml, escapeMarkdown } from './escape.js';
 export { ruleStatuses } from './types.js';

@@ -1,3 +1,4 @@
+import { stageLabels } from '../labels/vocabulary.js';
 import { escapeMarkdown as md } from './escape.js';
 import {
   correctionOutcome,
@@ -8,7 +9,6 @@ import {
   londonDate,
   londonDateTime,
   ruleStageOrder,
-  stageLabels,
   statusLabels,
   withdrawnBecauseLabels,
 } from './format.js';

@@ -1,7 +1,11 @@
 import { DateTime } from 'luxon';
 import type { Stage } from '../machine/notifications.js';
 import { escapeHtml as esc } from './escape.js';
-import { deadlineStatusText, londonDate, londonDateTime, stageLabels, withdrawnBecauseLabels } from './format.js';
+import { breachLabel } from '../labels/rules.js';
+import { deadlineLabel, outcomeLabels, stageLabels } from '../labels/vocabulary.js';
+import { eventLabel } from '../labels/events.js';
+import type { RuleId } from '../policy/rules.js';
+import { deadlineStatusText, londonDate, londonDateTime, withdrawnBecauseLabels } from './format.js';
 import type { ComplianceReport, ReportDeadline } from './types.js';
 
 const DAY = 86_400_000;
@@ -165,7 +169,7 @@ export function timelineSvg(report: ComplianceReport): string {
   for (const e of report.entries) {
     if (!e.at) continue;
     const voided = e.voidedBy === null ? '' : ` — voided by #${e.voidedBy}`;
-    const title = `#${e.seq} ${e.type} — ${londonDateTime(e.at)} — ${e.role ?? 'unknown role'} — ${e.accepted ? 'accepted' : `refused ${e.code ?? ''}`}${voided}`;
+    const title = `Entry ${e.seq}: ${eventLabel(e.type)} — ${londonDateTime(e.at)} — ${e.role ?? 'unknown role'} — ${e.accepted ? 'accepted' : `refused ${e.code ?? ''}`}${voided}`;
     const cx = xi(e.at);
     if (e.voidedBy !== null) {
       parts.push(
@@ -185,14 +189,14 @@ export function timelineSvg(report: ComplianceReport): string {
 
   // Deadlines: one row each.
   for (const d of report.deadlines) {
-    parts.push(rowLabel(d.id, y, d.rule));
+    parts.push(rowLabel(deadlineLabel(d.id), y, d.id));
     const x0 = xi(d.opensAt);
     const dueMs = ms(d.due);
     const clipped = dueMs > end;
     const x1 = x(dueMs);
     const top = y + 5;
     const h = rowHeight - 10;
-    const title = `${d.id} (${d.rule}): opened ${londonDateTime(d.opensAt)}, due ${londonDateTime(d.due)}, ${deadlineStatusText(d)}${d.closedAt ? ` ${londonDateTime(d.closedAt)}` : ''}`;
+    const title = `${deadlineLabel(d.id)}: opened ${londonDateTime(d.opensAt)}, due ${londonDateTime(d.due)}, ${deadlineStatusText(d)}${d.closedAt ? ` ${londonDateTime(d.closedAt)}` : ''}`;
     const dashed = d.status === 'cancelled' ? ' stroke-dasharray="4 3"' : '';
     parts.push(
       `<g data-deadline="${esc(d.id)}" data-status="${esc(d.status)}"><title>${esc(title)}</title>` +
@@ -221,12 +225,12 @@ export function timelineSvg(report: ComplianceReport): string {
   y += 4;
   parts.push(rowLabel(report.breaches.length === 0 ? 'Breaches: none' : 'Breaches', y));
   report.breaches.forEach((b, index) => {
-    const title = `Breach of ${b.rule}${b.deadlineId ? ` (${b.deadlineId}, due ${londonDateTime(b.due)})` : ''}, found ${londonDateTime(b.detectedAt)} — ${b.citation}`;
+    const title = `Breach: ${breachLabel(b.rule as RuleId)}${b.due ? ` (due ${londonDateTime(b.due)})` : ''}, found ${londonDateTime(b.detectedAt)}`;
     parts.push(diamond(xi(b.detectedAt), y + rowHeight / 2, 7, { index, rule: b.rule, title }));
   });
   report.withdrawnBreaches.forEach((b, index) => {
     const title =
-      `Breach of ${b.rule}${b.deadlineId ? ` (${b.deadlineId}, due ${londonDateTime(b.due)})` : ''}, found ${londonDateTime(b.detectedAt)}, ` +
+      `Breach withdrawn: ${breachLabel(b.rule as RuleId)}${b.due ? ` (due ${londonDateTime(b.due)})` : ''}, found ${londonDateTime(b.detectedAt)}, ` +
       `withdrawn ${londonDateTime(b.withdrawnAt)}: ${withdrawnBecauseLabels[b.withdrawnBecause]}`;
     parts.push(hollowDiamond(xi(b.detectedAt), y + rowHeight / 2, 7, { index, rule: b.rule, title }));
   });
@@ -234,7 +238,7 @@ export function timelineSvg(report: ComplianceReport): string {
 
   // The end of the record: the outcome, or the latest date on an open case.
   const markerX = xi(report.asOf || report.openedAt);
-  const markerLabel = report.outcome ? `Outcome: ${report.outcome}` : `As of ${londonDate(report.asOf)}`;
+  const markerLabel = report.outcome ? `Outcome: ${outcomeLabels[report.outcome] ?? report.outcome}` : `As of ${londonDate(report.asOf)}`;
   parts.push(
     `<line data-marker="${report.outcome ? 'outcome' : 'as-of'}" x1="${f(markerX)}" y1="${axisY}" x2="${f(markerX)}" y2="${f(y)}" stroke="#24292f" stroke-dasharray="3 3"/>` +
       `<text x="${f(Math.min(markerX + 4, plotRight - textWidth(markerLabel)))}" y="${f(y + 12)}" font-size="11" fill="#24292f">${esc(markerLabel)}</text>`,

@@ -1,23 +1,43 @@
+import type { Relationship } from '../events/people.js';
 import type { SimulationResult, TimelineBreach, TimelineDeadline, TimelineEntry } from './simulate.js';
+import { formatPlainTimeline } from './plain-timeline.js';
+import { wrapText } from './wrap-text.js';
 
 const columns = { step: 3, date: 10, who: 18, what: 34 } as const;
 
+/** How {@link formatTimeline} writes the timeline. */
+export interface TimelineFormat {
+  /** The developer's view: event types, rule ids and deadline ids, as the engine names them. */
+  readonly ids?: boolean;
+  /**
+   * The relationship of each person id (child, parent/carer, …), so the plain timeline can say whose
+   * view was recorded ("Parent/carer's view recorded"); {@link scenarioPeople} gives a scenario's.
+   */
+  readonly people?: Readonly<Record<string, Relationship>>;
+}
+
 /**
- * The timeline as a person reads it: one line per step (number, date, who, what with the ids it
- * names, stage after), indented lines under it for when it was recorded if later, the events it
- * voided, the deadlines it opened, met, missed or cancelled, the breaches it recorded or withdrew
- * and any refusal, then the outcome and whether the run went as the scenario
- * expected. Plain text without colour, so it reads the same in a terminal, a log and a CI report.
+ * The timeline as a person reads it. By default in plain English for practitioners and managers:
+ * one line per step (number, date, who by role, what happened and about whom by id, the stage
+ * after), lines under it for when it was recorded if later, the entries it voided, the deadlines it
+ * set, met, missed or cancelled, the breaches it found (with the policy's citations written out) or
+ * withdrew and any refusal, then the outcome and whether the run went as the scenario expected.
+ * With `ids`, the developer's view: the same in event types, rule ids and deadline ids. Plain text
+ * without colour, so it reads the same in a terminal, a log and a CI report.
  *
  * @example
  * ```ts
  * console.log(formatTimeline(await simulate(scenario)));
- * //   #  date        who                 what                                stage
- * //   0  2024-06-03  team-manager        case.opened                         decision
+ * //   #  date         who                  what happened                              stage after
+ * //   0  1 Jul 2024   Team Manager         Step down case opened                      Decision
  * // …
+ * console.log(formatTimeline(await simulate(scenario), { ids: true }));
+ * //   #  date        who                 what                                stage
+ * //   0  2024-07-01  team-manager        case.opened                         decision
  * ```
  */
-export function formatTimeline(result: SimulationResult): string {
+export function formatTimeline(result: SimulationResult, format: TimelineFormat = {}): string {
+  if (!format.ids) return formatPlainTimeline(result, format.people ?? {});
   const { scenario } = result;
   const lines = [
     ...wrapText(`Scenario ${scenario.name}: ${scenario.description}`, 100),
@@ -109,25 +129,4 @@ function formatSummary(result: SimulationResult): string[] {
   return out;
 }
 
-/**
- * Breaks text into lines of at most `width` characters, at spaces (a longer word keeps its own line).
- *
- * @example
- * ```ts
- * wrapText('one two three', 7); // => ['one two', 'three']
- * ```
- */
-export function wrapText(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else {
-      line = line ? `${line} ${word}` : word;
-    }
-  }
-  if (line) lines.push(line);
-  return lines;
-}
+export { wrapText } from './wrap-text.js';

@@ -50,6 +50,8 @@ export type {
   TimelineRefusal,
 } from './simulate.js';
 export { formatTimeline, wrapText } from './format.js';
+export type { TimelineFormat } from './format.js';
+export { scenarioPeople } from './scenario-people.js';
 export { builtInScenarioNames, builtInScenarioDirectory, resolveScenario, packageRoot } from './builtin.js';
 export { resolveAt, defaultTimes } from './steps.js';
 export { readJsonSource, formatJsonPath, JsonSyntaxError } from './json-source.js';

@@ -80,8 +80,19 @@ describe.concurrent('caf-step-down', () => {
     expect(rows.find((r) => r.name === 'lead-professional-ladder')?.outcome).toBe('universal-services');
   }, slow);
 
-  it('simulates a built-in scenario and prints a readable timeline', async () => {
+  it('simulates a built-in scenario and prints its timeline in plain English, whose views by relationship', async () => {
     const run = await cli(['simulate', 'review-missed-over-christmas']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/\n  3  3 Jul 2024 +Social Worker +Parent\/carer's view recorded \(carer-1\) +Preparation\n/);
+    expect(run.stdout).toMatch(/\n +BREACH: Family plan review held late, due 26 Dec 2024, found 27 Dec 2024\n +Practice guidance, 'Role of the Lead Professional', paragraph 2\n/);
+    expect(run.stdout).toContain('Breaches: 1 — Family plan review held late, due 26 Dec 2024, found 27 Dec 2024');
+    expect(run.stdout).toContain('Result: as the scenario expects.');
+    expect(run.stdout).not.toContain('views.recorded');
+  }, slow);
+
+  it('simulate --ids prints the developer\'s timeline: event types, rule ids and deadline ids', async () => {
+    const run = await cli(['simulate', 'review-missed-over-christmas', '--ids']);
     expect(run.code).toBe(0);
     expect(run.stderr).toBe('');
     const lines = run.stdout.split('\n');
@@ -123,7 +134,7 @@ describe.concurrent('caf-step-down', () => {
   it('runs a scenario file given by path', async () => {
     const run = await cli(['simulate', 'examples/scenarios/consent-withdrawn.json']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Outcome: consent-withdrawn · stage closed');
+    expect(run.stdout).toContain('Outcome: CAF closed: consent withdrawn · stage Closed');
   }, slow);
 
   it('says where malformed JSON is broken, on one line, exit code 2', async () => {
@@ -234,7 +245,7 @@ describe.concurrent('caf-step-down', () => {
     const caseId = `cli-${Date.now()}`;
     const run = await cli(['simulate', 'partner-disagrees-withdrawn', '--store', `postgres:${postgresServerUrl}`, '--case-id', caseId]);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Outcome: remains-with-csc');
+    expect(run.stdout).toContain("Outcome: Stays with Children's Social Care");
     const report = await cli(['report', caseId, '--store', postgresServerUrl!, '--format', 'mermaid']);
     expect(report.stdout).toMatch(/^gantt\n/);
   }, slow);
@@ -270,8 +281,8 @@ describe.concurrent('caf-step-down', () => {
         expect(run.stdout.toLowerCase()).not.toContain(words.toLowerCase());
       }
     }
-    expect(text.stdout).toContain('disagreement.raised carer-1 D-1');
-    expect(text.stdout).toContain('leadProfessional.agreed lp-1');
+    expect(text.stdout).toContain("Parent/carer's disagreement raised (carer-1, D-1)");
+    expect(text.stdout).toContain('Lead Professional agreed (lp-1)');
   }, slow);
 
   it('refuses a report format it does not know, and a case id without a store', async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { chromiumPath, hasChromium } from '../servers.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { loadWovenPolicy, wovenPolicyToHtml } from '../../src/index.js';
@@ -7,9 +7,6 @@ import { loadWovenPolicy, wovenPolicyToHtml } from '../../src/index.js';
  * The woven policy page in a real browser (Debian's Chromium, as test/report/browser.test.ts drives
  * it); skipped, and says so, where Chromium is absent.
  */
-const chromiumPath = '/usr/bin/chromium';
-const hasChromium = existsSync(chromiumPath);
-if (!hasChromium) console.warn(`test/policy-doc/browser.test.ts: skipped — no Chromium at ${chromiumPath}.`);
 
 describe.skipIf(!hasChromium)('the woven policy page in Chromium', { timeout: 60_000 }, () => {
   let browser: Browser;

@@ -129,9 +129,11 @@ describe('a void: the voided entry is out of every rule’s evidence and listed 
     expect(md).toContain('- Corrections: 2 void(s), 1 entry voided');
     expect(md).toContain('| first-family-plan-meeting | first-family-plan-meeting | 2024-03-21 | 2024-04-18 23:59 | met, recorded 8 days after its date | 2024-04-16 |');
     const html = reportToHtml(r);
-    expect(html).toContain('<tr class="row-voided" data-correction="21" data-voids="20" data-accepted="true">');
-    expect(html).toContain('<tr data-correction="23" data-voids="19" data-accepted="false">');
-    expect(html).toContain('data-deadline-row="first-family-plan-meeting" data-recorded-late="8"');
+    expect(html).toMatch(/<tr class="govuk-table__row" data-correction="21" data-voids="20" data-accepted="true">.*?Voided<\/strong>/);
+    expect(html).toMatch(/<tr class="govuk-table__row" data-correction="23" data-voids="19" data-accepted="false">.*?Refused<\/strong>/);
+    // The voided entry is shown struck through in the history, with the void that voided it.
+    expect(html).toContain('<li class="moj-timeline__item moj-timeline__item--voided" data-entry="20" data-voided-by="21">');
+    expect(html).toMatch(/data-deadline-row="first-family-plan-meeting" data-recorded-late="8">.*?Recorded late<\/strong><span class="app-secondary">Recorded 8 days after the date it happened/);
     expect(timelineSvg(r)).toContain('<g data-entry="20" data-voided-by="21">');
     for (const [name, text] of Object.entries({ json: JSON.stringify(r), md, html })) {
       for (const t of [wrongReason, 'wrong case', 'Recorded twice', ...freeText]) expect(text, `${name}: ${t}`).not.toContain(t);

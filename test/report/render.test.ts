@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ruleCitations, ruleLabels } from '../../src/labels/index.js';
 import { rules } from '../../src/index.js';
 import {
   complianceReport,
@@ -113,14 +114,19 @@ describe('reportToHtml', () => {
     expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg" class="timeline"');
   });
 
-  it('shows every rule with its status badge and citation, grouped by stage, and the breach on the timeline', async () => {
+  it('shows every rule by its plain-English name with its id, status tag and citations in full, grouped by stage, and the breach on the timeline', async () => {
     const report = await closedCafReport();
     const html = reportToHtml(report);
     for (const r of report.rules) {
       expect(html).toContain(`data-rule="${r.rule}" data-status="${r.status}"`);
-      expect(html).toContain(escapeHtml(r.citation));
+      expect(html).toContain(escapeHtml(ruleLabels[r.rule]));
+      expect(html).toContain(`<code>${r.rule}</code>`);
+      for (const citation of ruleCitations(r.rule)) expect(html).toContain(escapeHtml(citation));
     }
-    expect(html.match(/class="badge status-breached">Breached</g)?.length).toBe(2); // the total and the rule
+    // The house shorthand (G "…" ¶2, F step 5) is for developers: the page writes citations out.
+    expect(html).not.toMatch(/¶|F step \d/);
+    expect(html.match(/class="govuk-tag govuk-tag--red">Breached</g)?.length).toBe(3); // the total, the breach found and the rule
+    expect(html).toContain('Initial family plan meeting held late');
     for (const stage of ['decision', 'preparation', 'final-meeting', 'closure', 'ehm', 'early-help', 'any']) {
       expect(html).toContain(`data-stage-group="${stage}"`);
     }

@@ -12,6 +12,7 @@ import {
   formatTimeline,
   parseScenario,
   resolveScenario,
+  scenarioPeople,
   simulate,
   type Scenario,
 } from '../../src/simulator/index.js';
@@ -112,7 +113,7 @@ describe('simulate', () => {
         return simulate(s, { source });
       }),
     );
-    const text = runs.map((r) => `${JSON.stringify(r)}\n${formatTimeline(r)}`).join('\n');
+    const text = runs.map((r) => `${JSON.stringify(r)}\n${formatTimeline(r, { ids: true })}\n${formatTimeline(r)}`).join('\n');
     const { child, parent, partner, leadProfessional, socialWorker } = fictionalFamily;
     const names = [child.name, parent.name, partner.name, leadProfessional.name, socialWorker];
     // Names, then words of the default payloads and of the scenarios' own payloads.
@@ -122,6 +123,7 @@ describe('simulate', () => {
     // People are there, by id.
     expect(text).toContain('views.recorded partner-1');
     expect(text).toContain('disagreement.raised partner-1 D-1');
+    expect(text).toContain('Disagreement raised (partner-1, D-1)');
   });
 
   it('sends the testing kit’s defaults for its one fictional family, following the case as it goes', async () => {
@@ -266,7 +268,8 @@ describe('simulate', () => {
     expect(withdrawn).toMatchObject({ date: '2024-09-03', recordedOn: '2024-09-10', outcome: 'remains-with-csc' });
     expect(future).toMatchObject({ date: '2024-09-12', recordedOn: '2024-09-11', refusal: { code: 'FUTURE_DATED', expected: true } });
     expect(result.failures).toEqual([]);
-    expect(formatTimeline(result)).toContain('                 recorded            2024-09-10 (dated 2024-09-03)');
+    expect(formatTimeline(result, { ids: true })).toContain('                 recorded            2024-09-10 (dated 2024-09-03)');
+    expect(formatTimeline(result)).toContain('Recorded on 10 Sep 2024, though it happened on 3 Sep 2024');
   });
 
   it('takes a resend as unchanged, shows what a void took out, and reports a voided expectation not met', async () => {
@@ -280,7 +283,8 @@ describe('simulate', () => {
       ]),
     );
     expect(result.timeline.filter((e) => e.eventId === 'd-1').map((e) => e.resent)).toEqual([false, true]);
-    expect(formatTimeline(result)).toContain('decision.agreed                     unchanged (a resend)');
+    expect(formatTimeline(result, { ids: true })).toContain('decision.agreed                     unchanged (a resend)');
+    expect(formatTimeline(result)).toMatch(/Step down agreed in supervision +unchanged \(sent again\)/);
     expect(result.failures.map((f) => f.message)).toEqual(['step 2: expected voided events d-1, got none']);
     const voided = result.timeline.find((e) => e.what === 'event.voided' && !e.refusal)!;
     expect(voided).toMatchObject({ about: ['v-1'], voided: [{ eventId: 'v-1', type: 'views.recorded' }] });
@@ -370,9 +374,40 @@ describe('simulate', () => {
 });
 
 describe('formatTimeline', () => {
-  it('shows per step the date, who, what and stage, with deadlines, breaches and refusals under it', async () => {
+  it('speaks plain English by default: roles, what happened and whose, deadlines and breaches in words, citations in full', async () => {
     const { scenario: s, source } = await resolveScenario('review-missed-over-christmas');
-    const text = formatTimeline(await simulate(s, { source }));
+    const result = await simulate(s, { source });
+    const lines = formatTimeline(result, { people: scenarioPeople(s) }).split('\n');
+    const row = (step: number, date: string, who: string, what: string, stage: string) =>
+      `${String(step).padStart(3)}  ${date.padEnd(11)}  ${who.padEnd(30)}  ${what.padEnd(46)}  ${stage}`;
+    const under = (text: string) => `${' '.repeat(3 + 2 + 11 + 2 + 30 + 2)}${text}`;
+    expect(lines).toContain(`${'#'.padStart(3)}  ${'date'.padEnd(11)}  ${'who'.padEnd(30)}  ${'what happened'.padEnd(46)}  stage after`);
+    expect(lines).toContain(row(0, '1 Jul 2024', 'Team Manager', 'Step down case opened', 'Decision'));
+    expect(lines).toContain(row(3, '3 Jul 2024', 'Social Worker', "Parent/carer's view recorded (carer-1)", 'Preparation'));
+    expect(lines).toContain(row(4, '3 Jul 2024', 'Social Worker', "Partner agency's view recorded (partner-1)", 'Preparation'));
+    expect(lines).toContain(row(15, '18 Jul 2024', 'Social Worker', "Case closed to Children's Social Care", 'Early Help under the CAF'));
+    expect(lines).toContain(row(22, '27 Dec 2024', 'Deadline check (automatic)', 'Deadlines checked', 'Early Help under the CAF'));
+    expect(lines).toContain(under('Deadline missed: Family plan review 3, due 26 Dec 2024'));
+    expect(lines).toContain(under('BREACH: Family plan review held late, due 26 Dec 2024, found 27 Dec 2024'));
+    expect(lines).toContain(under("  Practice guidance, 'Role of the Lead Professional', paragraph 2"));
+    expect(lines).toContain(under('Deadline set: Family plan review 3, due 26 Dec 2024 (the 6 to 8 week window opens 12 Dec 2024)'));
+    expect(lines).toContain(under('Deadline met late: Family plan review 3, due 26 Dec 2024'));
+    expect(lines).toContain('Outcome: CAF closed: plan met · stage Closed');
+    expect(lines).toContain('Result: as the scenario expects.');
+    // No event type, rule id or house citation: those are the developer's view (--ids).
+    const text = lines.join('\n');
+    expect(text).not.toMatch(/\b[a-z]+[A-Z]?[a-z]*\.[a-z][A-Za-z]+\b(?! )/);
+    expect(text).not.toMatch(/family-plan-review|¶|views\.recorded|clock\.tick/);
+    // Without the people, a view is still a view, only not whose.
+    expect(formatTimeline(result)).toContain('View on the step down recorded (carer-1)');
+
+    const refused = formatTimeline(await simulate((await resolveScenario('step-up')).scenario));
+    expect(refused).toContain(under('Refused, as the scenario expects (NOT_ALLOWED): Each step taken by the right role'));
+  });
+
+  it('with ids, shows per step the date, who, what and stage, with deadlines, breaches and refusals under it', async () => {
+    const { scenario: s, source } = await resolveScenario('review-missed-over-christmas');
+    const text = formatTimeline(await simulate(s, { source }), { ids: true });
     const lines = text.split('\n');
     expect(lines).toContain('  #  date        who                 what                                stage');
     expect(lines).toContain(' 22  2024-12-27  system              clock.tick                          early-help');
@@ -386,13 +421,13 @@ describe('formatTimeline', () => {
     expect(lines).toContain('Outcome: caf-closed · stage closed');
     expect(lines).toContain('Result: as the scenario expects.');
 
-    const refused = formatTimeline(await simulate((await resolveScenario('step-up')).scenario));
+    const refused = formatTimeline(await simulate((await resolveScenario('step-up')).scenario), { ids: true });
     expect(refused).toContain('stepUp.referred                     unchanged\n                 refused, expected   NOT_ALLOWED: division-of-duties');
   });
 
   it("shows a family's cases by key: a shared step on a line per child, who refused it, and each case's outcome", async () => {
     const { scenario: s, source } = await resolveScenario('siblings-step-down-together');
-    const lines = formatTimeline(await simulate(s, { source })).split('\n');
+    const lines = formatTimeline(await simulate(s, { source }), { ids: true }).split('\n');
     expect(lines).toContain(
       'Family fam-sibs-1: older (case sim-siblings-step-down-together-older), younger (case sim-siblings-step-down-together-younger) · route cin-outcome · bank holidays of england-and-wales',
     );
