@@ -70,7 +70,7 @@ export interface CaseEngine {
    * @example
    * ```ts
    * const refusal = await engine.explain('C-1', { type: 'finalMeeting.held', at, actor, … });
-   * refusal?.rules.map((r) => r.rule); // e.g. ['informed-consent']
+   * refusal?.rules.map((r) => r.rule); // the unmet rules' ids, each with its citation and reason
    * ```
    */
   explain(caseId: string, event: StepDownEventInput): Promise<Refusal | null>;

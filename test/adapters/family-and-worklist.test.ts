@@ -312,7 +312,7 @@ function testPostgresWorklist(name: string, database: { prepare?(): Promise<void
       expect(breachedPlan).not.toContain('Sort');
     });
 
-    it('migrates a version-1 schema to version 2 once, and a case saved before it joins the work list at its next save', async () => {
+    it('migrates a version-1 schema to the current version once (2: work list, 3: dead letters, 4: heads), and a case saved before it joins the work list at its next save', async () => {
       const client = database.client();
       const tablePrefix = freshPrefix();
       // A database as version 1 left it, with one case in it.
@@ -323,7 +323,7 @@ function testPostgresWorklist(name: string, database: { prepare?(): Promise<void
         `INSERT INTO ${tablePrefix}_cases (case_id, version, snapshot, next_due_at, last_seq, last_hash) VALUES ('C-OLD', 1, $1::jsonb, NULL, 0, '')`,
         [JSON.stringify(snapshot('C-OLD'))],
       );
-      expect(await migrate(client, tablePrefix)).toEqual([2]);
+      expect(await migrate(client, tablePrefix)).toEqual([2, 3, 4]);
       expect(await migrate(client, tablePrefix)).toEqual([]);
       const store = postgresStore({ client, tablePrefix });
       expect((await store.load('C-OLD'))!.version).toBe(1);

@@ -139,7 +139,7 @@ describe('memory store: the work-list index', () => {
       }
       expect([...work.values()].flat().length).toBeGreaterThan(3_000);
     }
-  });
+  }, 60_000);
 
   it('finds a role’s steps due before a date among many without reading the others', { timeout: 120_000 }, async () => {
     /** The median time of a Team Manager's 20 steps due before 100 in a store of `size` cases, the rest due later or another role's. */
