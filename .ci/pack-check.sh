@@ -10,7 +10,8 @@ trap 'rm -rf "$work"' EXIT
 cp "$root"/.ci/pack/* "$work"/
 cd "$work"
 echo '{ "name": "host", "private": true, "type": "commonjs" }' > package.json
-npm install --silent --no-audit --no-fund ./caf-step-down-*.tgz "typescript@$(node -p "require('$root/node_modules/typescript/package.json').version")"
+npm install --silent --no-audit --no-fund ./caf-step-down-*.tgz \
+  "typescript@$(node -p "require('$root/node_modules/typescript/package.json').version")" "@types/node@20"
 node import-all.mjs
 node import-all.cjs
 npx --no-install tsc -p tsconfig.json
