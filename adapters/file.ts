@@ -12,9 +12,11 @@ import { workMatches, workOrder } from '../src/engine/worklist.js';
 import {
   createSealer,
   rekeyWithoutKeys,
+  unopenedReason,
   type EncryptionOptions,
   type SealingStore,
   type StoredAuditEntry,
+  type StoredOutboxMessage,
   type StoredRecord,
   type StoredWorkItem,
 } from './sealing.js';
@@ -67,7 +69,8 @@ interface CaseFile {
 /** A committed write still to be finished by {@link flush}. */
 interface PendingWrite {
   readonly audit: StoredAuditEntry;
-  readonly outbox: readonly OutboxMessage[];
+  /** Sealed already when the store seals: the case file, a batch file and the outbox file all hold them so. */
+  readonly outbox: readonly StoredOutboxMessage[];
   /** The case's next-due time before the write, whose file goes unless it is still the case's (absent in older files). */
   readonly previousDue?: number | null;
   /** The index files to write and remove; null (or absent) for a refusal, which changes no index. */
@@ -119,8 +122,14 @@ interface BatchFile {
   }[];
 }
 
-/** An outbox file: the message, marked `revived` when it came back from the dead letters. */
-type OutboxFile = OutboxMessage & { readonly revived?: boolean };
+/** An outbox file: the message (its notification sealed when the store seals), marked `revived` when it came back from the dead letters. */
+type OutboxFile = StoredOutboxMessage & { readonly revived?: boolean };
+
+/** A dead letter's file: {@link BuriedMessage} with the message as stored. */
+interface DeadFile {
+  readonly message: StoredOutboxMessage;
+  readonly reason: BuriedMessage['reason'];
+}
 
 /**
  * What a marker in `pending/` says: the case, the batch its write belongs to (if any), and the
@@ -507,11 +516,12 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     previous: CaseFile | null,
     next: StoredCase | null,
     draft: AuditDraft,
-    outbox: readonly OutboxMessage[],
+    messages: readonly OutboxMessage[],
     writeOptions?: WriteOptions,
   ): { audit: AuditEntry; file: CaseFile } => {
     const audit = chainEntry(previous?.last ?? null, draft);
     const stored = sealer.sealEntry(audit);
+    const outbox = messages.map((m) => sealer.sealMessage(m));
     const previousDue = previous?.record.nextDueAt ?? null;
     const head = nextHead(audit, next?.version ?? previous!.record.version, writeOptions);
     if (next === null) return { audit, file: { ...previous!, last: stored, pending: { audit: stored, outbox, previousDue, index: null }, head } };
@@ -662,6 +672,17 @@ export function fileStore(options: FileStoreOptions): SealingStore {
    * Finishes a burial or revival a crash cut short, for a message found in the outbox while it also
    * has a dead letter; true when the message belongs in the outbox. Called under the outbox lock.
    */
+  /**
+   * Moves an outbox file's message to the dead letters, counting the attempt. The dead letter first,
+   * then the outbox file goes: a crash between leaves both, which the next claim settles as a
+   * burial (the outbox copy is not marked `revived`). Called under the outbox lock.
+   */
+  const buryFile = async (path: string, message: StoredOutboxMessage, reason: BuriedMessage['reason']): Promise<void> => {
+    const buried: DeadFile = { message: { ...message, attempts: message.attempts + 1 }, reason };
+    await writeAtomic(paths.dead(fileStoreName(message.id)), JSON.stringify(buried));
+    await fs.rm(path, { force: true });
+  };
+
   const settleBurial = async (outboxPath: string, id: string, revived: boolean): Promise<boolean> => {
     const deadPath = paths.dead(fileStoreName(id));
     if (!(await exists(deadPath))) return true;
@@ -971,10 +992,17 @@ export function fileStore(options: FileStoreOptions): SealingStore {
           const path = join(dir, 'outbox', name);
           const text = await fs.readFile(path, 'utf8').catch(() => null);
           if (text === null) continue;
-          const { revived, ...message } = JSON.parse(text) as OutboxFile;
-          if (message.availableAt > now) continue;
-          if (!(await settleBurial(path, message.id, revived === true))) continue;
-          await writeAtomic(path, JSON.stringify({ ...message, availableAt: now + leaseMs }));
+          const { revived, ...stored } = JSON.parse(text) as OutboxFile;
+          if (stored.availableAt > now) continue;
+          if (!(await settleBurial(path, stored.id, revived === true))) continue;
+          let message: OutboxMessage;
+          try {
+            message = sealer.openMessage(stored);
+          } catch (error) {
+            await buryFile(path, stored, unopenedReason(error, now));
+            continue;
+          }
+          await writeAtomic(path, JSON.stringify({ ...stored, availableAt: now + leaseMs }));
           claimed.push(message);
         }
         return claimed;
@@ -989,7 +1017,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
         const path = paths.outbox(fileStoreName(id));
         const text = await fs.readFile(path, 'utf8').catch(() => null);
         if (text === null) return;
-        const message = JSON.parse(text) as OutboxMessage;
+        const message = JSON.parse(text) as OutboxFile;
         await writeAtomic(path, JSON.stringify({ ...message, attempts: message.attempts + 1, availableAt }));
       });
     },
@@ -1010,11 +1038,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
         const text = await fs.readFile(path, 'utf8').catch(() => null);
         if (text === null) return;
         const { revived: _, ...message } = JSON.parse(text) as OutboxFile;
-        const buried: BuriedMessage = { message: { ...message, attempts: message.attempts + 1 }, reason };
-        // The dead letter first, then the outbox file goes: a crash between leaves both, which the
-        // next claim settles as a burial (the outbox copy is not marked `revived`).
-        await writeAtomic(paths.dead(fileStoreName(id)), JSON.stringify(buried));
-        await fs.rm(path, { force: true });
+        await buryFile(path, message, reason);
       });
     },
     async deadLetters(limit) {
@@ -1023,6 +1047,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
       for (const name of await fs.readdir(join(dir, 'dead'))) {
         if (!name.endsWith('.json') || !hexName.test(name.slice(0, -5))) continue;
         const text = await fs.readFile(join(dir, 'dead', name), 'utf8').catch(() => null);
+        // The listing needs the notification's type only, which a sealed notification keeps in clear.
         if (text !== null) letters.push(deadLetter(JSON.parse(text) as BuriedMessage));
       }
       return letters.sort(byBurial).slice(0, Math.max(0, limit));
@@ -1033,7 +1058,8 @@ export function fileStore(options: FileStoreOptions): SealingStore {
         const path = paths.dead(fileStoreName(id));
         const text = await fs.readFile(path, 'utf8').catch(() => null);
         if (text === null) return false;
-        const { message } = JSON.parse(text) as BuriedMessage;
+        // Put back as stored: the seal, bound to the message's id and case, moves with it unopened.
+        const { message } = JSON.parse(text) as DeadFile;
         // The outbox copy first, marked `revived`, then the dead letter goes: a crash between leaves
         // both, which the next claim settles as a revival.
         const revived: OutboxFile = { ...message, attempts: 0, availableAt, revived: true };
@@ -1045,7 +1071,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     rekey,
     async enqueue(messages) {
       await init();
-      for (const message of messages) await writeNew(paths.outbox(fileStoreName(message.id)), JSON.stringify(message));
+      for (const message of messages) await writeNew(paths.outbox(fileStoreName(message.id)), JSON.stringify(sealer.sealMessage(message)));
     },
     /**
      * Pages in the order of the case files' names (the SHA-256 of each id), not of the ids: the

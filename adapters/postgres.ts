@@ -2,14 +2,17 @@ import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
 import { checkTrailHead, nextHead } from '../src/engine/heads-check.js';
 import type { SignedHead } from '../src/engine/heads.js';
+import type { DeadLetterReason } from '../src/engine/delivery.js';
 import type { AuditDraft, AuditEntry, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery, WriteOptions } from '../src/engine/store.js';
 import { workOrder } from '../src/engine/worklist.js';
 import {
   createSealer,
   rekeyWithoutKeys,
+  unopenedReason,
   type EncryptionOptions,
   type SealingStore,
   type StoredAuditEntry,
+  type StoredNotification,
   type StoredSnapshot,
   type StoredWorkItem,
 } from './sealing.js';
@@ -275,6 +278,28 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
   };
 
   /** Chains the entry in clear (the hash covers what the engine wrote), then stores it sealed. */
+  /** Moves a message to the dead letters as stored: a sealed notification moves unopened, bound to its id and case. */
+  const bury = async (id: string, reason: DeadLetterReason): Promise<void> => {
+    await inTransaction(client, async (sql) => {
+      const moved = await sql.query(
+        `INSERT INTO ${p}_dead (id, case_id, notification, attempts, emitter, code, status, buried_at)
+         SELECT id, case_id, notification, attempts + 1, $2, $3, $4, $5 FROM ${p}_outbox WHERE id = $1
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [id, reason.emitter, reason.code, reason.status, reason.at],
+      );
+      if (moved.rows.length > 0) await sql.query(`DELETE FROM ${p}_outbox WHERE id = $1`, [id]);
+    });
+  };
+
+  /** Queues a message, its notification sealed when the store seals; an id already queued is left as it is. */
+  const insertMessage = async (sql: Sql, message: OutboxMessage) => {
+    const m = sealer.sealMessage(message);
+    await sql.query(
+      `INSERT INTO ${p}_outbox (id, case_id, notification, attempts, available_at) VALUES ($1, $2, $3::jsonb, $4, $5) ON CONFLICT (id) DO NOTHING`,
+      [m.id, m.caseId, JSON.stringify(m.notification), m.attempts, m.availableAt],
+    );
+  };
+
   const insertRest = async (sql: Sql, draft: AuditDraft, previous: { seq: number; hash: string } | null, outbox: readonly OutboxMessage[]) =>
     insertEntry(sql, chainEntry(previous, draft), outbox);
   /** Stores a chained entry, sealed, and queues its messages. */
@@ -284,12 +309,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
       entry.seq,
       JSON.stringify(sealer.sealEntry(entry)),
     ]);
-    for (const m of outbox) {
-      await sql.query(
-        `INSERT INTO ${p}_outbox (id, case_id, notification, attempts, available_at) VALUES ($1, $2, $3::jsonb, $4, $5) ON CONFLICT (id) DO NOTHING`,
-        [m.id, m.caseId, JSON.stringify(m.notification), m.attempts, m.availableAt],
-      );
-    }
+    for (const m of outbox) await insertMessage(sql, m);
     return entry;
   };
 
@@ -466,13 +486,22 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
       return rows.map((r) => r.case_id);
     },
     async claimOutbox(now, limit, leaseMs) {
-      const rows = (await client.query<{ id: string; case_id: string; notification: OutboxMessage['notification']; attempts: number; available_at: string | number }>(
+      const rows = (await client.query<{ id: string; case_id: string; notification: StoredNotification; attempts: number; available_at: string | number }>(
         `UPDATE ${p}_outbox SET available_at = $2
          WHERE id IN (SELECT id FROM ${p}_outbox WHERE available_at <= $1 ORDER BY available_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
          RETURNING id, case_id, notification, attempts, available_at`,
         [now, now + leaseMs, limit],
       )).rows;
-      return rows.map((r) => ({ id: r.id, caseId: r.case_id, notification: r.notification, attempts: r.attempts, availableAt: now }));
+      const claimed: OutboxMessage[] = [];
+      for (const r of rows) {
+        try {
+          claimed.push(sealer.openMessage({ id: r.id, caseId: r.case_id, notification: r.notification, attempts: r.attempts, availableAt: now }));
+        } catch (error) {
+          // Leased by this claim, so no other process holds it: bury it as delivery gives up on one.
+          await bury(r.id, unopenedReason(error, now));
+        }
+      }
+      return claimed;
     },
     async acknowledge(ids) {
       if (ids.length > 0) await client.query(`DELETE FROM ${p}_outbox WHERE id = ANY($1::text[])`, [ids]);
@@ -483,17 +512,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     async renewLease(ids, until) {
       if (ids.length > 0) await client.query(`UPDATE ${p}_outbox SET available_at = $2 WHERE id = ANY($1::text[])`, [ids, until]);
     },
-    async bury(id, reason) {
-      await inTransaction(client, async (sql) => {
-        const moved = await sql.query(
-          `INSERT INTO ${p}_dead (id, case_id, notification, attempts, emitter, code, status, buried_at)
-           SELECT id, case_id, notification, attempts + 1, $2, $3, $4, $5 FROM ${p}_outbox WHERE id = $1
-           ON CONFLICT (id) DO NOTHING RETURNING id`,
-          [id, reason.emitter, reason.code, reason.status, reason.at],
-        );
-        if (moved.rows.length > 0) await sql.query(`DELETE FROM ${p}_outbox WHERE id = $1`, [id]);
-      });
-    },
+    bury,
     async deadLetters(limit) {
       const rows = (await client.query<{ id: string; case_id: string; type: string; attempts: number; emitter: string; code: string; status: number | null; buried_at: string }>(
         `SELECT id, case_id, notification->>'type' AS type, attempts, emitter, code, status, buried_at FROM ${p}_dead
@@ -520,12 +539,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     },
     rekey,
     async enqueue(messages) {
-      for (const m of messages) {
-        await client.query(
-          `INSERT INTO ${p}_outbox (id, case_id, notification, attempts, available_at) VALUES ($1, $2, $3::jsonb, $4, $5) ON CONFLICT (id) DO NOTHING`,
-          [m.id, m.caseId, JSON.stringify(m.notification), m.attempts, m.availableAt],
-        );
-      }
+      for (const m of messages) await insertMessage(client, m);
     },
     async caseIds(after, limit) {
       const rows = (await client.query<{ case_id: string }>(
