@@ -34,8 +34,9 @@ export interface FileStoreOptions {
    */
   readonly staleLockMs?: number;
   /**
-   * Seals each audit entry's event and actor id, each snapshot's context, and each work-list
-   * item's family, person and user ids and detail, with AES-256-GCM under `current`; records
+   * Seals each audit entry's event and actor id, each snapshot's context, each work-list item's
+   * family, person and user ids and detail, and each outbox message's and dead letter's
+   * notification (its type kept beside the seal), with AES-256-GCM under `current`; records
    * sealed under any key in `keys` stay readable. With `indexKey` the work list's person and user
    * ids are also kept beside the seal as HMACs (and tagged in the file names from them), so a
    * query by person or user reads only the steps it returns, and a family's directory is named

@@ -55,7 +55,8 @@ export interface PostgresStoreOptions {
   readonly tablePrefix?: string;
   /**
    * Seals each audit entry's event and actor id (in `entry`), each snapshot's context (in
-   * `snapshot`) and each work-list item's ids (in `item`), with AES-256-GCM under `current`; rows
+   * `snapshot`), each work-list item's ids (in `item`) and each outbox message's and dead letter's
+   * notification (in `notification`, its type beside the seal), with AES-256-GCM under `current`; rows
    * sealed under any key in `keys` stay readable. The seal is JSON in the same `jsonb` column, with
    * its key id, so the schema is the same with or without it. The lookup columns (the family id of
    * a case, the person and user ids of a work-list item) hold HMACs under `indexKey`, which is
@@ -206,8 +207,8 @@ export async function migrate(client: PgPoolLike | PGliteLike, prefix = 'step_do
  * A store in PostgreSQL (a server through `pg`, or PGlite in process). Optimistic concurrency on the
  * case's version column; the case row lock orders each case's audit chain; `FOR UPDATE SKIP LOCKED`
  * lets several processes sweep due deadlines and claim the outbox without waiting on each other.
- * Call {@link migrate} once before use. With `encryption`, event payloads, snapshots' context and
- * the work list's ids are sealed in their columns, and the ids the work list and family groups are
+ * Call {@link migrate} once before use. With `encryption`, event payloads, snapshots' context,
+ * the work list's ids and waiting notifications are sealed in their columns, and the ids the work list and family groups are
  * looked up by are HMACs; case ids, versions, due times, hashes, types, roles and states stay in clear.
  *
  * The work list is a table of its own (`<prefix>_work`: one row per pending step), rewritten in the
