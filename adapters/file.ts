@@ -12,6 +12,7 @@ import { workMatches, workOrder } from '../src/engine/worklist.js';
 import {
   createSealer,
   rekeyWithoutKeys,
+  resealed,
   unopenedReason,
   type EncryptionOptions,
   type SealingStore,
@@ -918,6 +919,28 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     });
   };
 
+  /**
+   * Re-seals the notifications of the outbox and dead-letter files not under the current key (not
+   * counted: a message is not a record of the case), under the outbox lock that every writer of
+   * those files takes, so no claim, release or burial is overwritten.
+   */
+  const resealMessages = async (): Promise<void> => {
+    await withLock('outbox', async () => {
+      for (const where of ['outbox', 'dead'] as const) {
+        for (const name of (await fs.readdir(join(dir, where))).filter((n) => n.endsWith('.json') && hexName.test(n.slice(0, -5)))) {
+          const path = join(dir, where, name);
+          const text = await fs.readFile(path, 'utf8').catch(() => null);
+          if (text === null) continue;
+          const file = JSON.parse(text) as OutboxFile | DeadFile;
+          const stored = where === 'dead' ? (file as DeadFile).message : (file as OutboxFile);
+          const next = resealed(sealer, stored);
+          if (next === null) continue;
+          await writeAtomic(path, JSON.stringify(where === 'dead' ? { ...file, message: next } : { ...file, notification: next.notification }));
+        }
+      }
+    });
+  };
+
   return {
     async load(caseId) {
       const file = await current(caseId);
@@ -1011,7 +1034,10 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     },
     async acknowledge(ids) {
       await init();
-      for (const id of ids) await fs.rm(paths.outbox(fileStoreName(id)), { force: true });
+      // Under the outbox lock: a re-sealing (rekeyAll) that read a file must not write it back after it went.
+      await withLock('outbox', async () => {
+        for (const id of ids) await fs.rm(paths.outbox(fileStoreName(id)), { force: true });
+      });
     },
     async release(id, availableAt) {
       await withLock('outbox', async () => {
@@ -1105,6 +1131,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
         if (count > 0) cases += 1;
         records += count;
       }
+      await resealMessages();
       return { cases, records };
     },
   };

@@ -8,6 +8,7 @@ import { workOrder } from '../src/engine/worklist.js';
 import {
   createSealer,
   rekeyWithoutKeys,
+  resealed,
   unopenedReason,
   type EncryptionOptions,
   type SealingStore,
@@ -568,9 +569,34 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
         if (count > 0) cases += 1;
         records += count;
       }
+      await resealMessages(sealer.current);
       return { cases, records };
     },
   };
+
+  /**
+   * Re-seals the notifications of the outbox and the dead letters not under the current key (not
+   * counted: a message is not a record of the case). Each row is replaced only if it is still as
+   * read, so a message claimed, released or buried meanwhile keeps what that write made of it and
+   * is taken by the next run.
+   */
+  async function resealMessages(current: string): Promise<void> {
+    for (const table of [`${p}_outbox`, `${p}_dead`]) {
+      const { rows } = await client.query<{ id: string; case_id: string; notification: StoredNotification }>(
+        `SELECT id, case_id, notification FROM ${table} WHERE notification->'sealed'->>'kid' IS DISTINCT FROM $1`,
+        [current],
+      );
+      for (const r of rows) {
+        const next = resealed(sealer, { id: r.id, caseId: r.case_id, notification: r.notification, attempts: 0, availableAt: 0 });
+        if (next === null) continue;
+        await client.query(`UPDATE ${table} SET notification = $2::jsonb WHERE id = $1 AND notification = $3::jsonb`, [
+          r.id,
+          JSON.stringify(next.notification),
+          JSON.stringify(r.notification),
+        ]);
+      }
+    }
+  }
 
   /**
    * Re-seals one case's rows not under the current key, in one transaction under the case's row

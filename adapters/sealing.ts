@@ -128,7 +128,10 @@ export interface SealingStore extends CaseStore {
    * encryption options; `ENCRYPTION_KEY_MISSING` / `DECRYPTION_FAILED` when a record cannot be opened.
    */
   rekey(caseId: string): Promise<number>;
-  /** {@link SealingStore.rekey} on every case that has a record not under the current key. */
+  /**
+   * {@link SealingStore.rekey} on every case that has a record not under the current key, then the
+   * notifications of the outbox and the dead letters (not counted in the result).
+   */
   rekeyAll(): Promise<RekeyResult>;
 }
 
@@ -366,6 +369,20 @@ export function unopenedReason(error: unknown, now: number): DeadLetterReason {
     return { emitter: 'store', code: error.code, status: null, at: new Date(now).toISOString() };
   }
   throw error;
+}
+
+/**
+ * The message re-sealed under the current key, or null when it needs no re-sealing or cannot be
+ * opened (it is then buried on its claim, or stays buried, as any unopenable message).
+ */
+export function resealed(sealer: Sealer, stored: StoredOutboxMessage): StoredOutboxMessage | null {
+  if (!sealer.stale(stored.notification)) return null;
+  try {
+    return sealer.sealMessage(sealer.openMessage(stored));
+  } catch (error) {
+    unopenedReason(error, 0);
+    return null;
+  }
 }
 
 /** The rekey call on a store without keys: there is no current key to move records onto. */

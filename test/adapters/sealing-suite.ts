@@ -346,7 +346,7 @@ export function testSealing(name: string, factory: SealedPlaceFactory): void {
       ]);
     });
 
-    it('keeps waiting messages readable through a key rotation, and reads one written in clear as it is', async () => {
+    it('keeps waiting messages readable through a key rotation and reads one written in clear as it is; rekeyAll re-seals them', async () => {
       const place = await factory.place();
       const message = (id: string): OutboxMessage => ({
         id,
@@ -361,10 +361,21 @@ export function testSealing(name: string, factory: SealedPlaceFactory): void {
       await both.save(record('C-1', 3), 2, draft('C-1', 3), [message('C-1:k2')]);
       expect((await place.readNotification('C-1:k1')).sealed).toMatchObject({ kid: 'k1' });
       expect((await place.readNotification('C-1:k2')).sealed).toMatchObject({ kid: 'k2' });
-      const claimed = await both.claimOutbox(1, 10, 60_000);
-      expect(claimed.map((m) => m.id).sort()).toEqual(['C-1:clear', 'C-1:k1', 'C-1:k2']);
-      for (const m of claimed) expect({ ...m, availableAt: 0 }).toEqual(message(m.id));
+      const opened = async (claimed: OutboxMessage[]) => {
+        expect(claimed.map((m) => m.id).sort()).toEqual(['C-1:clear', 'C-1:k1', 'C-1:k2']);
+        for (const m of claimed) expect({ ...m, availableAt: 0 }).toEqual(message(m.id));
+      };
+      // A lease of 0: each claim leaves the messages available to the next.
+      await opened(await both.claimOutbox(1, 10, 0));
       expect(await both.deadLetters(10)).toEqual([]);
+      // rekeyAll re-seals the waiting messages and the dead letters too, so k1 can be retired.
+      await both.bury('C-1:k1', { emitter: 'webhook', code: 'DELIVERY_FAILED', status: 410, at: '2024-07-20T10:00:00.000Z' });
+      await both.rekeyAll();
+      expect((await place.readNotification('C-1:clear')).sealed).toMatchObject({ kid: 'k2' });
+      const k2only = place.open(only('k2', k2));
+      expect(await k2only.revive('C-1:k1', 0)).toBe(true);
+      await opened(await k2only.claimOutbox(2, 10, 0));
+      expect(await k2only.deadLetters(10)).toEqual([]);
     });
 
     it('leaves the chain to catch a changed clear field of a sealed entry, naming the entry', async () => {
