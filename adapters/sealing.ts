@@ -363,6 +363,11 @@ export function isSealed<T extends object>(stored: T): stored is Extract<T, { se
  * the emitter name `store`. Buried, it neither blocks the messages behind it nor is claimed again
  * and again; once the keys are right, `engine.redeliver(id)` puts it back. Any other error is
  * thrown again.
+ *
+ * @example
+ * ```ts
+ * try { message = sealer.openMessage(stored); } catch (error) { await bury(stored.id, unopenedReason(error, now)); }
+ * ```
  */
 export function unopenedReason(error: unknown, now: number): DeadLetterReason {
   if (isStepDownError(error, 'DECRYPTION_FAILED') || isStepDownError(error, 'ENCRYPTION_KEY_MISSING')) {
@@ -374,6 +379,12 @@ export function unopenedReason(error: unknown, now: number): DeadLetterReason {
 /**
  * The message re-sealed under the current key, or null when it needs no re-sealing or cannot be
  * opened (it is then buried on its claim, or stays buried, as any unopenable message).
+ *
+ * @example
+ * ```ts
+ * const next = resealed(sealer, stored);
+ * if (next !== null) await write(next);
+ * ```
  */
 export function resealed(sealer: Sealer, stored: StoredOutboxMessage): StoredOutboxMessage | null {
   if (!sealer.stale(stored.notification)) return null;
