@@ -12,9 +12,12 @@ import { workMatches, workOrder } from '../src/engine/worklist.js';
 import {
   createSealer,
   rekeyWithoutKeys,
+  resealed,
+  unopenedReason,
   type EncryptionOptions,
   type SealingStore,
   type StoredAuditEntry,
+  type StoredOutboxMessage,
   type StoredRecord,
   type StoredWorkItem,
 } from './sealing.js';
@@ -32,8 +35,9 @@ export interface FileStoreOptions {
    */
   readonly staleLockMs?: number;
   /**
-   * Seals each audit entry's event and actor id, each snapshot's context, and each work-list
-   * item's family, person and user ids and detail, with AES-256-GCM under `current`; records
+   * Seals each audit entry's event and actor id, each snapshot's context, each work-list item's
+   * family, person and user ids and detail, and each outbox message's and dead letter's
+   * notification (its type kept beside the seal), with AES-256-GCM under `current`; records
    * sealed under any key in `keys` stay readable. With `indexKey` the work list's person and user
    * ids are also kept beside the seal as HMACs (and tagged in the file names from them), so a
    * query by person or user reads only the steps it returns, and a family's directory is named
@@ -67,7 +71,8 @@ interface CaseFile {
 /** A committed write still to be finished by {@link flush}. */
 interface PendingWrite {
   readonly audit: StoredAuditEntry;
-  readonly outbox: readonly OutboxMessage[];
+  /** Sealed already when the store seals: the case file, a batch file and the outbox file all hold them so. */
+  readonly outbox: readonly StoredOutboxMessage[];
   /** The case's next-due time before the write, whose file goes unless it is still the case's (absent in older files). */
   readonly previousDue?: number | null;
   /** The index files to write and remove; null (or absent) for a refusal, which changes no index. */
@@ -119,8 +124,14 @@ interface BatchFile {
   }[];
 }
 
-/** An outbox file: the message, marked `revived` when it came back from the dead letters. */
-type OutboxFile = OutboxMessage & { readonly revived?: boolean };
+/** An outbox file: the message (its notification sealed when the store seals), marked `revived` when it came back from the dead letters. */
+type OutboxFile = StoredOutboxMessage & { readonly revived?: boolean };
+
+/** A dead letter's file: {@link BuriedMessage} with the message as stored. */
+interface DeadFile {
+  readonly message: StoredOutboxMessage;
+  readonly reason: BuriedMessage['reason'];
+}
 
 /**
  * What a marker in `pending/` says: the case, the batch its write belongs to (if any), and the
@@ -507,11 +518,12 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     previous: CaseFile | null,
     next: StoredCase | null,
     draft: AuditDraft,
-    outbox: readonly OutboxMessage[],
+    messages: readonly OutboxMessage[],
     writeOptions?: WriteOptions,
   ): { audit: AuditEntry; file: CaseFile } => {
     const audit = chainEntry(previous?.last ?? null, draft);
     const stored = sealer.sealEntry(audit);
+    const outbox = messages.map((m) => sealer.sealMessage(m));
     const previousDue = previous?.record.nextDueAt ?? null;
     const head = nextHead(audit, next?.version ?? previous!.record.version, writeOptions);
     if (next === null) return { audit, file: { ...previous!, last: stored, pending: { audit: stored, outbox, previousDue, index: null }, head } };
@@ -662,6 +674,17 @@ export function fileStore(options: FileStoreOptions): SealingStore {
    * Finishes a burial or revival a crash cut short, for a message found in the outbox while it also
    * has a dead letter; true when the message belongs in the outbox. Called under the outbox lock.
    */
+  /**
+   * Moves an outbox file's message to the dead letters, counting the attempt. The dead letter first,
+   * then the outbox file goes: a crash between leaves both, which the next claim settles as a
+   * burial (the outbox copy is not marked `revived`). Called under the outbox lock.
+   */
+  const buryFile = async (path: string, message: StoredOutboxMessage, reason: BuriedMessage['reason']): Promise<void> => {
+    const buried: DeadFile = { message: { ...message, attempts: message.attempts + 1 }, reason };
+    await writeAtomic(paths.dead(fileStoreName(message.id)), JSON.stringify(buried));
+    await fs.rm(path, { force: true });
+  };
+
   const settleBurial = async (outboxPath: string, id: string, revived: boolean): Promise<boolean> => {
     const deadPath = paths.dead(fileStoreName(id));
     if (!(await exists(deadPath))) return true;
@@ -896,6 +919,28 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     });
   };
 
+  /**
+   * Re-seals the notifications of the outbox and dead-letter files not under the current key (not
+   * counted: a message is not a record of the case), under the outbox lock that every writer of
+   * those files takes, so no claim, release or burial is overwritten.
+   */
+  const resealMessages = async (): Promise<void> => {
+    await withLock('outbox', async () => {
+      for (const where of ['outbox', 'dead'] as const) {
+        for (const name of (await fs.readdir(join(dir, where))).filter((n) => n.endsWith('.json') && hexName.test(n.slice(0, -5)))) {
+          const path = join(dir, where, name);
+          const text = await fs.readFile(path, 'utf8').catch(() => null);
+          if (text === null) continue;
+          const file = JSON.parse(text) as OutboxFile | DeadFile;
+          const stored = where === 'dead' ? (file as DeadFile).message : (file as OutboxFile);
+          const next = resealed(sealer, stored);
+          if (next === null) continue;
+          await writeAtomic(path, JSON.stringify(where === 'dead' ? { ...file, message: next } : { ...file, notification: next.notification }));
+        }
+      }
+    });
+  };
+
   return {
     async load(caseId) {
       const file = await current(caseId);
@@ -971,10 +1016,17 @@ export function fileStore(options: FileStoreOptions): SealingStore {
           const path = join(dir, 'outbox', name);
           const text = await fs.readFile(path, 'utf8').catch(() => null);
           if (text === null) continue;
-          const { revived, ...message } = JSON.parse(text) as OutboxFile;
-          if (message.availableAt > now) continue;
-          if (!(await settleBurial(path, message.id, revived === true))) continue;
-          await writeAtomic(path, JSON.stringify({ ...message, availableAt: now + leaseMs }));
+          const { revived, ...stored } = JSON.parse(text) as OutboxFile;
+          if (stored.availableAt > now) continue;
+          if (!(await settleBurial(path, stored.id, revived === true))) continue;
+          let message: OutboxMessage;
+          try {
+            message = sealer.openMessage(stored);
+          } catch (error) {
+            await buryFile(path, stored, unopenedReason(error, now));
+            continue;
+          }
+          await writeAtomic(path, JSON.stringify({ ...stored, availableAt: now + leaseMs }));
           claimed.push(message);
         }
         return claimed;
@@ -982,14 +1034,17 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     },
     async acknowledge(ids) {
       await init();
-      for (const id of ids) await fs.rm(paths.outbox(fileStoreName(id)), { force: true });
+      // Under the outbox lock: a re-sealing (rekeyAll) that read a file must not write it back after it went.
+      await withLock('outbox', async () => {
+        for (const id of ids) await fs.rm(paths.outbox(fileStoreName(id)), { force: true });
+      });
     },
     async release(id, availableAt) {
       await withLock('outbox', async () => {
         const path = paths.outbox(fileStoreName(id));
         const text = await fs.readFile(path, 'utf8').catch(() => null);
         if (text === null) return;
-        const message = JSON.parse(text) as OutboxMessage;
+        const message = JSON.parse(text) as OutboxFile;
         await writeAtomic(path, JSON.stringify({ ...message, attempts: message.attempts + 1, availableAt }));
       });
     },
@@ -1010,11 +1065,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
         const text = await fs.readFile(path, 'utf8').catch(() => null);
         if (text === null) return;
         const { revived: _, ...message } = JSON.parse(text) as OutboxFile;
-        const buried: BuriedMessage = { message: { ...message, attempts: message.attempts + 1 }, reason };
-        // The dead letter first, then the outbox file goes: a crash between leaves both, which the
-        // next claim settles as a burial (the outbox copy is not marked `revived`).
-        await writeAtomic(paths.dead(fileStoreName(id)), JSON.stringify(buried));
-        await fs.rm(path, { force: true });
+        await buryFile(path, message, reason);
       });
     },
     async deadLetters(limit) {
@@ -1023,6 +1074,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
       for (const name of await fs.readdir(join(dir, 'dead'))) {
         if (!name.endsWith('.json') || !hexName.test(name.slice(0, -5))) continue;
         const text = await fs.readFile(join(dir, 'dead', name), 'utf8').catch(() => null);
+        // The listing needs the notification's type only, which a sealed notification keeps in clear.
         if (text !== null) letters.push(deadLetter(JSON.parse(text) as BuriedMessage));
       }
       return letters.sort(byBurial).slice(0, Math.max(0, limit));
@@ -1033,7 +1085,8 @@ export function fileStore(options: FileStoreOptions): SealingStore {
         const path = paths.dead(fileStoreName(id));
         const text = await fs.readFile(path, 'utf8').catch(() => null);
         if (text === null) return false;
-        const { message } = JSON.parse(text) as BuriedMessage;
+        // Put back as stored: the seal, bound to the message's id and case, moves with it unopened.
+        const { message } = JSON.parse(text) as DeadFile;
         // The outbox copy first, marked `revived`, then the dead letter goes: a crash between leaves
         // both, which the next claim settles as a revival.
         const revived: OutboxFile = { ...message, attempts: 0, availableAt, revived: true };
@@ -1045,7 +1098,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
     rekey,
     async enqueue(messages) {
       await init();
-      for (const message of messages) await writeNew(paths.outbox(fileStoreName(message.id)), JSON.stringify(message));
+      for (const message of messages) await writeNew(paths.outbox(fileStoreName(message.id)), JSON.stringify(sealer.sealMessage(message)));
     },
     /**
      * Pages in the order of the case files' names (the SHA-256 of each id), not of the ids: the
@@ -1078,6 +1131,7 @@ export function fileStore(options: FileStoreOptions): SealingStore {
         if (count > 0) cases += 1;
         records += count;
       }
+      await resealMessages();
       return { cases, records };
     },
   };

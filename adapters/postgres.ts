@@ -2,14 +2,18 @@ import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
 import { checkTrailHead, nextHead } from '../src/engine/heads-check.js';
 import type { SignedHead } from '../src/engine/heads.js';
+import type { DeadLetterReason } from '../src/engine/delivery.js';
 import type { AuditDraft, AuditEntry, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery, WriteOptions } from '../src/engine/store.js';
 import { workOrder } from '../src/engine/worklist.js';
 import {
   createSealer,
   rekeyWithoutKeys,
+  resealed,
+  unopenedReason,
   type EncryptionOptions,
   type SealingStore,
   type StoredAuditEntry,
+  type StoredNotification,
   type StoredSnapshot,
   type StoredWorkItem,
 } from './sealing.js';
@@ -52,7 +56,8 @@ export interface PostgresStoreOptions {
   readonly tablePrefix?: string;
   /**
    * Seals each audit entry's event and actor id (in `entry`), each snapshot's context (in
-   * `snapshot`) and each work-list item's ids (in `item`), with AES-256-GCM under `current`; rows
+   * `snapshot`), each work-list item's ids (in `item`) and each outbox message's and dead letter's
+   * notification (in `notification`, its type beside the seal), with AES-256-GCM under `current`; rows
    * sealed under any key in `keys` stay readable. The seal is JSON in the same `jsonb` column, with
    * its key id, so the schema is the same with or without it. The lookup columns (the family id of
    * a case, the person and user ids of a work-list item) hold HMACs under `indexKey`, which is
@@ -203,8 +208,8 @@ export async function migrate(client: PgPoolLike | PGliteLike, prefix = 'step_do
  * A store in PostgreSQL (a server through `pg`, or PGlite in process). Optimistic concurrency on the
  * case's version column; the case row lock orders each case's audit chain; `FOR UPDATE SKIP LOCKED`
  * lets several processes sweep due deadlines and claim the outbox without waiting on each other.
- * Call {@link migrate} once before use. With `encryption`, event payloads, snapshots' context and
- * the work list's ids are sealed in their columns, and the ids the work list and family groups are
+ * Call {@link migrate} once before use. With `encryption`, event payloads, snapshots' context,
+ * the work list's ids and waiting notifications are sealed in their columns, and the ids the work list and family groups are
  * looked up by are HMACs; case ids, versions, due times, hashes, types, roles and states stay in clear.
  *
  * The work list is a table of its own (`<prefix>_work`: one row per pending step), rewritten in the
@@ -275,6 +280,28 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
   };
 
   /** Chains the entry in clear (the hash covers what the engine wrote), then stores it sealed. */
+  /** Moves a message to the dead letters as stored: a sealed notification moves unopened, bound to its id and case. */
+  const bury = async (id: string, reason: DeadLetterReason): Promise<void> => {
+    await inTransaction(client, async (sql) => {
+      const moved = await sql.query(
+        `INSERT INTO ${p}_dead (id, case_id, notification, attempts, emitter, code, status, buried_at)
+         SELECT id, case_id, notification, attempts + 1, $2, $3, $4, $5 FROM ${p}_outbox WHERE id = $1
+         ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [id, reason.emitter, reason.code, reason.status, reason.at],
+      );
+      if (moved.rows.length > 0) await sql.query(`DELETE FROM ${p}_outbox WHERE id = $1`, [id]);
+    });
+  };
+
+  /** Queues a message, its notification sealed when the store seals; an id already queued is left as it is. */
+  const insertMessage = async (sql: Sql, message: OutboxMessage) => {
+    const m = sealer.sealMessage(message);
+    await sql.query(
+      `INSERT INTO ${p}_outbox (id, case_id, notification, attempts, available_at) VALUES ($1, $2, $3::jsonb, $4, $5) ON CONFLICT (id) DO NOTHING`,
+      [m.id, m.caseId, JSON.stringify(m.notification), m.attempts, m.availableAt],
+    );
+  };
+
   const insertRest = async (sql: Sql, draft: AuditDraft, previous: { seq: number; hash: string } | null, outbox: readonly OutboxMessage[]) =>
     insertEntry(sql, chainEntry(previous, draft), outbox);
   /** Stores a chained entry, sealed, and queues its messages. */
@@ -284,12 +311,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
       entry.seq,
       JSON.stringify(sealer.sealEntry(entry)),
     ]);
-    for (const m of outbox) {
-      await sql.query(
-        `INSERT INTO ${p}_outbox (id, case_id, notification, attempts, available_at) VALUES ($1, $2, $3::jsonb, $4, $5) ON CONFLICT (id) DO NOTHING`,
-        [m.id, m.caseId, JSON.stringify(m.notification), m.attempts, m.availableAt],
-      );
-    }
+    for (const m of outbox) await insertMessage(sql, m);
     return entry;
   };
 
@@ -466,13 +488,22 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
       return rows.map((r) => r.case_id);
     },
     async claimOutbox(now, limit, leaseMs) {
-      const rows = (await client.query<{ id: string; case_id: string; notification: OutboxMessage['notification']; attempts: number; available_at: string | number }>(
+      const rows = (await client.query<{ id: string; case_id: string; notification: StoredNotification; attempts: number; available_at: string | number }>(
         `UPDATE ${p}_outbox SET available_at = $2
          WHERE id IN (SELECT id FROM ${p}_outbox WHERE available_at <= $1 ORDER BY available_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
          RETURNING id, case_id, notification, attempts, available_at`,
         [now, now + leaseMs, limit],
       )).rows;
-      return rows.map((r) => ({ id: r.id, caseId: r.case_id, notification: r.notification, attempts: r.attempts, availableAt: now }));
+      const claimed: OutboxMessage[] = [];
+      for (const r of rows) {
+        try {
+          claimed.push(sealer.openMessage({ id: r.id, caseId: r.case_id, notification: r.notification, attempts: r.attempts, availableAt: now }));
+        } catch (error) {
+          // Leased by this claim, so no other process holds it: bury it as delivery gives up on one.
+          await bury(r.id, unopenedReason(error, now));
+        }
+      }
+      return claimed;
     },
     async acknowledge(ids) {
       if (ids.length > 0) await client.query(`DELETE FROM ${p}_outbox WHERE id = ANY($1::text[])`, [ids]);
@@ -483,17 +514,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     async renewLease(ids, until) {
       if (ids.length > 0) await client.query(`UPDATE ${p}_outbox SET available_at = $2 WHERE id = ANY($1::text[])`, [ids, until]);
     },
-    async bury(id, reason) {
-      await inTransaction(client, async (sql) => {
-        const moved = await sql.query(
-          `INSERT INTO ${p}_dead (id, case_id, notification, attempts, emitter, code, status, buried_at)
-           SELECT id, case_id, notification, attempts + 1, $2, $3, $4, $5 FROM ${p}_outbox WHERE id = $1
-           ON CONFLICT (id) DO NOTHING RETURNING id`,
-          [id, reason.emitter, reason.code, reason.status, reason.at],
-        );
-        if (moved.rows.length > 0) await sql.query(`DELETE FROM ${p}_outbox WHERE id = $1`, [id]);
-      });
-    },
+    bury,
     async deadLetters(limit) {
       const rows = (await client.query<{ id: string; case_id: string; type: string; attempts: number; emitter: string; code: string; status: number | null; buried_at: string }>(
         `SELECT id, case_id, notification->>'type' AS type, attempts, emitter, code, status, buried_at FROM ${p}_dead
@@ -520,12 +541,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     },
     rekey,
     async enqueue(messages) {
-      for (const m of messages) {
-        await client.query(
-          `INSERT INTO ${p}_outbox (id, case_id, notification, attempts, available_at) VALUES ($1, $2, $3::jsonb, $4, $5) ON CONFLICT (id) DO NOTHING`,
-          [m.id, m.caseId, JSON.stringify(m.notification), m.attempts, m.availableAt],
-        );
-      }
+      for (const m of messages) await insertMessage(client, m);
     },
     async caseIds(after, limit) {
       const rows = (await client.query<{ case_id: string }>(
@@ -553,9 +569,34 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
         if (count > 0) cases += 1;
         records += count;
       }
+      await resealMessages(sealer.current);
       return { cases, records };
     },
   };
+
+  /**
+   * Re-seals the notifications of the outbox and the dead letters not under the current key (not
+   * counted: a message is not a record of the case). Each row is replaced only if it is still as
+   * read, so a message claimed, released or buried meanwhile keeps what that write made of it and
+   * is taken by the next run.
+   */
+  async function resealMessages(current: string): Promise<void> {
+    for (const table of [`${p}_outbox`, `${p}_dead`]) {
+      const { rows } = await client.query<{ id: string; case_id: string; notification: StoredNotification }>(
+        `SELECT id, case_id, notification FROM ${table} WHERE notification->'sealed'->>'kid' IS DISTINCT FROM $1`,
+        [current],
+      );
+      for (const r of rows) {
+        const next = resealed(sealer, { id: r.id, caseId: r.case_id, notification: r.notification, attempts: 0, availableAt: 0 });
+        if (next === null) continue;
+        await client.query(`UPDATE ${table} SET notification = $2::jsonb WHERE id = $1 AND notification = $3::jsonb`, [
+          r.id,
+          JSON.stringify(next.notification),
+          JSON.stringify(r.notification),
+        ]);
+      }
+    }
+  }
 
   /**
    * Re-seals one case's rows not under the current key, in one transaction under the case's row

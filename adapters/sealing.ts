@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { StepDownError } from '../src/errors.js';
-import type { AuditEntry, CaseStore, StoredCase, WorkItem } from '../src/engine/store.js';
+import { StepDownError, isStepDownError } from '../src/errors.js';
+import type { DeadLetterReason } from '../src/engine/delivery.js';
+import type { AuditEntry, CaseStore, OutboxMessage, StoredCase, WorkItem } from '../src/engine/store.js';
 import type { PersistedCase } from '../src/machine/persistence.js';
 
 /**
@@ -87,6 +88,22 @@ export type SealedWorkItem = Omit<WorkItem, 'familyId' | 'detail' | 'personId' |
 /** A work-list item as stored: in clear or sealed. */
 export type StoredWorkItem = WorkItem | SealedWorkItem;
 
+/**
+ * A notification as a sealing store keeps it in the outbox and the dead letters: its type in clear
+ * (the dead-letter listing shows it, and it is policy vocabulary, as an audit entry's event type
+ * is), the whole notification in `sealed`.
+ */
+export interface SealedNotification {
+  readonly type: string;
+  readonly sealed: Seal;
+}
+
+/** A notification as stored: in clear (no encryption, or written before it was turned on) or sealed. */
+export type StoredNotification = OutboxMessage['notification'] | SealedNotification;
+
+/** An outbox message (or a dead letter's message) as stored: its ids, attempts and times in clear, its notification perhaps sealed. */
+export type StoredOutboxMessage = Omit<OutboxMessage, 'notification'> & { readonly notification: StoredNotification };
+
 /** A case record as stored: {@link StoredCase} with its snapshot perhaps sealed. */
 export type StoredRecord = Omit<StoredCase, 'snapshot'> & { readonly snapshot: StoredSnapshot };
 
@@ -111,7 +128,10 @@ export interface SealingStore extends CaseStore {
    * encryption options; `ENCRYPTION_KEY_MISSING` / `DECRYPTION_FAILED` when a record cannot be opened.
    */
   rekey(caseId: string): Promise<number>;
-  /** {@link SealingStore.rekey} on every case that has a record not under the current key. */
+  /**
+   * {@link SealingStore.rekey} on every case that has a record not under the current key, then the
+   * notifications of the outbox and the dead letters (not counted in the result).
+   */
   rekeyAll(): Promise<RekeyResult>;
 }
 
@@ -149,7 +169,18 @@ export interface Sealer {
    */
   indexed(id: string): string;
   /** True when `rekey` would re-seal this record: it is in clear, or under a key other than `current`. */
-  stale(stored: StoredAuditEntry | StoredSnapshot | StoredWorkItem): boolean;
+  stale(stored: StoredAuditEntry | StoredSnapshot | StoredWorkItem | StoredNotification): boolean;
+  /**
+   * The outbox message as it is to be stored: its notification sealed under the current key, bound
+   * to the message id, the case id and the notification type (which stays in clear beside it).
+   */
+  sealMessage(message: OutboxMessage): StoredOutboxMessage;
+  /**
+   * The outbox message as the engine wrote it, opened as the message of the id and case id its row
+   * or file keeps: a sealed notification moved to another message fails (`DECRYPTION_FAILED`). A
+   * notification in clear (written before the store sealed) is read as it is.
+   */
+  openMessage(stored: StoredOutboxMessage): OutboxMessage;
 }
 
 const keyIdPattern = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -234,6 +265,10 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
     Buffer.from(JSON.stringify(['caf-step-down', 1, 'case', caseId, version, kid]), 'utf8');
   const workAad = (caseId: string, n: number) => (kid: string) =>
     Buffer.from(JSON.stringify(['caf-step-down', 1, 'work', caseId, n, kid]), 'utf8');
+  // The type is bound too: it stays in clear for the dead-letter listing, and a clear copy that
+  // could be edited without the seal noticing would let the listing lie about what is buried.
+  const messageAad = (caseId: string, messageId: string, type: string) => (kid: string) =>
+    Buffer.from(JSON.stringify(['caf-step-down', 1, 'outbox', caseId, messageId, type, kid]), 'utf8');
 
   return {
     current,
@@ -297,6 +332,22 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
     stale(stored) {
       return current !== null && (!isSealed(stored) || (stored.sealed as Partial<Seal>).kid !== current);
     },
+    sealMessage(message) {
+      if (current === null) return message;
+      const { notification } = message;
+      const sealed = seal(notification, messageAad(message.caseId, message.id, notification.type));
+      return { ...message, notification: { type: notification.type, sealed } };
+    },
+    openMessage(stored) {
+      const { notification } = stored;
+      if (!isSealed(notification)) return stored as OutboxMessage;
+      const what = `Outbox message ${stored.id} of case ${stored.caseId}`;
+      const opened = open(notification.sealed, messageAad(stored.caseId, stored.id, notification.type), what, {
+        caseId: stored.caseId,
+        messageId: stored.id,
+      }) as OutboxMessage['notification'];
+      return { ...stored, notification: opened };
+    },
   };
 }
 
@@ -304,6 +355,45 @@ export function createSealer(options: EncryptionOptions | undefined): Sealer {
 export function isSealed<T extends object>(stored: T): stored is Extract<T, { sealed: Seal }> {
   const found = (stored as { sealed?: unknown }).sealed;
   return typeof found === 'object' && found !== null;
+}
+
+/**
+ * Why a claimed message whose notification cannot be opened goes to the dead letters instead of
+ * being delivered: the sealing error's code (`DECRYPTION_FAILED`, `ENCRYPTION_KEY_MISSING`) under
+ * the emitter name `store`. Buried, it neither blocks the messages behind it nor is claimed again
+ * and again; once the keys are right, `engine.redeliver(id)` puts it back. Any other error is
+ * thrown again.
+ *
+ * @example
+ * ```ts
+ * try { message = sealer.openMessage(stored); } catch (error) { await bury(stored.id, unopenedReason(error, now)); }
+ * ```
+ */
+export function unopenedReason(error: unknown, now: number): DeadLetterReason {
+  if (isStepDownError(error, 'DECRYPTION_FAILED') || isStepDownError(error, 'ENCRYPTION_KEY_MISSING')) {
+    return { emitter: 'store', code: error.code, status: null, at: new Date(now).toISOString() };
+  }
+  throw error;
+}
+
+/**
+ * The message re-sealed under the current key, or null when it needs no re-sealing or cannot be
+ * opened (it is then buried on its claim, or stays buried, as any unopenable message).
+ *
+ * @example
+ * ```ts
+ * const next = resealed(sealer, stored);
+ * if (next !== null) await write(next);
+ * ```
+ */
+export function resealed(sealer: Sealer, stored: StoredOutboxMessage): StoredOutboxMessage | null {
+  if (!sealer.stale(stored.notification)) return null;
+  try {
+    return sealer.sealMessage(sealer.openMessage(stored));
+  } catch (error) {
+    unopenedReason(error, 0);
+    return null;
+  }
 }
 
 /** The rekey call on a store without keys: there is no current key to move records onto. */

@@ -38,6 +38,7 @@ async function filePlace(): Promise<SealedPlace> {
   const name = fileStoreName;
   const casePath = (caseId: string) => join(dir, 'cases', `${name(caseId)}.json`);
   const auditPath = (caseId: string) => join(dir, 'audit', `${name(caseId)}.jsonl`);
+  const outboxPath = (messageId: string) => join(dir, 'outbox', `${name(messageId)}.json`);
   const lines = async (caseId: string) => (await readFile(auditPath(caseId), 'utf8')).split('\n').filter((l) => l.length > 0);
   return {
     open: (encryption) => fileStore({ directory: dir, encryption }),
@@ -59,6 +60,13 @@ async function filePlace(): Promise<SealedPlace> {
     async writeSnapshot(caseId, snapshot) {
       const file = JSON.parse(await readFile(casePath(caseId), 'utf8'));
       await writeFile(casePath(caseId), JSON.stringify({ ...file, record: { ...file.record, snapshot } }));
+    },
+    async readNotification(messageId) {
+      return JSON.parse(await readFile(outboxPath(messageId), 'utf8')).notification as Raw;
+    },
+    async writeNotification(messageId, notification) {
+      const file = JSON.parse(await readFile(outboxPath(messageId), 'utf8'));
+      await writeFile(outboxPath(messageId), JSON.stringify({ ...file, notification }));
     },
   };
 }

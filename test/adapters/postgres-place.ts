@@ -22,7 +22,7 @@ export async function postgresPlace(client: PgPoolLike | PGliteLike): Promise<Se
     open: (encryption) => postgresStore({ client, tablePrefix: p, encryption: encryption && { indexKey: placeIndexKey, ...encryption } }),
     async raw() {
       const texts = await Promise.all(
-        ['cases', 'audit', 'outbox', 'work'].map((table) => `SELECT row_to_json(r)::text AS t FROM ${p}_${table} r`).map(
+        ['cases', 'audit', 'outbox', 'dead', 'work'].map((table) => `SELECT row_to_json(r)::text AS t FROM ${p}_${table} r`).map(
           async (query) => (await client.query<{ t: string }>(query)).rows.map((r) => r.t),
         ),
       );
@@ -41,6 +41,12 @@ export async function postgresPlace(client: PgPoolLike | PGliteLike): Promise<Se
     },
     async writeSnapshot(caseId, snapshot) {
       await client.query(`UPDATE ${p}_cases SET snapshot = $2::jsonb WHERE case_id = $1`, [caseId, JSON.stringify(snapshot)]);
+    },
+    async readNotification(messageId) {
+      return (await client.query<{ notification: Raw }>(`SELECT notification FROM ${p}_outbox WHERE id = $1`, [messageId])).rows[0]!.notification;
+    },
+    async writeNotification(messageId, notification) {
+      await client.query(`UPDATE ${p}_outbox SET notification = $2::jsonb WHERE id = $1`, [messageId, JSON.stringify(notification)]);
     },
   };
 }

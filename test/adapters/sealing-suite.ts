@@ -6,6 +6,7 @@ import {
   isStepDownError,
   verifyAuditTrail,
   type AuditDraft,
+  type OutboxMessage,
   type StepDownError,
   type StoredCase,
 } from '../../src/index.js';
@@ -30,6 +31,9 @@ export interface SealedPlace {
   /** The case's snapshot as stored. */
   readSnapshot(caseId: string): Promise<Raw>;
   writeSnapshot(caseId: string, snapshot: Raw): Promise<void>;
+  /** The notification of an outbox message as stored. */
+  readNotification(messageId: string): Promise<Raw>;
+  writeNotification(messageId: string, notification: Raw): Promise<void>;
 }
 
 /** Makes places for a driver: each test gets a fresh one. */
@@ -93,6 +97,8 @@ async function failure(promise: Promise<unknown>): Promise<StepDownError> {
   throw new Error('expected a StepDownError, but the call succeeded');
 }
 
+const byId = (a: { type: string }, b: { type: string }) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
+
 /** The error says which key and which record, and nothing of what the record holds. */
 function expectNamesOnly(error: StepDownError, code: string, keyId: string): void {
   expect(error.code).toBe(code);
@@ -139,9 +145,10 @@ export function testSealing(name: string, factory: SealedPlaceFactory): void {
       expect(verifyAuditTrail(trail)).toEqual({ ok: true, entries: 4 });
     });
 
-    it('runs a whole case through the engine with no name, id or free text of it on disk or in rows', async () => {
+    it('runs a whole case through the engine with no name, id or free text of it on disk or in rows, in the outbox or the dead letters', async () => {
       const place = await factory.place();
-      const engine = createCaseEngine({ store: place.open(only('k1', k1)), now: () => new Date('2024-07-20T10:00:00Z') });
+      const store = place.open(only('k1', k1));
+      const engine = createCaseEngine({ store, now: () => new Date('2024-07-20T10:00:00Z') });
       await runToClosedCaf(engine, 'C-journey');
       const history = await engine.history('C-journey');
       // The free text the journey sent (names, views, reasons, contacts), the people's and actors' ids,
@@ -168,12 +175,28 @@ export function testSealing(name: string, factory: SealedPlaceFactory): void {
       expect(eventIds.length).toBeGreaterThan(20);
       for (const eventId of eventIds) expect(texts).toContain(eventId);
       expect(texts.size).toBeGreaterThan(20);
-      // Delivered first, as the relay would: a notification waiting in the outbox is not sealed, and
-      // its deadline ids can name a person by id (docs/decisions.md, "Delivery off the write path").
+      // Nothing delivered yet: every notification of the journey waits in the outbox, and their
+      // deadline ids name people by id (`views-recorded:<person id>`).
+      const inClear = async () => {
+        const raw = await place.raw();
+        return [...texts].filter((text) => raw.includes(text));
+      };
+      expect(await inClear()).toEqual([]);
+      // Every one of them buried, as delivery gives up on a message: the dead letters are sealed too.
+      const waiting = await store.claimOutbox(Date.parse('2024-07-20T10:00:00Z'), 10_000, 60_000);
+      expect(waiting.length).toBeGreaterThan(5);
+      expect(JSON.stringify(waiting.map((m) => m.notification))).toContain(samplePeople.partner);
+      for (const { id } of waiting) await store.bury(id, { emitter: 'webhook', code: 'DELIVERY_FAILED', status: 410, at: '2024-07-20T10:00:00.000Z' });
+      expect(await inClear()).toEqual([]);
+      // The listing needs no seal opened: the type stays in clear, and the store without keys lists them too.
+      const letters = await place.open().deadLetters(10_000);
+      expect(letters.map((l) => [l.messageId, l.notificationType]).sort()).toEqual(waiting.map((m) => [m.id, m.notification.type]).sort());
+      // Revived, each opens on its claim as the engine wrote it.
+      for (const { id } of waiting) expect(await store.revive(id, 0)).toBe(true);
+      const revived = await store.claimOutbox(Date.parse('2024-07-20T10:00:00Z'), 10_000, 60_000);
+      expect(revived.map((m) => m.notification).sort(byId)).toEqual(waiting.map((m) => m.notification).sort(byId));
       while ((await engine.deliver()).delivered > 0);
-      const raw = await place.raw();
-      const found = [...texts].filter((text) => raw.includes(text));
-      expect(found).toEqual([]);
+      expect(await inClear()).toEqual([]);
       expect(verifyAuditTrail(history).ok).toBe(true);
       expect((await engine.rebuild('C-journey')).outcome).toBe('caf-closed');
     });
@@ -278,6 +301,81 @@ export function testSealing(name: string, factory: SealedPlaceFactory): void {
       await store.save(record('C-3', 3), 2, draft('C-3', 3), []);
       await place.writeSnapshot('C-3', older);
       expect(await failure(store.load('C-3'))).toMatchObject({ code: 'DECRYPTION_FAILED', details: { caseId: 'C-3', version: 3 } });
+    });
+
+    it('opens a waiting notification only as its own message: one moved to another message id is buried, never delivered', async () => {
+      const place = await factory.place();
+      const store = place.open(only('k1', k1));
+      const message = (id: string, deadlineId: string): OutboxMessage => ({
+        id,
+        caseId: 'C-1',
+        notification: { type: 'deadline.opened', caseId: 'C-1', rule: 'views-recorded', deadlineId, due: '2024-05-08T23:59:59+01:00' } as OutboxMessage['notification'],
+        attempts: 0,
+        availableAt: 0,
+      });
+      const [a, b] = [message('C-1:v1:0', `views-recorded:${markers.actorId}`), message('C-1:v1:1', 'views-recorded:p-other')];
+      await store.create(record('C-1', 1), draft('C-1', 1), [a, b]);
+      const raw = await place.raw();
+      expect(raw).not.toContain(markers.actorId.slice(0, 12));
+      expect(await place.readNotification(a.id)).toMatchObject({ type: 'deadline.opened', sealed: { kid: 'k1' } });
+      // The same type, so only the message id differs in what the seal is bound to.
+      await place.writeNotification(b.id, await place.readNotification(a.id));
+
+      // What reached the emitter: the message ids and notifications (the lease time differs by store).
+      const delivered: unknown[] = [];
+      const probe = { name: 'probe', deliver: async (m: OutboxMessage) => void delivered.push([m.id, m.notification]) };
+      const engine = createCaseEngine({ store, emitters: [probe], now: () => new Date('2024-07-20T10:00:00Z') });
+      await engine.deliver();
+      expect(delivered).toEqual([[a.id, a.notification]]);
+      const [letter, ...more] = await engine.deadLetters();
+      expect(more).toEqual([]);
+      expect(letter).toMatchObject({ messageId: b.id, caseId: 'C-1', notificationType: 'deadline.opened', emitter: 'store', code: 'DECRYPTION_FAILED', status: null });
+      // Put back, it is buried again: a seal never opens anywhere but in its own message.
+      await engine.redeliver(b.id);
+      await engine.deliver();
+      expect(delivered).toEqual([[a.id, a.notification]]);
+      expect(await engine.deadLetters()).toMatchObject([{ messageId: b.id, code: 'DECRYPTION_FAILED' }]);
+      // A clear type edited to another no longer opens either: it is bound too.
+      await store.enqueue!([message('C-1:v1:2', 'views-recorded:p-third')]);
+      await place.writeNotification('C-1:v1:2', { ...(await place.readNotification('C-1:v1:2')), type: 'breach.recorded' });
+      await engine.deliver();
+      expect(delivered).toEqual([[a.id, a.notification]]);
+      expect((await engine.deadLetters()).map((l) => [l.messageId, l.code])).toEqual([
+        [b.id, 'DECRYPTION_FAILED'],
+        ['C-1:v1:2', 'DECRYPTION_FAILED'],
+      ]);
+    });
+
+    it('keeps waiting messages readable through a key rotation and reads one written in clear as it is; rekeyAll re-seals them', async () => {
+      const place = await factory.place();
+      const message = (id: string): OutboxMessage => ({
+        id,
+        caseId: 'C-1',
+        notification: { type: 'case.opened', caseId: 'C-1', at: '2024-05-01T10:00:00+01:00' },
+        attempts: 0,
+        availableAt: 0,
+      });
+      await place.open().create(record('C-1', 1), draft('C-1', 1), [message('C-1:clear')]);
+      await place.open(only('k1', k1)).save(record('C-1', 2), 1, draft('C-1', 2), [message('C-1:k1')]);
+      const both = place.open({ keys: { k1, k2 }, current: 'k2' });
+      await both.save(record('C-1', 3), 2, draft('C-1', 3), [message('C-1:k2')]);
+      expect((await place.readNotification('C-1:k1')).sealed).toMatchObject({ kid: 'k1' });
+      expect((await place.readNotification('C-1:k2')).sealed).toMatchObject({ kid: 'k2' });
+      const opened = async (claimed: OutboxMessage[]) => {
+        expect(claimed.map((m) => m.id).sort()).toEqual(['C-1:clear', 'C-1:k1', 'C-1:k2']);
+        for (const m of claimed) expect({ ...m, availableAt: 0 }).toEqual(message(m.id));
+      };
+      // A lease of 0: each claim leaves the messages available to the next.
+      await opened(await both.claimOutbox(1, 10, 0));
+      expect(await both.deadLetters(10)).toEqual([]);
+      // rekeyAll re-seals the waiting messages and the dead letters too, so k1 can be retired.
+      await both.bury('C-1:k1', { emitter: 'webhook', code: 'DELIVERY_FAILED', status: 410, at: '2024-07-20T10:00:00.000Z' });
+      await both.rekeyAll();
+      expect((await place.readNotification('C-1:clear')).sealed).toMatchObject({ kid: 'k2' });
+      const k2only = place.open(only('k2', k2));
+      expect(await k2only.revive('C-1:k1', 0)).toBe(true);
+      await opened(await k2only.claimOutbox(2, 10, 0));
+      expect(await k2only.deadLetters(10)).toEqual([]);
     });
 
     it('leaves the chain to catch a changed clear field of a sealed entry, naming the entry', async () => {

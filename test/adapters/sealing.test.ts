@@ -1,8 +1,8 @@
 import { createDecipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createSealer, type EncryptionOptions, type SealedAuditEntry, type SealedSnapshot } from '../../adapters/sealing.js';
+import { createSealer, type EncryptionOptions, type SealedAuditEntry, type SealedNotification, type SealedSnapshot } from '../../adapters/sealing.js';
 import { chainEntry } from '../../src/engine/audit-chain.js';
-import { isStepDownError, type AuditEntry, type PersistedCase } from '../../src/index.js';
+import { isStepDownError, type AuditEntry, type OutboxMessage, type PersistedCase } from '../../src/index.js';
 
 const key = randomBytes(32);
 const entry: AuditEntry = chainEntry(null, {
@@ -80,6 +80,27 @@ describe('sealing', () => {
     const sealedSnapshot = sealer.sealSnapshot('C-1', 7, snapshot) as SealedSnapshot;
     expect(sealedSnapshot).toEqual({ machineVersion: 2, value: 'x', sealed: expect.any(Object) });
     expect(open(sealedSnapshot.sealed, ['caf-step-down', 1, 'case', 'C-1', 7, 'k1'])).toEqual({ context: { caseId: 'C-1' }, ledger });
+  });
+
+  it('seals a notification as documented: its type beside the seal, bound to case id, message id and type', () => {
+    const sealer = createSealer({ keys: { k1: key }, current: 'k1' });
+    const notification = { type: 'deadline.opened', caseId: 'C-1', rule: 'views-recorded', deadlineId: 'views-recorded:p-mum', due: '2024-05-08T23:59:59+01:00' };
+    const message = { id: 'C-1:v2:0', caseId: 'C-1', notification, attempts: 0, availableAt: 5 } as unknown as OutboxMessage;
+    const stored = sealer.sealMessage(message);
+    expect(JSON.stringify(stored)).not.toContain('p-mum');
+    const { type, sealed } = stored.notification as SealedNotification;
+    expect(type).toBe('deadline.opened');
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(sealed.iv, 'base64'));
+    decipher.setAAD(Buffer.from(JSON.stringify(['caf-step-down', 1, 'outbox', 'C-1', 'C-1:v2:0', 'deadline.opened', 'k1']), 'utf8'));
+    decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
+    expect(JSON.parse(Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8'))).toEqual(notification);
+    expect(sealer.openMessage(stored)).toEqual(message);
+    expect(code(() => sealer.openMessage({ ...stored, id: 'C-1:v2:1' }))).toBe('DECRYPTION_FAILED');
+    expect(code(() => sealer.openMessage({ ...stored, caseId: 'C-2' }))).toBe('DECRYPTION_FAILED');
+    expect(code(() => sealer.openMessage({ ...stored, notification: { type: 'breach.recorded', sealed } }))).toBe('DECRYPTION_FAILED');
+    // A message queued in clear is read as it is; a store without keys refuses a sealed one.
+    expect(sealer.openMessage(message)).toBe(message);
+    expect(code(() => createSealer(undefined).openMessage(stored))).toBe('ENCRYPTION_KEY_MISSING');
   });
 
   it('names neither the data nor a key id it could not have written when a seal is malformed', () => {
