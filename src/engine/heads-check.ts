@@ -42,6 +42,8 @@ export function checkTrailHead(
 ): void {
   const expected = head ?? recorded;
   if (expected === null) return;
+  // A head at sequence 0 records an empty trail: consistent with a trail that has no entry.
+  if (last === null && expected.seq === 0) return;
   if (last === null || last.seq < expected.seq) {
     throw trailBroken(caseId, expected.seq, 'truncated', `the audit trail ends before entry ${expected.seq}, which its head records`);
   }
