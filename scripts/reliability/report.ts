@@ -57,7 +57,7 @@ function tamperTable(cells: readonly TamperCell[]): string[] {
   const rows = [...new Set(cells.map((c) => c.tampering))];
   const text = (c: TamperCell | undefined) => {
     if (!c) return '—';
-    const by = [c.verify && 'V', c.rebuild && 'R', c.nextWrite && 'W'].filter(Boolean).join(' ');
+    const by = [c.verify && 'V', c.verifyAll && 'A', c.rebuild && 'R', c.nextWrite && 'W'].filter(Boolean).join(' ');
     const accidental = c.how.includes('STORE_FAILURE') ? ' (W: `STORE_FAILURE`)' : '';
     return by === '' ? '**not detected**' : `${by}${accidental}`;
   };
