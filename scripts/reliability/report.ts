@@ -88,7 +88,7 @@ function tamperProse(cells: readonly TamperCell[]): string[] {
     keyed.length === 0
       ? 'No signed column ran.'
       : missed.length === 0
-        ? `**With an Ed25519 signing key every tampering was detected**: all ${keyed.length} signed cells by both \`verifyAuditTrail\` (with the head and the public key) and \`engine.verifyAll()\`. A rewritten head fails its signature (\`signature\`); a head left as it was no longer matches the trail's end (\`truncated\`, \`forged\`, \`version\`).`
+        ? `**With an Ed25519 signing key every tampering was detected**: all ${keyed.length} signed cells by both \`verifyAuditTrail\` (with the head and the public key) and \`engine.verifyAll()\`. A change inside the trail breaks the chain, as without a key; a head the forger rewrote fails its signature (\`signature\`); a head left as it was no longer matches the trail's end or the version (\`truncated\`, \`forged\`, \`version\`).`
         : `**Findings: ${missed.length} of ${keyed.length} signed cells were not detected by both checks**: ${missed.map((c) => `${c.tampering} (${c.store}, ${c.mode}: ${c.verify ? '' : 'V '}${c.verifyAll ? '' : 'A '}missed)`).join('; ')}.`;
   const storeFailure = cells.some((c) => c.how.includes('STORE_FAILURE'));
   return [
