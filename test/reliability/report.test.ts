@@ -19,7 +19,7 @@ describe('the reliability run', () => {
       fileKillTrials: 7,
       engineFuzzEvents: 2_000,
       postgresKillTrials: 2,
-      clusterEventsPerWriter: 4,
+      clusterEventsPerWriter: 5,
       tamperEveryStore: false,
       databaseUrl: 'postgres://x',
     });
