@@ -20,7 +20,9 @@ export interface ReliabilityOptions {
 
 const counts = {
   full: { engineFuzzEvents: 20_000, machineFuzzEvents: 24_000, fileKillTrials: 60, postgresKillTrials: 40, killMaxDelayMs: 400, clusterEventsPerWriter: 40 },
-  short: { engineFuzzEvents: 2_000, machineFuzzEvents: 3_000, fileKillTrials: 4, postgresKillTrials: 4, killMaxDelayMs: 200, clusterEventsPerWriter: 8 },
+  // Each kill trial starts a writer process (3–5 s on a loaded 2-core machine, 4 at a time): the
+  // short run keeps two of each store, and 5 cluster events a writer: the fifth is its refusal.
+  short: { engineFuzzEvents: 2_000, machineFuzzEvents: 3_000, fileKillTrials: 2, postgresKillTrials: 2, killMaxDelayMs: 200, clusterEventsPerWriter: 5 },
 };
 
 /** The environment variable that overrides each count. */

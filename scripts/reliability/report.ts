@@ -37,6 +37,7 @@ export function failures(results: ReliabilityResults): string[] {
       [`kill -9 ${c.store}: notifications left undelivered`, c.undelivered],
     ]),
   ];
+  found.push(['tamper matrix: tamperings not detected with a signing key', missedWithKey(results.tamper).length]);
   if (results.cluster) {
     const c = results.cluster;
     found.push(
@@ -50,6 +51,17 @@ export function failures(results: ReliabilityResults): string[] {
   return found.filter(([, n]) => n !== 0).map(([what, n]) => `${what}: ${n}`);
 }
 
+/** A column whose engine signs heads. */
+const signed = (cell: TamperCell) => cell.mode.startsWith('signed');
+
+/**
+ * The cells of a signed column that either auditor's check missed: `verifyAuditTrail` with the head
+ * and the public key, or `engine.verifyAll`. Every one is a finding: the target is none.
+ */
+export function missedWithKey(cells: readonly TamperCell[]): TamperCell[] {
+  return cells.filter((c) => signed(c) && !(c.verify && c.verifyAll));
+}
+
 const n = (value: number) => value.toLocaleString('en-GB');
 
 function tamperTable(cells: readonly TamperCell[]): string[] {
@@ -57,7 +69,7 @@ function tamperTable(cells: readonly TamperCell[]): string[] {
   const rows = [...new Set(cells.map((c) => c.tampering))];
   const text = (c: TamperCell | undefined) => {
     if (!c) return '—';
-    const by = [c.verify && 'V', c.rebuild && 'R', c.nextWrite && 'W'].filter(Boolean).join(' ');
+    const by = [c.verify && 'V', c.verifyAll && 'A', c.rebuild && 'R', c.nextWrite && 'W'].filter(Boolean).join(' ');
     const accidental = c.how.includes('STORE_FAILURE') ? ' (W: `STORE_FAILURE`)' : '';
     return by === '' ? '**not detected**' : `${by}${accidental}`;
   };
@@ -65,6 +77,27 @@ function tamperTable(cells: readonly TamperCell[]): string[] {
     `| tampering | ${columns.join(' | ')} |`,
     `| --- |${columns.map(() => ' --- |').join('')}`,
     ...rows.map((row) => `| ${row} | ${columns.map((col) => text(cells.find((c) => c.tampering === row && `${c.store}, ${c.mode}` === col))).join(' | ')} |`),
+  ];
+}
+
+/** The paragraphs under the matrix: what is detected without a key and with one, as this run saw it. */
+function tamperProse(cells: readonly TamperCell[]): string[] {
+  const keyed = cells.filter(signed);
+  const missed = missedWithKey(cells);
+  const withKey =
+    keyed.length === 0
+      ? 'No signed column ran.'
+      : missed.length === 0
+        ? `**With an Ed25519 signing key every tampering was detected**: all ${keyed.length} signed cells by both \`verifyAuditTrail\` (with the head and the public key) and \`engine.verifyAll()\`. A change inside the trail breaks the chain, as without a key; a head the forger rewrote fails its signature (\`signature\`); a head left as it was no longer matches the trail's end or the version (\`truncated\`, \`forged\`, \`version\`).`
+        : `**Findings: ${missed.length} of ${keyed.length} signed cells were not detected by both checks**: ${missed.map((c) => `${c.tampering} (${c.store}, ${c.mode}: ${c.verify ? '' : 'V '}${c.verifyAll ? '' : 'A '}missed)`).join('; ')}.`;
+  const storeFailure = cells.some((c) => c.how.includes('STORE_FAILURE'));
+  return [
+    "Without a key, `verifyAuditTrail` on the trail alone catches what breaks the chain: an edit in place, a removal, a reorder, an insertion, another case's entries. The head each store keeps is the store's own word, unsigned: `verifyAll` and the next write hold the trail to it, so a cut or rewritten end is caught while the head is left as it was. A forger who also moves the head (and the version) to match is caught only where the replay differs from the stored case (`REBUILD_MISMATCH`), or, sealed, where a snapshot sealed for the case's version no longer opens (`DECRYPTION_FAILED`): a removed refusal, or forged entries that replay the same, are **not detected** without a key.",
+    '',
+    withKey,
+    '',
+    "The next write is refused wherever the trail's end or the version no longer matches the head; a change inside the trail (before its last entry) leaves the end as the head records it, so only a verification finds it. On the memory store the replaced trail is seen by reads only, so its writes go on (or conflict on a version edited in what `load` returns)." +
+      (storeFailure ? ' `(W: STORE_FAILURE)` is a clash of sequence numbers in the table, not a check.' : ''),
   ];
 }
 
@@ -77,6 +110,8 @@ export function renderSection(results: ReliabilityResults): string {
     '',
     `Run ${results.date} on ${results.machine}, ${o.short ? 'the short run (`--short`)' : 'the full run'}, in ${n(Math.round(results.seconds))} s. ` +
       (failed.length === 0 ? 'Every figure that must be zero is zero.' : `**Failures:** ${failed.join('; ')}.`),
+    '',
+    'The target: zero acknowledged events lost, zero notifications lost, and every tampering detected with a signing key.',
     '',
     '### Fuzzing',
     '',
@@ -97,11 +132,11 @@ export function renderSection(results: ReliabilityResults): string {
     '',
     '### The tamper matrix',
     '',
-    "Each case's trail (16 entries, the last a refusal) is changed where the store keeps it, then: **V** `verifyAuditTrail(entries, { caseId })` on what the store returns fails (or the store refuses to return it), **R** `engine.rebuild` refuses, **W** the engine refuses the next write to the case. The memory store has no medium to edit: its returned trail is replaced, as code in the host's process could; it does not seal. Sealed, a forger cannot open an event to re-hash it, so the forged entries are written in clear.",
+    "Each case's trail (16 entries, the last a refusal) is changed where the store keeps it and, in the rows that say so, what the case's file or row records beside it: its head (moved to the trail's new end with its old signature kept: the forger has the disk or the database, never the key), its last entry, its version. Then: **V** `verifyAuditTrail` on what the store returns fails (or the store refuses to return it): without a key `verifyAuditTrail(entries, { caseId })`, the trail alone; with a key `verifyAuditTrail(entries, { caseId, head, version, key: publicKey, keyName })`, with the head and version the store gives and the Ed25519 public key. **A** `engine.verifyAll()` reports the case. **R** `engine.rebuild` refuses. **W** the engine refuses the next write to the case (`AUDIT_TRAIL_BROKEN` where the trail's end no longer matches the case's head), writing nothing. The `signed` columns are engines made with `audit: { signingKey, keyName }` (an Ed25519 private key). The memory store has no medium to edit: the trail and case it returns are replaced, as code in the host's process could, while its writes still see its own; it does not seal. Sealed, a forger cannot open an event to re-hash it, so the forged entries are written in clear.",
     '',
     ...tamperTable(results.tamper),
     '',
-    'Without a signing key nothing records where a trail ends or what its last hash is outside the store, so a forger who re-hashes from the changed entry on, or who cuts the last entries, leaves a trail that verifies. Where rebuild notices, it is because the replayed case differs from the stored one (`REBUILD_MISMATCH`), which a removed refusal does not change. `(W: STORE_FAILURE)` is a clash of sequence numbers in the table, not a check.',
+    ...tamperProse(results.tamper),
     '',
     '### 4 processes and 2 tickers on one PostgreSQL',
     '',

@@ -12,7 +12,8 @@ import { fileStore, fileStoreName } from '../../adapters/file.js';
 import { memoryStore } from '../../adapters/memory.js';
 import { migrate, postgresStore, type PGliteLike, type PgPoolLike } from '../../adapters/postgres.js';
 import type { EncryptionOptions } from '../../adapters/sealing.js';
-import type { AuditEntry, CaseStore } from '../../src/index.js';
+import type { AuditEntry, CaseStore, SignedHead } from '../../src/index.js';
+import type { StoredCase } from '../../src/engine/store.js';
 import { dropTables, freshPrefix } from './postgres-tables.js';
 
 /** An audit entry as stored: in clear, or with its event and actor id sealed. */
@@ -24,7 +25,19 @@ export interface TamperPlace {
   entries(caseId: string): Promise<RawEntry[]>;
   /** Writes the case's trail as `entries`, in this order (lines of the log, or rows numbered 1, 2, 3…). */
   setEntries(caseId: string, entries: readonly RawEntry[]): Promise<void>;
+  /**
+   * Rewrites what the case's row or file records beside the trail: its version, its head, and its
+   * last entry (as stored), as someone with the disk or the database can, without any key.
+   */
+  setCase(caseId: string, change: CaseChange): Promise<void>;
   close(): Promise<void>;
+}
+
+/** What {@link TamperPlace.setCase} rewrites; an absent field is left as it is. */
+export interface CaseChange {
+  readonly version?: number;
+  readonly head?: SignedHead;
+  readonly last?: RawEntry;
 }
 
 /** A kind of store of the matrix; `open` is null for a sealed store when the kind cannot seal. */
@@ -45,10 +58,19 @@ const memory: TamperStore = {
   async open() {
     const inner = memoryStore();
     const replaced = new Map<string, RawEntry[]>();
+    const changed = new Map<string, CaseChange>();
     const store: CaseStore = new Proxy(inner, {
       get(target, property, receiver) {
         if (property === 'audit') {
           return async (caseId: string) => (replaced.has(caseId) ? (structuredClone(replaced.get(caseId)!) as unknown as AuditEntry[]) : inner.audit(caseId));
+        }
+        if (property === 'load') {
+          return async (caseId: string): Promise<StoredCase | null> => {
+            const record = await inner.load(caseId);
+            const change = changed.get(caseId);
+            if (!record || !change) return record;
+            return { ...record, ...(change.version !== undefined ? { version: change.version } : {}), ...(change.head ? { head: change.head } : {}) };
+          };
         }
         return Reflect.get(target, property, receiver) as unknown;
       },
@@ -57,6 +79,7 @@ const memory: TamperStore = {
       store,
       entries: async (caseId) => (await store.audit(caseId)) as unknown as RawEntry[],
       setEntries: async (caseId, entries) => void replaced.set(caseId, structuredClone([...entries])),
+      setCase: async (caseId, change) => void changed.set(caseId, { ...changed.get(caseId), ...structuredClone(change) }),
       close: async () => undefined,
     };
   },
@@ -72,10 +95,18 @@ function file(): TamperStore {
       const directory = await fs.mkdtemp(join(tmpdir(), 'caf-step-down-tamper-'));
       directories.push(directory);
       const path = (caseId: string) => join(directory, 'audit', `${fileStoreName(caseId)}.jsonl`);
+      const casePath = (caseId: string) => join(directory, 'cases', `${fileStoreName(caseId)}.json`);
       return {
         store: fileStore({ directory, encryption }),
         entries: async (caseId) => (await fs.readFile(path(caseId), 'utf8')).split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l) as RawEntry),
         setEntries: (caseId, entries) => fs.writeFile(path(caseId), entries.map((e) => `${JSON.stringify(e)}\n`).join('')),
+        async setCase(caseId, change) {
+          const stored = JSON.parse(await fs.readFile(casePath(caseId), 'utf8')) as { record: { version: number }; head?: SignedHead; last?: RawEntry };
+          if (change.version !== undefined) stored.record.version = change.version;
+          if (change.head !== undefined) stored.head = change.head;
+          if (change.last !== undefined) stored.last = change.last;
+          await fs.writeFile(casePath(caseId), JSON.stringify(stored));
+        },
         close: async () => undefined,
       };
     },
@@ -100,6 +131,13 @@ function sql(name: string, client: () => PgPoolLike | PGliteLike, end: () => Pro
           await c.query(`DELETE FROM ${p}_audit WHERE case_id = $1`, [caseId]);
           for (const [i, entry] of entries.entries()) {
             await c.query(`INSERT INTO ${p}_audit (case_id, seq, entry) VALUES ($1, $2, $3::jsonb)`, [caseId, i + 1, JSON.stringify(entry)]);
+          }
+        },
+        async setCase(caseId, change) {
+          if (change.version !== undefined) await c.query(`UPDATE ${p}_cases SET version = $2 WHERE case_id = $1`, [caseId, change.version]);
+          if (change.head !== undefined) await c.query(`UPDATE ${p}_cases SET head = $2::jsonb WHERE case_id = $1`, [caseId, JSON.stringify(change.head)]);
+          if (change.last !== undefined) {
+            await c.query(`UPDATE ${p}_cases SET last_seq = $2, last_hash = $3 WHERE case_id = $1`, [caseId, change.last['seq'], change.last['hash']]);
           }
         },
         close: async () => undefined,

@@ -1,17 +1,18 @@
 /**
- * The tamper matrix: on every store, in clear and sealed, a case's trail is changed where it is
- * stored in one of seven ways, and three checks are asked whether they notice: `verifyAuditTrail`
- * on the trail a store returns (a store that refuses to return it counts as noticing), the engine's
- * `rebuild`, and the engine's next write to the case. Nothing is assumed: each cell is what the run
- * saw.
+ * The tamper matrix: on every store, in clear and sealed, without and with an Ed25519 signing key,
+ * a case's trail (and, for some rows, what its row records beside it: head, version, last entry) is
+ * changed where it is stored, and four checks are asked whether they notice: `verifyAuditTrail` on
+ * the trail a store returns (a store that refuses to return it counts as noticing), `engine.verifyAll`,
+ * the engine's `rebuild`, and the engine's next write to the case. Nothing is assumed: each cell is
+ * what the run saw.
  *
- * A mode is one column family (how the engine is made and how a trail is verified): a signed mode
- * is one more entry in `tamperModes`, with the engine's signing key and a `verify` given the head.
+ * The forger has the disk or the database, never the key: a head they rewrite keeps its old signature.
  */
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { hashEntry } from '../../src/engine/audit-chain.js';
 import { createCaseEngine, isStepDownError, verifyAuditTrail, type AuditEntry, type CaseEngine, type CaseEngineOptions } from '../../src/index.js';
-import type { RawEntry, TamperPlace, TamperStore } from './tamper-places.js';
+import type { SignedHead } from '../../src/index.js';
+import type { CaseChange, RawEntry, TamperPlace, TamperStore } from './tamper-places.js';
 import { prepareCases, writerEvent } from './writer-events.js';
 
 /** How the engine is made and a trail verified: one per column of the matrix. */
@@ -20,17 +21,33 @@ export interface TamperMode {
   readonly sealed: boolean;
   /** Options given to the engine beyond its store (a signing key, say). */
   readonly engine?: Omit<CaseEngineOptions, 'store'>;
-  /** Whether the trail verifies, as an auditor in this mode checks it. */
-  verify(entries: readonly AuditEntry[], caseId: string, engine: CaseEngine): Promise<boolean>;
+  /** The trail checked as an auditor in this mode checks it: null when it verifies, else the problem. */
+  verify(entries: readonly AuditEntry[], caseId: string, head: SignedHead | undefined, version: number | undefined): string | null;
 }
 
 const dataKey = randomBytes(32);
 const indexKey = randomBytes(32);
+const signer = generateKeyPairSync('ed25519');
+const keyName = 'council.example/step-down';
+
+/** Without a key, an auditor has the trail and its case id only: a head is the store's word. */
+const unkeyed = (entries: readonly AuditEntry[], caseId: string) => {
+  const result = verifyAuditTrail(entries, { caseId });
+  return result.ok ? null : result.problem;
+};
+/** With the public key, an auditor checks the trail against the case's head and version. */
+const keyed = (entries: readonly AuditEntry[], caseId: string, head: SignedHead | undefined, version: number | undefined) => {
+  const result = verifyAuditTrail(entries, { caseId, head: head ?? null, ...(version !== undefined ? { version } : {}), key: signer.publicKey, keyName });
+  return result.ok ? null : result.problem;
+};
+const signing = { audit: { signingKey: signer.privateKey, keyName } };
 
 /** The modes of the matrix. */
 export const tamperModes: readonly TamperMode[] = [
-  { name: 'clear', sealed: false, verify: async (entries, caseId) => verifyAuditTrail(entries, { caseId }).ok },
-  { name: 'sealed', sealed: true, verify: async (entries, caseId) => verifyAuditTrail(entries, { caseId }).ok },
+  { name: 'clear', sealed: false, verify: unkeyed },
+  { name: 'sealed', sealed: true, verify: unkeyed },
+  { name: 'signed, clear', sealed: false, engine: signing, verify: keyed },
+  { name: 'signed, sealed', sealed: true, engine: signing, verify: keyed },
 ];
 
 /** A forger who knows how the chain is computed: re-hashes `entries` from `from` (0-based) on, each linked to the one before. */
@@ -48,7 +65,31 @@ function rehashFrom(entries: RawEntry[], from: number): RawEntry[] {
 interface Tampering {
   readonly name: string;
   readonly change: (entries: RawEntry[], other: RawEntry[], sealed: boolean) => RawEntry[];
+  /**
+   * What the forger then rewrites beside the trail, given the changed trail, the stored head and
+   * version: a head moved to the trail's new end keeps its old signature (they have no key).
+   */
+  readonly row?: (changed: RawEntry[], head: SignedHead, version: number) => CaseChange;
 }
+
+/** The forger's head for the changed trail's new end, its old signature kept, and the row's last entry. */
+const headAtEnd = (changed: RawEntry[], head: SignedHead, version: number): CaseChange => {
+  const last = changed.at(-1)!;
+  return { head: { ...head, seq: last['seq'] as number, hash: last['hash'] as string, version }, last, version };
+};
+
+/** A forged edit of entry 10 (0-based 9) on, re-hashed; sealed, written in clear (the forger cannot open the event). */
+function forge(e: RawEntry[], sealed: boolean): RawEntry[] {
+  const forged = e.map((x, i) => {
+    if (i < 9) return x;
+    const { sealed: _s, ...clear } = x;
+    return sealed ? { ...clear, actor: { id: 'forger', role: (x['actor'] as { role: string }).role }, event: { type: x['type'], eventId: `forged-${i}` } } : { ...x, at: '2024-03-04T09:30:00Z' };
+  });
+  return rehashFrom(forged, 9);
+}
+
+/** The version the trail's last accepted entry (counting from the end of `changed`) reached. */
+const versionAt = (changed: RawEntry[]) => changed.at(-1)!['version'] as number;
 
 /** The trails are 16 entries: the opening, the decision, the family of 5, then 9 events, the last a refusal. */
 export const tamperings: readonly Tampering[] = [
@@ -56,22 +97,17 @@ export const tamperings: readonly Tampering[] = [
   { name: 'remove an entry from the middle', change: (e) => e.filter((_, i) => i !== 6) },
   { name: 'reorder two entries', change: (e) => [...e.slice(0, 4), e[5]!, e[4]!, ...e.slice(6)] },
   { name: 'insert an earlier entry again', change: (e) => [...e.slice(0, 6), e[2]!, ...e.slice(6)] },
-  {
-    // Sealed, the forger cannot open the event to hash it: the forged entries are written in clear,
-    // as entries written before sealing was turned on are.
-    name: 'forge entries with recomputed hashes',
-    change: (e, _, sealed) => {
-      const forged = e.map((x, i) => {
-        if (i < 9) return x;
-        const { sealed: _s, ...clear } = x;
-        return sealed ? { ...clear, actor: { id: 'forger', role: (x['actor'] as { role: string }).role }, event: { type: x['type'], eventId: `forged-${i}` } } : { ...x, at: '2024-03-04T09:30:00Z' };
-      });
-      return rehashFrom(forged, 9);
-    },
-  },
+  // Sealed, the forger cannot open the event to hash it: the forged entries are written in clear,
+  // as entries written before sealing was turned on are.
+  { name: 'forge entries with recomputed hashes', change: (e, _, sealed) => forge(e, sealed) },
+  { name: 'forge entries with recomputed hashes, the head moved to match', change: (e, _, sealed) => forge(e, sealed), row: (c, h, v) => headAtEnd(c, h, v) },
   { name: 'truncate: the last entry (a refusal)', change: (e) => e.slice(0, -1) },
+  { name: 'truncate: the last entry (a refusal), the head moved to match', change: (e) => e.slice(0, -1), row: (c, h, v) => headAtEnd(c, h, v) },
   { name: 'truncate: the last 3 entries', change: (e) => e.slice(0, -3) },
+  { name: 'truncate: the last 3 entries, the head and version moved to match', change: (e) => e.slice(0, -3), row: (c, h) => headAtEnd(c, h, versionAt(c)) },
   { name: "move: another case's whole trail put in its place", change: (_, other) => other },
+  { name: 'edit the version in the row only', change: (e) => e, row: (_, __, v) => ({ version: v - 1 }) },
+  { name: 'edit the version in the row and the head', change: (e) => e, row: (_, h, v) => ({ version: v - 1, head: { ...h, version: v - 1 } }) },
 ];
 
 /** One cell: which checks noticed the tampering. */
@@ -80,6 +116,8 @@ export interface TamperCell {
   readonly mode: string;
   readonly tampering: string;
   readonly verify: boolean;
+  /** `engine.verifyAll()` reported the case. */
+  readonly verifyAll: boolean;
   readonly rebuild: boolean;
   /** The next write to the case was refused (`AUDIT_TRAIL_BROKEN` or another fault), not written onto the changed trail. */
   readonly nextWrite: boolean;
@@ -104,7 +142,12 @@ async function cell(place: TamperPlace, mode: TamperMode, tampering: Tampering, 
   const engine = createCaseEngine({ store: place.store, now: clock, ...mode.engine });
   const caseId = `T-${n}`;
   await journey(engine, caseId);
-  await place.setEntries(caseId, tampering.change(await place.entries(caseId), await place.entries(other), mode.sealed));
+  const changed = tampering.change(await place.entries(caseId), await place.entries(other), mode.sealed);
+  await place.setEntries(caseId, changed);
+  if (tampering.row) {
+    const stored = (await place.store.load(caseId))!;
+    await place.setCase(caseId, tampering.row(changed, stored.head!, stored.version));
+  }
   const how: string[] = [];
   const noticed = async (check: () => Promise<boolean>) => {
     try {
@@ -116,9 +159,15 @@ async function cell(place: TamperPlace, mode: TamperMode, tampering: Tampering, 
   };
   const verify = await noticed(async () => {
     const entries = await place.store.audit(caseId);
-    const ok = await mode.verify(entries, caseId, engine);
-    if (!ok) how.push(`verify: ${(verifyAuditTrail(entries, { caseId }) as { problem?: string }).problem ?? 'head'}`);
-    return !ok;
+    const record = await place.store.load(caseId);
+    const problem = mode.verify(entries, caseId, record?.head, record?.version);
+    if (problem !== null) how.push(`verify: ${problem}`);
+    return problem !== null;
+  });
+  const verifyAll = await noticed(async () => {
+    const found = (await engine.verifyAll()).broken.find((b) => b.caseId === caseId);
+    if (found) how.push(`verifyAll: ${found.code}${found.problem ? ` ${found.problem}` : ''}`);
+    return found !== undefined;
   });
   const rebuild = await noticed(async () => {
     await engine.rebuild(caseId);
@@ -128,7 +177,7 @@ async function cell(place: TamperPlace, mode: TamperMode, tampering: Tampering, 
     await engine.send(caseId, writerEvent(0, 10, 0));
     return false;
   });
-  return { verify, rebuild, nextWrite, how: [...new Set(how)].join(', ') };
+  return { verify, verifyAll, rebuild, nextWrite, how: [...new Set(how)].join(', ') };
 }
 
 /** Runs the whole matrix: every store × mode × tampering. */

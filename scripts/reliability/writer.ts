@@ -8,7 +8,7 @@
  * (accepted) or `r <eventId>` (refused and audited) to its acknowledgement file, a log of its own
  * that no store writes: after a crash, every id in it must be in the reopened store's trail. A
  * `VERSION_CONFLICT` is retried after a fresh `get`. With a webhook it runs `engine.deliver()` after
- * every send (an extra pass today; the only delivery once it is off the write path). When it has
+ * every send: delivery is off the write path, so this pass is the only one. When it has
  * sent `events` (0: until it is killed) it prints one line of JSON ({@link WriterReport}).
  */
 import { appendFileSync } from 'node:fs';

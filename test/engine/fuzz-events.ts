@@ -4,7 +4,7 @@
  * event and the cases the events go to.
  */
 import { memoryStore } from '../../adapters/memory.js';
-import { StepDownError, createCaseEngine, eventTypes, type CaseEngine, type EventType, type StoredCase } from '../../src/index.js';
+import { StepDownError, createCaseEngine, eventTypes, type CaseEngine, type EventType } from '../../src/index.js';
 import { sampleEvent, sampleFamilyAdded, samplePeople } from '../events/samples.js';
 import { event } from '../machine/harness.js';
 
@@ -98,13 +98,12 @@ export interface EngineFuzzFigures {
 }
 
 /**
- * The stored case without its head: a refusal is appended to the trail, so the head (the trail's last
- * sequence and hash) moves with it, while the case itself must not change.
+ * The stored case as a refusal must leave it: everything but where its head points, which a
+ * refusal moves on to its own audit entry (the head's version must stay).
  */
-function caseOnly(record: StoredCase | null): Omit<StoredCase, 'head'> | null {
-  if (record === null) return null;
-  const { head: _head, ...rest } = record;
-  return rest;
+async function caseAsStored(store: ReturnType<typeof memoryStore>, caseId: string): Promise<string> {
+  const { head, ...record } = (await store.load(caseId))!;
+  return JSON.stringify({ ...record, headVersion: head?.version });
 }
 
 /** Sends `count` generated malformed events (seeded) to the engine over a memory store, spread over three cases. */
@@ -121,17 +120,17 @@ export async function fuzzEngine(count: number, seed: number): Promise<EngineFuz
   for (let i = 0; i < count; i += 1) {
     const caseId = caseIds[i % caseIds.length]!;
     const input = mutate(bases[Math.floor(random() * bases.length)]!, random);
-    const before = JSON.stringify(caseOnly(await store.load(caseId)));
+    const before = await caseAsStored(store, caseId);
     sent += 1;
     try {
-      await engine.send(caseId, input as never);
+      await engine.send(caseId, input);
     } catch (error) {
       if (!(error instanceof StepDownError)) {
         otherThrows += 1;
         continue;
       }
       refused += 1;
-      if (JSON.stringify(caseOnly(await store.load(caseId))) !== before) changedByRefusal += 1;
+      if ((await caseAsStored(store, caseId)) !== before) changedByRefusal += 1;
     }
   }
   return { sent, refused, otherThrows, changedByRefusal };
