@@ -123,7 +123,7 @@ export async function fuzzEngine(count: number, seed: number): Promise<EngineFuz
     const before = await caseAsStored(store, caseId);
     sent += 1;
     try {
-      await engine.send(caseId, input);
+      await engine.send(caseId, input as never);
     } catch (error) {
       if (!(error instanceof StepDownError)) {
         otherThrows += 1;
