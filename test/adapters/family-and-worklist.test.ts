@@ -170,6 +170,13 @@ function testPostgresWorklist(name: string, database: { prepare?(): Promise<void
       }
     });
 
+    /**
+     * True when `id` is in the rows outside the sealed values. A seal's IV, tag and ciphertext are
+     * random base64, in which a short id such as `leo` turns up by chance in about one run in six:
+     * those are blanked first, and everything else (ids, HMAC lookups, hashes) is searched as it is.
+     */
+    const inClear = (rows: string, id: string) => rows.replace(/"(iv|tag|data)":"[A-Za-z0-9+/=]*"/g, '"$1":""').includes(id);
+
     it('sealed, keeps no family, person, user or detail id in clear, and still finds each by it', async () => {
       const { tablePrefix, store } = await fresh({ encryption: encryption() });
       const engine = createCaseEngine({ store, now: () => new Date('2024-07-20T10:00:00Z') });
@@ -196,7 +203,7 @@ function testPostgresWorklist(name: string, database: { prepare?(): Promise<void
       expect(waiting.every((w) => w.familyId === familyId)).toBe(true);
       const before = await raw();
       expect(before).toContain('views.recorded');
-      for (const id of [familyId, samplePeople.parent, samplePeople.child, samplePeople.partner]) expect(before).not.toContain(id);
+      for (const id of [familyId, samplePeople.parent, samplePeople.child, samplePeople.partner]) expect(inClear(before, id)).toBe(false);
       expect(await store.familyCases(familyId)).toEqual(['C-LEO', 'C-MIA']);
 
       // The decision's Team Manager is named on his steps: found by his id, which is not in the rows.
@@ -208,7 +215,7 @@ function testPostgresWorklist(name: string, database: { prepare?(): Promise<void
       ]);
       expect(await engine.worklist({ actorId: 'tm-someone-else' })).toEqual([]);
       const after = await raw();
-      for (const id of [familyId, tm.id, samplePeople.parent, samplePeople.partner]) expect(after).not.toContain(id);
+      for (const id of [familyId, tm.id, samplePeople.parent, samplePeople.partner]) expect(inClear(after, id)).toBe(false);
       const rows = (await database.client().query<{ actor_id: string | null; person_id: string | null }>(`SELECT actor_id, person_id FROM ${tablePrefix}_work`)).rows;
       expect(rows.filter((r) => r.actor_id !== null).every((r) => /^#[0-9a-f]{64}$/.test(r.actor_id!))).toBe(true);
       expect(rows.some((r) => r.actor_id !== null)).toBe(true);
