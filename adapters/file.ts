@@ -1074,8 +1074,13 @@ export function fileStore(options: FileStoreOptions): SealingStore {
       for (const name of await fs.readdir(join(dir, 'dead'))) {
         if (!name.endsWith('.json') || !hexName.test(name.slice(0, -5))) continue;
         const text = await fs.readFile(join(dir, 'dead', name), 'utf8').catch(() => null);
+        if (text === null) continue;
+        // A revive that crashed between its two writes left the outbox copy marked `revived`: the next
+        // claim delivers it, so the listing must not still call it dead.
+        const copy = await fs.readFile(paths.outbox(name.slice(0, -5)), 'utf8').catch(() => null);
+        if (copy !== null && (JSON.parse(copy) as OutboxFile).revived === true) continue;
         // The listing needs the notification's type only, which a sealed notification keeps in clear.
-        if (text !== null) letters.push(deadLetter(JSON.parse(text) as BuriedMessage));
+        letters.push(deadLetter(JSON.parse(text) as BuriedMessage));
       }
       return letters.sort(byBurial).slice(0, Math.max(0, limit));
     },

@@ -201,14 +201,11 @@ describe('the file store after a crash mid-revival (outbox file written, marked 
     expect((await drain(store, later)).sort()).toEqual(ids);
   });
 
-  // Finding: the listing does not settle. The revival's first write is its commit point (the next
-  // claim delivers the message), yet until a claim reaches that outbox file `deadLetters` still lists
-  // the message as buried: a listing, then a claim with no revive in between, shows it dead and then
-  // delivers it. With the revival due later than the claim (`revive(id, availableAt)` in the future),
-  // the claim passes the file over unsettled and the message stays listed until it is due. Nothing is
-  // lost or delivered twice (a second revive rewrites the same outbox file), but the listing is not
-  // the state the store then acts on. adapters/file.ts is not this helper's to change.
-  it.fails('a listing first agrees with the claim after it: the revived message is not listed as buried', async () => {
+  // Was a finding (committed as it.fails): the revival's first write is its commit point (the next
+  // claim delivers the message), yet `deadLetters` listed the message as buried until a claim reached
+  // that outbox file, and with the revival due later, until it was due. The listing now passes over a
+  // dead letter whose outbox copy is marked `revived`, as the claim will settle it.
+  it('a listing first agrees with the claim after it: the revived message is not listed as buried', async () => {
     const dir = await crashed('revive', later);
     const store = fileStore({ directory: dir });
     const listed = await deadIds(store);
