@@ -12,6 +12,7 @@ import {
 } from '../../src/index.js';
 import { runToClosedCaf } from '../engine/journey.js';
 import { sampleEvent, samplePeople } from '../events/samples.js';
+import { workItem, workSteps } from './store-records.js';
 
 /** A store under test: made fresh for each test, closed after. */
 export interface StoreFactory {
@@ -31,31 +32,10 @@ function record(caseId: string, version: number, nextDueAt: number | null = null
 
 /** A case record with its family and its work-list items (as the engine writes them on every save). */
 function withWork(caseId: string, version: number, work: readonly Partial<WorkItem>[], familyId: string | null = null): StoredCase {
-  return { ...record(caseId, version), familyId, work: work.map((w) => item(caseId, familyId, w)) };
+  return { ...record(caseId, version), familyId, work: work.map((w) => workItem(caseId, familyId, w)) };
 }
 
-/** A work-list item of a case: a social worker's undated step unless `fields` say otherwise. */
-function item(caseId: string, familyId: string | null, fields: Partial<WorkItem>): WorkItem {
-  const dueAt = fields.dueAt ?? null;
-  return {
-    caseId,
-    familyId,
-    stage: 'preparation',
-    step: 'views.recorded',
-    role: 'social-worker',
-    rule: 'views-recorded',
-    detail: null,
-    personId: null,
-    actorId: null,
-    due: dueAt === null ? null : new Date(dueAt).toISOString(),
-    dueAt,
-    breached: false,
-    ...fields,
-  };
-}
 
-/** Only the steps' identities, to read a work list's order at a glance. */
-const steps = (items: readonly WorkItem[]) => items.map((w) => `${w.caseId} ${w.step}${w.detail === null ? '' : `|${w.detail}`}`);
 
 /** One case's accepted event in a `saveMany`. */
 function write(next: StoredCase, expectedVersion: number, outbox: readonly OutboxMessage[] = []): CaseWrite {
@@ -210,7 +190,7 @@ export function testStore(name: string, factory: StoreFactory): void {
       await store.save(withWork('B', 2, before.B, 'F-1'), 1, draft('B', 2), []);
       await store.create(withWork('C', 1, before.C, 'F-1'), draft('C', 1), []);
       const listBefore = await store.worklist({ limit: 100 });
-      expect(steps(listBefore)).toEqual(['B views.recorded', 'A decision.agreed']);
+      expect(workSteps(listBefore)).toEqual(['B views.recorded', 'A decision.agreed']);
 
       const next = (caseId: string, version: number) => withWork(caseId, version, [{ step: 'consent.given', dueAt: 1_000 }], 'F-1');
       const stale = [write(next('A', 2), 1, [message('a2', 'A')]), write(next('B', 2), 1, [message('b2', 'B')]), write(next('C', 2), 1, [message('c2', 'C')])];
@@ -241,7 +221,7 @@ export function testStore(name: string, factory: StoreFactory): void {
       expect(await Promise.all(['A', 'B', 'C'].map(async (id) => (await store.load(id))!.version))).toEqual([2, 3, 2]);
       for (const id of ['A', 'B', 'C']) expect(verifyAuditTrail(await store.audit(id)).ok).toBe(true);
       expect((await store.claimOutbox(Date.now(), 10, 1000)).map((m) => m.id).sort()).toEqual(['a2', 'c2']);
-      expect(steps(await store.worklist({ limit: 100 }))).toEqual(['A consent.given', 'B consent.given', 'C consent.given']);
+      expect(workSteps(await store.worklist({ limit: 100 }))).toEqual(['A consent.given', 'B consent.given', 'C consent.given']);
     });
 
     it('saveMany leaves every case whole when the write fails part-way', async (context) => {
@@ -259,7 +239,7 @@ export function testStore(name: string, factory: StoreFactory): void {
       expect((await store.load('A'))!.version).toBe(1);
       expect(await store.audit('A')).toHaveLength(1);
       expect(await store.claimOutbox(Date.now(), 10, 1000)).toEqual([]);
-      expect(steps(await store.worklist({ limit: 10 }))).toEqual(['A views.recorded|leo', 'B views.recorded|sarah']);
+      expect(workSteps(await store.worklist({ limit: 10 }))).toEqual(['A views.recorded|leo', 'B views.recorded|sarah']);
     });
 
     it('lists pending steps across cases from the index kept on save: filters, order, limit', async (context) => {
@@ -296,32 +276,32 @@ export function testStore(name: string, factory: StoreFactory): void {
         'C-3 decision.agreed',
       ];
       const all = await store.worklist({ limit: 100 });
-      expect(steps(all)).toEqual(everything);
+      expect(workSteps(all)).toEqual(everything);
       // Each item comes back as written.
-      expect(all[0]).toEqual(item('C-2', null, { role: 'lead-professional', personId: 'p-1', step: 'familyPlanMeeting.held', detail: 'initial', dueAt: 1_000, breached: true }));
+      expect(all[0]).toEqual(workItem('C-2', null, { role: 'lead-professional', personId: 'p-1', step: 'familyPlanMeeting.held', detail: 'initial', dueAt: 1_000, breached: true }));
       // The limit cuts the same list, wherever it falls, even between one case's steps tied on due and step.
-      for (let limit = 0; limit <= everything.length; limit += 1) expect(steps(await store.worklist({ limit }))).toEqual(everything.slice(0, limit));
-      expect(steps(await store.worklist({ role: 'team-manager', limit: 100 }))).toEqual([
+      for (let limit = 0; limit <= everything.length; limit += 1) expect(workSteps(await store.worklist({ limit }))).toEqual(everything.slice(0, limit));
+      expect(workSteps(await store.worklist({ role: 'team-manager', limit: 100 }))).toEqual([
         'C-1 disagreement.resolved|D-1',
         'C-1 stepDown.authorised',
         'C-2 stepDown.authorised',
         'C-3 decision.agreed',
       ]);
-      expect(steps(await store.worklist({ role: 'team-manager', dueBefore: 3_001, limit: 2 }))).toEqual(['C-1 disagreement.resolved|D-1', 'C-1 stepDown.authorised']);
+      expect(workSteps(await store.worklist({ role: 'team-manager', dueBefore: 3_001, limit: 2 }))).toEqual(['C-1 disagreement.resolved|D-1', 'C-1 stepDown.authorised']);
       // "Before" is strict, and an undated step is never due before anything.
-      expect(steps(await store.worklist({ dueBefore: 3_000, limit: 100 }))).toEqual(['C-2 familyPlanMeeting.held|initial', 'C-1 ehm.authorised']);
-      expect(steps(await store.worklist({ personId: 'p-1', limit: 100 }))).toEqual(['C-2 familyPlanMeeting.held|initial']);
-      expect(steps(await store.worklist({ actorId: 'tm-1', limit: 100 }))).toEqual(['C-2 stepDown.authorised', 'C-3 decision.agreed']);
-      expect(steps(await store.worklist({ actorId: 'tm-1', role: 'social-worker', limit: 100 }))).toEqual([]);
-      expect(steps(await store.worklist({ breached: true, limit: 100 }))).toEqual(['C-2 familyPlanMeeting.held|initial']);
-      expect(steps(await store.worklist({ breached: false, role: 'social-worker', limit: 100 }))).toEqual(['C-2 views.recorded|leo', 'C-2 views.recorded|sarah']);
+      expect(workSteps(await store.worklist({ dueBefore: 3_000, limit: 100 }))).toEqual(['C-2 familyPlanMeeting.held|initial', 'C-1 ehm.authorised']);
+      expect(workSteps(await store.worklist({ personId: 'p-1', limit: 100 }))).toEqual(['C-2 familyPlanMeeting.held|initial']);
+      expect(workSteps(await store.worklist({ actorId: 'tm-1', limit: 100 }))).toEqual(['C-2 stepDown.authorised', 'C-3 decision.agreed']);
+      expect(workSteps(await store.worklist({ actorId: 'tm-1', role: 'social-worker', limit: 100 }))).toEqual([]);
+      expect(workSteps(await store.worklist({ breached: true, limit: 100 }))).toEqual(['C-2 familyPlanMeeting.held|initial']);
+      expect(workSteps(await store.worklist({ breached: false, role: 'social-worker', limit: 100 }))).toEqual(['C-2 views.recorded|leo', 'C-2 views.recorded|sarah']);
       expect(await store.worklist({ personId: 'nobody', limit: 100 })).toEqual([]);
 
       // A save replaces the case's steps; a refusal (appendAudit) and a failed save change none.
       await store.save(withWork('C-2', 2, [{ role: 'social-worker', step: 'finalMeeting.held', rule: 'final-meeting-kind' }]), 1, draft('C-2', 2), []);
       await store.appendAudit({ ...draft('C-1', 1, 'refused.event'), accepted: false, errorCode: 'GATE_BLOCKED' }, []);
       expect(await code(store.save(withWork('C-1', 2, []), 5, draft('C-1', 2), []))).toBe('VERSION_CONFLICT');
-      expect(steps(await store.worklist({ limit: 100 }))).toEqual([
+      expect(workSteps(await store.worklist({ limit: 100 }))).toEqual([
         'C-1 ehm.authorised',
         'C-1 disagreement.resolved|D-1',
         'C-1 stepDown.authorised',
@@ -330,7 +310,7 @@ export function testStore(name: string, factory: StoreFactory): void {
       ]);
       expect(await store.worklist({ personId: 'p-1', limit: 100 })).toEqual([]);
       await store.save(withWork('C-1', 2, []), 1, draft('C-1', 2), []);
-      expect(steps(await store.worklist({ limit: 100 }))).toEqual(['C-2 finalMeeting.held', 'C-3 decision.agreed']);
+      expect(workSteps(await store.worklist({ limit: 100 }))).toEqual(['C-2 finalMeeting.held', 'C-3 decision.agreed']);
     });
 
     it('lists a family group’s cases in case-id order', async (context) => {

@@ -49,6 +49,7 @@ import {
 } from '../../src/index.js';
 import { samplePeople, samplePersonAdded } from '../events/samples.js';
 import { event } from '../machine/harness.js';
+import { workItem, workSteps } from './store-records.js';
 
 const clock = () => new Date('2024-07-01T09:00:00Z');
 const tm = { id: samplePeople.teamManager.id, role: 'team-manager' as const };
@@ -326,25 +327,6 @@ function batchCrashState(before: Files, after: Files, ids: readonly string[], st
   return state;
 }
 
-/** A work-list item of a case (a social worker's undated step unless `fields` say otherwise). */
-function workItem(caseId: string, familyId: string | null, fields: Partial<WorkItem>): WorkItem {
-  const dueAt = fields.dueAt ?? null;
-  return {
-    caseId,
-    familyId,
-    stage: 'preparation',
-    step: 'views.recorded',
-    role: 'social-worker',
-    rule: 'views-recorded',
-    detail: null,
-    personId: null,
-    actorId: null,
-    due: dueAt === null ? null : new Date(dueAt).toISOString(),
-    dueAt,
-    breached: false,
-    ...fields,
-  };
-}
 function batchRecord(caseId: string, version: number, work: readonly Partial<WorkItem>[], familyId: string | null): StoredCase {
   const items = work.map((w) => workItem(caseId, familyId, w));
   const dated = items.map((w) => w.dueAt).filter((d): d is number => d !== null);
@@ -414,9 +396,8 @@ describe('the file store after a crash mid-saveMany', () => {
     expect(after.cases.map((c) => c!.version)).toEqual([2, 2, 3]);
     expect(before.family).toEqual(['C-BA', 'C-BB']);
     expect(after.family).toEqual(['C-BA', 'C-BB', 'C-BC']);
-    const steps = (items: WorkItem[]) => items.map((w) => `${w.caseId} ${w.step}${w.detail ? `|${w.detail}` : ''}`);
-    expect(steps(before.work)).toEqual(['C-BB consent.given', 'C-BA decision.agreed', 'C-BB views.recorded', 'C-BA views.recorded', 'C-BB views.recorded|leo']);
-    expect(steps(after.work)).toEqual(['C-BC consent.given', 'C-BB finalMeeting.held', 'C-BA person.added|child']);
+    expect(workSteps(before.work)).toEqual(['C-BB consent.given', 'C-BA decision.agreed', 'C-BB views.recorded', 'C-BA views.recorded', 'C-BB views.recorded|leo']);
+    expect(workSteps(after.work)).toEqual(['C-BC consent.given', 'C-BB finalMeeting.held', 'C-BA person.added|child']);
     expect(workNames(before.files).filter((p) => !after.files.has(p))).toHaveLength(5);
     // The next-due index holds each case's next due time and nothing else, before and after.
     const dueFiles = (cases: (StoredCase | null)[]) =>

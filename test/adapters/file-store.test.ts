@@ -20,6 +20,7 @@ import {
   type OutboxMessage,
   type StoredCase,
 } from '../../src/index.js';
+import { auditDraft } from './store-records.js';
 
 const directories: string[] = [];
 afterAll(async () => void (await Promise.all(directories.map((d) => fs.rm(d, { recursive: true, force: true })))));
@@ -45,20 +46,6 @@ const record = (caseId: string, version: number, nextDueAt: number | null = null
   version,
   snapshot: { machineVersion: 1, value: 'x', context: { caseId } } as unknown as StoredCase['snapshot'],
   nextDueAt,
-});
-const draft = (caseId: string, version: number, accepted = true): AuditDraft => ({
-  caseId,
-  type: accepted ? 'test.saved' : 'test.refused',
-  event: { n: version },
-  actor: { id: 'sw-1', role: 'social-worker' },
-  at: '2024-05-01T10:00:00+01:00',
-  recordedAt: '2024-05-01T10:00:01.000Z',
-  stateBefore: null,
-  stateAfter: null,
-  version,
-  rules: { checked: [], breached: [] },
-  accepted,
-  errorCode: accepted ? null : 'NOT_ALLOWED',
 });
 const message = (id: string, caseId: string): OutboxMessage => ({
   id,
@@ -87,9 +74,9 @@ async function names(dir: string): Promise<string[]> {
 /** Creates the case, saves it once, refuses once (a refusal message id embeds the case id), and checks it all reads back. */
 async function roundTrip(store: CaseStore, caseId: string): Promise<void> {
   const refusal = `${caseId}:refused:${randomUUID()}`;
-  await store.create(record(caseId, 1, 5_000), draft(caseId, 1), [message(`${caseId}:v1:0`, caseId)]);
-  await store.appendAudit(draft(caseId, 1, false), [message(refusal, caseId)]);
-  await store.save(record(caseId, 2, 4_000), 1, draft(caseId, 2), [message(`${caseId}:v2:0`, caseId)]);
+  await store.create(record(caseId, 1, 5_000), auditDraft(caseId, 1), [message(`${caseId}:v1:0`, caseId)]);
+  await store.appendAudit(auditDraft(caseId, 1, false), [message(refusal, caseId)]);
+  await store.save(record(caseId, 2, 4_000), 1, auditDraft(caseId, 2), [message(`${caseId}:v2:0`, caseId)]);
   expect((await store.load(caseId))!.version).toBe(2);
   const trail = await store.audit(caseId);
   expect(trail.map((e) => e.caseId)).toEqual([caseId, caseId, caseId]);
@@ -153,8 +140,8 @@ describe('file store: names no id can break', () => {
     const ids = ['\uD800', '\uDBFF', '\uFFFD'];
     expect(new Set(ids.map((id) => Buffer.from(id, 'utf8').toString('hex'))).size).toBe(1);
     for (const [i, caseId] of ids.entries()) {
-      await store.create(record(caseId, 1), draft(caseId, 1), [message(`${caseId}:m`, caseId)]);
-      await store.save(record(caseId, 2 + i), 1, draft(caseId, 2 + i), []);
+      await store.create(record(caseId, 1), auditDraft(caseId, 1), [message(`${caseId}:m`, caseId)]);
+      await store.save(record(caseId, 2 + i), 1, auditDraft(caseId, 2 + i), []);
     }
     for (const [i, caseId] of ids.entries()) {
       expect((await store.load(caseId))!.version).toBe(2 + i);
@@ -176,8 +163,8 @@ describe('file store: write cost', () => {
     const dir = await directory();
     const store = fileStore({ directory: dir });
     const caseId = 'C-LONG';
-    await store.create(record(caseId, 1), draft(caseId, 1), []);
-    for (let v = 2; v <= 60; v += 1) await store.save(record(caseId, v), v - 1, draft(caseId, v), []);
+    await store.create(record(caseId, 1), auditDraft(caseId, 1), []);
+    for (let v = 2; v <= 60; v += 1) await store.save(record(caseId, v), v - 1, auditDraft(caseId, v), []);
     const auditFile = join(dir, 'audit', `${fileStoreName(caseId)}.jsonl`);
     const auditBytes = (await fs.stat(auditFile)).size;
     const readFile = fs.readFile.bind(fs) as (...a: unknown[]) => Promise<unknown>;
@@ -186,8 +173,8 @@ describe('file store: write cost', () => {
       reads.push(String(args[0]));
       return readFile(...args);
     }) as typeof fs.readFile);
-    await store.save(record(caseId, 61), 60, draft(caseId, 61), [message('m-61', caseId)]);
-    await store.appendAudit(draft(caseId, 61, false), []);
+    await store.save(record(caseId, 61), 60, auditDraft(caseId, 61), [message('m-61', caseId)]);
+    await store.appendAudit(auditDraft(caseId, 61, false), []);
     vi.restoreAllMocks();
     expect(reads.filter((path) => path.includes(`${join(dir, 'audit')}`))).toEqual([]);
     expect((await fs.stat(auditFile)).size).toBeGreaterThan(auditBytes);
@@ -201,11 +188,11 @@ describe('file store: what dead processes leave', () => {
   it('breaks at once a lock whose owner process is dead, not after staleLockMs', async () => {
     const dir = await directory();
     const store = fileStore({ directory: dir }); // staleLockMs: the default 30 s
-    await store.create(record('C-1', 1), draft('C-1', 1), []);
+    await store.create(record('C-1', 1), auditDraft('C-1', 1), []);
     const lock = join(dir, 'locks', `${fileStoreName('C-1')}.lock`);
     await fs.writeFile(lock, JSON.stringify({ host: hostTag, pid: await deadPid(), id: randomUUID() }));
     const started = Date.now();
-    await store.save(record('C-1', 2), 1, draft('C-1', 2), []);
+    await store.save(record('C-1', 2), 1, auditDraft('C-1', 2), []);
     expect(Date.now() - started).toBeLessThan(5_000);
     expect((await store.load('C-1'))!.version).toBe(2);
     expect(await fs.readdir(join(dir, 'locks'))).toEqual([]);
@@ -214,7 +201,7 @@ describe('file store: what dead processes leave', () => {
   it('waits for a lock whose owner lives, whose owner is on another machine, or that names no owner', async () => {
     const dir = await directory();
     const store = fileStore({ directory: dir, staleLockMs: 60_000 });
-    await store.create(record('C-1', 1), draft('C-1', 1), []);
+    await store.create(record('C-1', 1), auditDraft('C-1', 1), []);
     const lock = join(dir, 'locks', `${fileStoreName('C-1')}.lock`);
     const dead = await deadPid();
     let version = 1;
@@ -225,7 +212,7 @@ describe('file store: what dead processes leave', () => {
       '',
     ]) {
       await fs.writeFile(lock, content);
-      const waiting = store.save(record('C-1', version + 1), version, draft('C-1', version + 1), []);
+      const waiting = store.save(record('C-1', version + 1), version, auditDraft('C-1', version + 1), []);
       const settled = await Promise.race([waiting.then(() => true, () => true), new Promise((resolve) => setTimeout(() => resolve(false), 200))]);
       expect(settled).toBe(false);
       await fs.rm(lock);
@@ -237,7 +224,7 @@ describe('file store: what dead processes leave', () => {
 
   it('removes temporary files of dead processes on opening, and old ones of any, but never a live writer’s', async () => {
     const dir = await directory();
-    await fileStore({ directory: dir }).create(record('C-1', 1), draft('C-1', 1), []);
+    await fileStore({ directory: dir }).create(record('C-1', 1), auditDraft('C-1', 1), []);
     const dead = await deadPid();
     const key = fileStoreName('C-1');
     const uuid = () => randomUUID();
@@ -268,7 +255,7 @@ describe('file store: what dead processes leave', () => {
   it('a write left unfinished by a crash is finished by the next claim, unless a live process holds the case', async () => {
     const dir = await directory();
     const store = fileStore({ directory: dir });
-    await store.create(record('C-1', 1), draft('C-1', 1), []);
+    await store.create(record('C-1', 1), auditDraft('C-1', 1), []);
     // The state a crash right after the commit point leaves: the case file holds the pending
     // write (its audit line already appended, the outbox file not yet written), and the marker.
     const key = fileStoreName('C-1');
@@ -293,10 +280,10 @@ describe('file store: failures quote no path', () => {
     const caseId = `C-${'y'.repeat(100)}`;
     const dir = await directory();
     const store = fileStore({ directory: dir });
-    await store.create(record(caseId, 1), draft(caseId, 1), []);
+    await store.create(record(caseId, 1), auditDraft(caseId, 1), []);
     await fs.rm(join(dir, 'locks'), { recursive: true });
     let failure: unknown = null;
-    await store.save(record(caseId, 2), 1, draft(caseId, 2), []).catch((error: unknown) => (failure = error));
+    await store.save(record(caseId, 2), 1, auditDraft(caseId, 2), []).catch((error: unknown) => (failure = error));
     expect(failure).toMatchObject({ code: 'STORE_FAILURE', details: { errno: 'ENOENT' } });
     const text = `${(failure as Error).message} ${JSON.stringify(failure)}`;
     expect(text).toContain('ENOENT');
@@ -311,8 +298,8 @@ describe('file store: a directory written before files were named by their SHA-2
     const dir = await directory();
     const caseId = 'C-OLD';
     const first = fileStore({ directory: dir });
-    await first.create(record(caseId, 1, 2_000), draft(caseId, 1), [message('C-OLD:v1:0', caseId)]);
-    await first.appendAudit(draft(caseId, 1, false), [message('C-OLD:refused:1', caseId)]);
+    await first.create(record(caseId, 1, 2_000), auditDraft(caseId, 1), [message('C-OLD:v1:0', caseId)]);
+    await first.appendAudit(auditDraft(caseId, 1, false), [message('C-OLD:refused:1', caseId)]);
     // Put every file under its name of before: the base64url of the id, due files empty.
     const b64 = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
     const key = fileStoreName(caseId);
@@ -330,7 +317,7 @@ describe('file store: a directory written before files were named by their SHA-2
     expect(await store.audit(caseId)).toHaveLength(2);
     expect(await store.dueCases(3_000, 10)).toEqual([caseId]);
     expect((await store.claimOutbox(far, 10, 1_000)).map((m) => m.id).sort()).toEqual(['C-OLD:refused:1', 'C-OLD:v1:0']);
-    await store.save(record(caseId, 2), 1, draft(caseId, 2), []);
+    await store.save(record(caseId, 2), 1, auditDraft(caseId, 2), []);
     expect(verifyAuditTrail(await store.audit(caseId)).ok).toBe(true);
     for (const name of await names(dir)) expect(name).not.toContain(b64(caseId));
   });

@@ -10,6 +10,7 @@ import { verifyAuditTrail, type AuditDraft, type CaseStore, type StoredCase, typ
 import { testStore } from './conformance.js';
 import { testDeliveryStore } from './conformance-delivery.js';
 import { testSealing, type Raw, type SealedPlace } from './sealing-suite.js';
+import { auditDraft, workItem, workSteps } from './store-records.js';
 
 const directories: string[] = [];
 const cleanup = async () => void (await Promise.all(directories.map((d) => rm(d, { recursive: true, force: true }))));
@@ -106,39 +107,6 @@ const storeRecord = (caseId: string, version: number, familyId: string | null, w
   familyId,
   work,
 });
-const storeDraft = (caseId: string, version: number, accepted = true): AuditDraft => ({
-  caseId,
-  type: accepted ? 'test.saved' : 'test.refused',
-  event: { n: version },
-  actor: { id: 'sw-1', role: 'social-worker' },
-  at: '2024-05-01T10:00:00+01:00',
-  recordedAt: '2024-05-01T10:00:01.000Z',
-  stateBefore: null,
-  stateAfter: null,
-  version,
-  rules: { checked: [], breached: [] },
-  accepted,
-  errorCode: accepted ? null : 'NOT_ALLOWED',
-});
-function workItem(caseId: string, familyId: string | null, fields: Partial<WorkItem>): WorkItem {
-  const dueAt = fields.dueAt ?? null;
-  return {
-    caseId,
-    familyId,
-    stage: 'preparation',
-    step: 'views.recorded',
-    role: 'social-worker',
-    rule: 'views-recorded',
-    detail: null,
-    personId: null,
-    actorId: null,
-    due: dueAt === null ? null : new Date(dueAt).toISOString(),
-    dueAt,
-    breached: false,
-    ...fields,
-  };
-}
-const steps = (items: readonly WorkItem[]) => items.map((w) => `${w.caseId} ${w.step}${w.detail === null ? '' : `|${w.detail}`}`);
 
 /**
  * Case ids that test the order of the work-list file names: ids that are prefixes of others, upper
@@ -213,24 +181,24 @@ describe('file store: the work list and family groups against the memory store',
       for (const caseId of trickyIds) {
         const record = randomRecord(caseId);
         versions.set(caseId, 1);
-        await both((store) => store.create(record, storeDraft(caseId, 1), []));
+        await both((store) => store.create(record, auditDraft(caseId, 1), []));
       }
       await compare();
       expect((await file.worklist({ limit: 1000 })).length).toBeGreaterThan(15);
       for (let round = 0; round < 12; round += 1) {
         const chosen = trickyIds.filter(() => next() < 0.3);
         if (round % 3 === 0 && chosen.length > 0) {
-          const writes = chosen.map((caseId) => ({ record: randomRecord(caseId), expectedVersion: versions.get(caseId)!, audit: storeDraft(caseId, versions.get(caseId)! + 1), outbox: [] }));
+          const writes = chosen.map((caseId) => ({ record: randomRecord(caseId), expectedVersion: versions.get(caseId)!, audit: auditDraft(caseId, versions.get(caseId)! + 1), outbox: [] }));
           await both((store) => store.saveMany(writes));
         } else {
           for (const caseId of chosen) {
             const record = randomRecord(caseId);
-            await both((store) => store.save(record, versions.get(caseId)!, storeDraft(caseId, record.version), []));
+            await both((store) => store.save(record, versions.get(caseId)!, auditDraft(caseId, record.version), []));
           }
         }
         for (const caseId of chosen) versions.set(caseId, versions.get(caseId)! + 1);
         const refused = pick(trickyIds);
-        await both((store) => store.appendAudit(storeDraft(refused, versions.get(refused)!, false), []));
+        await both((store) => store.appendAudit(auditDraft(refused, versions.get(refused)!, false), []));
         await compare();
       }
     }
@@ -249,7 +217,7 @@ describe('file store: the work list is an index, read in order and only as far a
         workItem(caseId, null, { step: 'consent.given' }),
         workItem(caseId, null, { step: 'familyPlanMeeting.held', dueAt: t0 + (n + 28) * day, ...lp }),
       ];
-      await store.create(storeRecord(caseId, 1, null, work), storeDraft(caseId, 1), []);
+      await store.create(storeRecord(caseId, 1, null, work), auditDraft(caseId, 1), []);
     }
     const readFile = fs.readFile.bind(fs) as (...a: unknown[]) => Promise<unknown>;
     const read: string[] = [];
@@ -264,10 +232,10 @@ describe('file store: the work list is an index, read in order and only as far a
       return { items, files: read.length };
     };
     expect(await reads({ limit: 3 })).toEqual({ items: expect.any(Array), files: 3 });
-    expect(steps((await reads({ limit: 3 })).items)).toEqual(['C-000 views.recorded', 'C-001 views.recorded', 'C-002 views.recorded']);
+    expect(workSteps((await reads({ limit: 3 })).items)).toEqual(['C-000 views.recorded', 'C-001 views.recorded', 'C-002 views.recorded']);
     // Filtered: the walk passes over the other roles' steps by their names, unread, and stops at the limit.
     const managers = await reads({ role: 'team-manager', limit: 2 });
-    expect(steps(managers.items)).toEqual(['C-001 views.recorded', 'C-003 views.recorded']);
+    expect(workSteps(managers.items)).toEqual(['C-001 views.recorded', 'C-003 views.recorded']);
     expect(managers.files).toBe(2);
     // A Lead Professional's own list, a Team Manager's, the breached steps: only their files are read.
     const own = await reads({ personId: 'p-jo', limit: 100 });
@@ -286,7 +254,7 @@ describe('file store: the work list is an index, read in order and only as far a
     // The undated steps come after every dated one, in case-id order.
     const all = await reads({ limit: 1000 });
     expect(all.files).toBe(120);
-    expect(steps(all.items.slice(80, 83))).toEqual(['C-000 consent.given', 'C-001 consent.given', 'C-002 consent.given']);
+    expect(workSteps(all.items.slice(80, 83))).toEqual(['C-000 consent.given', 'C-001 consent.given', 'C-002 consent.given']);
     vi.restoreAllMocks();
   });
 
@@ -296,9 +264,9 @@ describe('file store: the work list is an index, read in order and only as far a
       const dir = await directory();
       const store = fileStore({ directory: dir, encryption: { keys: { k: sealedKey }, current: 'k', ...(withIndexKey ? { indexKey } : {}) } });
       const item = (caseId: string) => workItem(caseId, ids.familyId, { dueAt: t0, personId: ids.personId, actorId: ids.actorId, detail: ids.detail, role: 'lead-professional' });
-      await store.create(storeRecord('C-1', 1, ids.familyId, [item('C-1')]), storeDraft('C-1', 1), []);
-      await store.create(storeRecord('C-2', 1, ids.familyId, []), storeDraft('C-2', 1), []);
-      await store.saveMany([{ record: storeRecord('C-2', 2, ids.familyId, [item('C-2')]), expectedVersion: 1, audit: storeDraft('C-2', 2), outbox: [] }]);
+      await store.create(storeRecord('C-1', 1, ids.familyId, [item('C-1')]), auditDraft('C-1', 1), []);
+      await store.create(storeRecord('C-2', 1, ids.familyId, []), auditDraft('C-2', 1), []);
+      await store.saveMany([{ record: storeRecord('C-2', 2, ids.familyId, [item('C-2')]), expectedVersion: 1, audit: auditDraft('C-2', 2), outbox: [] }]);
       const raw = await everything(dir);
       for (const id of Object.values(ids)) expect(raw).not.toContain(id);
       expect(raw).toContain('lead-professional');
@@ -318,7 +286,7 @@ describe('file store: the work list is an index, read in order and only as far a
     const person = 'MARKER-PERSON-sam-okafor';
     const clear = fileStore({ directory: dir });
     const item = workItem('C-1', 'F-1', { personId: person, dueAt: t0 });
-    await clear.create(storeRecord('C-1', 1, 'F-1', [item]), storeDraft('C-1', 1), []);
+    await clear.create(storeRecord('C-1', 1, 'F-1', [item]), auditDraft('C-1', 1), []);
     expect(await everything(dir)).toContain(person);
 
     const sealed = fileStore({ directory: dir, encryption: { keys: { k: sealedKey }, current: 'k', indexKey } });
@@ -336,7 +304,7 @@ describe('file store: the work list is an index, read in order and only as far a
     // Opened without the index key, the store still finds the step by opening it.
     expect(await fileStore({ directory: dir, encryption: { keys: { k: sealedKey }, current: 'k' } }).worklist({ personId: person, limit: 10 })).toEqual([item]);
     // The next save lists the case under the family's HMAC and leaves the old directory empty.
-    await sealed.save(storeRecord('C-1', 2, 'F-1', [item]), 1, storeDraft('C-1', 2), []);
+    await sealed.save(storeRecord('C-1', 2, 'F-1', [item]), 1, auditDraft('C-1', 2), []);
     expect(await sealed.familyCases('F-1')).toEqual(['C-1']);
     expect(await readdir(join(dir, 'family', fileStoreName('F-1')))).toEqual([]);
     // Without the keys the sealed steps cannot be read.
@@ -349,7 +317,7 @@ describe('file store: saveMany between processes', () => {
     const dir = await directory();
     const ids = ['C-A', 'C-B', 'C-C'];
     const first = fileStore({ directory: dir });
-    for (const caseId of ids) await first.create(storeRecord(caseId, 1, 'F-1', []), storeDraft(caseId, 1), []);
+    for (const caseId of ids) await first.create(storeRecord(caseId, 1, 'F-1', []), auditDraft(caseId, 1), []);
     const stores = [first, fileStore({ directory: dir }), fileStore({ directory: dir })];
     /** Writes the next version of `caseIds`, retrying on a conflict with a fresh read. */
     const writeNext = async (store: CaseStore, caseIds: string[]) => {
@@ -358,7 +326,7 @@ describe('file store: saveMany between processes', () => {
         const writes = caseIds.map((caseId, i) => ({
           record: storeRecord(caseId, current[i]! + 1, 'F-1', [workItem(caseId, 'F-1', { dueAt: t0 + current[i]! * day })]),
           expectedVersion: current[i]!,
-          audit: storeDraft(caseId, current[i]! + 1),
+          audit: auditDraft(caseId, current[i]! + 1),
           outbox: [{ id: `${caseId}:v${current[i]! + 1}`, caseId, notification: { type: 'case.opened' as const, caseId, at: '2024-05-01T10:00:00+01:00' }, attempts: 0, availableAt: 0 }],
         }));
         try {
