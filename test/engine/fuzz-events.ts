@@ -7,18 +7,8 @@ import { memoryStore } from '../../adapters/memory.js';
 import { StepDownError, createCaseEngine, eventTypes, type CaseEngine, type EventType } from '../../src/index.js';
 import { sampleEvent, sampleFamilyAdded, samplePeople } from '../events/samples.js';
 import { event } from '../machine/harness.js';
+import { prng } from '../machine/prng.js';
 
-/** mulberry32: a small seeded PRNG, so every run sends the same events. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const hostile: readonly unknown[] = [
   null, undefined, 0, -1, 1e308, Number.NaN, true, false, '', ' ', 'Sarah Smith', 'a'.repeat(10_000), '\u0000', '\ud800',
@@ -111,7 +101,7 @@ export async function fuzzEngine(count: number, seed: number): Promise<EngineFuz
   const store = memoryStore();
   const engine = createCaseEngine({ store, now: () => new Date('2024-12-31T12:00:00Z') });
   const caseIds = await cases(engine);
-  const random = prng(seed);
+  const random = prng(seed).next;
   const bases = eventTypes.map((type: EventType) => sampleEvent(type, '2024-03-20T10:00:00Z') as unknown as Record<string, unknown>);
   let sent = 0;
   let refused = 0;

@@ -15,6 +15,7 @@ import {
   type StepDownEvent,
 } from '../../src/index.js';
 import { documentRecipientsNeeded } from '../../src/machine/gates.js';
+import { prng } from './prng.js';
 import { personAdded, sampleEvent, sampleFamilyAdded, samplePeople, sampleUniversalServicesMeeting } from '../events/samples.js';
 
 // Issue 10, "Done when": no case can leave CSC without the Team Manager's authorisation. Many event
@@ -40,23 +41,6 @@ const MIN_EVENTS = 25;
 const MAX_EVENTS = 120;
 const SEED = 0x5eed_0010;
 
-/** mulberry32: a small, fast, seeded PRNG (public domain). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    chance: (p: number) => next() < p,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-  };
-}
 type Rng = ReturnType<typeof prng>;
 
 const DAY = 86_400_000;

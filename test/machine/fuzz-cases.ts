@@ -17,22 +17,7 @@ import {
 import { sampleEvent, samplePeople, sampleRecipients } from '../events/samples.js';
 import { CaseRun, closeToCsc, event, readyForFinalMeeting, readyToCloseToCsc } from './harness.js';
 
-/** mulberry32: a small, fast, seeded PRNG (public domain), good enough to pick mutations reproducibly. */
-export function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (n: number) => Math.floor(next() * n),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!,
-  };
-}
+import { prng } from './prng.js';
 export type Rng = ReturnType<typeof prng>;
 
 /** A chain of `depth` nested objects, built without recursion. */
