@@ -1,6 +1,7 @@
 /**
  * Starts a process of the suite (a writer, `writer.ts`, or a ticker, `ticker.ts`) with its settings
  * as JSON in an environment variable, and follows it: when it is ready, its report, and a kill.
+ * The test suite's multi-process tests start their workers the same way.
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -19,11 +20,17 @@ export interface RunningChild<R> {
   readonly exited: Promise<void>;
 }
 
-export const spawnWriter = (settings: WriterSettings) => spawnChild<WriterReport>('writer.ts', 'WRITER', settings);
-export const spawnTicker = (settings: TickerSettings) => spawnChild<TickerReport>('ticker.ts', 'TICKER', settings);
+export const spawnWriter = (settings: WriterSettings) => spawnChild<WriterReport>(join(import.meta.dirname, 'writer.ts'), 'WRITER', settings);
+export const spawnTicker = (settings: TickerSettings) => spawnChild<TickerReport>(join(import.meta.dirname, 'ticker.ts'), 'TICKER', settings);
 
-function spawnChild<R>(script: string, variable: string, settings: object): RunningChild<R> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, script)], {
+/**
+ * Starts a TypeScript script in its own Node process with `settings` as JSON in the environment
+ * variable `variable`. The script prints `ready` when it is set up, waits for a `go` line on its
+ * standard input, and ends by printing its report as the last line of JSON (the suite's writers and
+ * tickers, and the test suite's multi-process workers, all follow this protocol).
+ */
+export function spawnChild<R>(script: string, variable: string, settings: object): RunningChild<R> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, [variable]: JSON.stringify(settings) },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

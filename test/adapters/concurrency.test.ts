@@ -7,7 +7,6 @@
  * notification committed to the outbox was delivered at least once. Runs when DATABASE_URL is set
  * (`.ci/services/postgres.sh` starts a throwaway server for `.ci/run`).
  */
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -18,6 +17,7 @@ import { sampleFamilyAdded, samplePeople } from '../events/samples.js';
 import { event } from '../machine/harness.js';
 import type { WorkerReport, WorkerSettings } from './concurrency-worker.js';
 import { postgresServerUrl } from '../servers.js';
+import { spawnChild } from '../../scripts/reliability/spawn.js';
 
 const url = postgresServerUrl;
 const workerScript = fileURLToPath(new URL('./concurrency-worker.ts', import.meta.url));
@@ -29,38 +29,10 @@ const refuseEvery = 5;
 const caseIds = ['CC-1', 'CC-2', 'CC-3'];
 
 /**
- * Starts one engine process and resolves with its report. `started` resolves once it is connected
- * and waiting, and `go()` releases it, so every worker begins at the same moment.
+ * Starts one engine process. `ready` resolves once it is connected and waiting, and `go()` releases
+ * it, so every worker begins at the same moment.
  */
-function startWorker(settings: WorkerSettings) {
-  const child = spawn(process.execPath, ['--import', 'tsx', workerScript], {
-    env: { ...process.env, WORKER: JSON.stringify(settings) },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  let markReady: () => void = () => undefined;
-  const started = new Promise<void>((resolve) => (markReady = resolve));
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    if (stdout.startsWith('ready\n')) markReady();
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const report = new Promise<WorkerReport>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !last.startsWith('{')) {
-        reject(new Error(`worker ${settings.worker} exited with ${code}: ${stderr || stdout}`));
-        return;
-      }
-      resolve(JSON.parse(last) as WorkerReport);
-    });
-  });
-  // Fail fast instead of waiting forever for `ready` from a worker that died on start.
-  const ready = Promise.race([started, report.then(() => undefined)]);
-  return { ready, report, go: () => child.stdin.end('go\n'), kill: () => child.kill() };
-}
+const startWorker = (settings: WorkerSettings) => spawnChild<WorkerReport>(workerScript, 'WORKER', settings);
 
 /** The key a worker put in the event (see `workerEvent`), read back from the audit entry. */
 function keyOf(entry: AuditEntry): string | null {
@@ -128,7 +100,10 @@ describe.skipIf(!url)('several engine processes on one PostgreSQL', () => {
     let reports: WorkerReport[];
     try {
       await Promise.all(started.map((w) => w.ready));
-      for (const w of started) w.go();
+      for (const w of started) {
+        w.go();
+        w.stop();
+      }
       reports = await Promise.all(started.map((w) => w.report));
     } finally {
       for (const w of started) w.kill();
