@@ -325,4 +325,23 @@ export interface CaseEngine {
    * ```
    */
   readonly policy: Policy;
+
+  /**
+   * Ticks one case at `at`: sends it `clock.tick` when it has a deadline due before `at`, recording
+   * each missed deadline as a breach once, as {@link CaseEngine.tick} does for every due case. For a
+   * job queue that schedules each case at its own due instant (`caf-step-down/adapters/graphile-worker`).
+   * Returns whether the case was ticked and the breaches recorded; a case with nothing due (another
+   * process ticked it first, or it closed) is `{ ticked: false, breaches: 0 }` and nothing is written.
+   * `INVALID_INPUT` for a case id that is not id-shaped, `UNKNOWN_CASE`, `INVALID_EVENT` for an `at`
+   * that is not ISO 8601 with offset, `FUTURE_DATED` for an `at` after the engine's clock (beyond its
+   * tolerance), and `VERSION_CONFLICT` when other writes kept winning and the case is still due: tick
+   * it again.
+   *
+   * @example
+   * ```ts
+   * // A deadline due at 23:59:59.999 is missed from the next millisecond.
+   * const { ticked, breaches } = await engine.tickCase('C-1', { at: '2024-05-09T00:00:00.000+01:00' });
+   * ```
+   */
+  tickCase(caseId: string, options: { readonly at: string }): Promise<{ readonly ticked: boolean; readonly breaches: number }>;
 }

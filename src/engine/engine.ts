@@ -36,6 +36,7 @@ import { differingPaths, mismatch, replayAuditTrail, type ReplayedCase } from '.
 import { buildComplianceReport, type ComplianceReport } from '../report/compliance.js';
 import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, DeadLetter, EngineNotification, OutboxMessage, StoredCase, WorkItem } from './store.js';
 import { workItems } from './worklist.js';
+import { tickEventAt } from './tick-at.js';
 
 /** A case as the engine returns it: {@link describeCase} plus the stored version and the events voided. */
 export interface CaseView extends CaseDescription {
@@ -113,7 +114,6 @@ const openSchema = z
   })
   .strict();
 
-const systemActor = { id: 'system', role: 'system' } as const;
 const conflictRetries = 5;
 
 /**
@@ -712,17 +712,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     },
 
     async tick(at: string): Promise<TickResult> {
-      const tickEvent = parseEvent({ type: 'clock.tick', at, actor: systemActor });
-      const atMs = instant(tickEvent.at);
       // Checked once, before any case is touched: a tick from the future would mark deadlines missed
       // that are not yet due, in every case at once.
-      const clock = now();
-      if (atMs > clock.getTime() + futureToleranceMs) {
-        throw new StepDownError('FUTURE_DATED', `tick at ${tickEvent.at} is later than now (${clock.toISOString()}); tick with the host's clock.`, {
-          at: tickEvent.at,
-          now: clock.toISOString(),
-        });
-      }
+      const { event: tickEvent, atMs } = tickEventAt(at, now(), futureToleranceMs);
       const seen = new Set<string>();
       const failed: { caseId: string; code: string }[] = [];
       let cases = 0;
@@ -804,6 +796,21 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
 
     async verifyAll(verifyOptions: VerifyAllOptions = {}): Promise<VerifyAllResult> {
       return verifyAllCases({ store: stored, policy: heads, rebuild: (caseId) => api.rebuild(caseId) }, verifyOptions);
+    },
+
+    async tickCase(caseId: string, tickOptions: { readonly at: string }) {
+      const { event: tickEvent, atMs } = tickEventAt(tickOptions?.at, now(), futureToleranceMs);
+      await load(caseId);
+      const breaches = await tickCase(caseId, tickEvent, atMs);
+      if (breaches === null) {
+        // Nothing to tick, or every try lost a race: only the second leaves the case still due, and a
+        // job queue must then retry rather than count the deadline done.
+        const record = await stored.load(caseId);
+        if (record !== null && record.nextDueAt !== null && record.nextDueAt < atMs) {
+          throw new StepDownError('VERSION_CONFLICT', `Case ${caseId} kept changing while it was ticked: tick it again.`, { caseId });
+        }
+      }
+      return { ticked: breaches !== null, breaches: breaches ?? 0 };
     },
   };
   return api;
