@@ -9,6 +9,7 @@ export default defineConfig({
     'adapters/memory': 'adapters/memory.ts',
     'adapters/file': 'adapters/file.ts',
     'adapters/postgres': 'adapters/postgres.ts',
+    'adapters/graphile-worker': 'adapters/graphile-worker.ts',
     'adapters/webhook': 'adapters/webhook.ts',
     server: 'src/server/index.ts',
   },

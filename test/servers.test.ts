@@ -35,12 +35,13 @@ describe('the server-backed suites line', () => {
   it("lists every suite of the project that skips without a server: each reads its condition from servers.ts", () => {
     const read = (path: string) => ({ path, text: readFileSync(new URL(`../${path}`, import.meta.url), 'utf8') });
     const lines = serverSuiteLines(
-      ['test/adapters/postgres.test.ts', 'test/adapters/concurrency.test.ts', 'test/adapters/tamper.test.ts', 'test/adapters/family-and-worklist.test.ts', 'test/cli/cli.test.ts', 'test/report/browser.test.ts'].map(read),
+      ['test/adapters/postgres.test.ts', 'test/adapters/concurrency.test.ts', 'test/adapters/tamper.test.ts', 'test/adapters/family-and-worklist.test.ts', 'test/adapters/graphile-worker.test.ts', 'test/cli/cli.test.ts', 'test/report/browser.test.ts'].map(read),
       serverConditions(none),
     );
     expect(lines.map((line) => line.split(':')[0])).toEqual([
       'test/adapters/concurrency.test.ts [PostgreSQL server]',
       'test/adapters/family-and-worklist.test.ts [PostgreSQL server]',
+      'test/adapters/graphile-worker.test.ts [PostgreSQL server]',
       'test/adapters/postgres.test.ts [PostgreSQL server]',
       'test/adapters/tamper.test.ts [PostgreSQL server]',
       'test/cli/cli.test.ts [PostgreSQL server]',

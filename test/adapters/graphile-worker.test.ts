@@ -180,6 +180,53 @@ describe.skipIf(!url)('the schedule trigger on PostgreSQL', () => {
   });
 });
 
+describe.skipIf(!url)('examples/worker.ts, the worker process the guide shows', () => {
+  const where = place();
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    pool = new pg.Pool({ connectionString: url, max: 4 });
+    pool.on('error', () => undefined);
+    pool.on('connect', (client) => void client.on('error', () => undefined));
+  });
+
+  afterAll(async () => {
+    if (!pool) return;
+    await dropPlace(pool, where);
+    await pool.end();
+  }, 60_000);
+
+  it('sets the schedule up, ticks a case that is due, delivers its breach, and stops on SIGTERM', { timeout: 120_000 }, async () => {
+    await migrate(pool, where.tablePrefix);
+    await openCase(createCaseEngine({ store: postgresStore({ client: pool, tablePrefix: where.tablePrefix }) }), 'EX-1', raisedAt, 1);
+    const example = fileURLToPath(new URL('../../examples/worker.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', example], {
+      env: { ...process.env, DATABASE_URL: url, STEP_DOWN_TABLE_PREFIX: where.tablePrefix, GRAPHILE_WORKER_SCHEMA: where.workerSchema },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    const breach = new Promise<void>((resolve) =>
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes('breach.recorded EX-1')) resolve();
+      }),
+    );
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      await Promise.race([breach, exited]);
+      child.kill('SIGTERM');
+      expect(await exited, stderr).toBe(0);
+    } finally {
+      child.kill();
+    }
+    expect(stdout).toContain('worker ready');
+    expect(stdout).toContain('breach.recorded EX-1 disagreement-resolution due 2024-03-13T23:59:59.999+00:00');
+    expect(stdout).toContain('worker stopped');
+  });
+});
+
 /** Starts one worker process; `ready` resolves once it waits for `go`, `report` when it has stopped. */
 function startWorker(settings: QueueWorkerSettings) {
   const child = spawn(process.execPath, ['--import', 'tsx', workerScript], {
