@@ -17,6 +17,7 @@ import { samplePeople, samplePersonAdded } from '../events/samples.js';
 import { event } from '../machine/harness.js';
 import type { QueueWorkerReport, QueueWorkerSettings } from './graphile-worker-process.js';
 import { postgresServerUrl } from '../servers.js';
+import { spawnChild } from '../../scripts/reliability/spawn.js';
 
 const url = postgresServerUrl;
 const workerScript = fileURLToPath(new URL('./graphile-worker-process.ts', import.meta.url));
@@ -227,35 +228,8 @@ describe.skipIf(!url)('examples/worker.ts, the worker process the guide shows', 
   });
 });
 
-/** Starts one worker process; `ready` resolves once it waits for `go`, `report` when it has stopped. */
-function startWorker(settings: QueueWorkerSettings) {
-  const child = spawn(process.execPath, ['--import', 'tsx', workerScript], {
-    env: { ...process.env, WORKER: JSON.stringify(settings) },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  let markReady: () => void = () => undefined;
-  const started = new Promise<void>((resolve) => (markReady = resolve));
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-    if (stdout.startsWith('ready\n')) markReady();
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const report = new Promise<QueueWorkerReport>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const last = stdout.trim().split('\n').at(-1) ?? '';
-      if (code !== 0 || !last.startsWith('{')) {
-        reject(new Error(`worker ${settings.worker} exited with ${code}: ${stderr || stdout}`));
-        return;
-      }
-      resolve(JSON.parse(last) as QueueWorkerReport);
-    });
-  });
-  const ready = Promise.race([started, report.then(() => undefined)]);
-  return { ready, report, send: (line: string) => child.stdin.write(`${line}\n`), kill: () => child.kill() };
-}
+/** Starts one worker process; `ready` resolves once it waits for `go`, `report` once it has stopped. */
+const startWorker = (settings: QueueWorkerSettings) => spawnChild<QueueWorkerReport>(workerScript, 'WORKER', settings);
 
 /** Runs `work` over `items`, `width` at a time. */
 async function inParallel<T>(items: readonly T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -310,7 +284,7 @@ describe.skipIf(!url)('three graphile-worker processes tick 1,000 cases on one P
     let reports: QueueWorkerReport[];
     try {
       await Promise.all(workers.map((w) => w.ready));
-      for (const w of workers) w.send('go');
+      for (const w of workers) w.go();
       // Done when every due deadline has its breach, nothing is left ready to tick, and the relay has
       // emptied the outbox; a tick recorded twice would show in the counts below.
       const recorded = async () =>
@@ -335,7 +309,7 @@ describe.skipIf(!url)('three graphile-worker processes tick 1,000 cases on one P
         if ((await recorded()) >= due.length && (await ready()) === 0 && (await outbox()) === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
-      for (const w of workers) w.send('stop');
+      for (const w of workers) w.stop();
       reports = await Promise.all(workers.map((w) => w.report));
     } finally {
       for (const w of workers) w.kill();
