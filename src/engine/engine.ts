@@ -36,6 +36,7 @@ import { differingPaths, mismatch, replayAuditTrail, type ReplayedCase } from '.
 import { buildComplianceReport, type ComplianceReport } from '../report/compliance.js';
 import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, DeadLetter, EngineNotification, OutboxMessage, StoredCase, WorkItem } from './store.js';
 import { workItems } from './worklist.js';
+import { updateCalendar } from './calendar-update.js';
 
 /** A case as the engine returns it: {@link describeCase} plus the stored version and the events voided. */
 export interface CaseView extends CaseDescription {
@@ -136,8 +137,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   const heads = headPolicy(options.audit);
   // Every write passes the head policy to the store; a write refused AUDIT_TRAIL_BROKEN is notified.
   const stored = withHeads(guardStore(store), heads, () => now(), (message) => inProcess.deliver(message));
-  const policy = options.policy ?? defaultPolicy;
-  const machine = createStepDownMachine(policy);
+  // `let`: engine.updateCalendar puts a policy with the new calendar (and its machine) in force.
+  let policy = options.policy ?? defaultPolicy;
+  let machine = createStepDownMachine(policy);
   const now = options.now ?? (() => new Date());
   const delivery = { ...defaultDeliveryOptions, ...options.delivery };
   if (options.tickBatchSize !== undefined && !(Number.isInteger(options.tickBatchSize) && options.tickBatchSize > 0)) {
@@ -477,7 +479,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     }
     if (!target) return refuseVoid('UNKNOWN_EVENT', `no accepted event has id '${targetId}' in this case; check the eventId.`);
     if (target.voidedBy !== null) return refuseVoid('NO_EFFECT', `event ${targetId} is already voided (by ${target.voidedBy}).`);
-    if (target.type === 'clock.tick' || target.type === 'event.voided') {
+    if (target.type === 'clock.tick' || target.type === 'event.voided' || target.type === 'calendar.updated') {
       return refuseVoid('EVENT_NOT_ACCEPTED', `a ${target.type} cannot be voided: the clock and corrections are facts of the record.`);
     }
     if (event.actor.role !== target.role && event.actor.role !== 'team-manager') {
@@ -795,8 +797,12 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     },
 
     store,
-    machine,
-    policy,
+    get machine() {
+      return machine;
+    },
+    get policy() {
+      return policy;
+    },
 
     async heads(headOptions: { readonly caseIds?: readonly string[] } = {}): Promise<string[]> {
       return exportHeads(stored, headOptions.caseIds);
@@ -805,6 +811,23 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     async verifyAll(verifyOptions: VerifyAllOptions = {}): Promise<VerifyAllResult> {
       return verifyAllCases({ store: stored, policy: heads, rebuild: (caseId) => api.rebuild(caseId) }, verifyOptions);
     },
+
+    updateCalendar: (calendar, updateOptions) =>
+      updateCalendar(
+        {
+          store: stored,
+          policy: () => policy,
+          usePolicy: (next) => {
+            policy = next;
+            machine = createStepDownMachine(next);
+          },
+          get: (caseId) => api.get(caseId),
+          send: (caseId, event, sendOptions) => api.send(caseId, event, sendOptions),
+          now,
+        },
+        calendar,
+        updateOptions,
+      ),
   };
   return api;
 
