@@ -37,6 +37,7 @@ import { buildComplianceReport, type ComplianceReport } from '../report/complian
 import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, DeadLetter, EngineNotification, OutboxMessage, StoredCase, WorkItem } from './store.js';
 import { workItems } from './worklist.js';
 import { updateCalendar } from './calendar-update.js';
+import { calendarTimeline } from './calendar-replay.js';
 
 /** A case as the engine returns it: {@link describeCase} plus the stored version and the events voided. */
 export interface CaseView extends CaseDescription {
@@ -491,7 +492,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     // accepted, unvoided events.
     const replayed = replay(record, trailUpTo(await stored.audit(caseId), record.version));
     const remaining = replayed.events.filter((e) => e.eventId !== targetId);
-    const folded = foldEvents(machine, policy, replayed.input, remaining);
+    // Each stretch counts with the bank-holiday calendar it was recorded under (calendar-replay.ts).
+    const timeline = calendarTimeline({ policy, machine }, remaining);
+    const folded = foldEvents(timeline.initial.machine, timeline.initial.policy, replayed.input, remaining, timeline.after);
     if (folded.refused.length > 0) {
       const ids = folded.refused.map((r) => r.eventId ?? `(entry without an id, position ${r.index + 1})`);
       return refuseVoid('VOID_CONFLICT', `voiding ${targetId} would leave later events refused: ${ids.join(', ')}. Void those first, newest first.`, {
