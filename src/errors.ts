@@ -38,6 +38,9 @@ export const errorCodes = [
   // The HTTP service (caf-step-down/server): no valid bearer token, and a fault it cannot name.
   'UNAUTHENTICATED',
   'INTERNAL_ERROR',
+  // calendarFromGovUk: the feed leaves out a bank holiday the calendar it merges into holds for a
+  // year both cover (an older copy of the feed?); `details.dates` names them.
+  'CALENDAR_CONFLICT',
 ] as const;
 
 /** A stable string that says which kind of failure a {@link StepDownError} reports. */

@@ -1,5 +1,6 @@
 import { StepDownError } from '../errors.js';
 import { daysFromCivil, parsePlainDate } from './epoch-day.js';
+import { calendarHash, calendarVersionOf } from './calendar-version.js';
 import { buildLookup } from './lookup.js';
 import type { BankHoliday, Calendar, Division } from './types.js';
 
@@ -7,6 +8,8 @@ import type { BankHoliday, Calendar, Division } from './types.js';
 export interface Source {
   readonly where: string;
   readonly holidaysField: string;
+  /** The first part of the calendar's version: `shipped-<date>`, `gov-uk` or the host's own label. */
+  readonly label: string;
 }
 
 function yearOf(holiday: BankHoliday | undefined): number | undefined {
@@ -46,6 +49,7 @@ export function buildCalendar(
   const holidayDays = new Set(covered.map((holiday) => parsePlainDate(holiday.date)!));
   return Object.freeze({
     division,
+    version: calendarVersionOf(source.label, calendarHash(division, firstYear, lastYear, covered)),
     firstYear,
     lastYear,
     holidays: Object.freeze(covered.map(({ date, title }) => Object.freeze({ date, title }))),

@@ -13,6 +13,11 @@ export interface CreateCalendarInput {
   readonly firstYear?: number;
   /** Last covered year; defaults to the year of the latest holiday. */
   readonly lastYear?: number;
+  /**
+   * Where the data came from, the first part of the calendar's `version` (`custom` by default):
+   * lower-case letters, digits, `.` and `-`, e.g. `'council-2026-03'`.
+   */
+  readonly label?: string;
 }
 
 const year = z.int().min(0).max(9999);
@@ -22,6 +27,10 @@ const inputSchema = z.object({
   holidays: z.array(bankHolidaySchema),
   firstYear: year.optional(),
   lastYear: year.optional(),
+  label: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9.-]{0,39}$/, "expected a label of lower-case letters, digits, '.' and '-' (at most 40)")
+    .optional(),
 });
 
 /**
@@ -33,7 +42,7 @@ const inputSchema = z.object({
  * list at least one holiday: each division has several every year, so an empty year means the list
  * stops short, and counting working days through it would be a guess.
  *
- * @param input - division, holidays (`{ date: 'YYYY-MM-DD', title }`), optional `firstYear` and `lastYear`
+ * @param input - division, holidays (`{ date: 'YYYY-MM-DD', title }`), optional `firstYear`, `lastYear` and `label`
  * @returns a frozen calendar
  * @throws StepDownError `INVALID_ARGUMENT` naming the field (e.g. `holidays[3].date`) when the input is not valid
  *
@@ -48,11 +57,12 @@ const inputSchema = z.object({
  * });
  * isWorkingDay('2029-01-03', { calendar }); // => true
  * isWorkingDay('2029-01-02', { calendar }); // => false
+ * calendar.version; // => 'custom+…' (12 hex digits of its content hash)
  * ```
  */
 export function createCalendar(input: CreateCalendarInput): Calendar {
   const parsed = inputSchema.safeParse(input);
   if (!parsed.success) throw schemaError('createCalendar', parsed.error, 'input');
-  const { division, holidays, firstYear, lastYear } = parsed.data;
-  return buildCalendar(division, holidays, { firstYear, lastYear }, { where: 'createCalendar', holidaysField: 'holidays' });
+  const { division, holidays, firstYear, lastYear, label } = parsed.data;
+  return buildCalendar(division, holidays, { firstYear, lastYear }, { where: 'createCalendar', holidaysField: 'holidays', label: label ?? 'custom' });
 }

@@ -1,6 +1,6 @@
 import { StepDownError } from '../errors.js';
 import { createCalendar } from './create-calendar.js';
-import { SHIPPED_FIRST_YEAR, SHIPPED_LAST_YEAR, shippedBankHolidays } from './data/bank-holidays.js';
+import { SHIPPED_DATA_DATE, SHIPPED_FIRST_YEAR, SHIPPED_LAST_YEAR, shippedBankHolidays } from './data/bank-holidays.js';
 import { divisions, type Calendar, type Division } from './types.js';
 
 // Built on first use, then shared: building indexes eleven years of days, which no call should repeat.
@@ -19,6 +19,7 @@ const built = new Map<Division, Calendar>();
  * const scotland = defaultCalendar('scotland');
  * scotland.firstYear; // => 2018
  * scotland.lastYear; // => 2028
+ * scotland.version; // => 'shipped-2026-02-04+…' (the date of the data, then its content hash)
  * ```
  */
 export function defaultCalendar(division: Division = 'england-and-wales'): Calendar {
@@ -32,6 +33,7 @@ export function defaultCalendar(division: Division = 'england-and-wales'): Calen
     holidays: shippedBankHolidays[division],
     firstYear: SHIPPED_FIRST_YEAR,
     lastYear: SHIPPED_LAST_YEAR,
+    label: `shipped-${SHIPPED_DATA_DATE}`,
   });
   built.set(division, calendar);
   return calendar;

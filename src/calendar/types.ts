@@ -23,6 +23,13 @@ export interface BankHoliday {
 export interface Calendar {
   /** The division whose bank holidays these are. */
   readonly division: Division;
+  /**
+   * Which data this is: `'<source>+<hash>'`, the source (`shipped-<date of the data>`, `gov-uk`, or
+   * the label given to `createCalendar`, `custom` by default) and the first 12 hex digits of the
+   * SHA-256 of the division, the covered years and the holiday dates. Each deadline computed in
+   * working days records it (docs/decisions.md "Calendar versions").
+   */
+  readonly version: string;
   /** The first year whose bank holidays the calendar knows (1 January onwards). */
   readonly firstYear: number;
   /** The last year whose bank holidays the calendar knows (to 31 December). */

@@ -8,6 +8,8 @@ import type { DeliveryResult } from './delivery.js';
 import type { VerifyAllOptions, VerifyAllResult } from './heads-verify.js';
 import type { RelayOptions } from './relay.js';
 import type { AuditEntry, CaseStore, DeadLetter, WorkItem } from './store.js';
+import type { Calendar } from '../calendar/index.js';
+import type { CalendarUpdateResult } from './calendar-update.js';
 
 /**
  * The engine {@link createCaseEngine} returns: the one way a host drives cases. Every event takes
@@ -344,4 +346,27 @@ export interface CaseEngine {
    * ```
    */
   tickCase(caseId: string, options: { readonly at: string }): Promise<{ readonly ticked: boolean; readonly breaches: number }>;
+
+  /**
+   * Puts a new bank-holiday calendar in force (a holiday proclaimed at short notice, a newer GOV.UK
+   * feed merged with `calendarFromGovUk`) and moves every unmet deadline it changes. Each case with
+   * a working-day deadline, open or missed, that the new calendar ends on another day takes one
+   * `calendar.updated` entry (dated `options.at`, the engine's clock by default) through the one
+   * path every event takes, as the system: the deadlines move, each records the new calendar's
+   * version, a `deadline.moved` notification goes out for each, and a breach a tick recorded before
+   * a moved deadline's new due instant is withdrawn (`calendar-changed`) with the deadline open
+   * again for the next tick to judge. A case it moves nothing in gets no entry. Later events and
+   * ticks count with the new calendar. Cases are found through the stores' indexes, never a scan;
+   * one case's fault is reported in `failed` and never stops the others (run it again to retry).
+   * `INVALID_ARGUMENT` for a calendar not built by the library or of another division.
+   *
+   * @example
+   * ```ts
+   * // 10 September 2022: a bank holiday is announced for the State Funeral on 19 September.
+   * const calendar = calendarFromGovUk(await (await fetch('https://www.gov.uk/bank-holidays.json')).json(), 'england-and-wales');
+   * const { cases, deadlines, withdrawn, failed } = await engine.updateCalendar(calendar);
+   * engine.on('deadline.moved', (n) => tellTeamManager(n.caseId, n.deadlineId, n.to));
+   * ```
+   */
+  updateCalendar(calendar: Calendar, options?: { readonly at?: string }): Promise<CalendarUpdateResult>;
 }

@@ -37,6 +37,8 @@ import { buildComplianceReport, type ComplianceReport } from '../report/complian
 import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, DeadLetter, EngineNotification, OutboxMessage, StoredCase, WorkItem } from './store.js';
 import { workItems } from './worklist.js';
 import { tickEventAt } from './tick-at.js';
+import { updateCalendar } from './calendar-update.js';
+import { calendarTimeline } from './calendar-replay.js';
 
 /** A case as the engine returns it: {@link describeCase} plus the stored version and the events voided. */
 export interface CaseView extends CaseDescription {
@@ -136,8 +138,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   const heads = headPolicy(options.audit);
   // Every write passes the head policy to the store; a write refused AUDIT_TRAIL_BROKEN is notified.
   const stored = withHeads(guardStore(store), heads, () => now(), (message) => inProcess.deliver(message));
-  const policy = options.policy ?? defaultPolicy;
-  const machine = createStepDownMachine(policy);
+  // `let`: engine.updateCalendar puts a policy with the new calendar (and its machine) in force.
+  let policy = options.policy ?? defaultPolicy;
+  let machine = createStepDownMachine(policy);
   const now = options.now ?? (() => new Date());
   const delivery = { ...defaultDeliveryOptions, ...options.delivery };
   if (options.tickBatchSize !== undefined && !(Number.isInteger(options.tickBatchSize) && options.tickBatchSize > 0)) {
@@ -477,7 +480,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     }
     if (!target) return refuseVoid('UNKNOWN_EVENT', `no accepted event has id '${targetId}' in this case; check the eventId.`);
     if (target.voidedBy !== null) return refuseVoid('NO_EFFECT', `event ${targetId} is already voided (by ${target.voidedBy}).`);
-    if (target.type === 'clock.tick' || target.type === 'event.voided') {
+    if (target.type === 'clock.tick' || target.type === 'event.voided' || target.type === 'calendar.updated') {
       return refuseVoid('EVENT_NOT_ACCEPTED', `a ${target.type} cannot be voided: the clock and corrections are facts of the record.`);
     }
     if (event.actor.role !== target.role && event.actor.role !== 'team-manager') {
@@ -489,7 +492,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     // accepted, unvoided events.
     const replayed = replay(record, trailUpTo(await stored.audit(caseId), record.version));
     const remaining = replayed.events.filter((e) => e.eventId !== targetId);
-    const folded = foldEvents(machine, policy, replayed.input, remaining);
+    // Each stretch counts with the bank-holiday calendar it was recorded under (calendar-replay.ts).
+    const timeline = calendarTimeline({ policy, machine }, remaining);
+    const folded = foldEvents(timeline.initial.machine, timeline.initial.policy, replayed.input, remaining, timeline.after);
     if (folded.refused.length > 0) {
       const ids = folded.refused.map((r) => r.eventId ?? `(entry without an id, position ${r.index + 1})`);
       return refuseVoid('VOID_CONFLICT', `voiding ${targetId} would leave later events refused: ${ids.join(', ')}. Void those first, newest first.`, {
@@ -787,8 +792,12 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     },
 
     store,
-    machine,
-    policy,
+    get machine() {
+      return machine;
+    },
+    get policy() {
+      return policy;
+    },
 
     async heads(headOptions: { readonly caseIds?: readonly string[] } = {}): Promise<string[]> {
       return exportHeads(stored, headOptions.caseIds);
@@ -812,6 +821,22 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
       }
       return { ticked: breaches !== null, breaches: breaches ?? 0 };
     },
+    updateCalendar: (calendar, updateOptions) =>
+      updateCalendar(
+        {
+          store: stored,
+          policy: () => policy,
+          usePolicy: (next) => {
+            policy = next;
+            machine = createStepDownMachine(next);
+          },
+          get: (caseId) => api.get(caseId),
+          send: (caseId, event, sendOptions) => api.send(caseId, event, sendOptions),
+          now,
+        },
+        calendar,
+        updateOptions,
+      ),
   };
   return api;
 

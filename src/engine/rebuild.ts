@@ -13,6 +13,19 @@ import { ledgerEntry, type Ledger, type LedgerEntry } from './ledger.js';
 import type { AuditEntry } from './store.js';
 import { upgradeV1Event, v1People } from './v1-events.js';
 import { foldEvents } from '../machine/fold.js';
+import { calendarTimeline } from './calendar-replay.js';
+
+/** The accepted `calendar.updated` events of a trail that parse (one that does not is named by the replay itself). */
+function calendarUpdatesOf(entries: readonly AuditEntry[]): StepDownEvent[] {
+  return entries.flatMap((entry) => {
+    if (!entry.accepted || entry.type !== 'calendar.updated') return [];
+    try {
+      return [parseEvent(entry.event)];
+    } catch {
+      return [];
+    }
+  });
+}
 
 /**
  * How a replay of the audit trail departs from what the trail or the stored case records.
@@ -90,8 +103,12 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
       { caseId, problem: verification.problem, seq: verification.seq, index: verification.index },
     );
   }
-  const policy = options.policy ?? defaultPolicy;
-  const machine = options.machine ?? createStepDownMachine(policy);
+  // Each stretch of the trail counts with the bank-holiday calendar it was recorded under.
+  const timeline = calendarTimeline(
+    { policy: options.policy ?? defaultPolicy, machine: options.machine ?? createStepDownMachine(options.policy ?? defaultPolicy) },
+    calendarUpdatesOf(entries),
+  );
+  let { policy, machine } = timeline.initial;
 
   const opening = entries[0];
   if (!opening) throw mismatch(caseId, 1, null, 'opening', 'is missing: the trail is empty');
@@ -144,7 +161,7 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
       if (!target || target.voidedBy !== null) {
         throw mismatch(caseId, entry.seq, entry.type, 'refused', 'voids an event the case does not hold', { code: 'UNKNOWN_EVENT' });
       }
-      const folded = foldEvents(machine, policy, openingInput, applied.filter((e) => !e.eventId || !voided.has(e.eventId)));
+      const folded = foldEvents(timeline.initial.machine, timeline.initial.policy, openingInput, applied.filter((e) => !e.eventId || !voided.has(e.eventId)), timeline.after);
       if (folded.refused.length > 0) {
         throw mismatch(caseId, entry.seq, entry.type, 'refused', 'is refused on replay (VOID_CONFLICT)', { code: 'VOID_CONFLICT' });
       }
@@ -169,6 +186,8 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
           throw mismatch(caseId, entry.seq, entry.type, 'refused', `is refused on replay (${error.code})`, { code: error.code });
         }
         applied.push(step);
+        const switched = timeline.after(step);
+        if (switched) ({ policy, machine } = switched);
       }
     }
     if (event.eventId) ledger[event.eventId] = ledgerEntry({ ...event, eventId: event.eventId });

@@ -49,6 +49,7 @@ export const eventLabels: Readonly<Record<EventType | 'case.opened', string>> = 
   'leadProfessional.left': 'Lead Professional left the role',
   'case.transferredOut': 'Family moved: case transferred to another authority',
   'clock.tick': 'Deadlines checked',
+  'calendar.updated': 'Bank holidays updated: deadlines moved',
   'event.voided': 'Entry voided as recorded in error',
 };
 

@@ -58,6 +58,12 @@ export interface Deadline {
    * Shown to managers; a review held before it is met, not a breach (docs/decisions.md "Reviews held early").
    */
   readonly windowOpens?: string;
+  /**
+   * For a deadline counted in working days: the version of the bank-holiday calendar its due instant
+   * was computed with (`Calendar.version`). Absent in cases saved before versions were kept: those
+   * were computed with the shipped data of their time.
+   */
+  readonly calendarVersion?: string;
 }
 
 /** A rule not complied with: a missed deadline or a missing record. Never blocks; always kept. */
@@ -75,8 +81,12 @@ export interface Breach {
 export interface WithdrawnBreach extends Breach {
   /** The date of the record that showed it was not a breach. */
   readonly withdrawnAt: string;
-  /** `met-on-time`: the step was dated on time after all; `no-longer-needed`: the case left the path before it fell due. */
-  readonly withdrawnBecause: 'met-on-time' | 'no-longer-needed';
+  /**
+   * `met-on-time`: the step was dated on time after all; `no-longer-needed`: the case left the path
+   * before it fell due; `calendar-changed`: a new bank-holiday calendar moved the deadline past the
+   * tick that found it.
+   */
+  readonly withdrawnBecause: 'met-on-time' | 'no-longer-needed' | 'calendar-changed';
 }
 
 

@@ -12,7 +12,7 @@ export interface Effects {
 /** Starts a deadline. Its due instant was computed with the calendar when the step that starts it happened. */
 export function openDeadline(
   effects: Effects,
-  deadline: { id: string; rule: RuleId; opensAt: string; due: string; windowOpens?: string },
+  deadline: { id: string; rule: RuleId; opensAt: string; due: string; windowOpens?: string; calendarVersion?: string },
 ): Effects {
   const { context } = effects;
   const opened: Deadline = { ...deadline, status: 'open', closedAt: null };
@@ -120,10 +120,13 @@ function replaceDeadline(effects: Effects, deadline: Deadline): Effects {
   };
 }
 
-/** Why a breach was withdrawn: the step was dated on time after all, or was no longer needed on its due date. */
-export type WithdrawalReason = 'met-on-time' | 'no-longer-needed';
+/**
+ * Why a breach was withdrawn: the step was dated on time after all, was no longer needed on its due
+ * date, or a new bank-holiday calendar moved the deadline past the tick that found it.
+ */
+export type WithdrawalReason = 'met-on-time' | 'no-longer-needed' | 'calendar-changed';
 
-function withdrawBreach(effects: Effects, deadline: Deadline, at: string, reason: WithdrawalReason): Effects {
+export function withdrawBreach(effects: Effects, deadline: Deadline, at: string, reason: WithdrawalReason): Effects {
   const withdrawn = effects.context.breaches
     .filter((b) => b.deadlineId === deadline.id)
     .map((b) => ({ ...b, withdrawnAt: at, withdrawnBecause: reason }));

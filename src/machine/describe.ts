@@ -18,6 +18,8 @@ export interface DeadlineView {
   readonly recordedAt?: string;
   /** For a family plan review only: the London date its 6–8 week window opens. */
   readonly windowOpens?: string;
+  /** For a deadline counted in working days: the version of the calendar its due instant was computed with. */
+  readonly calendarVersion?: string;
 }
 
 /** What a case is, at a glance: stage, outcome, deadlines, breaches and what it waits for. No personal data. */

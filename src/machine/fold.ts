@@ -23,7 +23,8 @@ export interface FoldRefusal {
  * The case that a list of accepted events makes, from the opening input: a case is the fold of its
  * accepted, unvoided events (DOMAIN "Mistakes are corrected, never rewritten"). Each event is judged
  * as the engine judges it; one the case would now refuse is left out and reported, and the fold goes
- * on without it. Pure: no clock, no store.
+ * on without it. Pure: no clock, no store. `switchAfter` names the policy an event (a
+ * `calendar.updated`) puts in force for the events after it.
  *
  * @example
  * ```ts
@@ -36,6 +37,7 @@ export function foldEvents(
   policy: Policy,
   input: CaseInput,
   events: readonly StepDownEvent[],
+  switchAfter?: (event: StepDownEvent) => { readonly machine: StepDownMachine; readonly policy: Policy } | null,
 ): { snapshot: CaseSnapshot; refused: FoldRefusal[] } {
   let [snapshot] = initialTransition(machine, input);
   const refused: FoldRefusal[] = [];
@@ -52,6 +54,9 @@ export function foldEvents(
       return;
     }
     [snapshot] = transition(machine, snapshot, event);
+    // A bank-holiday calendar update: the events after it count with the calendar it put in force.
+    const next = switchAfter?.(event);
+    if (next) ({ machine, policy } = next);
   });
   return { snapshot, refused };
 }

@@ -7,6 +7,7 @@ import { reachOutcome } from './actions/outcome.js';
 import * as people from './actions/people.js';
 import * as preparation from './actions/preparation.js';
 import { tick } from './actions/time.js';
+import { moveDeadlines } from './actions/calendar.js';
 import * as underCaf from './actions/under-caf.js';
 import type { CaseContext, CaseInput, Outcome } from './context.js';
 import type { Effects } from './deadlines.js';
@@ -45,7 +46,7 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
       ({ context, event, enqueue }) => {
         const result = reducer({ context, notifications: [] }, event as EventOf<T>, policy);
         // The latest date of any step on file, whatever order the steps were typed in; the clock is not a step.
-        const lastStepAt = event.type === 'clock.tick' ? result.context.lastStepAt : (latest(context.lastStepAt, event.at) ?? event.at);
+        const lastStepAt = event.type === 'clock.tick' || event.type === 'calendar.updated' ? result.context.lastStepAt : (latest(context.lastStepAt, event.at) ?? event.at);
         enqueue.assign(() => ({ ...result.context, lastStepAt }));
         for (const notification of result.notifications) enqueue.emit(notification);
       },
@@ -161,6 +162,7 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
       'reassessment': effect('reassessment.completed', underCaf.completeReassessment),
       'caf-closure': effect('caf.closed', underCaf.closeCaf),
       'sweep-deadlines': effect('clock.tick', tick),
+      'move-deadlines': effect('calendar.updated', moveDeadlines),
       'outcome-caf-closed': outcome('caf-closed'),
       'outcome-universal-services': outcome('universal-services'),
       'outcome-no-lead-professional': outcome('universal-services', 'no-lead-professional'),
@@ -177,6 +179,8 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
     on: {
       // DOMAIN "Time": the host's clock reaches the machine only as a system tick, in any open state.
       'clock.tick': { guard: gates('clock.tick'), actions: 'sweep-deadlines' },
+      // A new bank-holiday calendar moves the unmet deadlines it changes (engine.updateCalendar).
+      'calendar.updated': { guard: gates('calendar.updated'), actions: 'move-deadlines' },
       // DOMAIN "Real case work": the people of the case are kept up to date at every stage.
       'person.added': { guard: gates('person.added'), actions: 'person-added' },
       'person.updated': { guard: gates('person.updated'), actions: 'person-updated' },

@@ -29,7 +29,7 @@ export type Notification =
       readonly rule: RuleId;
       readonly deadlineId: string;
       readonly at: string;
-      readonly reason: 'met-on-time' | 'no-longer-needed' | 'voided';
+      readonly reason: 'met-on-time' | 'no-longer-needed' | 'voided' | 'calendar-changed';
     }
   | { readonly type: 'deadline.opened'; readonly caseId: string; readonly rule: RuleId; readonly deadlineId: string; readonly due: string }
   | { readonly type: 'stage.entered'; readonly caseId: string; readonly stage: Stage; readonly at: string }
@@ -64,6 +64,17 @@ export type Notification =
       /** The Lead Professional left under the CAF: a new one is to be found (CAF Link Worker). */
       readonly type: 'leadProfessional.needed';
       readonly caseId: string;
+      readonly at: string;
+    }
+  | {
+      /** A new bank-holiday calendar moved an unmet deadline (`engine.updateCalendar`): its due instant before and after. */
+      readonly type: 'deadline.moved';
+      readonly caseId: string;
+      readonly rule: RuleId;
+      readonly deadlineId: string;
+      readonly from: string;
+      readonly to: string;
+      readonly calendarVersion: string;
       readonly at: string;
     };
 

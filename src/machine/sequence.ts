@@ -16,6 +16,7 @@ export function sequenceFloor(context: CaseContext, event: StepDownEvent): strin
   const cafStart = context.closure.closedAt ?? meeting;
   switch (event.type) {
     case 'clock.tick':
+    case 'calendar.updated':
     case 'decision.agreed':
     case 'person.added':
     case 'event.voided':

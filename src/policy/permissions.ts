@@ -65,6 +65,8 @@ export const defaultPermissions: Readonly<Record<EventType, readonly Role[]>> = 
   'case.transferredOut': [SW, CLW, LP],
   // DOMAIN "Time": the host's clock reaches the machine only as a system tick.
   'clock.tick': ['system'],
+  // A bank-holiday change reaches a case only through engine.updateCalendar, as the system.
+  'calendar.updated': ['system'],
   // DOMAIN "Real case work": mistakes are corrected by voiding. The engine checks that the void comes
   // from the role that sent the event, or from a Team Manager (docs/decisions.md "Voids").
   'event.voided': [SW, TM, CLW, LP, EHM],

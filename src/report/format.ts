@@ -66,6 +66,7 @@ export function deadlineStatusText(d: Pick<ReportDeadline, 'status' | 'recordedL
 export const withdrawnBecauseLabels: Readonly<Record<ReportWithdrawnBreach['withdrawnBecause'], string>> = {
   'met-on-time': 'met on time: the step was dated by its due date',
   'no-longer-needed': 'no longer needed: the case had left that path before it fell due',
+  'calendar-changed': 'a new bank-holiday calendar moved the deadline past the check that found it',
 };
 
 /**

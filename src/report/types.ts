@@ -115,7 +115,7 @@ export interface ReportBreach {
 export interface ReportWithdrawnBreach extends ReportBreach {
   /** The date of the record that showed it was not a breach. */
   readonly withdrawnAt: string;
-  readonly withdrawnBecause: 'met-on-time' | 'no-longer-needed';
+  readonly withdrawnBecause: 'met-on-time' | 'no-longer-needed' | 'calendar-changed';
 }
 
 /** One rule of the catalogue, judged against the case. */

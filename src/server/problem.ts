@@ -67,6 +67,7 @@ const statusOf: Readonly<Record<StepDownErrorCode, number>> = {
   NOT_REPORTABLE: 422,
   UNAUTHENTICATED: 401,
   INTERNAL_ERROR: 500,
+  CALENDAR_CONFLICT: 500,
 };
 
 /**

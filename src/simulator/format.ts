@@ -90,6 +90,7 @@ const withdrawnText: Readonly<Record<TimelineEntry['breachesWithdrawn'][number][
   'met-on-time': 'the step was dated on time',
   'no-longer-needed': 'no longer needed by then',
   voided: 'the record it rested on was voided',
+  'calendar-changed': 'a new bank-holiday calendar moved its deadline',
 };
 
 function windowText(d: TimelineDeadline): string {

@@ -39,6 +39,7 @@ const withdrawnText: Readonly<Record<TimelineEntry['breachesWithdrawn'][number][
   'met-on-time': 'the step was dated on time after all',
   'no-longer-needed': 'no longer needed by then',
   voided: 'the record it rested on was voided',
+  'calendar-changed': 'a new bank-holiday calendar moved its deadline',
 };
 
 function entryLines(entry: TimelineEntry, people: Readonly<Record<string, Relationship>>): string[] {

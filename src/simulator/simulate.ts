@@ -78,9 +78,10 @@ export interface TimelineBreach {
 export interface TimelineWithdrawnBreach extends TimelineBreach {
   /**
    * `met-on-time`: the step was dated on time after all; `no-longer-needed`: an outcome dated before
-   * it fell due; `voided`: the record it rested on was voided.
+   * it fell due; `voided`: the record it rested on was voided; `calendar-changed`: a new
+   * bank-holiday calendar moved the deadline past the tick that found it.
    */
-  readonly reason: 'met-on-time' | 'no-longer-needed' | 'voided';
+  readonly reason: 'met-on-time' | 'no-longer-needed' | 'voided' | 'calendar-changed';
 }
 
 /** A refused step: the code, the rules behind it, and whether the scenario expected it. */

@@ -398,4 +398,16 @@ export const defaultPayloads: PayloadFixtures = {
   'leadProfessional.left': () => ({ reason: 'Has moved to a post with another agency.' }),
   'case.transferredOut': () => ({ toAuthority: 'Northshire County Council (fictional)' }),
   'clock.tick': () => ({}),
+  // The first unmet deadline moved a day later, as a holiday added inside it would move it.
+  'calendar.updated': ({ case: context }) => {
+    const deadline = context.deadlines.find((d) => d.status === 'open' || d.status === 'missed');
+    const due = deadline ? new Date(Date.parse(deadline.due) + 86_400_000).toISOString() : '2099-01-01T00:00:00.000Z';
+    return {
+      calendarVersion: 'custom+000000000001',
+      previousCalendarVersion: 'custom+000000000000',
+      added: [],
+      removed: [],
+      deadlines: [{ deadlineId: deadline?.id ?? 'disagreement-resolution:D1', due }],
+    };
+  },
 };

@@ -9,6 +9,7 @@ import { memoryStore } from '../../adapters/memory.js';
 import { verifyAuditTrail, type AuditDraft, type CaseStore, type StoredCase, type WorkItem, type WorklistQuery } from '../../src/index.js';
 import { testStore } from './conformance.js';
 import { testDeliveryStore } from './conformance-delivery.js';
+import { testCalendarUpdate } from './conformance-calendar.js';
 import { testSealing, type Raw, type SealedPlace } from './sealing-suite.js';
 import { auditDraft, workItem, workSteps } from './store-records.js';
 
@@ -26,6 +27,7 @@ testStore('file', {
   cleanup,
 });
 testDeliveryStore('file', { make: async () => ((dir) => ({ store: fileStore({ directory: dir }), reopen: () => fileStore({ directory: dir }) }))(await directory()), cleanup });
+testCalendarUpdate('file', { make: async () => fileStore({ directory: await directory() }), cleanup });
 
 const sealedKey = randomBytes(32);
 testStore('file (sealed)', {

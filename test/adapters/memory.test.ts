@@ -4,9 +4,11 @@ import { workMatches, workOrder } from '../../src/engine/worklist.js';
 import type { AuditDraft, CaseStore, StoredCase, WorkItem, WorklistQuery } from '../../src/index.js';
 import { testStore } from './conformance.js';
 import { testDeliveryStore } from './conformance-delivery.js';
+import { testCalendarUpdate } from './conformance-calendar.js';
 
 testStore('memory', { make: async () => memoryStore() });
 testDeliveryStore('memory', { make: async () => ((store) => ({ store, reopen: () => store }))(memoryStore()) });
+testCalendarUpdate('memory', { make: async () => memoryStore() });
 
 const record = (caseId: string, version: number, nextDueAt: number | null): StoredCase => ({
   caseId,

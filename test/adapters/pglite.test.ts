@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { migrate, postgresStore } from '../../adapters/postgres.js';
 import { testStore } from './conformance.js';
 import { testDeliveryStore } from './conformance-delivery.js';
+import { testCalendarUpdate } from './conformance-calendar.js';
 import { freshPrefix, postgresPlace } from './postgres-place.js';
 import { testSealing } from './sealing-suite.js';
 
@@ -35,6 +36,8 @@ testDeliveryStore('postgres (PGlite)', {
     return { store: postgresStore({ client, tablePrefix }), reopen: () => postgresStore({ client, tablePrefix }) };
   },
 });
+
+testCalendarUpdate('postgres (PGlite)', { ...shared, async make() { db ??= new PGlite(); const tablePrefix = freshPrefix(); await migrate(db, tablePrefix); return postgresStore({ client: db, tablePrefix }); } });
 
 const sealedKey = randomBytes(32);
 const indexKey = randomBytes(32);

@@ -4,6 +4,7 @@ import { describe, it } from 'vitest';
 import { migrate, postgresStore } from '../../adapters/postgres.js';
 import { testStore } from './conformance.js';
 import { testDeliveryStore } from './conformance-delivery.js';
+import { testCalendarUpdate } from './conformance-calendar.js';
 import { freshPrefix, postgresPlace } from './postgres-place.js';
 import { postgresServerUrl } from '../servers.js';
 import { testSealing } from './sealing-suite.js';
@@ -22,6 +23,7 @@ if (url) {
   };
   testStore('postgres (server)', { make: () => make(false) });
   testStore('postgres (server, sealed)', { make: () => make(true) });
+  testCalendarUpdate('postgres (server)', { make: () => make(false) });
   testDeliveryStore('postgres (server)', {
     async make() {
       const tablePrefix = freshPrefix();

@@ -70,6 +70,7 @@ const requiredText: Readonly<Record<EventType, readonly string[]>> = {
   'leadProfessional.left': ['reason'],
   'case.transferredOut': ['toAuthority'],
   'clock.tick': [],
+  'calendar.updated': [],
   'event.voided': ['reason'],
 };
 

@@ -163,6 +163,7 @@ const senders: Readonly<Record<EventType, Actor>> = {
   // the CAF Link Worker or the Lead Professional.
   'case.transferredOut': sw,
   'clock.tick': samplePeople.clock,
+  'calendar.updated': samplePeople.clock,
   'event.voided': tm,
 };
 
@@ -362,6 +363,13 @@ const payloads: { readonly [T in EventType]: (at: string) => Payload<T> } = {
     toAuthority: 'Cardiff Council Children’s Services',
   }),
   'clock.tick': () => ({}),
+  'calendar.updated': () => ({
+    calendarVersion: 'gov-uk+8b38f49e0f27',
+    previousCalendarVersion: 'custom+0123456789ab',
+    added: ['2024-04-15'],
+    removed: [],
+    deadlines: [{ deadlineId: 'disagreement-resolution:D-2', due: '2024-04-18T23:59:59.999+01:00' }],
+  }),
   'event.voided': () => ({
     voidedEventId: 'evt-1',
     reason: 'Recorded on the wrong case.',

@@ -87,6 +87,7 @@ const expectedSenders: Readonly<Record<EventType, readonly Role[]>> = {
   'case.transferredOut': [SW],
   // "Time": the host's clock reaches the machine only as a system tick.
   'clock.tick': [SYSTEM],
+  'calendar.updated': [SYSTEM],
   // "Mistakes are corrected, never rewritten": any role that records events may void one (the engine
   // checks it is the sender's own or the TM's); the bare machine ignores a void (see below).
   'event.voided': [SW, TM, CLW, LP, EHM],
@@ -240,6 +241,8 @@ const scenarios: { readonly [T in EventType]: { readonly steps: () => StepDownEv
   'case.transferredOut': { steps: path.decided, probe: () => event('case.transferredOut', d.prep) },
   // A tick after the disagreement's 5 working days marks the deadline missed: an accepted tick changes the case.
   'clock.tick': { steps: path.disagreementOpen, probe: () => event('clock.tick', d.afterDisagreementDue) },
+  // A calendar update that moves the open disagreement's deadline changes the case.
+  'calendar.updated': { steps: path.disagreementOpen, probe: () => event('calendar.updated', d.resolved) },
 };
 
 const machine = createStepDownMachine();

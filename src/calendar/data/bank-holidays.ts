@@ -24,6 +24,12 @@ import type { BankHoliday, Division } from '../types.js';
 
 /** The first year of the shipped bank-holiday data. */
 export const SHIPPED_FIRST_YEAR = 2018;
+/**
+ * The date of the shipped data: the latest source it rests on (the proclamation of 4 February 2026).
+ * It opens the shipped calendars' `version` (`shipped-2026-02-04+<hash>`); change it with the data,
+ * and `test/calendar/calendar-version.test.ts` pins the hash so an edit without it fails.
+ */
+export const SHIPPED_DATA_DATE = '2026-02-04';
 /** The last year of the shipped bank-holiday data. */
 export const SHIPPED_LAST_YEAR = 2028;
 
