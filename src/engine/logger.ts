@@ -38,9 +38,13 @@ export interface EngineLogFields {
  * ```
  */
 export interface EngineLogger {
+  /** Each completed write: operation, case id, event type, version. */
   debug(fields: EngineLogFields, message: string): void;
+  /** A refusal: its code, and the rule ids a gate names. */
   info(fields: EngineLogFields, message: string): void;
+  /** A relay fault, messages moved to the dead letters, a case a tick could not tick. */
   warn(fields: EngineLogFields, message: string): void;
+  /** A store failure (`STORE_FAILURE`): the operation and the case, never the driver's text. */
   error(fields: EngineLogFields, message: string): void;
 }
 
