@@ -19,6 +19,13 @@ const publicImports: Readonly<Record<string, string>> = {
   '../../adapters/file.js': 'caf-step-down/adapters/file',
   '../../adapters/postgres.js': 'caf-step-down/adapters/postgres',
   '../../adapters/webhook.js': 'caf-step-down/adapters/webhook',
+  '../../adapters/graphile-worker.js': 'caf-step-down/adapters/graphile-worker',
+  // An example directly under examples/ (the job-queue worker's, say).
+  '../src/index.js': 'caf-step-down',
+  '../src/server/index.js': 'caf-step-down/server',
+  '../adapters/postgres.js': 'caf-step-down/adapters/postgres',
+  '../adapters/webhook.js': 'caf-step-down/adapters/webhook',
+  '../adapters/graphile-worker.js': 'caf-step-down/adapters/graphile-worker',
 };
 
 /** The example's text as the guide shows it. */
