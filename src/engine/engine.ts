@@ -28,6 +28,8 @@ import { eventProblem } from '../machine/valid-event.js';
 import type { EventOf } from '../events/index.js';
 import { defaultDeliveryOptions, deliverOutbox, type DeliveryOptions, type DeliveryResult, type Emitter } from './delivery.js';
 import { deliveryRelay, messageIdPattern, type RelayOptions } from './relay.js';
+import { observeEngine } from './observe.js';
+import type { EngineLogger } from './logger.js';
 import { guardStore } from './guard-store.js';
 import { headPolicy, withHeads, type AuditSigningOptions } from './heads-store.js';
 import { exportHeads, verifyAllCases, type VerifyAllOptions, type VerifyAllResult } from './heads-verify.js';
@@ -88,6 +90,12 @@ export interface CaseEngineOptions {
    * the head check before each write, by `verifyAll` and by `verifyAuditTrail` (`docs/security.md`).
    */
   readonly audit?: AuditSigningOptions;
+  /**
+   * A pino-compatible logger (`{ debug, info, warn, error }`, each taking fields then a message). The
+   * engine logs store failures, refusals by code, a tick's failed cases, relay faults and dead
+   * letters, with ids, types, rule ids and codes only. No logging when omitted.
+   */
+  readonly logger?: EngineLogger;
 }
 
 /** What opens a case. */
@@ -838,7 +846,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         updateOptions,
       ),
   };
-  return api;
+  return observeEngine(api, options.logger);
 
   async function tickCase(caseId: string, event: StepDownEvent, atMs: number): Promise<number | null> {
     for (let attempt = 0; attempt <= conflictRetries; attempt += 1) {

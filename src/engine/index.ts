@@ -24,3 +24,5 @@ export { replayAuditTrail } from './rebuild.js';
 export type { RebuildProblem, ReplayedCase, ReplayOptions } from './rebuild.js';
 export { migrateSnapshot, snapshotMigrations } from './migrations.js';
 export type { SnapshotMigration, SnapshotMigrations } from './migrations.js';
+export { telemetryAttributes } from './telemetry.js';
+export type { EngineLogger, EngineLogFields } from './logger.js';

@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { StepDownError, isStepDownError } from '../errors.js';
 import type { DeliveryResult } from './delivery.js';
+import { tracedPass } from './telemetry.js';
 
 /** Options of the delivery relay a host starts with `engine.startDelivery`. */
 export interface RelayOptions {
@@ -19,6 +20,11 @@ export interface RelayOptions {
    * relay carries on and tries again at the next poll whatever this does; it never throws into the host.
    */
   readonly onError?: (error: StepDownError) => void;
+  /**
+   * Told of each pass that finished, with its counts: a host can count what was delivered, retried or
+   * moved to the dead letters (`buried`). Like `onError`, it cannot stop the relay by throwing.
+   */
+  readonly onPass?: (result: DeliveryResult) => void;
 }
 
 /** A running relay: the loop `engine.startDelivery` starts. */
@@ -80,7 +86,9 @@ export function startRelay(pass: (signal: AbortSignal) => Promise<DeliveryResult
       nudged = false;
       let again = false;
       try {
-        const { delivered, failed, buried } = await pass(abort.signal);
+        const result = await tracedPass(() => pass(abort.signal));
+        told(options.onPass, result);
+        const { delivered, failed, buried } = result;
         // A full batch means more may be waiting: no pause before the next pass.
         again = delivered + failed + buried >= batchSize;
       } catch (error) {
@@ -111,6 +119,14 @@ export function startRelay(pass: (signal: AbortSignal) => Promise<DeliveryResult
       clearTimeout(timer);
     },
   };
+}
+
+function told<T>(handler: ((value: T) => void) | undefined, value: T): void {
+  try {
+    handler?.(value);
+  } catch {
+    // A host's handler that throws must not stop delivery.
+  }
 }
 
 function positive(value: number, name: string): number {

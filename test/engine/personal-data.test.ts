@@ -22,6 +22,7 @@ import {
 } from '../../src/index.js';
 import { personAdded, samplePeople, sampleActionIds, sampleFamilyAdded, sampleRecipients } from '../events/samples.js';
 import { event } from '../machine/harness.js';
+import { installTracing, recordingLogger, spanText, type LogLine } from './observed.js';
 
 /*
  * Issue 9: no free text the host wrote reaches an id, a notification, an error or a log.
@@ -31,7 +32,8 @@ import { event } from '../machine/harness.js';
  * are referred to by id, so the journeys run as they would. The test collects everything the library
  * hands outward (delivered notifications, the bodies a webhook receiver got, errors of refused and
  * invalid events, views, explanations, rebuilds, compliance reports, and anything written to the
- * console) and proves no marker is in any of it, while every marker of a valid event is in the audit
+ * console, every line given to the engine's `logger`, and every span an OpenTelemetry SDK
+ * exported: names, attributes, events, status) and proves no marker is in any of it, while every marker of a valid event is in the audit
  * trail, inside the event payloads and nowhere else.
  *
  * Then every id field of every event (read from the events' JSON Schema, so a new one is covered
@@ -169,19 +171,26 @@ afterEach(() => void vi.restoreAllMocks());
 
 const secret = 'whsec_' + Buffer.from('a test secret of thirty-two bytes!!').toString('base64');
 
+// Spans: an SDK registered as a host would, exporting to memory.
+const tracing = installTracing();
+afterAll(() => tracing.uninstall());
+
 interface Outputs {
+  readonly logs: LogLine[];
   readonly heard: { id: string; notification: EngineEvent }[];
   readonly errors: StepDownError[];
   readonly results: [string, unknown][];
 }
 
 function setup(store: CaseStore = memoryStore()) {
+  const { logger, lines } = recordingLogger();
   const engine = createCaseEngine({
     store,
+    logger,
     now: () => new Date('2024-07-01T09:00:00Z'),
     emitters: [webhookEmitter({ url: webhookUrl, secret })],
   });
-  const outputs: Outputs = { heard: [], errors: [], results: [] };
+  const outputs: Outputs = { logs: lines, heard: [], errors: [], results: [] };
   engine.on('*', (notification, meta) => void outputs.heard.push({ id: meta.id, notification }));
   return { engine, outputs, store };
 }
@@ -221,6 +230,8 @@ function places(outputs: Outputs, bodies: typeof webhookBodies): [string, string
     ]),
     ...outputs.results.map(([where, value]): [string, string] => [where, JSON.stringify(value)]),
     ...logged.map((line, i): [string, string] => [`log ${i}`, line]),
+    ...outputs.logs.map((line, i): [string, string] => [`logger line ${i} (${line.level})`, `${line.message} ${JSON.stringify(line.fields)}`]),
+    ...tracing.exporter.getFinishedSpans().map((span, i): [string, string] => [`span ${i} (${span.name})`, spanText(span)]),
   ];
 }
 
@@ -477,6 +488,16 @@ describe('personal data never leaves the audit trail', () => {
         'VOID_CONFLICT',
         'FUTURE_DATED',
       ]),
+    );
+    // The logger and the spans were really searched: every refusal is in both, by code, and every
+    // accepted write is logged.
+    const refusedCodes = new Set(outputs.errors.filter((e) => e.code !== 'REBUILD_MISMATCH').map((e) => e.code));
+    expect(new Set(outputs.logs.filter((l) => l.level === 'info').map((l) => l.fields.code))).toEqual(refusedCodes);
+    const spanCodes = tracing.exporter.getFinishedSpans().map((span) => span.attributes['error.type']);
+    for (const code of refusedCodes) expect(spanCodes).toContain(code);
+    expect(outputs.logs.filter((l) => l.level === 'debug').length).toBeGreaterThan(80);
+    expect(tracing.exporter.getFinishedSpans().map((span) => span.name)).toEqual(
+      expect.arrayContaining(['caf_step_down.open', 'caf_step_down.send', 'caf_step_down.tick', 'caf_step_down.deliver']),
     );
 
     // The control: every marker of a valid event was sent and is kept in the audit trail…
