@@ -47,6 +47,13 @@ const traced: Record<string, Traced> = {
       }
     },
   },
+  tickCase: {
+    describe: ([caseId]) => ({ caseId: idOrNothing(caseId), eventType: 'clock.tick' }),
+    after: (result: { breaches: number }) => ({ [a.tickBreaches]: result.breaches }),
+  },
+  updateCalendar: {
+    describe: () => ({ eventType: 'calendar.updated' }),
+  },
   deliver: {
     describe: () => ({}),
     after: (result: DeliveryResult) => deliveryAttributes(result),
