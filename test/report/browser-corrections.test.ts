@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { complianceReport, reportToHtml, type ComplianceReport } from '../../src/report/index.js';
 import { chromiumPath, hasChromium } from '../servers.js';
-import { axeViolations, elementsPastTheEdge, keyboardWalk, launch, openPage, reportsDir, screenshotsDir, widths } from './browser-kit.js';
+import { axeViolations, computedStyle, elementsPastTheEdge, textWithoutReferences, keyboardWalk, launch, openPage, reportsDir, screenshotsDir, widths } from './browser-kit.js';
 import { actors, closedToCsc, familyPlanMeeting, sample, testEngine, voided } from './journeys.js';
 
 if (!hasChromium) {
@@ -69,7 +69,7 @@ describe.skipIf(!hasChromium)('the report of a corrected case in Chromium: voide
     const voidedItem = page.locator('.moj-timeline__item--voided');
     await expect(voidedItem.count()).resolves.toBe(1);
     await expect(voidedItem.locator('.moj-timeline__title').innerText()).resolves.toBe('Family plan meeting held');
-    await expect(voidedItem.locator('.moj-timeline__title').evaluate((el) => getComputedStyle(el).textDecorationLine)).resolves.toBe('line-through');
+    await expect(computedStyle(page, '.moj-timeline__item--voided .moj-timeline__title', 'text-decoration-line')).resolves.toBe('line-through');
     await expect(voidedItem.locator('.govuk-tag').innerText()).resolves.toBe('Voided');
     await expect(page.locator('table.app-corrections tbody tr').innerText()).resolves.toContain('Entry 24: Family plan meeting held, 22 April 2024, Lead Professional');
     const late = page.locator('[data-deadline-row="first-family-plan-meeting"]');
@@ -97,6 +97,14 @@ describe.skipIf(!hasChromium)('the report of a corrected case in Chromium: voide
     );
   });
 
+  it('every label and citation is words: no event names, rule ids, G or F prefixes or pilcrows outside the references', async () => {
+    const text = await textWithoutReferences(at(1280), 'main');
+    expect(text).not.toMatch(/\b[a-z]+[A-Z]?[a-z]*\.[a-z][A-Za-z]+\b/);
+    expect(text).not.toMatch(/\b[a-z]+-[a-z]+-[a-z]+\b/);
+    expect(text).not.toMatch(/¶|\bG "|\bF step|\b(met-late|not-applicable|cin-outcome|final-cin)\b/);
+    expect(text).toContain("Practice guidance, 'Initial Family Planning Meeting', paragraph 1");
+  });
+
   it('a keyboard-only walk gives focus to every control, in order, each once', async () => {
     const { page } = await openPage(browser, html, 1280);
     const { reached, missed } = await keyboardWalk(page);
@@ -108,8 +116,8 @@ describe.skipIf(!hasChromium)('the report of a corrected case in Chromium: voide
   it('prints cleanly: no skip link, the chart unscrolled, every folded list of evidence open, nothing past the edge', async () => {
     const { page } = await openPage(browser, html, 1280);
     await page.emulateMedia({ media: 'print' });
-    await expect(page.locator('.govuk-skip-link').evaluate((el) => getComputedStyle(el).display)).resolves.toBe('none');
-    await expect(page.locator('.app-chart').evaluate((el) => getComputedStyle(el).overflowX)).resolves.toBe('visible');
+    await expect(computedStyle(page, '.govuk-skip-link', 'display')).resolves.toBe('none');
+    await expect(computedStyle(page, '.app-chart', 'overflow-x')).resolves.toBe('visible');
     await expect(page.locator('.app-chart').evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).resolves.toBe(true);
     const hiddenEvidence = await page.locator('details .govuk-details__text li').evaluateAll((all) => all.filter((li) => li.getClientRects().length === 0).length);
     expect(hiddenEvidence).toBe(0);

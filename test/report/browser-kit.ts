@@ -109,3 +109,20 @@ export async function elementsPastTheEdge(page: Page): Promise<string[]> {
     .filter(([, box]) => box.width > 0 && (box.right > document.documentElement.clientWidth + 0.5 || box.left < -0.5))
     .map(([el, box]) => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ': ' + Math.round(box.left) + '..' + Math.round(box.right))`);
 }
+
+/** A CSS property of the first element matching `selector`, as the browser computed it. */
+export async function computedStyle(page: Page, selector: string, property: string): Promise<string> {
+  return page.evaluate<string>(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).getPropertyValue(${JSON.stringify(property)})`);
+}
+
+/** The text a reader sees in `selector`, without the references for developers (ids in code, rule ids). */
+export async function textWithoutReferences(page: Page, selector: string): Promise<string> {
+  return page.evaluate<string>(`(() => {
+    const copy = document.querySelector(${JSON.stringify(selector)}).cloneNode(true);
+    copy.querySelectorAll('code, .app-ref').forEach((el) => el.remove());
+    document.body.appendChild(copy);
+    const text = copy.innerText;
+    copy.remove();
+    return text;
+  })()`);
+}
