@@ -18,3 +18,5 @@ export {
 } from './vocabulary.js';
 export type { DeadlineKind } from './vocabulary.js';
 export { citationText, ruleCitations } from './citations.js';
+export { pendingStepLabel, pendingStepReference } from './steps.js';
+export { refusalLabels, refusalLabel } from './refusals.js';

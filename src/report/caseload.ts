@@ -1,6 +1,6 @@
 import type { WorkItem } from '../engine/store.js';
-import { eventLabel } from '../labels/events.js';
 import { breachLabel, ruleLabels } from '../labels/rules.js';
+import { pendingStepLabel, pendingStepReference } from '../labels/steps.js';
 import { roleLabels, stageLabels } from '../labels/vocabulary.js';
 import type { RuleId } from '../policy/rules.js';
 import { escapeHtml as esc } from './escape.js';
@@ -61,11 +61,12 @@ function casesOf(items: readonly WorkItem[], breaches: Readonly<Record<string, r
 }
 
 function stepText(item: WorkItem, now: number, withDue = true): string {
-  const about = item.detail ? `<span class="app-secondary">About <code>${esc(item.detail)}</code></span>` : '';
+  const reference = pendingStepReference(item.step, item.detail);
+  const about = reference ? `<span class="app-secondary">${esc(reference.noun)} <code>${esc(reference.id)}</code></span>` : '';
   const rule = `<span class="app-secondary">${esc((ruleLabels as Readonly<Record<string, string>>)[item.rule] ?? item.rule)} (rule <code>${esc(item.rule)}</code>)</span>`;
   const overdue = item.dueAt !== null && item.dueAt < now;
   const due = item.due === null || !withDue ? '' : ` — due ${govukDate(item.due)}${overdue ? ` ${tag('Overdue', 'red')}` : ''}`;
-  return `${esc(eventLabel(item.step))}${due}${about}${rule}`;
+  return `${esc(pendingStepLabel(item.step, item.detail))}${due}${about}${rule}`;
 }
 
 function whoText(item: WorkItem): string {

@@ -51,7 +51,8 @@
  * ## Evidence
  * An audit entry is evidence for a rule when its `rules.checked` or `rules.breached` names the
  * rule, or its event type is one the rule governs (`ruleSpecs[rule].governs`). Only the entry's
- * envelope is kept: seq, type, `at`, the actor's role, accepted or refused with the code.
+ * envelope is kept: seq, type, `at`, the actor's role, accepted or refused with the code, and, for an
+ * event about a person, how that person stands to the case (`whose`: child, parent/carer, …).
  *
  * ## Corrections
  * An accepted `event.voided` entry voids the accepted entry whose event carries the `eventId` it
@@ -71,6 +72,8 @@
 import { toLondonDate } from '../calendar/index.js';
 import { verifyAuditTrail } from '../engine/audit-chain.js';
 import type { AuditEntry } from '../engine/store.js';
+import type { Relationship } from '../events/people.js';
+import { relationshipLabels } from '../labels/events.js';
 import type { WithdrawnBreach } from '../machine/context.js';
 import { rules, type RuleId } from '../policy/rules.js';
 import { assessRule, ruleSpecs, type Assessment } from './assess.js';
@@ -192,7 +195,7 @@ export function buildComplianceReport(
     openedAt,
     asOf: openedAt === '' ? '' : latestAt(facts.live, openedAt),
     stages: stageSpans(facts.live),
-    entries: facts.entries.map((e) => ({ ...envelope(e), voidedBy: facts.voidedBy.get(e.seq) ?? null })),
+    entries: facts.entries.map((e) => ({ ...envelope(e, facts), voidedBy: facts.voidedBy.get(e.seq) ?? null })),
     deadlines,
     breaches,
     withdrawnBreaches,
@@ -222,18 +225,24 @@ function corrections(facts: CaseFacts): ReportCorrection[] {
     .map((e) => {
       const target = entryWithEventId(facts.entries, eventField(e, 'voidedEventId'));
       const reason = eventField(e, 'reason');
-      const { seq, at, role, accepted, code } = envelope(e);
+      const { seq, at, role, accepted, code } = envelope(e, facts);
       return {
         seq,
         at,
         role,
         accepted,
         code,
-        voids: target && target.seq < e.seq ? { seq: target.seq, type: target.type, at: target.at, role: target.actor?.role ?? null } : null,
+        voids: target && target.seq < e.seq ? voidedEnvelope(target, facts) : null,
         reasonKeptIn: reason !== null && reason.trim() !== '' ? seq : null,
         voidedBy: facts.voidedBy.get(seq) ?? null,
       };
     });
+}
+
+/** The envelope of the entry a void names, without the outcome fields: it was accepted to be voidable. */
+function voidedEnvelope(target: AuditEntry, facts: CaseFacts): NonNullable<ReportCorrection['voids']> {
+  const { seq, type, at, role, whose } = envelope(target, facts);
+  return { seq, type, at, role, ...(whose === undefined ? {} : { whose }) };
 }
 
 function judgeRule(
@@ -260,7 +269,7 @@ function judgeRule(
           : spec.governs(entry, facts)
             ? 'step'
             : null;
-      return bears === null ? null : { ...envelope(entry), bears };
+      return bears === null ? null : { ...envelope(entry, facts), bears };
     })
     .filter((e): e is ReportEvidence => e !== null);
   const { status, basis } = decide(id, facts, own);
@@ -279,8 +288,12 @@ function judgeRule(
   };
 }
 
-/** What a report keeps of an audit entry: never the payload, never the actor's id. */
-function envelope(entry: AuditEntry): ReportEnvelope {
+/**
+ * What a report keeps of an audit entry: never the payload, never the actor's id; of the person it
+ * is about, only how they stand to the case.
+ */
+function envelope(entry: AuditEntry, facts: CaseFacts): ReportEnvelope {
+  const whose = whoseEntry(entry, facts);
   return {
     seq: entry.seq,
     type: entry.type,
@@ -288,7 +301,18 @@ function envelope(entry: AuditEntry): ReportEnvelope {
     role: entry.actor?.role ?? null,
     accepted: entry.accepted,
     code: entry.errorCode,
+    ...(whose === null ? {} : { whose }),
   };
+}
+
+/** The relationship of the person an entry is about: a person.added's own, else that of the person its personId names. */
+function whoseEntry(entry: AuditEntry, facts: CaseFacts): Relationship | null {
+  if (entry.type === 'person.added') {
+    const own = eventField(entry, 'relationship');
+    if (own !== null && Object.hasOwn(relationshipLabels, own)) return own as Relationship;
+  }
+  const personId = eventField(entry, 'personId');
+  return personId === null ? null : facts.relationshipOf(personId);
 }
 
 /** Steps 1–3 of the module documentation, and the breaches of the rule that were withdrawn. */

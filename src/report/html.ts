@@ -2,9 +2,11 @@ import { eventLabel } from '../labels/events.js';
 import { breachLabel, ruleLabels, ruleStageLabels } from '../labels/rules.js';
 import { deadlineLabel, deadlineStatusLabels, outcomeLabels, roleLabels, routeLabels, stageLabels } from '../labels/vocabulary.js';
 import { citationText } from '../labels/citations.js';
+import { pendingStepLabel, pendingStepReference } from '../labels/steps.js';
+import { refusalLabel } from '../labels/refusals.js';
 import { rules as catalogue, type RuleId } from '../policy/rules.js';
 import { escapeHtml as esc } from './escape.js';
-import { correctionReason, plainBasis, ruleStageOrder, statusColours, statusLabels, withdrawnBecauseLabels } from './format.js';
+import { correctionReason, plainBasis, roleName as role, ruleStageOrder, statusColours, statusLabels, withdrawnBecauseLabels } from './format.js';
 import { govukDate, govukPage, govukTable, summaryList, tag, type TableRow } from './page.js';
 import { stageColours, timelineSvg } from './timeline-svg.js';
 import { ruleStatuses, type ComplianceReport, type ReportDeadline, type ReportEntry, type RuleReport } from './types.js';
@@ -25,17 +27,21 @@ function citations(rule: string, fallback: string): string {
   return full.map(esc).join('<br>');
 }
 
-function role(value: string | null): string {
-  if (value === null) return 'Unknown role';
-  return (roleLabels as Readonly<Record<string, string>>)[value] ?? value;
-}
-
 function anchor(rule: string): string {
   return `rule-${rule.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 
-function eventName(type: string): string {
-  return `${esc(eventLabel(type))}<span class="app-secondary">Entry type <code>${esc(type)}</code></span>`;
+/** A step waited for, in words, with the person or disagreement it is about and its event type below as references. */
+function pendingStepName(step: string, detail: string | undefined): string {
+  const reference = pendingStepReference(step, detail);
+  const about = reference ? `<span class="app-secondary">${esc(reference.noun)} <code>${esc(reference.id)}</code></span>` : '';
+  return `${esc(pendingStepLabel(step, detail))}${about}<span class="app-secondary">Entry type <code>${esc(step)}</code></span>`;
+}
+
+/** A refusal: a red tag, why in words, and its error code as a reference. */
+function refusal(code: string | null): string {
+  const why = refusalLabel(code).replace(/^Refused:? ?/, '');
+  return `${tag('Refused', 'red')}${why ? ` ${esc(why[0]!.toUpperCase() + why.slice(1))}.` : ''}${code ? ` <span class="app-ref">${esc(code)}</span>` : ''}`;
 }
 
 function deadlineName(id: string): string {
@@ -55,8 +61,8 @@ function evidence(r: RuleReport): string {
   if (r.evidence.length === 0) return 'None';
   const items = r.evidence
     .map((e) => {
-      const outcome = e.accepted ? (e.bears === 'breached' ? 'breach recorded' : 'accepted') : `refused (${e.code ?? 'no code'})`;
-      return `<li data-bears="${esc(e.bears)}">Entry ${e.seq}: ${esc(eventLabel(e.type))}, ${govukDate(e.at)}, ${esc(role(e.role))}, ${esc(outcome)} <span class="app-ref">${esc(e.type)}</span></li>`;
+      const outcome = e.accepted ? (e.bears === 'breached' ? 'breach recorded' : 'accepted') : refusalLabel(e.code).replace(/^Refused/, 'refused');
+      return `<li data-bears="${esc(e.bears)}">Entry ${e.seq}: ${esc(eventLabel(e.type, e.whose))}, ${govukDate(e.at)}, ${esc(role(e.role))}, ${esc(outcome)} <span class="app-ref">${esc(e.type)}</span></li>`;
     })
     .join('');
   const noun = r.evidence.length === 1 ? 'entry' : 'entries';
@@ -86,12 +92,12 @@ function history(report: ComplianceReport): string {
   const items: Item[] = [];
   const entryItem = (e: ReportEntry): string => {
     const notes: string[] = [];
-    if (!e.accepted) notes.push(`${tag('Refused', 'red')} <span class="app-ref">${esc(e.code ?? '')}</span>`);
+    if (!e.accepted) notes.push(refusal(e.code));
     if (e.voidedBy !== null) notes.push(`${tag('Voided', 'grey')} Recorded in error: voided by entry ${e.voidedBy}. The case was worked out again without it.`);
     const cls = e.voidedBy !== null ? ' moj-timeline__item--voided' : '';
     return (
       `<li class="moj-timeline__item${cls}" data-entry="${e.seq}"${e.voidedBy === null ? '' : ` data-voided-by="${e.voidedBy}"`}>` +
-      `<div class="moj-timeline__header"><h3 class="moj-timeline__title">${esc(eventLabel(e.type))}</h3> <p class="moj-timeline__byline">by ${esc(role(e.role))}</p></div>` +
+      `<div class="moj-timeline__header"><h3 class="moj-timeline__title">${esc(eventLabel(e.type, e.whose))}</h3> <p class="moj-timeline__byline">by ${esc(role(e.role))}</p></div>` +
       `<p class="moj-timeline__date">${govukDate(e.at, { time: true })}</p>` +
       `<div class="moj-timeline__description govuk-body-s">${notes.map((n) => `<p class="govuk-body-s govuk-!-margin-bottom-1">${n}</p>`).join('')}` +
       `<span class="app-secondary">Entry ${e.seq} <code>${esc(e.type)}</code></span></div></li>`
@@ -203,7 +209,7 @@ export function reportToHtml(report: ComplianceReport): string {
           head: ['Next step', 'Who', 'Due', 'Rule'],
           rows: report.pending.map((p) => ({
             cells: [
-              { header: true, html: `${eventName(p.step)}${p.detail ? `<span class="app-secondary">About <code>${esc(p.detail)}</code></span>` : ''}` },
+              { header: true, html: pendingStepName(p.step, p.detail) },
               esc(role(p.role)),
               govukDate(p.due ?? null),
               ruleName(p.rule),
@@ -228,13 +234,15 @@ export function reportToHtml(report: ComplianceReport): string {
               govukDate(c.at),
               esc(role(c.role)),
               c.accepted
-                ? c.voidedBy === null
+                ? c.voids === null
+                  ? 'Accepted, but no entry voided'
+                  : c.voidedBy === null
                   ? tag('Voided', 'grey')
                   : `${tag('Undone', 'yellow')} itself voided by entry ${c.voidedBy}`
-                : `${tag('Refused', 'red')} <span class="app-ref">${esc(c.code ?? '')}</span>`,
+                : refusal(c.code),
               c.voids === null
                 ? 'No entry of the trail holds the event id it names'
-                : `Entry ${c.voids.seq}: ${esc(eventLabel(c.voids.type))}, ${govukDate(c.voids.at)}, ${esc(role(c.voids.role))} <span class="app-ref">${esc(c.voids.type)}</span>`,
+                : `Entry ${c.voids.seq}: ${esc(eventLabel(c.voids.type, c.voids.whose))}, ${govukDate(c.voids.at)}, ${esc(role(c.voids.role))} <span class="app-ref">${esc(c.voids.type)}</span>`,
               esc(correctionReason(c)),
             ],
           })),

@@ -1,4 +1,10 @@
-import { stageLabels } from '../labels/vocabulary.js';
+import { eventLabel } from '../labels/events.js';
+import { citationText } from '../labels/citations.js';
+import { breachLabel, ruleLabels } from '../labels/rules.js';
+import { pendingStepLabel, pendingStepReference } from '../labels/steps.js';
+import { refusalLabel } from '../labels/refusals.js';
+import { deadlineLabel, outcomeLabels, routeLabels, stageLabels } from '../labels/vocabulary.js';
+import { rules as catalogue } from '../policy/rules.js';
 import { escapeMarkdown as md } from './escape.js';
 import {
   correctionOutcome,
@@ -6,13 +12,16 @@ import {
   correctionTarget,
   deadlineStatusText,
   evidenceLine,
-  londonDate,
-  londonDateTime,
+  londonDay,
+  plainBasis,
+  roleName,
   ruleStageOrder,
   statusLabels,
   withdrawnBecauseLabels,
 } from './format.js';
-import { ruleStatuses, type ComplianceReport, type RuleReport } from './types.js';
+import { ruleStatuses, type ComplianceReport, type ReportEntry, type RuleReport } from './types.js';
+
+const citationsById = new Map<string, readonly string[]>(catalogue.map((r) => [r.id, r.citations.map(citationText)]));
 
 /** A table row: each cell escaped, so no value can add a column or a block. */
 function row(cells: readonly string[]): string {
@@ -23,10 +32,32 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return [row(head), `| ${head.map(() => '---').join(' | ')} |`, ...rows.map(row)];
 }
 
+function lookup(table: Readonly<Record<string, string>>, key: string): string {
+  return table[key] ?? key;
+}
+
+/** A rule's name in words; a rule this version does not know keeps its id. */
+function ruleName(rule: string): string {
+  return lookup(ruleLabels, rule);
+}
+
+/** A rule's citations written out in full; the house form as it came when the catalogue lacks the rule. */
+function policy(rule: string, fallback: string): string {
+  return (citationsById.get(rule) ?? [fallback]).join('; ');
+}
+
+/** A deadline by its id in words, the id itself when it is of no known kind. */
+function deadlineName(id: string | null): string {
+  return id === null ? 'None' : deadlineLabel(id);
+}
+
 /**
- * The report as Markdown: summary, breaches (standing, then withdrawn), pending steps, corrections
- * (voided entries with the void of each), the stages and deadlines of the case, then every rule
- * grouped by stage with its status, basis and citation, and each rule's evidence.
+ * The report as Markdown, in the same plain English as the HTML page: the case at a glance, the
+ * counts by status, the breaches standing and withdrawn, what the case waits for, the corrections
+ * (voided entries with the void of each), the stages, deadlines (a step recorded late says so) and
+ * every entry of the trail (voided and refused ones marked), then every rule grouped by stage with
+ * its status, why, and its citations written out in full, and each rule's evidence. Rule ids,
+ * event types and deadline ids stay in a last column or in brackets, as references for developers.
  * Every value is escaped ({@link escapeMarkdown}), so the page renders as written whatever the ids hold.
  *
  * @example
@@ -36,11 +67,18 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
  */
 export function reportToMarkdown(report: ComplianceReport): string {
   const lines: string[] = [];
-  lines.push(`# Compliance report: case ${md(report.caseId)}`, '');
+  const outcome = report.outcome === null ? 'Open' : lookup(outcomeLabels, report.outcome);
+  lines.push(`# Compliance report: case ${md(report.caseId)}`, '', 'Step down to CAF. Dates are London dates.', '');
   lines.push(
     ...table(
-      ['Route', 'Stage', 'Outcome', 'Opened', 'As of', 'Version'],
-      [[report.route, stageLabels[report.stage], report.outcome ?? 'open', londonDate(report.openedAt), londonDate(report.asOf), String(report.version)]],
+      ['Case', report.caseId],
+      [
+        ['Started from', lookup(routeLabels, report.route)],
+        ['Stage now', lookup(stageLabels, report.stage)],
+        ['Outcome', outcome],
+        ['Opened', londonDay(report.openedAt)],
+        ['Latest date on the case', londonDay(report.asOf)],
+      ],
     ),
     '',
   );
@@ -48,10 +86,13 @@ export function reportToMarkdown(report: ComplianceReport): string {
   lines.push('## Summary', '');
   for (const status of ruleStatuses) lines.push(`- ${md(statusLabels[status])}: ${report.totals[status]}`);
   const voided = report.entries.filter((e) => e.voidedBy !== null).length;
+  const voids = report.corrections.length;
   lines.push(
     `- Breaches withdrawn: ${report.withdrawnBreaches.length}`,
-    `- Corrections: ${report.corrections.length} void(s), ${voided} entr${voided === 1 ? 'y' : 'ies'} voided`,
-    `- Audit trail: ${report.auditTrail.entries} entries, ${report.auditTrail.verified ? 'hash chain verified' : md(`NOT verified: ${report.auditTrail.problem ?? 'unknown problem'}`)}`,
+    `- Corrections: ${voids} ${voids === 1 ? 'void' : 'voids'}, ${voided} ${voided === 1 ? 'entry' : 'entries'} voided`,
+    `- Audit trail: ${report.auditTrail.entries} entries read, ${
+      report.auditTrail.verified ? 'checked: nothing was changed after it was written' : md(`NOT verified: ${report.auditTrail.problem ?? 'unknown problem'}`)
+    }`,
     '',
   );
 
@@ -60,8 +101,8 @@ export function reportToMarkdown(report: ComplianceReport): string {
   else {
     lines.push(
       ...table(
-        ['Rule', 'Deadline', 'Due', 'Found', 'Citation'],
-        report.breaches.map((b) => [b.rule, b.deadlineId ?? '—', londonDateTime(b.due), londonDateTime(b.detectedAt), b.citation]),
+        ['What went wrong', 'Deadline', 'Due', 'Found', 'Policy', 'Rule id'],
+        report.breaches.map((b) => [breachLabel(b.rule), deadlineName(b.deadlineId), londonDay(b.due, true), londonDay(b.detectedAt, true), policy(b.rule, b.citation), b.rule]),
       ),
       '',
     );
@@ -71,13 +112,13 @@ export function reportToMarkdown(report: ComplianceReport): string {
   if (report.withdrawnBreaches.length === 0) lines.push('None.', '');
   else {
     lines.push(
-      'Breaches a tick recorded and a later record took back. They do not count against the rule.',
+      'Breaches found by a deadline check and taken back by a later record. They do not count against the rule.',
       '',
       ...table(
-        ['Rule', 'Deadline', 'Due', 'Found', 'Withdrawn', 'Why', 'Citation'],
+        ['Breach', 'Deadline', 'Due', 'Found', 'Withdrawn', 'Why', 'Policy', 'Rule id'],
         report.withdrawnBreaches.map((b) => [
-          b.rule, b.deadlineId ?? '—', londonDateTime(b.due), londonDateTime(b.detectedAt), londonDateTime(b.withdrawnAt),
-          withdrawnBecauseLabels[b.withdrawnBecause], b.citation,
+          breachLabel(b.rule), deadlineName(b.deadlineId), londonDay(b.due, true), londonDay(b.detectedAt, true), londonDay(b.withdrawnAt, true),
+          withdrawnBecauseLabels[b.withdrawnBecause], policy(b.rule, b.citation), b.rule,
         ]),
       ),
       '',
@@ -85,29 +126,40 @@ export function reportToMarkdown(report: ComplianceReport): string {
   }
 
   lines.push('## Waiting for', '');
-  if (report.pending.length === 0) lines.push(report.outcome === null ? 'Nothing.' : `Nothing: the case has ended (${md(report.outcome)}).`, '');
-  else lines.push(...table(['Step', 'From', 'Rule', 'Detail'], report.pending.map((p) => [p.step, p.role, p.rule, p.detail ?? '—'])), '');
-
-  lines.push('## Corrections', '');
-  if (report.corrections.length === 0) lines.push('None: no entry was voided.', '');
+  if (report.pending.length === 0) lines.push(report.outcome === null ? 'Nothing.' : `Nothing: the case has ended (${md(outcome)}).`, '');
   else {
     lines.push(
-      'Entries voided as recorded in error. The case was recomputed without them, so they are evidence for no rule; the trail keeps them. ' +
-        'A reason is free text: it is kept in the audit entry named, not copied here.',
-      '',
       ...table(
-        ['Void', 'Date', 'By', 'Outcome', 'Voided entry', 'Reason'],
-        report.corrections.map((c) => [`#${c.seq}`, londonDateTime(c.at), c.role ?? 'unknown role', correctionOutcome(c), correctionTarget(c), correctionReason(c)]),
+        ['Next step', 'About', 'Who', 'Due', 'Rule', 'Rule id'],
+        report.pending.map((p) => {
+          const reference = pendingStepReference(p.step, p.detail);
+          return [pendingStepLabel(p.step, p.detail), reference ? `${reference.noun} ${reference.id}` : '—', roleName(p.role), londonDay(p.due ?? null), ruleName(p.rule), p.rule];
+        }),
       ),
       '',
     );
   }
 
-  lines.push('## Timeline', '', '### Stages', '');
+  lines.push('## Corrections', '');
+  if (report.corrections.length === 0) lines.push('None: no entry was voided.', '');
+  else {
+    lines.push(
+      'Entries voided as recorded in error. The case was worked out again without them, so they are evidence for no rule; the audit trail keeps them. ' +
+        'A reason is free text: it is kept in the audit entry named, not copied here.',
+      '',
+      ...table(
+        ['Void', 'Date', 'By', 'Outcome', 'Entry voided', 'Reason'],
+        report.corrections.map((c) => [`Entry ${c.seq}`, londonDay(c.at, true), roleName(c.role), correctionOutcome(c), correctionTarget(c), correctionReason(c)]),
+      ),
+      '',
+    );
+  }
+
+  lines.push('## History', '', '### Stages', '');
   lines.push(
     ...table(
       ['Stage', 'From', 'To', 'Audit entry'],
-      report.stages.map((s) => [stageLabels[s.stage], londonDateTime(s.from), s.to === null ? (s.stage === 'closed' ? '—' : 'now') : londonDateTime(s.to), `#${s.seq}`]),
+      report.stages.map((s) => [lookup(stageLabels, s.stage), londonDay(s.from, true), s.to === null ? (s.stage === 'closed' ? '—' : 'Now') : londonDay(s.to, true), `Entry ${s.seq}`]),
     ),
     '',
   );
@@ -116,22 +168,24 @@ export function reportToMarkdown(report: ComplianceReport): string {
   else {
     lines.push(
       ...table(
-        ['Deadline', 'Rule', 'Opened', 'Due', 'Status', 'Closed'],
-        report.deadlines.map((d) => [d.id, d.rule, londonDate(d.opensAt), londonDateTime(d.due), deadlineStatusText(d), londonDate(d.closedAt)]),
+        ['Deadline', 'Opened', 'Due', 'Status', 'Closed', 'Deadline id'],
+        report.deadlines.map((d) => [deadlineName(d.id), londonDay(d.opensAt), londonDay(d.due, true), deadlineStatusText(d), londonDay(d.closedAt), d.id]),
       ),
       '',
     );
   }
+  lines.push('### What happened', '', 'Every entry of the audit trail, oldest first.', '');
+  lines.push(...table(['Entry', 'Date', 'What happened', 'By', 'Notes', 'Entry type'], report.entries.map(entryRow)), '');
 
-  lines.push('## Rules', '');
+  lines.push('## Rules by stage', '');
   for (const { stage, label } of ruleStageOrder) {
     const group = report.rules.filter((r) => r.stage === stage);
     if (group.length === 0) continue;
     lines.push(`### ${md(label)}`, '');
     lines.push(
       ...table(
-        ['Rule', 'Kind', 'Status', 'Basis', 'Citation'],
-        group.map((r) => [r.rule, r.kind, statusLabels[r.status], r.basis, r.citation]),
+        ['Rule', 'Status', 'Why', 'Policy', 'Rule id'],
+        group.map((r) => [ruleName(r.rule), statusLabels[r.status], plainBasis(r.basis), policy(r.rule, r.citation), `${r.rule} (${r.kind})`]),
       ),
       '',
     );
@@ -140,16 +194,24 @@ export function reportToMarkdown(report: ComplianceReport): string {
   lines.push(
     '## Evidence',
     '',
-    'Audit entries bearing on each rule (seq, event, London date, role, accepted or refused with code). Voided entries are left out.',
+    'The audit entries bearing on each rule: what happened, when, by whom, and whether it was accepted. Voided entries are left out.',
     '',
   );
   for (const r of report.rules) lines.push(...evidenceBlock(r));
-  lines.push('', '_Ids, rule ids, event types, roles, dates, codes and citations only: no personal data._', '');
+  lines.push('', '_Case references, person ids, dates, roles and the policy\'s words only: no personal data._', '');
   return lines.join('\n');
 }
 
+function entryRow(e: ReportEntry): string[] {
+  const notes = [
+    ...(e.accepted ? [] : [`${refusalLabel(e.code)}${e.code ? ` (${e.code})` : ''}`]),
+    ...(e.voidedBy === null ? [] : [`Voided by entry ${e.voidedBy}: recorded in error, the case was worked out again without it`]),
+  ];
+  return [String(e.seq), londonDay(e.at, true), eventLabel(e.type, e.whose), roleName(e.role), notes.join('. ') || '—', e.type];
+}
+
 function evidenceBlock(r: RuleReport): string[] {
-  const head = `- **${md(r.rule)}** (${md(statusLabels[r.status])})`;
+  const head = `- **${md(ruleName(r.rule))}** (${md(statusLabels[r.status])}; rule id ${md(r.rule)})`;
   if (r.evidence.length === 0) return [`${head}: none`];
   return [`${head}:`, ...r.evidence.map((e) => `  - ${md(evidenceLine(e))}`)];
 }

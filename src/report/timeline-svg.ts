@@ -5,7 +5,8 @@ import { breachLabel } from '../labels/rules.js';
 import { deadlineLabel, outcomeLabels, stageLabels } from '../labels/vocabulary.js';
 import { eventLabel } from '../labels/events.js';
 import type { RuleId } from '../policy/rules.js';
-import { deadlineStatusText, londonDate, londonDateTime, withdrawnBecauseLabels } from './format.js';
+import { deadlineStatusText, londonDate, londonDateTime, londonDay, roleName, withdrawnBecauseLabels } from './format.js';
+import { refusalLabel } from '../labels/refusals.js';
 import type { ComplianceReport, ReportDeadline } from './types.js';
 
 const DAY = 86_400_000;
@@ -168,8 +169,8 @@ export function timelineSvg(report: ComplianceReport): string {
   parts.push(rowLabel('Events', y));
   for (const e of report.entries) {
     if (!e.at) continue;
-    const voided = e.voidedBy === null ? '' : ` — voided by #${e.voidedBy}`;
-    const title = `Entry ${e.seq}: ${eventLabel(e.type)} — ${londonDateTime(e.at)} — ${e.role ?? 'unknown role'} — ${e.accepted ? 'accepted' : `refused ${e.code ?? ''}`}${voided}`;
+    const voided = e.voidedBy === null ? '' : ` — voided by entry ${e.voidedBy}`;
+    const title = `Entry ${e.seq}: ${eventLabel(e.type, e.whose)} — ${londonDay(e.at, true)} — ${roleName(e.role)} — ${e.accepted ? 'accepted' : refusalLabel(e.code)}${voided}`;
     const cx = xi(e.at);
     if (e.voidedBy !== null) {
       parts.push(

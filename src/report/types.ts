@@ -1,3 +1,4 @@
+import type { Relationship } from '../events/people.js';
 import type { Deadline, Outcome, Route } from '../machine/context.js';
 import type { Stage } from '../machine/notifications.js';
 import type { PendingStep } from '../machine/pending.js';
@@ -32,6 +33,12 @@ export interface ReportEnvelope {
   readonly accepted: boolean;
   /** The refusal's error code (`GATE_BLOCKED`, `NOT_ALLOWED`, …), or null when accepted. */
   readonly code: string | null;
+  /**
+   * Whose it is: how the person the event is about (its `personId`) stands to the case, from their
+   * `person.added` entry, so a page can say "Parent/carer's view recorded". A relationship, never
+   * the person; absent when the event names no person of the case.
+   */
+  readonly whose?: Relationship;
 }
 
 /**

@@ -15,7 +15,12 @@ import {
   ruleCitations,
   ruleLabels,
   ruleStageLabels,
+  pendingStepLabel,
+  pendingStepReference,
+  refusalLabel,
+  refusalLabels,
 } from '../../src/labels/index.js';
+import { errorCodes } from '../../src/errors.js';
 
 /** A label is words: no dotted event names, no kebab-case ids, no house shorthand. */
 function expectPlain(label: string | undefined, of: string): void {
@@ -85,5 +90,30 @@ describe('labels', () => {
       "Practice guidance, 'Role of the Lead Professional', paragraphs 2 to 4",
     );
     expect(ruleCitations('ecaf-referral-complete')[0]).toBe("Flowchart, step 5: 'Referral to e-CAF: summary CAF transfer form sections 1-12'");
+  });
+
+  it('a pending step reads as words: a kind folds into the label, an id stays as a reference', () => {
+    expect(pendingStepLabel('familyPlanMeeting.held', 'initial')).toBe('Initial family plan meeting held');
+    expect(pendingStepLabel('familyPlanMeeting.held', 'review')).toBe('Family plan review meeting held');
+    expect(pendingStepReference('familyPlanMeeting.held', 'initial')).toBeNull();
+    expect(pendingStepLabel('person.added', 'child')).toBe('Child added to the case');
+    expect(pendingStepReference('person.added', 'parent-carer')).toBeNull();
+    expect(pendingStepLabel('disagreement.resolved', 'D-2')).toBe('Disagreement resolved');
+    expect(pendingStepReference('disagreement.resolved', 'D-2')).toEqual({ noun: 'Disagreement', id: 'D-2' });
+    expect(pendingStepReference('disagreement.raised', 'school-1')).toEqual({ noun: 'Person', id: 'school-1' });
+    expect(pendingStepReference('views.recorded', 'carer-1')).toEqual({ noun: 'Person', id: 'carer-1' });
+    expect(pendingStepReference('consent.given', undefined)).toBeNull();
+    // Every step the machine can wait for, with every detail a kind can take, reads as words.
+    for (const type of eventTypes) expectPlain(pendingStepLabel(type), type);
+  });
+
+  it('every refusal code an audit entry can carry has words; any other code is just "Refused"', () => {
+    for (const code of ['INVALID_EVENT', 'NOT_ALLOWED', 'EVENT_NOT_ACCEPTED', 'GATE_BLOCKED', 'NO_EFFECT', 'DUPLICATE_EVENT', 'UNKNOWN_EVENT', 'VOID_CONFLICT', 'FUTURE_DATED'] as const) {
+      expect(errorCodes).toContain(code);
+      expectPlain(refusalLabels[code], code);
+      expect(refusalLabel(code)).toMatch(/^Refused: [a-z]/);
+    }
+    expect(refusalLabel('SOMETHING_NEW')).toBe('Refused');
+    expect(refusalLabel(null)).toBe('Refused');
   });
 });

@@ -94,3 +94,35 @@ export async function keyboardWalk(page: Page): Promise<{ reached: string[]; mis
 export async function beforeContent(page: Page, selector: string): Promise<string> {
   return page.evaluate<string>(`getComputedStyle(document.querySelector(${JSON.stringify(selector)}), '::before').content`);
 }
+
+/**
+ * Every element (but those inside a region that scrolls sideways on purpose, the chart, and
+ * those visually hidden for screen readers) that reaches past the right edge of the screen or
+ * starts left of it: what a reader at this width would lose. Each as `tag.class: right edge`.
+ */
+export async function elementsPastTheEdge(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(`[...document.body.querySelectorAll('*')]
+    .filter((el) => !el.closest('.app-chart') && el.getClientRects().length > 0)
+    // Inside a box clipped to nothing (visually hidden, as a narrow table's headings are) is not on screen.
+    .filter((el) => { for (let a = el; a; a = a.parentElement) if (getComputedStyle(a).clipPath !== 'none') return false; return true; })
+    .map((el) => [el, el.getBoundingClientRect()])
+    .filter(([, box]) => box.width > 0 && (box.right > document.documentElement.clientWidth + 0.5 || box.left < -0.5))
+    .map(([el, box]) => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ': ' + Math.round(box.left) + '..' + Math.round(box.right))`);
+}
+
+/** A CSS property of the first element matching `selector`, as the browser computed it. */
+export async function computedStyle(page: Page, selector: string, property: string): Promise<string> {
+  return page.evaluate<string>(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).getPropertyValue(${JSON.stringify(property)})`);
+}
+
+/** The text a reader sees in `selector`, without the references for developers (ids in code, rule ids). */
+export async function textWithoutReferences(page: Page, selector: string): Promise<string> {
+  return page.evaluate<string>(`(() => {
+    const copy = document.querySelector(${JSON.stringify(selector)}).cloneNode(true);
+    copy.querySelectorAll('code, .app-ref').forEach((el) => el.remove());
+    document.body.appendChild(copy);
+    const text = copy.innerText;
+    copy.remove();
+    return text;
+  })()`);
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { caseloadToHtml } from '../../src/report/index.js';
 import { chromiumPath, hasChromium } from '../servers.js';
-import { axeViolations, keyboardWalk, launch, openPage, overflowsSideways, reportsDir, screenshotsDir, widths } from './browser-kit.js';
+import { axeViolations, elementsPastTheEdge, textWithoutReferences, keyboardWalk, launch, openPage, overflowsSideways, reportsDir, screenshotsDir, widths } from './browser-kit.js';
 import { caseloadAsOf, teamCaseload } from './caseload-journeys.js';
 
 if (!hasChromium) {
@@ -43,6 +43,7 @@ describe.skipIf(!hasChromium)('the caseload page in Chromium', { timeout: 120_00
 
   it.each(widths)('at %i px: nothing is cut off, and a screenshot of the whole page is saved to reports/screenshots/', async (width) => {
     await expect(overflowsSideways(at(width))).resolves.toBeLessThanOrEqual(0);
+    await expect(elementsPastTheEdge(at(width))).resolves.toEqual([]);
     const path = `${screenshotsDir}caseload-${width}.png`;
     await at(width).screenshot({ path, fullPage: true });
     expect((await stat(path)).size).toBeGreaterThan(10_000);
@@ -67,7 +68,29 @@ describe.skipIf(!hasChromium)('the caseload page in Chromium', { timeout: 120_00
     const { page } = await openPage(browser, html, 1280);
     const { reached, missed } = await keyboardWalk(page);
     expect(missed).toEqual([]);
-    // The skip link and five filter links at least.
-    expect(reached.length).toBeGreaterThanOrEqual(6);
+    // Every control takes focus once: the skip link, the five filter links, each folded list of steps.
+    await expect(page.locator('a[href], summary').count()).resolves.toBe(reached.length);
+    await expect(page.locator('nav.app-filters a[data-walk-id]').count()).resolves.toBe(5);
+    // Enter on a filter link, from the keyboard alone, shows that section.
+    await page.locator('nav.app-filters a[href="#cases-in-breach"]').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.locator('section.app-filter').evaluateAll((all) => all.filter((s) => s.getClientRects().length > 0).map((s) => s.id))).resolves.toEqual(['cases-in-breach']);
+  });
+
+  it('complete without JavaScript: with scripts off every section and every case is there', async () => {
+    const context = await browser.newContext({ viewport: { width: 320, height: 900 }, javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.setContent(html, { waitUntil: 'load' });
+    await expect(page.locator('section.app-filter').count()).resolves.toBe(5);
+    await expect(page.locator('#all-cases tbody tr').count()).resolves.toBe(4);
+    await context.close();
+  });
+
+  it('every label on the page is words: no event names, no codes as the main text', async () => {
+    // References for developers (ids in code, rule ids) are secondary by design.
+    const text = await textWithoutReferences(at(1280), 'main');
+    expect(text).not.toMatch(/\b[a-z]+[A-Z]?[a-z]*\.[a-z][A-Za-z]+\b/);
+    expect(text).not.toMatch(/\b(initial|review|parent-carer|social-worker|team-manager|lead-professional|early-help)\b/);
+    expect(text).toContain('Initial family plan meeting held');
   });
 });

@@ -28,14 +28,16 @@ describe('caseloadToHtml', () => {
     const html = caseloadToHtml(items, { breaches, asOf: caseloadAsOf });
     const row = html.slice(html.indexOf('data-case="E-1"'), html.indexOf('</tr>', html.indexOf('data-case="E-1"')));
     expect(row).toContain('Early Help under the CAF');
-    expect(row).toContain('Family plan meeting held');
+    // The meeting's kind is in the words, never shown as its code.
+    expect(row).toContain('>Initial family plan meeting held<');
+    expect(row).not.toMatch(/initial<|About/);
     expect(row).toContain('Lead Professional<span class="app-secondary">Person <code>lp-1</code>');
     expect(row).toContain('<time datetime="2024-04-18T23:59:59.999+01:00">18 April 2024</time> <strong class="govuk-tag govuk-tag--red">Overdue</strong>');
     expect(row).toContain('Initial family plan meeting held late');
     expect(row).toContain('<span class="app-ref">first-family-plan-meeting</span>');
     // P-1 waits on three steps: the soonest shown, the other two folded below it.
     const p1 = html.slice(html.indexOf('data-case="P-1"'), html.indexOf('</tr>', html.indexOf('data-case="P-1"')));
-    expect(p1).toContain('Disagreement resolved');
+    expect(p1).toContain('Disagreement resolved<span class="app-secondary">Disagreement <code>D-2</code></span>');
     expect(p1).toContain('2 more steps');
     expect(p1).toContain('Consent to the CAF given');
     expect(p1).toContain('Disagreement not resolved within 5 working days');

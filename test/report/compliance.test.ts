@@ -268,7 +268,8 @@ describe('complianceReport: branches and stages', () => {
     expect(consentRule.status).toBe('pending');
     expect(consentRule.evidence).toEqual([
       { seq: 9, type: 'finalMeeting.held', at: '2024-03-07T10:00:00Z', role: 'social-worker', accepted: false, code: 'GATE_BLOCKED', bears: 'checked' },
-      { seq: 10, type: 'consent.given', at: '2024-03-07T10:00:00Z', role: 'team-manager', accepted: false, code: 'NOT_ALLOWED', bears: 'step' },
+      // Whose consent it was, by relationship: the refused event named the mother's person id.
+      { seq: 10, type: 'consent.given', at: '2024-03-07T10:00:00Z', role: 'team-manager', accepted: false, code: 'NOT_ALLOWED', bears: 'step', whose: 'parent-carer' },
     ]);
     const duties = ruleOf(r, 'division-of-duties');
     expect(duties.status).toBe('met');

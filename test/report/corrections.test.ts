@@ -121,13 +121,16 @@ describe('a void: the voided entry is out of every rule’s evidence and listed 
     const md = reportToMarkdown(r);
     expect(md).toContain('\n## Corrections\n');
     expect(md).toContain(
-      '| #21 | 2024-04-24 09:00 | lead-professional | accepted | #20 familyPlanMeeting.held 2024-04-23 lead-professional | given, kept in audit entry #21 |',
+      '| Entry 21 | 24 April 2024, 09:00 | Lead Professional | Voided | Entry 20: Family plan meeting held, 23 April 2024, Lead Professional (familyPlanMeeting.held) | Given, kept in audit entry 21 |',
     );
     expect(md).toContain(
-      '| #23 | 2024-04-24 10:00 | team-manager | refused VOID\\_CONFLICT | #19 csc.closed 2024-03-21 social-worker | given, kept in audit entry #23 |',
+      "| Entry 23 | 24 April 2024, 10:00 | Team Manager | Refused: later records rest on that entry, so correct those first (VOID\\_CONFLICT) | Entry 19: Case closed to Children's Social Care, 21 March 2024, Social Worker (csc.closed) | Given, kept in audit entry 23 |",
     );
-    expect(md).toContain('- Corrections: 2 void(s), 1 entry voided');
-    expect(md).toContain('| first-family-plan-meeting | first-family-plan-meeting | 2024-03-21 | 2024-04-18 23:59 | met, recorded 8 days after its date | 2024-04-16 |');
+    expect(md).toContain('- Corrections: 2 voids, 1 entry voided');
+    // The history marks the voided entry and the refused void as such.
+    expect(md).toContain('| 20 | 23 April 2024, 10:00 | Family plan meeting held | Lead Professional | Voided by entry 21: recorded in error, the case was worked out again without it | familyPlanMeeting.held |');
+    expect(md).toContain('| 23 | 24 April 2024, 10:00 | Entry voided as recorded in error | Team Manager | Refused: later records rest on that entry, so correct those first (VOID\\_CONFLICT) | event.voided |');
+    expect(md).toContain('| Initial family plan meeting | 21 March 2024 | 18 April 2024, 23:59 | Met, recorded 8 days after the date it happened | 16 April 2024 | first-family-plan-meeting |');
     const html = reportToHtml(r);
     expect(html).toMatch(/<tr class="govuk-table__row" data-correction="21" data-voids="20" data-accepted="true">.*?Voided<\/strong>/);
     expect(html).toMatch(/<tr class="govuk-table__row" data-correction="23" data-voids="19" data-accepted="false">.*?Refused<\/strong>/);
@@ -179,7 +182,7 @@ describe('breaches withdrawn: shown as withdrawn, never counted', () => {
     expect(md).toContain('- Breaches withdrawn: 1');
     expect(md).toContain('\n## Breaches\n\nNone.\n');
     expect(md).toContain(
-      '| first-family-plan-meeting | first-family-plan-meeting | 2024-04-18 23:59 | 2024-04-20 07:00 | 2024-04-17 10:00 | met on time: the step was dated by its due date |',
+      '| Initial family plan meeting held late | Initial family plan meeting | 18 April 2024, 23:59 | 20 April 2024, 07:00 | 17 April 2024, 10:00 | Met on time: the step was dated by its due date |',
     );
     const html = reportToHtml(r);
     expect(html).toContain('data-withdrawn-breach="first-family-plan-meeting" data-because="met-on-time"');
@@ -218,7 +221,7 @@ describe('breaches withdrawn: shown as withdrawn, never counted', () => {
     );
     expect(r.breaches).toEqual([]);
     expect(ruleOf(r, 'consent-withdrawal').status).toBe('met');
-    expect(reportToMarkdown(r)).toContain('| no longer needed: the case had left that path before it fell due |');
+    expect(reportToMarkdown(r)).toContain('| Family plan review held late | Family plan review 1 | 5 June 2024, 23:59 | 7 June 2024, 07:00 | 3 June 2024, 10:00 | No longer needed: the case had left that path before it fell due |');
   });
 
   it('the view’s own withdrawn breaches are read when the engine’s view carries them', async () => {
@@ -252,6 +255,6 @@ describe('a hand-built trail', () => {
     ]);
     expect(r.entries.every((e) => e.voidedBy === null)).toBe(true);
     expect(r.auditTrail.verified).toBe(true);
-    expect(reportToMarkdown(r)).toContain('| #20 | 2024-03-22 10:00 | team-manager | accepted | no entry of the trail holds the event id it names | none given |');
+    expect(reportToMarkdown(r)).toContain('| Entry 20 | 22 March 2024, 10:00 | Team Manager | Accepted, but no entry voided | No entry of the trail holds the event id it names | None given |');
   });
 });

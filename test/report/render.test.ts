@@ -12,6 +12,8 @@ import {
 } from '../../src/report/index.js';
 import { decidedWithViews, disagreement, runToClosedCaf, sendAll, testEngine } from './journeys.js';
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 async function closedCafReport(): Promise<ComplianceReport> {
   const { engine } = testEngine();
   await runToClosedCaf(engine, 'C-1');
@@ -70,15 +72,22 @@ describe('reportToMarkdown', () => {
     const md = reportToMarkdown(report);
     expect(md.startsWith('# Compliance report: case C-1\n')).toBe(true);
     for (const heading of [
-      '## Summary', '## Breaches', '## Breaches withdrawn', '## Waiting for', '## Corrections', '## Timeline', '### Stages', '### Deadlines',
-      '## Rules', '### 1. Decision', '### 6. Early Help under the CAF', '### Throughout the case', '## Evidence',
+      '## Summary', '## Breaches', '## Breaches withdrawn', '## Waiting for', '## Corrections', '## History', '### Stages', '### Deadlines',
+      '### What happened', '## Rules by stage', '### 1. Decision', '### 6. Early Help under the CAF', '### Throughout the case', '## Evidence',
     ]) {
       expect(md).toContain(`\n${heading}\n`);
     }
     expect(md).toContain('- Breached: 1\n');
-    expect(md).toContain('| first-family-plan-meeting | first-family-plan-meeting | 2024-04-18 23:59 | 2024-04-22 07:00 |');
-    for (const rule of rules) expect(md).toMatch(new RegExp(`\\n\\| ${rule.id} \\| ${rule.kind} \\| `));
-    expect(md).toContain('  - #22 clock.tick 2024-04-22 system accepted (breach recorded)');
+    // Plain English first, citations in full, the rule id kept last as a reference for developers.
+    expect(md).toContain(
+      "| Initial family plan meeting held late | Initial family plan meeting | 18 April 2024, 23:59 | 22 April 2024, 07:00 | Practice guidance, 'Initial Family Planning Meeting', paragraph 1; Practice guidance, 'Role of the Lead Professional', paragraph 2; Practice guidance, 'Role of the CAF Link Worker', paragraph 3 | first-family-plan-meeting |",
+    );
+    expect(md).toContain('| Started from | Child in Need (CIN) outcome |\n| Stage now | Closed |\n| Outcome | CAF closed: plan met |');
+    for (const rule of rules) expect(md).toMatch(new RegExp(`\\n\\| ${escapeRegExp(ruleLabels[rule.id])} \\| [^|]+ \\| [^|]+ \\| (Practice guidance|Flowchart)[^|]* \\| ${rule.id} \\(${rule.kind}\\) \\|\\n`));
+    expect(md).toContain('  - Entry 22: Deadlines checked, 22 April 2024, Deadline check (automatic), breach recorded (clock.tick)');
+    expect(md).toContain("  - Entry 7: Parent/carer's view recorded, 6 March 2024, Social Worker, accepted (views.recorded)");
+    // No house shorthand: no G or F citation prefixes, no pilcrows, no raw statuses or routes.
+    expect(md).not.toMatch(/\bG "|\bF step|¶|\| met-late \||cin-outcome \||\| caf-closed \|/);
     expect(md).toContain('\n## Corrections\n\nNone: no entry was voided.\n');
     expect(md).toContain('\n## Breaches withdrawn\n\nNone.\n');
   });
