@@ -12,6 +12,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { calendarSuite } from './calendar.js';
 import { deliveryLatencySuite } from './delivery-latency.js';
 import { drain, toMarkdown, type BenchSuite } from './harness.js';
+import { sendOverheadSuite } from './send-overhead.js';
 import { storesSuite } from './stores.js';
 import { tickSuite } from './tick.js';
 import { verifySuite } from './verify.js';
@@ -24,6 +25,7 @@ const suites: Readonly<Record<string, BenchSuite>> = {
   worklist: worklistSuite,
   'delivery-latency': deliveryLatencySuite,
   verify: verifySuite,
+  'send-overhead': sendOverheadSuite,
 };
 
 const asked = process.argv.slice(2);
@@ -48,8 +50,8 @@ for (const suite of selected) {
     console.log(`## ${suite.title}\n\nSkipped: ${skip}\n`);
     continue;
   }
-  const method = suite.method ?? 'Each row: 50,000 warm-up calls, then the median of 7 rounds of 200,000 calls.';
   const rows = await suite.run();
+  const method = suite.method ?? 'Each row: 50,000 warm-up calls, then the median of 7 rounds of 200,000 calls.';
   console.log(`## ${suite.title}\n\n${method}\n\n${toMarkdown(rows, suite.baselines, suite.unit)}\n`);
   const summary = suite.summary?.() ?? null;
   if (summary) console.log(`${summary}\n`);
