@@ -25,7 +25,7 @@ export async function reassessmentLifecycle(): Promise<Lifecycle> {
   const { scenario, source } = await resolveScenario('reassessment-at-twelve-months');
   const result = await simulate(scenario, { source, store });
   if (!result.passed) throw new Error('the reassessment-at-twelve-months scenario no longer passes');
-  const [caseId] = await store.caseIds(null, 1);
+  const [caseId] = (await store.caseIds?.(null, 1)) ?? [];
   const trail = await store.audit(caseId!);
   const opened = trail[0]!;
   const input = opened.event as { route: OpenCase['route']; openedAt: string };

@@ -12,6 +12,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { calendarSuite } from './calendar.js';
 import { deliveryLatencySuite } from './delivery-latency.js';
 import { drain, toMarkdown, type BenchSuite } from './harness.js';
+import { postgresOverheadSuite } from './postgres-overhead.js';
 import { sendOverheadSuite } from './send-overhead.js';
 import { storesSuite } from './stores.js';
 import { tickSuite } from './tick.js';
@@ -26,6 +27,7 @@ const suites: Readonly<Record<string, BenchSuite>> = {
   'delivery-latency': deliveryLatencySuite,
   verify: verifySuite,
   'send-overhead': sendOverheadSuite,
+  'postgres-overhead': postgresOverheadSuite,
 };
 
 const asked = process.argv.slice(2);

@@ -12,7 +12,7 @@ import type { BenchSuite } from './harness.js';
 import { reassessmentLifecycle } from './lifecycle.js';
 import { paired, ratioText, type PairedResult } from './paired.js';
 
-const casesPerRound = 40;
+const casesPerRound = 12;
 let result: PairedResult | null = null;
 let sends = 0;
 
