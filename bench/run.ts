@@ -9,11 +9,13 @@
  * `bash -c 'source .ci/services/postgres.sh && npx tsx bench/run.ts stores tick'`.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
+import { bpmnSuite } from './bpmn.js';
 import { calendarSuite } from './calendar.js';
 import { deliveryLatencySuite } from './delivery-latency.js';
 import { drain, toMarkdown, type BenchSuite } from './harness.js';
 import { postgresOverheadSuite } from './postgres-overhead.js';
 import { sendOverheadSuite } from './send-overhead.js';
+import { snapshotSizeSuite } from './snapshot-size.js';
 import { storesSuite } from './stores.js';
 import { tickSuite } from './tick.js';
 import { verifySuite } from './verify.js';
@@ -28,6 +30,8 @@ const suites: Readonly<Record<string, BenchSuite>> = {
   verify: verifySuite,
   'send-overhead': sendOverheadSuite,
   'postgres-overhead': postgresOverheadSuite,
+  bpmn: bpmnSuite,
+  'snapshot-size': snapshotSizeSuite,
 };
 
 const asked = process.argv.slice(2);

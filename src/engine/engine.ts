@@ -218,7 +218,14 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
    * where a step has none; a newer or unknown one is SNAPSHOT_VERSION before any of it is read.
    * Nothing is written back: the next accepted event saves the case at the current version.
    */
-  const restore = async (record: StoredCase): Promise<CaseSnapshot> => {
+  const restore = (record: StoredCase): Promise<CaseSnapshot> => {
+    // `tick` counts a due case's breaches and then sends to it from the same loaded record.
+    let restoring = restored.get(record);
+    if (!restoring) restored.set(record, (restoring = restoreRecord(record)));
+    return restoring;
+  };
+  const restored = new WeakMap<StoredCase, Promise<CaseSnapshot>>();
+  const restoreRecord = async (record: StoredCase): Promise<CaseSnapshot> => {
     const found = snapshotVersion(record.snapshot);
     if (found === machineVersion) return restoreCase(record.snapshot, machine);
     const migrated = migrateSnapshot(record.snapshot, migrations);
@@ -311,9 +318,10 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     input: unknown,
     expectedVersion: number | undefined,
     sink: Sink = { refuse: refuseNow, commit: commitNow },
+    loaded?: StoredCase,
   ): Promise<CaseView> => {
     const { refuse, commit } = sink;
-    const record = await load(caseId);
+    const record = loaded ?? (await load(caseId));
     // Only a known type is recorded for an invalid event: the audit keeps no raw input, and an
     // unknown `type` is raw input that may hold anything a host put in it, names included.
     const rawType: unknown = (input as { type?: unknown } | null)?.type;
@@ -801,8 +809,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
       // Another process may have ticked it already, or it closed.
       if (!record || record.nextDueAt === null || record.nextDueAt >= atMs) return null;
       try {
+        // The record just loaded is the one sent to: one load and one restore per due case, not two.
         const before = (await restore(record)).context.breaches.length;
-        const after = await sendOnce(caseId, event, record.version);
+        const after = await sendOnce(caseId, event, record.version, undefined, record);
         return after.breaches.length - before;
       } catch (error) {
         if (!isStepDownError(error, 'VERSION_CONFLICT')) throw error;
