@@ -24,12 +24,14 @@ export interface MemoryStoreOptions {
  * ```
  */
 export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
-  const cases = new Map<string, StoredCase>();
+  // Each case kept as the JSON text of its record (its version and due time beside it for the
+  // indexes): a load parses it, a save stringifies once, and no deep copy is made either way.
+  const cases = new Map<string, { readonly json: string; readonly version: number; readonly nextDueAt: number | null }>();
   const trails = new Map<string, AuditEntry[]>();
   const heads = new Map<string, SignedHead>();
   const outbox = new Map<string, OutboxMessage>();
   const dead = new Map<string, BuriedMessage>();
-  const copy = <T>(value: T): T => structuredClone(value);
+  const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
   const due = dueIndex();
   const work = workIndex();
   /** Each family's case ids, kept in case-id order; and each case's family, to move it if it changes. */
@@ -50,7 +52,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   /** Copies everything first, then changes state: a fault while copying leaves the store as it was. */
   const write = (record: StoredCase | null, draft: AuditDraft, messages: readonly OutboxMessage[], options?: WriteOptions): AuditEntry => {
     const { head: _head, ...recordRest } = record ?? { head: undefined };
-    const recordCopy = record ? copy(recordRest as StoredCase) : null;
+    const recordJson = record ? JSON.stringify(recordRest) : null;
+    const recordCopy = record ? (recordRest as StoredCase) : null;
+    const workCopy = recordCopy ? copy(recordCopy.work ?? []) : [];
     const messageCopies = messages.map((m) => copy(m));
     const trail = trails.get(draft.caseId) ?? [];
     const entry = chainEntry(trail.at(-1) ?? null, copy(draft));
@@ -58,9 +62,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     heads.set(draft.caseId, head);
     if (recordCopy) {
       due.move(recordCopy.caseId, cases.get(recordCopy.caseId)?.nextDueAt ?? null, recordCopy.nextDueAt);
-      work.replace(recordCopy.caseId, recordCopy.work ?? []);
+      work.replace(recordCopy.caseId, workCopy);
       moveFamily(recordCopy.caseId, recordCopy.familyId ?? null);
-      cases.set(recordCopy.caseId, recordCopy);
+      cases.set(recordCopy.caseId, { json: recordJson!, version: recordCopy.version, nextDueAt: recordCopy.nextDueAt });
     }
     for (const message of messageCopies) outbox.set(message.id, message);
     trails.set(draft.caseId, [...trail, entry]);
@@ -88,7 +92,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     async load(caseId) {
       const found = cases.get(caseId);
       const head = heads.get(caseId);
-      return found ? copy(head ? { ...found, head } : found) : null;
+      if (!found) return null;
+      const record = JSON.parse(found.json) as StoredCase;
+      return head ? { ...record, head: copy(head) } : record;
     },
     async create(record, audit, messages, writeOptions) {
       options.beforeWrite?.('create');

@@ -9,9 +9,13 @@
  * `bash -c 'source .ci/services/postgres.sh && npx tsx bench/run.ts stores tick'`.
  */
 import { cpus, loadavg, totalmem } from 'node:os';
+import { bpmnSuite } from './bpmn.js';
 import { calendarSuite } from './calendar.js';
 import { deliveryLatencySuite } from './delivery-latency.js';
 import { drain, toMarkdown, type BenchSuite } from './harness.js';
+import { postgresOverheadSuite } from './postgres-overhead.js';
+import { sendOverheadSuite } from './send-overhead.js';
+import { snapshotSizeSuite } from './snapshot-size.js';
 import { storesSuite } from './stores.js';
 import { tickSuite } from './tick.js';
 import { verifySuite } from './verify.js';
@@ -24,6 +28,10 @@ const suites: Readonly<Record<string, BenchSuite>> = {
   worklist: worklistSuite,
   'delivery-latency': deliveryLatencySuite,
   verify: verifySuite,
+  'send-overhead': sendOverheadSuite,
+  'postgres-overhead': postgresOverheadSuite,
+  bpmn: bpmnSuite,
+  'snapshot-size': snapshotSizeSuite,
 };
 
 const asked = process.argv.slice(2);
@@ -48,8 +56,8 @@ for (const suite of selected) {
     console.log(`## ${suite.title}\n\nSkipped: ${skip}\n`);
     continue;
   }
-  const method = suite.method ?? 'Each row: 50,000 warm-up calls, then the median of 7 rounds of 200,000 calls.';
   const rows = await suite.run();
+  const method = suite.method ?? 'Each row: 50,000 warm-up calls, then the median of 7 rounds of 200,000 calls.';
   console.log(`## ${suite.title}\n\n${method}\n\n${toMarkdown(rows, suite.baselines, suite.unit)}\n`);
   const summary = suite.summary?.() ?? null;
   if (summary) console.log(`${summary}\n`);

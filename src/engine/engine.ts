@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
 import { z } from 'zod';
 import { memoryStore } from '../../adapters/memory.js';
 import { StepDownError, isStepDownError } from '../errors.js';
 import { isoDateTime } from '../events/common.js';
 import { isEventType, parseEvent, type StepDownEvent } from '../events/index.js';
 import { activeStates, describeCase, type CaseDescription } from '../machine/describe.js';
-import { explainRefusal, type Refusal } from '../machine/explain.js';
+import { explainRefusal } from '../machine/explain.js';
 import { gatesFor } from '../machine/gates.js';
 import { instant } from '../machine/instants.js';
 import { caseInputSchema } from '../machine/initial-context.js';
+import { judgeEvent } from './judge.js';
 import { createStepDownMachine, machineVersion } from '../machine/machine.js';
 import { emittedNotifications, type Notification } from '../machine/notifications.js';
 import { persistCase, restoreCase, snapshotVersion } from '../machine/persistence.js';
@@ -24,7 +25,6 @@ import type { CaseEngine } from './case-engine.js';
 import { breachChanges } from './breach-diff.js';
 import { contentDigest, ledgerEntry, ledgerOf, type Ledger } from './ledger.js';
 import { foldEvents } from '../machine/fold.js';
-import { eventProblem } from '../machine/valid-event.js';
 import type { EventOf } from '../events/index.js';
 import { defaultDeliveryOptions, deliverOutbox, type DeliveryOptions, type DeliveryResult, type Emitter } from './delivery.js';
 import { deliveryRelay, messageIdPattern, type RelayOptions } from './relay.js';
@@ -229,7 +229,14 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
    * where a step has none; a newer or unknown one is SNAPSHOT_VERSION before any of it is read.
    * Nothing is written back: the next accepted event saves the case at the current version.
    */
-  const restore = async (record: StoredCase): Promise<CaseSnapshot> => {
+  const restore = (record: StoredCase): Promise<CaseSnapshot> => {
+    // `tick` counts a due case's breaches and then sends to it from the same loaded record.
+    let restoring = restored.get(record);
+    if (!restoring) restored.set(record, (restoring = restoreRecord(record)));
+    return restoring;
+  };
+  const restored = new WeakMap<StoredCase, Promise<CaseSnapshot>>();
+  const restoreRecord = async (record: StoredCase): Promise<CaseSnapshot> => {
     const found = snapshotVersion(record.snapshot);
     if (found === machineVersion) return restoreCase(record.snapshot, machine);
     const migrated = migrateSnapshot(record.snapshot, migrations);
@@ -322,9 +329,10 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     input: unknown,
     expectedVersion: number | undefined,
     sink: Sink = { refuse: refuseNow, commit: commitNow },
+    loaded?: StoredCase,
   ): Promise<CaseView> => {
     const { refuse, commit } = sink;
-    const record = await load(caseId);
+    const record = loaded ?? (await load(caseId));
     // Only a known type is recorded for an invalid event: the audit keeps no raw input, and an
     // unknown `type` is raw input that may hold anything a host put in it, names included.
     const rawType: unknown = (input as { type?: unknown } | null)?.type;
@@ -384,22 +392,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
       return voidEvent(record, snapshot, ledger, event as EventOf<'event.voided'> & { eventId: string }, sink);
     }
 
-    const refusal = explainRefusal(snapshot, event, policy);
-    if (refusal) return refuse(record, snapshot, event, event.type, refusalError(caseId, refusal), refusal.rules.map((r) => r.rule));
-    // A calendar fault (a date beyond the shipped bank holidays) refuses the event; nothing is stored.
-    const problem = eventProblem(event, policy);
-    if (problem) return refuse(record, snapshot, event, event.type, problem, []);
-
-    const [next, actions] = transition(machine, snapshot, event);
-    // `lastStepAt` is bookkeeping every dated event moves: a record that moves nothing else changes nothing.
-    if (canonicalJson(next.value) === canonicalJson(snapshot.value) && sameRecord(next.context, snapshot.context)) {
-      return refuse(record, snapshot, event, event.type, new StepDownError(
-        'NO_EFFECT',
-        `Case ${caseId}: '${event.type}' would change nothing: the case already records it. ` +
-          'To correct a record, void the mistaken event with event.voided and record the right one.',
-        { caseId, eventId: event.eventId },
-      ), []);
-    }
+    const judged = judgeEvent(machine, policy, snapshot, event);
+    if (!judged.accepted) return refuse(record, snapshot, event, event.type, judged.error, judged.rules);
+    const { next, actions } = judged;
     const notifications: EngineEvent[] = emittedNotifications(actions);
     const breached = breachChanges(snapshot.context.breaches, next.context.breaches).added.map((b) => b.rule);
     return commit(record, snapshot, next, { ...ledger, [event.eventId]: ledgerEntry(event) }, event, [...gatesFor[event.type]], breached, notifications);
@@ -854,8 +849,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
       // Another process may have ticked it already, or it closed.
       if (!record || record.nextDueAt === null || record.nextDueAt >= atMs) return null;
       try {
+        // The record just loaded is the one sent to: one load and one restore per due case, not two.
         const before = (await restore(record)).context.breaches.length;
-        const after = await sendOnce(caseId, event, record.version);
+        const after = await sendOnce(caseId, event, record.version, undefined, record);
         return after.breaches.length - before;
       } catch (error) {
         if (!isStepDownError(error, 'VERSION_CONFLICT')) throw error;
@@ -873,13 +869,6 @@ export interface TickResult {
   readonly breaches: number;
   /** Cases whose tick failed (each still due, so the next tick retries it), with the error code. */
   readonly failed: readonly { readonly caseId: string; readonly code: string }[];
-}
-
-function refusalError(caseId: string, refusal: Refusal): StepDownError {
-  return new StepDownError(refusal.code, `Case ${caseId}: ${refusal.message}`, {
-    caseId,
-    rules: refusal.rules.map((r) => ({ rule: r.rule, citation: r.citation, reason: r.reason })),
-  });
 }
 
 /**
@@ -904,11 +893,6 @@ function jsonLength(value: unknown): number | null {
   } catch {
     return null;
   }
-}
-
-/** True when two contexts record the same facts, whatever their `lastStepAt`. */
-function sameRecord(a: CaseSnapshot['context'], b: CaseSnapshot['context']): boolean {
-  return canonicalJson({ ...a, lastStepAt: null }) === canonicalJson({ ...b, lastStepAt: null });
 }
 
 /** What `engine.worklist` accepts. */

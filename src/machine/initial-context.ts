@@ -16,15 +16,11 @@ export const caseInputSchema = z
 
 /** The context of a newly opened case. Throws `INVALID_INPUT` naming each bad field. */
 export function initialContext(input: CaseInput): CaseContext {
+  // xstate's pure `transition` builds a throwaway actor on every call, which runs this factory with
+  // no input and keeps whatever it throws: the same refusal, without a stack trace per transition.
+  if (input === undefined) throw withoutStack(() => invalidInput((missingInput ??= caseInputSchema.safeParse(input))));
   const parsed = caseInputSchema.safeParse(input);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
-    throw new StepDownError(
-      'INVALID_INPUT',
-      `Case input is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-      { issues },
-    );
-  }
+  if (!parsed.success) throw invalidInput(parsed);
   const { caseId, route, openedAt, familyId, rulesVersion } = parsed.data;
   return {
     caseId,
@@ -66,3 +62,26 @@ export function initialContext(input: CaseInput): CaseContext {
     outcome: null,
   };
 }
+
+function invalidInput(parsed: { readonly error?: z.ZodError }): StepDownError {
+  const issues = (parsed.error?.issues ?? []).map((i) => ({ path: i.path.join('.') || '(root)', message: i.message }));
+  return new StepDownError(
+    'INVALID_INPUT',
+    `Case input is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    { issues },
+  );
+}
+
+/** Builds an error without capturing a stack: for a refusal met on every `transition`, not a fault. */
+function withoutStack(make: () => StepDownError): StepDownError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/** The schema's verdict on no input at all, the same every time. */
+let missingInput: { readonly error?: z.ZodError } | undefined;

@@ -19,7 +19,7 @@ import { calendarOptions } from './actions/calendar-options.js';
 export function eventProblem(input: unknown, policy: Policy): StepDownError | null {
   let event: StepDownEvent;
   try {
-    event = parseEvent(input);
+    event = parsedEvents.has(input as object) ? (input as StepDownEvent) : parseEvent(input);
   } catch (error) {
     if (isStepDownError(error)) return error;
     return new StepDownError('INVALID_EVENT', 'Event is invalid: it could not be read.');
@@ -33,6 +33,17 @@ export function eventProblem(input: unknown, policy: Policy): StepDownError | nu
     }
   }
   return null;
+}
+
+/** Events the engine has just had from `parseEvent`: checking them again would judge the same schema twice. */
+const parsedEvents = new WeakSet<object>();
+
+/**
+ * Marks an event as `parseEvent`'s own output, so the machine's `valid-event` guard does not parse it
+ * again. Only the engine calls this, with the object it parsed; a host's objects are always parsed.
+ */
+export function trustParsed(event: StepDownEvent): void {
+  parsedEvents.add(event);
 }
 
 /**
