@@ -11,6 +11,7 @@ export default defineConfig({
     'adapters/postgres': 'adapters/postgres.ts',
     'adapters/webhook': 'adapters/webhook.ts',
     server: 'src/server/index.ts',
+    'store-kit': 'src/store-kit.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

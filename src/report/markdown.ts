@@ -27,7 +27,7 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
  * The report as Markdown: summary, breaches (standing, then withdrawn), pending steps, corrections
  * (voided entries with the void of each), the stages and deadlines of the case, then every rule
  * grouped by stage with its status, basis and citation, and each rule's evidence.
- * Every value is escaped ({@link escapeMarkdown}), so the page renders as written whatever the ids hold.
+ * Every value is escaped (Markdown metacharacters become literal), so the page renders as written whatever the ids hold.
  *
  * @example
  * ```ts
