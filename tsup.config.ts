@@ -12,6 +12,7 @@ export default defineConfig({
     'adapters/graphile-worker': 'adapters/graphile-worker.ts',
     'adapters/webhook': 'adapters/webhook.ts',
     server: 'src/server/index.ts',
+    'store-kit': 'src/store-kit.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

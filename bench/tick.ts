@@ -15,7 +15,8 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { memoryStore } from '../adapters/memory.js';
 import { migrate, postgresStore } from '../adapters/postgres.js';
-import { chainEntry, createCaseEngine, type AuditDraft, type AuditEntry, type CaseStore } from '../src/index.js';
+import { createCaseEngine, type AuditDraft, type AuditEntry, type CaseStore } from '../src/index.js';
+import { chainEntry } from '../src/engine/audit-chain.js';
 import { sampleEvent, samplePeople, samplePersonAdded } from '../test/events/samples.js';
 import { measureAsync, type BenchRow, type BenchSuite } from './harness.js';
 

@@ -25,7 +25,8 @@ import { memoryStore } from '../adapters/memory.js';
 import { migrate, postgresStore, type PGliteLike, type PgPoolLike } from '../adapters/postgres.js';
 import { addDays, addWorkingDays, endOfDay, isWorkingDay } from '../src/calendar/index.js';
 import { instant } from '../src/machine/instants.js';
-import { chainEntry, createCaseEngine, type AuditDraft, type AuditEntry, type CaseStore, type StoredCase, type WorkItem, type WorklistQuery } from '../src/index.js';
+import { createCaseEngine, type AuditDraft, type AuditEntry, type CaseStore, type StoredCase, type WorkItem, type WorklistQuery } from '../src/index.js';
+import { chainEntry } from '../src/engine/audit-chain.js';
 import { samplePeople } from '../test/events/samples.js';
 import type { BenchRow, BenchSuite } from './harness.js';
 

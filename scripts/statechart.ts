@@ -5,7 +5,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sharedGuards, toMermaid } from '../src/diagram/index.js';
+import { toMermaid } from '../src/diagram/index.js';
+import { sharedGuards } from '../src/diagram/to-mermaid.js';
 import { stepDownMachine } from '../src/machine/machine.js';
 
 const target = join(import.meta.dirname, '..', 'docs', 'statechart.md');

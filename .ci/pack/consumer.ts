@@ -2,6 +2,11 @@
 // must be an error, or tsc fails (the types would accept what the schemas refuse).
 import { addWorkingDays, createCaseEngine, type StepDownEventInput } from 'caf-step-down';
 import { memoryStore } from 'caf-step-down/adapters/memory';
+import { chainEntry } from 'caf-step-down/store-kit';
+// @ts-expect-error the audit chain's internals are not the root's: a store author takes them from store-kit
+import { canonicalJson } from 'caf-step-down';
+
+export const kit: typeof chainEntry = chainEntry;
 
 const engine = createCaseEngine({ store: memoryStore() });
 const actor = { id: 'sw-1', role: 'social-worker' } as const;

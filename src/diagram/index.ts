@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { toMermaid, sharedGuards } from './to-mermaid.js';
+export { toMermaid } from './to-mermaid.js';
 export type { MermaidStatechartOptions } from './to-mermaid.js';
 export { toMermaidGantt } from './to-mermaid-gantt.js';
 export type { GanttCase, GanttStage } from './to-mermaid-gantt.js';

@@ -40,6 +40,12 @@ export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
 /**
  * Gives a draft its place in the chain after `previous` (null for the case's first entry). Every
  * driver calls this inside its own lock or transaction, so the chain has one writer at a time.
+ *
+ * @example
+ * ```ts
+ * const first = chainEntry(null, draft);   // seq 1, prevHash '000…0'
+ * const second = chainEntry(first, next);  // seq 2, prevHash first.hash
+ * ```
  */
 export function chainEntry(previous: { readonly seq: number; readonly hash: string } | null, draft: AuditDraft): AuditEntry {
   const linked = { ...draft, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? genesisHash };

@@ -6,13 +6,19 @@ import type { AuditEntry, WriteOptions } from './store.js';
 /**
  * The head a store saves with a write: the new entry's place, the case's version, signed when the
  * engine passed a signer (`options.signHead`), unsigned otherwise.
+ *
+ * @example
+ * ```ts
+ * const entry = chainEntry(last, draft);
+ * row.head = nextHead(entry, record.version, options); // saved in the same write as the entry
+ * ```
  */
 export function nextHead(entry: AuditEntry, version: number, options: WriteOptions | undefined): SignedHead {
   const head: CaseHead = { caseId: entry.caseId, seq: entry.seq, hash: entry.hash, version };
   return options?.signHead ? options.signHead(head) : head;
 }
 
-/** Why a store refused a write on a case's trail. */
+/** Why a store refused a write on a case's trail (`details.problem` of `AUDIT_TRAIL_BROKEN`). */
 export type HeadProblem = 'truncated' | 'appended' | 'forged' | 'changed' | 'moved' | 'version' | 'signature';
 
 /** `AUDIT_TRAIL_BROKEN` for a case: ids, sequence numbers and the problem only, never content. */
@@ -31,6 +37,12 @@ export function trailBroken(caseId: string, seq: number, problem: HeadProblem, w
  * its hash still recomputes, it is this case's, and the head's version is the stored case's.
  * `options.verifyHead` then checks the head's signature when the engine has a key. Throws
  * `AUDIT_TRAIL_BROKEN` (details: caseId, seq, problem) on the first mismatch.
+ *
+ * @example
+ * ```ts
+ * // In the transaction, before the write: the row's head against the trail's real last entry.
+ * checkTrailHead(caseId, row.version, row.head, null, lastEntry, options);
+ * ```
  */
 export function checkTrailHead(
   caseId: string,

@@ -22,7 +22,14 @@ export function workOrder(a: WorkItem, b: WorkItem): number {
   return keyA < keyB ? -1 : keyA > keyB ? 1 : 0;
 }
 
-/** True when a step passes the query's filters (all but `dueBefore` and `limit`, which the walk applies). */
+/**
+ * True when a step passes the query's filters (all but `dueBefore` and `limit`, which the walk applies).
+ *
+ * @example
+ * ```ts
+ * const listed = items.filter((item) => workMatches(item, query)).sort(workOrder).slice(0, query.limit);
+ * ```
+ */
 export function workMatches(item: WorkItem, query: WorklistQuery): boolean {
   return (
     (query.role === undefined || item.role === query.role) &&

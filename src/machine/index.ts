@@ -20,15 +20,9 @@ export type {
   Destination,
   Route,
 } from './context.js';
-export { emittedNotifications } from './notifications.js';
 export type { Notification, NotificationType, Stage } from './notifications.js';
 export type { PendingStep } from './pending.js';
 export type { CaseSnapshot } from './snapshot.js';
 export { caseInputSchema } from './initial-context.js';
-export { gatesFor } from './gates.js';
-export { foldEvents } from './fold.js';
-export type { FoldRefusal } from './fold.js';
-export { eventProblem } from './valid-event.js';
-export type { GateRuleId } from './gates.js';
-export { persistCase, restoreCase, snapshotVersion } from './persistence.js';
+export { persistCase, restoreCase } from './persistence.js';
 export type { PersistedCase } from './persistence.js';

@@ -93,7 +93,7 @@ export function snapshotVersion(persisted: unknown): number {
 
 /**
  * Restores a stored case of the current {@link machineVersion} into a snapshot the pure `transition`
- * accepts. The version is checked first ({@link snapshotVersion}): a missing, unknown or newer one is
+ * accepts. The version is checked first (`snapshotVersion`): a missing, unknown or newer one is
  * `SNAPSHOT_VERSION`, and so is an older one, which only the engine can bring up to date (it holds the
  * migrations and the audit trail). A malformed record is `INVALID_SNAPSHOT`, naming the fields.
  *

@@ -1,4 +1,4 @@
-export { wovenPolicySchema, wovenParagraphSchema, wovenRuleSchema, coverageLine } from './woven.js';
+export { wovenPolicySchema, wovenParagraphSchema, wovenRuleSchema } from './woven.js';
 export type { WovenPolicy, WovenParagraph, WovenRule } from './woven.js';
 export { wovenPolicyToMarkdown } from './markdown.js';
 export { wovenPolicyToHtml } from './html.js';

@@ -12,7 +12,6 @@ export { reportToHtml } from './html.js';
 export { caseloadToHtml } from './caseload.js';
 export type { CaseloadBreach, CaseloadOptions } from './caseload.js';
 export { timelineSvg } from './timeline-svg.js';
-export { escapeHtml, escapeMarkdown } from './escape.js';
 export { ruleStatuses } from './types.js';
 export type {
   ComplianceReport,

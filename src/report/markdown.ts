@@ -58,7 +58,7 @@ function deadlineName(id: string | null): string {
  * every entry of the trail (voided and refused ones marked), then every rule grouped by stage with
  * its status, why, and its citations written out in full, and each rule's evidence. Rule ids,
  * event types and deadline ids stay in a last column or in brackets, as references for developers.
- * Every value is escaped ({@link escapeMarkdown}), so the page renders as written whatever the ids hold.
+ * Every value is escaped (Markdown metacharacters become literal), so the page renders as written whatever the ids hold.
  *
  * @example
  * ```ts

@@ -1,4 +1,5 @@
 import { eventTypes } from '../events/registry.js';
+import { contractComponents } from './contract-components.js';
 import { authenticatedProblems, routeSpecs, type RouteResponse } from './routes.js';
 import { eventBodySchemas, explainResult, jsonSchemaOf, openCaseBody, problemBody, tickBody, tickResult, verifyAllResult, verifyResult } from './schemas.js';
 
@@ -105,6 +106,7 @@ export function openApiDocument(): Record<string, unknown> {
         VerifyResult: jsonSchemaOf(verifyResult),
         ExplainResult: jsonSchemaOf(explainResult),
         Problem: jsonSchemaOf(problemBody),
+        ...contractComponents(),
         EventBody: {
           description: 'One event of the vocabulary, without actor.',
           oneOf: eventTypes.map((type) => schemaRef(type)),

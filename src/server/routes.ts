@@ -46,7 +46,7 @@ export interface RouteSpec {
 }
 
 const json = (schema: string | Readonly<Record<string, unknown>>) => ({ 'application/json': { schema } });
-const caseView = { description: 'The case: stage, deadlines, breaches, pending steps, version.', content: json({ type: 'object', description: 'The case as describeCase shows it, with version and voided events.' }) };
+const caseView = { description: 'The case: stage, deadlines, breaches, pending steps, version.', content: json('CaseView') };
 /** Problems each authenticated route may answer, besides its own. */
 const refusals = ['400', '401', '403', '404', '409', '413', '422', '503'];
 

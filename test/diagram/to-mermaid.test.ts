@@ -7,13 +7,13 @@ import {
   createStepDownMachine,
   definePolicy,
   eventTypes,
-  gatesFor,
   isStepDownError,
   outcomes,
-  sharedGuards,
   stepDownMachine,
   toMermaid,
 } from '../../src/index.js';
+import { gatesFor } from '../../src/machine/gates.js';
+import { sharedGuards } from '../../src/diagram/to-mermaid.js';
 
 const diagram = toMermaid(stepDownMachine);
 const lines = diagram.split('\n').map((line) => line.trim());

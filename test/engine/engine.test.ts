@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   StepDownError,
-  chainEntry,
   createCaseEngine,
   describeCase,
   getRule,
@@ -15,6 +14,7 @@ import {
   type OpenCase,
   type RuleId,
 } from '../../src/index.js';
+import { chainEntry } from '../../src/engine/audit-chain.js';
 import type { MemoryStoreOptions } from '../../adapters/memory.js';
 import { sampleEvent, sampleFamilyAdded, samplePeople } from '../events/samples.js';
 import { pathsOf } from '../events/invalid.js';

@@ -11,13 +11,13 @@ import { migrate, postgresStore } from '../../adapters/postgres.js';
 import {
   createCaseEngine,
   describeCase,
-  replayAuditTrail,
   verifyAuditTrail,
   type AuditEntry,
   type CaseEngine,
   type CaseStore,
   type StoredCase,
 } from '../../src/index.js';
+import { replayAuditTrail } from '../../src/engine/rebuild.js';
 import { sampleFamilyAdded, samplePeople } from '../events/samples.js';
 import { event } from '../machine/harness.js';
 import { seedFixture } from '../fixtures/snapshots/build.js';

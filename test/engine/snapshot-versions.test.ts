@@ -7,10 +7,7 @@ import {
   describeCase,
   idPattern,
   machineVersion,
-  migrateSnapshot,
   restoreCase,
-  replayAuditTrail,
-  snapshotVersion,
   verifyAuditTrail,
   type AuditEntry,
   type CaseEngine,
@@ -19,6 +16,9 @@ import {
   type SnapshotMigrations,
   type StoredCase,
 } from '../../src/index.js';
+import { migrateSnapshot } from '../../src/engine/migrations.js';
+import { replayAuditTrail } from '../../src/engine/rebuild.js';
+import { snapshotVersion } from '../../src/machine/persistence.js';
 import { memoryStore } from '../../adapters/memory.js';
 import { readFixtures, seedFixture, writeFixtures, type SnapshotFixture } from '../fixtures/snapshots/build.js';
 import { sampleFamilyAdded, samplePeople } from '../events/samples.js';

@@ -1,7 +1,6 @@
 import { createActor, initialTransition, transition } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import {
-  emittedNotifications,
   persistCase,
   restoreCase,
   stepDownMachine,
@@ -9,6 +8,7 @@ import {
   type Notification,
   type StepDownEvent,
 } from '../../src/index.js';
+import { emittedNotifications } from '../../src/machine/notifications.js';
 import { sampleActionIds, sampleFamilyAdded, samplePeople, sampleRecipients } from '../events/samples.js';
 import { event } from './harness.js';
 

@@ -2,7 +2,6 @@ import { initialTransition } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import {
   StepDownError,
-  emittedNotifications,
   explainRefusal,
   stepDownMachine,
   type CaseInput,
@@ -12,6 +11,7 @@ import {
   type RuleId,
   type StepDownEvent,
 } from '../../src/index.js';
+import { emittedNotifications } from '../../src/machine/notifications.js';
 import { sampleNames, samplePeople, sampleRecipients } from '../events/samples.js';
 import { CaseRun, event, readyForFinalMeeting } from './harness.js';
 

@@ -7,13 +7,13 @@ import { createActor } from 'xstate';
 import {
   StepDownError,
   defaultPolicy,
-  eventProblem,
   eventTypes,
   explainRefusal,
   stepDownMachine,
   type CaseSnapshot,
   type StepDownEvent,
 } from '../../src/index.js';
+import { eventProblem } from '../../src/machine/valid-event.js';
 import { sampleEvent, samplePeople, sampleRecipients } from '../events/samples.js';
 import { CaseRun, closeToCsc, event, readyForFinalMeeting, readyToCloseToCsc } from './harness.js';
 

@@ -8,7 +8,6 @@ import {
   type RuleId,
   defaultPolicy,
   describeCase,
-  emittedNotifications,
   explainRefusal,
   persistCase,
   restoreCase,
@@ -22,6 +21,7 @@ import {
   type Route,
   type StepDownEvent,
 } from '../../src/index.js';
+import { emittedNotifications } from '../../src/machine/notifications.js';
 import { personAdded, sampleEvent, sampleFamilyAdded, samplePeople, sampleRecipients } from '../events/samples.js';
 
 /** A valid sample event of `type` at `at`, sent by the sample person of a role given that step, with overrides. */

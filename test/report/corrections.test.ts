@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chainEntry, type AuditEntry, type CaseEngine } from '../../src/index.js';
+import { type AuditEntry, type CaseEngine } from '../../src/index.js';
+import { chainEntry } from '../../src/engine/audit-chain.js';
 import { memoryStore } from '../../adapters/memory.js';
 import {
   buildComplianceReport,

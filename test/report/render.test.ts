@@ -3,13 +3,12 @@ import { ruleCitations, ruleLabels } from '../../src/labels/index.js';
 import { rules } from '../../src/index.js';
 import {
   complianceReport,
-  escapeHtml,
-  escapeMarkdown,
   reportToHtml,
   reportToMarkdown,
   timelineSvg,
   type ComplianceReport,
 } from '../../src/report/index.js';
+import { escapeHtml, escapeMarkdown } from '../../src/report/escape.js';
 import { decidedWithViews, disagreement, runToClosedCaf, sendAll, testEngine } from './journeys.js';
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
