@@ -8,7 +8,15 @@ import type { Policy } from '../policy/define-policy.js';
 import type { CaseView } from './engine.js';
 import type { CaseStore } from './store.js';
 
-/** What one `engine.updateCalendar` did. */
+/**
+ * What one `engine.updateCalendar` did: counts and ids only.
+ *
+ * @example
+ * ```ts
+ * const result = await engine.updateCalendar(calendarFromGovUk(feed, 'england-and-wales'));
+ * if (result.failed.length > 0) console.warn('retry', result.failed.map((f) => f.code));
+ * ```
+ */
 export interface CalendarUpdateResult {
   /** The version of the calendar now in force. */
   readonly calendarVersion: string;

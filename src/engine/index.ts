@@ -21,3 +21,4 @@ export type { RebuildProblem } from './rebuild.js';
 export type { SnapshotMigration, SnapshotMigrations } from './migrations.js';
 export { telemetryAttributes } from './telemetry.js';
 export type { EngineLogger, EngineLogFields } from './logger.js';
+export type { CalendarUpdateResult } from './calendar-update.js';
