@@ -648,7 +648,12 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
 
     async family(familyId: string): Promise<CaseView[]> {
       const ids = await stored.familyCases(checkedId(familyId, 'familyId'));
-      return Promise.all(ids.map(async (caseId) => view(await load(caseId), await restore(await load(caseId)))));
+      return Promise.all(
+        ids.map(async (caseId) => {
+          const record = await load(caseId);
+          return view(record, await restore(record));
+        }),
+      );
     },
 
     async sendToFamily(familyId, event) {
