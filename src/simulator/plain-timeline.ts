@@ -3,6 +3,7 @@ import type { Relationship } from '../events/people.js';
 import { citationText } from '../labels/citations.js';
 import { eventLabel } from '../labels/events.js';
 import { breachLabel, ruleLabels } from '../labels/rules.js';
+import { refusalLabel } from '../labels/refusals.js';
 import { deadlineLabel, outcomeLabels, roleLabels, routeLabels, stageLabels } from '../labels/vocabulary.js';
 import { rules, type RuleId } from '../policy/rules.js';
 import type { SimulationResult, TimelineBreach, TimelineDeadline, TimelineEntry } from './simulate.js';
@@ -66,7 +67,9 @@ function entryLines(entry: TimelineEntry, people: Readonly<Record<string, Relati
   if (entry.refusal) {
     const reasons = entry.refusal.rules.map((r) => lookup(ruleLabels, r.rule)).join('; ');
     const head = entry.refusal.expected ? 'Refused, as the scenario expects' : 'REFUSED';
-    line(`${head} (${entry.refusal.code})${reasons ? `: ${reasons}` : ''}`);
+    // The code stays as a reference after the words, as rule ids do beside their labels.
+    const why = refusalLabel(entry.refusal.code).replace(/^Refused:?\s*/, '');
+    line(`${head}${why ? `, ${why}` : ''} (${entry.refusal.code})${reasons ? `: ${reasons}` : ''}`);
     if (entry.refusal.eventIds?.length) line(`  Void these first: ${entry.refusal.eventIds.join(', ')}`);
     if (entry.refusal.cases?.length) {
       line(`  Refused by case ${entry.refusal.cases.map((c) => `${c.case ?? c.caseId} (${c.code})`).join(', ')}, so taken by none of the family`);

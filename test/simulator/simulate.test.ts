@@ -402,7 +402,7 @@ describe('formatTimeline', () => {
     expect(formatTimeline(result)).toContain('View on the step down recorded (carer-1)');
 
     const refused = formatTimeline(await simulate((await resolveScenario('step-up')).scenario));
-    expect(refused).toContain(under('Refused, as the scenario expects (NOT_ALLOWED): Each step taken by the right role'));
+    expect(refused).toContain(under('Refused, as the scenario expects, not a step for this role (NOT_ALLOWED): Each step taken by the right role'));
   });
 
   it('with ids, shows per step the date, who, what and stage, with deadlines, breaches and refusals under it', async () => {
