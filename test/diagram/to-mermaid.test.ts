@@ -160,8 +160,8 @@ describe('toMermaid: the statechart from the machine', () => {
   });
 
   it('draws a step that records and stays as a loop, one label line per transition', () => {
-    // The clock and the people of the case are taken in every open state.
-    expect(lines).toContain('step_down --> step_down : clock.tick<br/>person.added<br/>person.updated<br/>involvement.ended');
+    // The clock, the calendar and the people of the case are taken in every open state.
+    expect(lines).toContain('step_down --> step_down : clock.tick<br/>calendar.updated<br/>person.added<br/>person.updated<br/>involvement.ended');
     expect(lines).toContain(
       'preparation --> preparation : views.recorded<br/>consent.given<br/>consent.refused<br/>disagreement.raised<br/>disagreement.resolved',
     );

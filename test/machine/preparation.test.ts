@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   StepDownError,
+  defaultCalendar,
   definePolicy,
   getRule,
   parseEvent,
@@ -294,6 +295,8 @@ describe('resolving within 5 working days (G "Decision made to step down from CS
       due: '2024-04-05T23:59:59.999+01:00',
       status: 'open',
       closedAt: null,
+      // Counted in working days: it names the bank-holiday calendar it was counted with.
+      calendarVersion: defaultCalendar().version,
     });
     expect(ofType(run, 'deadline.opened')).toEqual([
       { type: 'deadline.opened', caseId: 'case-1', rule: 'disagreement-resolution', deadlineId: 'disagreement-resolution:D-2', due: '2024-04-05T23:59:59.999+01:00' },
