@@ -9,6 +9,8 @@ import {
   createCaseEngine,
   defaultPermissions,
   eventTypes,
+  createCalendar,
+  shippedBankHolidays,
   eventsJsonSchema,
   idPattern,
   parseEvent,
@@ -265,6 +267,16 @@ async function fullJourney(engine: CaseEngine, outputs: Outputs, caseId: string)
   await send(m('views.recorded', '2024-03-07T10:00:00Z', { personId: partner }));
   await send(m('consent.refused', '2024-03-07T11:00:00Z', { personId: parent }));
   await send(m('disagreement.raised', '2024-03-07T12:00:00Z', { personId: partner }));
+  // A bank holiday proclaimed while the disagreements are open moves their deadlines through the
+  // system's own calendar.updated entry, which holds dates and versions only.
+  const proclaimed = createCalendar({
+    division: 'england-and-wales',
+    holidays: [...shippedBankHolidays['england-and-wales'], { date: '2024-03-11', title: 'A proclaimed holiday' }].sort((a, b) => a.date.localeCompare(b.date)),
+  });
+  const moved = await engine.updateCalendar(proclaimed, { at: '2024-03-07T13:00:00Z' });
+  expect(moved.deadlines).toBeGreaterThan(0);
+  outputs.results.push(['updateCalendar', moved]);
+  sentTypes.add('calendar.updated');
   // Blocked by the open disagreements and the refused consent: the reasons must not quote the event.
   await refuse(m('finalMeeting.held', '2024-03-07T13:00:00Z'), 'GATE_BLOCKED');
   // A disagreement that was never raised.
@@ -515,6 +527,7 @@ describe('personal data never leaves the audit trail', () => {
       'leadProfessional.contacted',
       'leadProfessional.panelFailed',
       'clock.tick',
+      'calendar.updated',
     ];
     expect(eventTypes.filter((t) => !withoutText.includes(t) && !typesWithMarkers.has(t))).toEqual([]);
     if (process.env['SHOW_MARKERS']) process.stdout.write(`${[...origin].map(([mk, where]) => `${mk} ${where}`).join('\n')}\n`);
