@@ -37,7 +37,7 @@ export const calendarUpdatedSchema = defineEvent(
         z.strictObject({
           deadlineId: z.string().min(1).max(200).describe('The moved deadline, e.g. disagreement-resolution:D1.'),
           due: isoDateTime.describe('Its new last instant.'),
-        }),
+        }).describe('One moved deadline and its new due instant.'),
       )
       .min(1)
       .max(200)
