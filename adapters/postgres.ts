@@ -315,34 +315,6 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     return entry;
   };
 
-  /** The case row locked, with the trail's last entry beside it: the lock and the head check's read in one round trip. */
-  const lockWithLastEntry = `SELECT c.version, c.last_seq, c.last_hash, c.head,
-      (SELECT a.entry FROM ${p}_audit a WHERE a.case_id = c.case_id ORDER BY a.seq DESC LIMIT 1) AS last_entry
-    FROM ${p}_cases c WHERE c.case_id = $1 FOR UPDATE OF c`;
-  /**
-   * Every write of `save` in one statement: the audit entry, the messages, the case's work-list rows
-   * (upserted by position, those past the new count deleted) and the versioned case row. The rows
-   * come as JSON parameters, so the statement's text is the same for every save.
-   */
-  const saveStatement = `WITH audit AS (
-      INSERT INTO ${p}_audit (case_id, seq, entry) VALUES ($1, $2, $3::jsonb)
-    ), outbox AS (
-      INSERT INTO ${p}_outbox (id, case_id, notification, attempts, available_at)
-      SELECT r.id, r.case_id, r.notification, r.attempts, r.available_at
-      FROM jsonb_to_recordset($4::jsonb) AS r(id text, case_id text, notification jsonb, attempts integer, available_at bigint)
-      ON CONFLICT (id) DO NOTHING
-    ), gone AS (
-      DELETE FROM ${p}_work WHERE case_id = $1 AND n >= $5
-    ), work AS (
-      INSERT INTO ${p}_work (case_id, n, due_at, sort_key, role, person_id, actor_id, breached, item)
-      SELECT $1, r.n, r.due_at, r.sort_key, r.role, r.person_id, r.actor_id, r.breached, r.item
-      FROM jsonb_to_recordset($6::jsonb) AS r(n integer, due_at double precision, sort_key text, role text, person_id text, actor_id text, breached boolean, item jsonb)
-      ON CONFLICT (case_id, n) DO UPDATE SET due_at = EXCLUDED.due_at, sort_key = EXCLUDED.sort_key, role = EXCLUDED.role,
-        person_id = EXCLUDED.person_id, actor_id = EXCLUDED.actor_id, breached = EXCLUDED.breached, item = EXCLUDED.item
-    )
-    UPDATE ${p}_cases SET version = $7, snapshot = $8::jsonb, next_due_at = $9, last_seq = $2, last_hash = $10, family_id = $11, head = $12::jsonb
-    WHERE case_id = $1`;
-
   const lockCase = async (sql: Sql, caseId: string) =>
     (await sql.query<CaseRow>(`SELECT version, last_seq, last_hash, head FROM ${p}_cases WHERE case_id = $1 FOR UPDATE`, [caseId])).rows[0];
 
@@ -449,35 +421,11 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
       });
     },
     async save(record, expectedVersion, draft, outbox, writeOptions) {
-      // Two statements inside the transaction: the lock with the trail's last entry for the head
-      // check, then every write in one (see `saveStatement`), where `saveMany` and `appendAudit`
-      // still take one statement per step.
       return inTransaction(client, async (sql) => {
-        const row = (await sql.query<CaseRow & { last_entry: StoredAuditEntry | null }>(lockWithLastEntry, [record.caseId])).rows[0];
+        const row = await lockCase(sql, record.caseId);
         checkVersion(record.caseId, row, expectedVersion);
-        const last = row!.last_entry ? sealer.openEntry(row!.last_entry, record.caseId) : null;
-        checkTrailHead(record.caseId, row!.version, row!.head, { seq: row!.last_seq, hash: row!.last_hash }, last, writeOptions);
-        const entry = chainEntry({ seq: row!.last_seq, hash: row!.last_hash }, draft);
-        const messages = outbox.map((message) => {
-          const m = sealer.sealMessage(message);
-          return { id: m.id, case_id: m.caseId, notification: m.notification, attempts: m.attempts, available_at: m.availableAt };
-        });
-        const work = (record.work ?? []).map((item, n) => workRow(item, n));
-        await sql.query(saveStatement, [
-          record.caseId,
-          entry.seq,
-          JSON.stringify(sealer.sealEntry(entry)),
-          JSON.stringify(messages),
-          work.length,
-          JSON.stringify(work),
-          record.version,
-          storedSnapshot(record),
-          record.nextDueAt,
-          entry.hash,
-          lookup(record.familyId),
-          JSON.stringify(nextHead(entry, record.version, writeOptions)),
-        ]);
-        return entry;
+        await checkHead(sql, record.caseId, row!, writeOptions);
+        return writeCase(sql, record, row!, draft, outbox, writeOptions);
       });
     },
     async saveMany(writes: readonly CaseWrite[], writeOptions) {
