@@ -1,4 +1,4 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { complianceReport, reportToHtml, type ComplianceReport } from '../../src/report/index.js';
@@ -38,6 +38,8 @@ describe.skipIf(!hasChromium)('the report of a corrected case in Chromium: voide
   beforeAll(async () => {
     report = await correctedCase();
     html = reportToHtml(report);
+    // The first browser suite to run makes the folder: this one may be first on a fresh clone.
+    await mkdir(reportsDir, { recursive: true });
     await writeFile(`${reportsDir}compliance-report-corrected.html`, html);
     browser = await launch();
     for (const width of widths) pages.set(width, (await openPage(browser, html, width)).page);
