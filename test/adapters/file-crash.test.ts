@@ -28,10 +28,7 @@
  * one (after it) of every case, never a mix, and the outbox holds exactly the notifications of the
  * versions it shows.
  */
-import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { hostname } from 'node:os';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -50,20 +47,12 @@ import {
 import { samplePeople, samplePersonAdded } from '../events/samples.js';
 import { event } from '../machine/harness.js';
 import { workItem, workSteps } from './store-records.js';
+import { deadPid, hostTag } from './dead-process.js';
 
 const clock = () => new Date('2024-07-01T09:00:00Z');
 const tm = { id: samplePeople.teamManager.id, role: 'team-manager' as const };
 const caseId = 'C-CRASH';
 const name = fileStoreName(caseId);
-/** The tag of this machine the store puts in its temporary files' and locks' names. */
-const hostTag = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
-
-/** The id of a process that has exited: nothing runs under it (until the system reuses it). */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-  await new Promise((resolve) => child.on('exit', resolve));
-  return child.pid!;
-}
 
 const directories: string[] = [];
 afterAll(async () => void (await Promise.all(directories.map((d) => fs.rm(d, { recursive: true, force: true })))));

@@ -11,23 +11,15 @@
  * or as revived (crash mid-revival): nothing lost, nothing claimed twice, nothing both dead and
  * delivered.
  */
-import { spawn } from 'node:child_process';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileStore, fileStoreName } from '../../adapters/file.js';
 import type { CaseStore, OutboxMessage } from '../../src/index.js';
+import { deadPid, hostTag } from './dead-process.js';
 
-const hostTag = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
-
-/** The id of a process that has exited: nothing runs under it (until the system reuses it). */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-  await new Promise((resolve) => child.on('exit', resolve));
-  return child.pid!;
-}
 
 const directories: string[] = [];
 afterAll(async () => void (await Promise.all(directories.map((d) => fs.rm(d, { recursive: true, force: true })))));

@@ -14,7 +14,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { fileStore } from '../../adapters/file.js';
-import type { AuditDraft, OutboxMessage, StoredCase, WorkItem } from '../../src/index.js';
+import type { AuditDraft, OutboxMessage, StoredCase } from '../../src/index.js';
+import { workItem } from './store-records.js';
 
 export const killCaseId = 'C-KILL';
 export const killFamily = 'F-KILL';
@@ -53,20 +54,7 @@ export const killDueAt = (version: number) => 1_000_000 + version * 1_000;
 /** A case of the family at `version`: its next-due time and its one work-list step name the version. */
 export function killBatchRecord(caseId: string, version: number): StoredCase {
   const dueAt = killDueAt(version);
-  const step: WorkItem = {
-    caseId,
-    familyId: killFamily,
-    stage: 'preparation',
-    step: 'views.recorded',
-    role: 'social-worker',
-    rule: 'views-recorded',
-    detail: null,
-    personId: null,
-    actorId: null,
-    due: new Date(dueAt).toISOString(),
-    dueAt,
-    breached: false,
-  };
+  const step = workItem(caseId, killFamily, { dueAt });
   return { caseId, version, snapshot: { v: version } as unknown as StoredCase['snapshot'], nextDueAt: dueAt, familyId: killFamily, work: [step] };
 }
 

@@ -4,10 +4,9 @@
  * temporary files left behind, failures that quote no path, and a directory in the layout of
  * before (base64url names) still read.
  */
-import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { fileStore, fileStoreName } from '../../adapters/file.js';
@@ -21,6 +20,7 @@ import {
   type StoredCase,
 } from '../../src/index.js';
 import { auditDraft } from './store-records.js';
+import { deadPid, hostTag } from './dead-process.js';
 
 const directories: string[] = [];
 afterAll(async () => void (await Promise.all(directories.map((d) => fs.rm(d, { recursive: true, force: true })))));
@@ -32,14 +32,6 @@ async function directory(): Promise<string> {
   return made;
 }
 
-const hostTag = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
-
-/** The id of a process that has exited. */
-async function deadPid(): Promise<number> {
-  const child = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
-  await new Promise((resolve) => child.on('exit', resolve));
-  return child.pid!;
-}
 
 const record = (caseId: string, version: number, nextDueAt: number | null = null): StoredCase => ({
   caseId,
