@@ -50,6 +50,7 @@ export const eventLabels: Readonly<Record<EventType | 'case.opened', string>> = 
   'case.transferredOut': 'Family moved: case transferred to another authority',
   'clock.tick': 'Deadlines checked',
   'event.voided': 'Entry voided as recorded in error',
+  'policy.adopted': 'Case moved to a newer version of the policy',
 };
 
 /**

@@ -90,6 +90,7 @@ const expectedSenders: Readonly<Record<EventType, readonly Role[]>> = {
   // "Mistakes are corrected, never rewritten": any role that records events may void one (the engine
   // checks it is the sender's own or the TM's); the bare machine ignores a void (see below).
   'event.voided': [SW, TM, CLW, LP, EHM],
+  'policy.adopted': [TM],
 };
 
 /** One actor id per role, none of them a sample person (so no author of the closure summary). */
@@ -206,6 +207,7 @@ const scenarios: { readonly [T in EventType]: { readonly steps: () => StepDownEv
   'person.updated': { steps: path.decided, probe: () => event('person.updated', d.prep) },
   'involvement.ended': { steps: path.decided, probe: () => event('involvement.ended', d.prep) },
   'event.voided': { steps: path.decided, probe: () => event('event.voided', d.prep) },
+  'policy.adopted': { steps: path.decided, probe: () => event('policy.adopted', d.prep) },
   'decision.agreed': { steps: path.opened, probe: e.decision },
   'views.recorded': { steps: path.decided, probe: () => event('views.recorded', d.prep) },
   'consent.given': { steps: path.decided, probe: () => event('consent.given', d.prep) },
@@ -281,8 +283,8 @@ describe('division-of-duties: every event type × every role (DOMAIN.md "Roles",
     for (const type of eventTypes) expect(expectedSenders[type].length, type).toBeGreaterThan(0);
   });
 
-  // The bare machine ignores event.voided: the engine recomputes the case without the voided event.
-  for (const type of eventTypes.filter((t) => t !== 'event.voided')) {
+  // The bare machine ignores event.voided and policy.adopted: the engine recomputes the case.
+  for (const type of eventTypes.filter((t) => t !== 'event.voided' && t !== 'policy.adopted')) {
     const allowed = expectedSenders[type];
     it(`division-of-duties: ${type} accepts only ${allowed.join(', ')}`, () => {
       const run = caseAfter(scenarios[type].steps());
