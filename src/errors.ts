@@ -38,6 +38,12 @@ export const errorCodes = [
   // The HTTP service (caf-step-down/server): no valid bearer token, and a fault it cannot name.
   'UNAUTHENTICATED',
   'INTERNAL_ERROR',
+  // Policy versions (docs/decisions.md "Policy versions"): a case governed by, or a `policy.adopted`
+  // naming, a version the engine was not given; an adoption of a version no newer than the case's;
+  // an adoption of a version not yet in force on the adoption's date.
+  'UNKNOWN_POLICY_VERSION',
+  'POLICY_NOT_NEWER',
+  'POLICY_NOT_IN_FORCE',
 ] as const;
 
 /** A stable string that says which kind of failure a {@link StepDownError} reports. */

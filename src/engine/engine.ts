@@ -7,12 +7,11 @@ import { isoDateTime } from '../events/common.js';
 import { isEventType, parseEvent, type StepDownEvent } from '../events/index.js';
 import { activeStates, describeCase, type CaseDescription } from '../machine/describe.js';
 import { explainRefusal, type Refusal } from '../machine/explain.js';
-import { gatesFor } from '../machine/gates.js';
 import { instant } from '../machine/instants.js';
 import { caseInputSchema } from '../machine/initial-context.js';
-import { createStepDownMachine, machineVersion } from '../machine/machine.js';
+import { machineVersion } from '../machine/machine.js';
 import { emittedNotifications, type Notification } from '../machine/notifications.js';
-import { persistCase, restoreCase, snapshotVersion } from '../machine/persistence.js';
+import { persistCase, snapshotVersion } from '../machine/persistence.js';
 import type { CaseSnapshot } from '../machine/snapshot.js';
 import { defaultPolicy, type Policy } from '../policy/define-policy.js';
 import { roleSchema } from '../policy/roles.js';
@@ -23,7 +22,6 @@ import { canonicalJson } from './audit-chain.js';
 import type { CaseEngine } from './case-engine.js';
 import { breachChanges } from './breach-diff.js';
 import { contentDigest, ledgerEntry, ledgerOf, type Ledger } from './ledger.js';
-import { foldEvents } from '../machine/fold.js';
 import { eventProblem } from '../machine/valid-event.js';
 import type { EventOf } from '../events/index.js';
 import { defaultDeliveryOptions, deliverOutbox, type DeliveryOptions, type DeliveryResult, type Emitter } from './delivery.js';
@@ -36,6 +34,9 @@ import { differingPaths, mismatch, replayAuditTrail, type ReplayedCase } from '.
 import { buildComplianceReport, type ComplianceReport } from '../report/compliance.js';
 import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, DeadLetter, EngineNotification, OutboxMessage, StoredCase, WorkItem } from './store.js';
 import { workItems } from './worklist.js';
+import { auditedVersion, engineVersions, foldVersioned, judgeAdoption, openingInput, previewActor, restoreVersioned, type PolicyChange } from './policy-versions.js';
+import { identityOf, type PolicyIdentity } from '../policy/versions.js';
+import { gatesFor } from '../machine/gates.js';
 
 /** A case as the engine returns it: {@link describeCase} plus the stored version and the events voided. */
 export interface CaseView extends CaseDescription {
@@ -44,6 +45,8 @@ export interface CaseView extends CaseDescription {
   readonly voided: readonly { readonly eventId: string; readonly type: string; readonly voidedBy: string }[];
   /** From `send`: the id of the event just recorded (the host's, or the one the engine gave it). */
   readonly eventId?: string;
+  /** The version of the council's policy that governs the case (docs/decisions.md "Policy versions"). */
+  readonly policy: PolicyIdentity;
 }
 
 /** Anything the engine delivers: the machine's notifications and its own. */
@@ -56,7 +59,7 @@ export type Listener = (notification: EngineEvent, meta: { id: string }) => void
 export interface CaseEngineOptions {
   /** Where cases live; the in-memory store when omitted. */
   readonly store?: CaseStore;
-  /** The council's policy; the guidance's own when omitted. */
+  /** The council's policy; the guidance's own when omitted. One version: see `policies` for several. */
   readonly policy?: Policy;
   /** Delivery beyond in-process listeners, e.g. a webhook. */
   readonly emitters?: readonly Emitter[];
@@ -85,6 +88,12 @@ export interface CaseEngineOptions {
    * the head check before each write, by `verifyAll` and by `verifyAuditTrail` (`docs/security.md`).
    */
   readonly audit?: AuditSigningOptions;
+  /**
+   * Every version of the council's policy, each built by `definePolicy` with its `version` and
+   * `effectiveFrom` (instead of `policy`). A case is governed by the version in force on its decision
+   * date, and moves to a newer one only by a Team Manager's `policy.adopted`.
+   */
+  readonly policies?: readonly Policy[];
 }
 
 /** What opens a case. */
@@ -136,8 +145,10 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   const heads = headPolicy(options.audit);
   // Every write passes the head policy to the store; a write refused AUDIT_TRAIL_BROKEN is notified.
   const stored = withHeads(guardStore(store), heads, () => now(), (message) => inProcess.deliver(message));
-  const policy = options.policy ?? defaultPolicy;
-  const machine = createStepDownMachine(policy);
+  // The newest version is the engine's `policy`; each case runs by the version that governs it.
+  const policyVersions = engineVersions(options);
+  const policy = policyVersions.list.at(-1) ?? defaultPolicy;
+  const machine = policyVersions.machineOf(policy);
   const now = options.now ?? (() => new Date());
   const delivery = { ...defaultDeliveryOptions, ...options.delivery };
   if (options.tickBatchSize !== undefined && !(Number.isInteger(options.tickBatchSize) && options.tickBatchSize > 0)) {
@@ -181,6 +192,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
       .filter(([, e]) => e.voidedBy !== null)
       .map(([id, e]) => ({ eventId: id, type: e.type, voidedBy: e.voidedBy as string })),
     ...(eventId ? { eventId } : {}),
+    policy: identityOf(policyVersions.governing(snapshot.context)),
   });
 
   const load = async (caseId: string): Promise<StoredCase> => {
@@ -196,7 +208,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
    * short (entries removed from its end, which the chain alone cannot show) or runs past it is named.
    */
   const replay = (record: StoredCase, entries: readonly AuditEntry[]): ReplayedCase => {
-    const replayed = replayAuditTrail(record.caseId, entries, { machine, policy });
+    const replayed = replayAuditTrail(record.caseId, entries, { machine, policy, policies: policyVersions.list });
     const versions = { expected: record.version, found: replayed.version };
     const reach = `the trail reaches version ${replayed.version}, the case is at version ${record.version}`;
     if (replayed.version < record.version) {
@@ -220,9 +232,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
    */
   const restore = async (record: StoredCase): Promise<CaseSnapshot> => {
     const found = snapshotVersion(record.snapshot);
-    if (found === machineVersion) return restoreCase(record.snapshot, machine);
+    if (found === machineVersion) return restoreVersioned(policyVersions, record.snapshot);
     const migrated = migrateSnapshot(record.snapshot, migrations);
-    if (migrated !== null) return restoreCase(migrated, machine);
+    if (migrated !== null) return restoreVersioned(policyVersions, migrated);
     try {
       // Only the trail up to the version loaded: an event saved since (by another process) is the
       // next version's, and the caller meets it as a VERSION_CONFLICT when it saves.
@@ -293,6 +305,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         accepted: false,
         errorCode: error.code,
         rules: { checked: rules, breached: [] },
+        ...auditedVersion((snapshot ?? null)?.context ?? (record.snapshot as { context?: { policyVersion?: string } }).context),
       }),
       [{ id: `${record.caseId}:refused:${randomUUID()}`, caseId: record.caseId, notification, attempts: 0, availableAt: 0 }],
     );
@@ -372,14 +385,20 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     if (event.type === 'event.voided') {
       return voidEvent(record, snapshot, ledger, event as EventOf<'event.voided'> & { eventId: string }, sink);
     }
+    if (event.type === 'policy.adopted') {
+      const judged = judgeAdoption(policyVersions, snapshot, event);
+      if ('refusal' in judged) return refuse(record, snapshot, event, event.type, judged.refusal.error, judged.refusal.rules);
+      return commit(record, snapshot, judged.next, { ...ledger, [event.eventId]: ledgerEntry(event) }, event, [...gatesFor[event.type]], [], []);
+    }
+    const casePolicy = policyVersions.governing(snapshot.context);
 
-    const refusal = explainRefusal(snapshot, event, policy);
+    const refusal = explainRefusal(snapshot, event, casePolicy);
     if (refusal) return refuse(record, snapshot, event, event.type, refusalError(caseId, refusal), refusal.rules.map((r) => r.rule));
     // A calendar fault (a date beyond the shipped bank holidays) refuses the event; nothing is stored.
-    const problem = eventProblem(event, policy);
+    const problem = eventProblem(event, casePolicy);
     if (problem) return refuse(record, snapshot, event, event.type, problem, []);
 
-    const [next, actions] = transition(machine, snapshot, event);
+    const [next, actions] = transition(policyVersions.machineOf(casePolicy), snapshot, event);
     // `lastStepAt` is bookkeeping every dated event moves: a record that moves nothing else changes nothing.
     if (canonicalJson(next.value) === canonicalJson(snapshot.value) && sameRecord(next.context, snapshot.context)) {
       return refuse(record, snapshot, event, event.type, new StepDownError(
@@ -431,6 +450,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         version,
         accepted: true,
         rules: { checked, breached },
+        ...auditedVersion(next.context),
       }),
       outbox: notifications.map((notification, index) => ({
         id: `${caseId}:v${version}:${index}`,
@@ -489,7 +509,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     // accepted, unvoided events.
     const replayed = replay(record, trailUpTo(await stored.audit(caseId), record.version));
     const remaining = replayed.events.filter((e) => e.eventId !== targetId);
-    const folded = foldEvents(machine, policy, replayed.input, remaining);
+    const folded = foldVersioned(policyVersions, replayed.input, remaining);
     if (folded.refused.length > 0) {
       const ids = folded.refused.map((r) => r.eventId ?? `(entry without an id, position ${r.index + 1})`);
       return refuseVoid('VOID_CONFLICT', `voiding ${targetId} would leave later events refused: ${ids.join(', ')}. Void those first, newest first.`, {
@@ -570,7 +590,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         throw new StepDownError('INVALID_INPUT', `Cannot open the case: ${[...new Set(issues)].join('; ')}`, { issues });
       }
       const { caseId, route, familyId, at } = parsed.data;
-      const input: CaseInput = { caseId, route, openedAt: at, ...(familyId ? { familyId } : {}) };
+      // The version in force on the decision date governs the case (docs/decisions.md "Policy versions").
+      const { input, policy: governing } = openingInput(policyVersions, { caseId, route, openedAt: at, ...(familyId ? { familyId } : {}) });
       // A case opened in the future would refuse every true event after it (all dated before it).
       const clock = now();
       if (instant(input.openedAt) > clock.getTime() + futureToleranceMs) {
@@ -580,7 +601,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
           { caseId: input.caseId, at: input.openedAt, now: clock.toISOString() },
         );
       }
-      const [snapshot, actions] = initialTransition(machine, input);
+      const [snapshot, actions] = initialTransition(policyVersions.machineOf(governing), input);
       const notifications: EngineEvent[] = [
         { type: 'case.opened', caseId: input.caseId, at: input.openedAt },
         ...emittedNotifications(actions),
@@ -604,6 +625,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
           stateAfter: activeStates(snapshot),
           version: 1,
           accepted: true,
+          ...auditedVersion(input),
         }),
         notifications.map((notification, index) => ({
           id: `${record.caseId}:v1:${index}`,
@@ -665,7 +687,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
 
     async explain(caseId, input) {
       const record = await load(caseId);
-      return explainRefusal(await restore(record), parseEvent(input), policy);
+      const snapshot = await restore(record);
+      return explainRefusal(snapshot, parseEvent(input), policyVersions.governing(snapshot.context));
     },
 
     async complianceReport(caseId: string): Promise<ComplianceReport> {
@@ -695,7 +718,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         const expected = found === machineVersion ? record.snapshot : migrateSnapshot(record.snapshot, migrations);
         if (expected !== null) {
           // A malformed snapshot (or migration result) is INVALID_SNAPSHOT, as on load, not a diff.
-          restoreCase(expected, machine);
+          restoreVersioned(policyVersions, expected);
           const rebuilt = persistCase(replayed.snapshot, replayed.ledger);
           if (canonicalJson(expected) !== canonicalJson(rebuilt)) {
             // Every entry replayed as recorded, so the difference is in what the last one saved.
@@ -804,6 +827,15 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
 
     async verifyAll(verifyOptions: VerifyAllOptions = {}): Promise<VerifyAllResult> {
       return verifyAllCases({ store: stored, policy: heads, rebuild: (caseId) => api.rebuild(caseId) }, verifyOptions);
+    },
+
+    async previewPolicyChange(caseId: string, version: string, previewOptions: { readonly at?: string } = {}): Promise<PolicyChange> {
+      const record = await load(caseId);
+      // Judged as the adoption itself would be, by a Team Manager, and never written.
+      const event = parseEvent({ type: 'policy.adopted', at: previewOptions.at ?? now().toISOString(), actor: previewActor, policyVersion: version });
+      const judged = judgeAdoption(policyVersions, await restore(record), event as EventOf<'policy.adopted'>);
+      if ('refusal' in judged) throw judged.refusal.error;
+      return judged.change;
     },
   };
   return api;

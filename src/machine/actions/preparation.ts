@@ -1,10 +1,9 @@
-import { addWorkingDays, endOfDay } from '../../calendar/index.js';
 import type { EventOf } from '../../events/index.js';
 import type { Policy } from '../../policy/define-policy.js';
 import type { Disagreement } from '../context.js';
 import { meetDeadline, openDeadline, type Effects } from '../deadlines.js';
 import { isAfter } from '../instants.js';
-import { calendarOptions } from './calendar-options.js';
+import { dueOf } from '../deadline-due.js';
 import { partiesToInform } from './outcome.js';
 
 /** G "Role of the Social Worker" ¶1: the decision agreed in supervision opens preparation. */
@@ -87,11 +86,10 @@ function openDisagreement(effects: Effects, id: string, personId: string, at: st
     ...effects,
     context: { ...effects.context, disagreements: [...effects.context.disagreements, disagreement] },
   };
-  const lastDay = addWorkingDays(at, policy.timescales.disagreementResolutionWorkingDays, calendarOptions(policy));
   return openDeadline(withDisagreement, {
     id: `disagreement-resolution:${id}`,
     rule: 'disagreement-resolution',
     opensAt: at,
-    due: endOfDay(lastDay),
+    ...dueOf('disagreement-resolution', at, policy),
   });
 }
