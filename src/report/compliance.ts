@@ -1,3 +1,4 @@
+import { reportPolicy } from './policy-version.js';
 /**
  * The compliance report: every rule of the catalogue judged against one case, with the audit
  * entries that show it and the rule's citation. It is built from two things the engine already
@@ -207,6 +208,7 @@ export function buildComplianceReport(
       problem: verification.ok ? null : verification.message,
       lastHash: last?.hash ?? null,
     },
+    policy: reportPolicy(view.policy, facts.entries, facts.voidedBy),
   };
 }
 

@@ -5,6 +5,7 @@ import { citationText } from '../labels/citations.js';
 import { rules as catalogue, type RuleId } from '../policy/rules.js';
 import { escapeHtml as esc } from './escape.js';
 import { correctionReason, plainBasis, ruleStageOrder, statusColours, statusLabels, withdrawnBecauseLabels } from './format.js';
+import { policySentence } from './policy-version.js';
 import { govukDate, govukPage, govukTable, summaryList, tag, type TableRow } from './page.js';
 import { stageColours, timelineSvg } from './timeline-svg.js';
 import { ruleStatuses, type ComplianceReport, type ReportDeadline, type ReportEntry, type RuleReport } from './types.js';
@@ -149,6 +150,7 @@ export function reportToHtml(report: ComplianceReport): string {
     ['Outcome', esc(outcome)],
     ['Opened', govukDate(report.openedAt)],
     ['Latest date on the case', govukDate(report.asOf)],
+    ['Policy', policySentence(report.policy, (iso) => govukDate(iso), esc)],
   ]);
 
   const totals = `<h2 class="govuk-heading-l" id="summary-heading">Summary</h2><ul class="app-totals">${ruleStatuses

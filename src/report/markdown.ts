@@ -1,3 +1,4 @@
+import { policySentence } from './policy-version.js';
 import { stageLabels } from '../labels/vocabulary.js';
 import { escapeMarkdown as md } from './escape.js';
 import {
@@ -45,6 +46,7 @@ export function reportToMarkdown(report: ComplianceReport): string {
     '',
   );
 
+  lines.push(md(policySentence(report.policy, londonDate)), '');
   lines.push('## Summary', '');
   for (const status of ruleStatuses) lines.push(`- ${md(statusLabels[status])}: ${report.totals[status]}`);
   const voided = report.entries.filter((e) => e.voidedBy !== null).length;

@@ -198,7 +198,7 @@ describe('policy.adopted: a Team Manager moves a case to a newer version', () =>
     const engine = engineWithVersions();
     await twoDisagreements(engine);
     const before = await engine.get('C-1');
-    await engine.send('C-1', { ...adopt(adoptedAt, '2025-04'), eventId: 'adopt-1' } as never);
+    await engine.send('C-1', { ...(adopt(adoptedAt, '2025-04') as object), eventId: 'adopt-1' } as never);
     const voided = await engine.send('C-1', {
       type: 'event.voided', at: '2025-04-01T10:00:00+01:00', actor: tm, voidedEventId: 'adopt-1', reason: 'Adopted on the wrong case.',
     });
