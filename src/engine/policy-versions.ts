@@ -76,13 +76,28 @@ export function restoreVersioned(versions: EngineVersions, persisted: unknown): 
   return restoreCase(persisted, versions.machineOf(policy));
 }
 
-/** A deadline as a policy change shows it: its due instant and, for a review, its window. */
+/**
+ * A deadline as a policy change shows it: its due instant and, for a review, its window.
+ *
+ * @example
+ * ```ts
+ * const timing: DeadlineTiming = { due: '2025-04-03T23:59:59.999+01:00' };
+ * ```
+ */
 export interface DeadlineTiming {
   readonly due: string;
   readonly windowOpens?: string;
 }
 
-/** What moving a case to another policy version changes, or would change: ids, rule ids and dates only. */
+/**
+ * What moving a case to another policy version changes, or would change: ids, rule ids and dates only.
+ *
+ * @example
+ * ```ts
+ * const change: PolicyChange = await engine.previewPolicyChange('C-1', '2025-04', { at: '2025-04-01T09:00:00+01:00' });
+ * change.kept; // [{ deadlineId: 'disagreement-resolution:D-2', rule: 'disagreement-resolution', reason: 'new-due-passed' }]
+ * ```
+ */
 export interface PolicyChange {
   readonly caseId: string;
   readonly from: PolicyIdentity;

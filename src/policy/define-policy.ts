@@ -48,6 +48,11 @@ export interface Policy {
 /**
  * The guidance's own identity: "Reviewed August 2024" (the practice guidance's last line), in force
  * from the first of that month (docs/decisions.md "Policy versions").
+ *
+ * @example
+ * ```ts
+ * definePolicy().version === defaultPolicyIdentity.version; // => true
+ * ```
  */
 export const defaultPolicyIdentity = { id: 'caf-step-down', version: '2024-08', effectiveFrom: '2024-08-01' } as const;
 

@@ -2,7 +2,14 @@ import { StepDownError } from '../errors.js';
 import { toLondonDate } from '../calendar/index.js';
 import { defaultPolicy, type Policy } from './define-policy.js';
 
-/** The identity of a policy version: which policy, which version, in force from which London date. */
+/**
+ * The identity of a policy version: which policy, which version, in force from which London date.
+ *
+ * @example
+ * ```ts
+ * const identity: PolicyIdentity = (await engine.get('C-1')).policy; // { id: 'caf-step-down', version: '2024-08', effectiveFrom: '2024-08-01' }
+ * ```
+ */
 export interface PolicyIdentity {
   readonly id: string;
   readonly version: string;

@@ -1,7 +1,14 @@
 import type { AuditEntry } from '../engine/store.js';
 import type { PolicyIdentity } from '../policy/versions.js';
 
-/** The policy version a report's case is judged by, and each adoption that moved it there. */
+/**
+ * The policy version a report's case is judged by, and each adoption that moved it there.
+ *
+ * @example
+ * ```ts
+ * (await engine.complianceReport('C-1')).policy; // { id: 'caf-step-down', version: '2025-04', effectiveFrom: '2025-04-01', adoptions: [{ seq: 9, at: '…', version: '2025-04' }] }
+ * ```
+ */
 export interface ReportPolicy extends PolicyIdentity {
   /** Each accepted, unvoided `policy.adopted` of the trail, oldest first: its entry, date and the version adopted. */
   readonly adoptions: readonly { readonly seq: number; readonly at: string | null; readonly version: string }[];
