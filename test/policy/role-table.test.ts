@@ -388,6 +388,20 @@ describe('event.voided is the engine’s: the bare machine ignores it whoever se
   });
 });
 
+describe('policy.adopted is the engine’s: the bare machine, built for one policy, ignores it', () => {
+  it('division-of-duties: policy.adopted changes nothing in the bare machine; only the team-manager passes the role check', () => {
+    for (const steps of [path.decided, path.met, path.closed]) {
+      const run = caseAfter(steps());
+      const observed = Object.fromEntries(roles.map((role) => [role, outcomeOf(run, sentBy(event('policy.adopted', d.underCaf), actorOf(role)))]));
+      expect(observed).toEqual(
+        Object.fromEntries(
+          roles.map((role) => [role, role === TM ? 'EVENT_NOT_ACCEPTED step-sequence' : 'NOT_ALLOWED division-of-duties']),
+        ),
+      );
+    }
+  });
+});
+
 /** An engine with the default memory store and a fixed clock, and a case taken through `steps`. */
 async function engineCase(caseId: string, steps: readonly StepDownEvent[]): Promise<CaseEngine> {
   const engine = createCaseEngine({ now: () => new Date('2024-07-01T09:00:00+01:00') });
