@@ -1,3 +1,4 @@
+import { defaultPolicyIdentity } from '../policy/define-policy.js';
 import { reportPolicy } from './policy-version.js';
 /**
  * The compliance report: every rule of the catalogue judged against one case, with the audit
@@ -208,7 +209,8 @@ export function buildComplianceReport(
       problem: verification.ok ? null : verification.message,
       lastHash: last?.hash ?? null,
     },
-    policy: reportPolicy(view.policy, facts.entries, facts.voidedBy),
+    // A view saved before policy versions carries none: it was judged by the guidance's own.
+    policy: reportPolicy(view.policy ?? defaultPolicyIdentity, facts.entries, facts.voidedBy),
   };
 }
 
