@@ -41,6 +41,12 @@ export const errorCodes = [
   // calendarFromGovUk: the feed leaves out a bank holiday the calendar it merges into holds for a
   // year both cover (an older copy of the feed?); `details.dates` names them.
   'CALENDAR_CONFLICT',
+  // Policy versions (docs/decisions.md "Policy versions"): a case governed by, or a `policy.adopted`
+  // naming, a version the engine was not given; an adoption of a version no newer than the case's;
+  // an adoption of a version not yet in force on the adoption's date.
+  'UNKNOWN_POLICY_VERSION',
+  'POLICY_NOT_NEWER',
+  'POLICY_NOT_IN_FORCE',
 ] as const;
 
 /** A stable string that says which kind of failure a {@link StepDownError} reports. */

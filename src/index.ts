@@ -24,3 +24,9 @@ export type { BrokenCase, VerifyAllOptions, VerifyAllResult, VerifyProgress } fr
 export type { AuditProblem, AuditVerificationOptions } from './engine/audit-chain.js';
 export type { WriteOptions } from './engine/store.js';
 export * from './labels/index.js';
+// Policy versions (issue 13): a case's governing version, its adoption and the preview of one.
+export { defaultPolicyIdentity } from './policy/define-policy.js';
+export { policyAdoptedSchema } from './events/policy-adoption.js';
+export type { PolicyIdentity } from './policy/versions.js';
+export type { PolicyChange, DeadlineTiming } from './engine/policy-versions.js';
+export type { ReportPolicy } from './report/policy-version.js';

@@ -60,5 +60,8 @@ export const caseViewSchema = z
     version: z.number().int(),
     voided: z.array(z.object({ eventId: z.string(), type: z.string(), voidedBy: z.string() })).readonly(),
     eventId: z.string().optional().describe('From `send`: the id of the event just recorded.'),
+    policy: z
+      .object({ id: z.string(), version: z.string(), effectiveFrom: z.string().describe('London date (YYYY-MM-DD) the version is in force from.') })
+      .describe('The version of the council policy that governs the case.'),
   })
   .describe('A case at a glance: stage, outcome, deadlines, breaches and what it waits for. No personal data.');

@@ -1,35 +1,28 @@
 import type { Calendar } from '../calendar/index.js';
 import { createCalendar } from '../calendar/create-calendar.js';
 import type { EventOf, StepDownEvent } from '../events/index.js';
-import { createStepDownMachine, type StepDownMachine } from '../machine/machine.js';
 import { policyCalendar } from '../machine/working-days.js';
-import type { Policy } from '../policy/define-policy.js';
-
-/** The policy and machine a stretch of a trail ran under. */
-export interface PolicyInForce {
-  readonly policy: Policy;
-  readonly machine: StepDownMachine;
-}
+import { withCalendar, type EngineVersions } from './policy-versions.js';
 
 /**
  * The calendars a case's trail was recorded under, for a replay to count with the calendar each
  * entry met (docs/decisions.md "A calendar update moves open deadlines"). The calendar in force now
- * is the last; each `calendar.updated` of the trail names the days it added and removed, so the
+ * (in every policy version) is the last; each `calendar.updated` of the trail names the days it added and removed, so the
  * calendar before it is the one after it with those undone. `initial` is the one the trail opened
  * under; `after(event)` the one a `calendar.updated` put in force (null for any other event).
  */
 export function calendarTimeline(
-  current: PolicyInForce,
+  current: EngineVersions,
   events: readonly StepDownEvent[],
-): { initial: PolicyInForce; after: (event: StepDownEvent) => PolicyInForce | null } {
+): { initial: EngineVersions; after: (event: StepDownEvent) => EngineVersions | null } {
   const updates = events.filter((e): e is EventOf<'calendar.updated'> => e.type === 'calendar.updated');
   if (updates.length === 0) return { initial: current, after: () => null };
-  const now = policyCalendar(current.policy);
-  const byUpdate = new Map<string, PolicyInForce>();
-  const inForce = (calendar: Calendar): PolicyInForce =>
-    calendar.version === now.version ? current : { policy: { ...current.policy, calendar }, machine: createStepDownMachine({ ...current.policy, calendar }) };
+  // Every version of an engine counts with the one calendar in force (engine.updateCalendar puts it in each).
+  const now = policyCalendar(current.list.at(-1)!);
+  const byUpdate = new Map<string, EngineVersions>();
+  const inForce = (calendar: Calendar): EngineVersions => (calendar.version === now.version ? current : withCalendar(current, calendar));
   let dates = new Set(now.holidays.map((h) => h.date));
-  let later: PolicyInForce = current;
+  let later: EngineVersions = current;
   for (const update of [...updates].reverse()) {
     byUpdate.set(update.eventId ?? '', later);
     dates = new Set([...dates].filter((date) => !update.added.includes(date)));

@@ -36,6 +36,8 @@ export interface CalendarUpdateResult {
 export interface CalendarUpdateDeps {
   readonly store: CaseStore;
   readonly policy: () => Policy;
+  /** The version (with the calendar now in force) that governs a case: each counts by its own timescales. */
+  readonly policyOf: (view: CaseView) => Policy;
   /** Puts the policy with the new calendar in force for every later event and tick. */
   readonly usePolicy: (policy: Policy) => void;
   readonly get: (caseId: string) => Promise<CaseView>;
@@ -121,7 +123,7 @@ export async function updateCalendar(
       for (let attempt = 0; ; attempt += 1) {
         const before = await deps.get(caseId);
         if (before.outcome !== null) break;
-        const moves = movesOf(before, next, calendar);
+        const moves = movesOf(before, deps.policyOf(before), calendar);
         if (moves.length === 0) break;
         try {
           const after = await deps.send(

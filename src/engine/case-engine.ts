@@ -10,6 +10,7 @@ import type { RelayOptions } from './relay.js';
 import type { AuditEntry, CaseStore, DeadLetter, WorkItem } from './store.js';
 import type { Calendar } from '../calendar/index.js';
 import type { CalendarUpdateResult } from './calendar-update.js';
+import type { PolicyChange } from './policy-versions.js';
 
 /**
  * The engine {@link createCaseEngine} returns: the one way a host drives cases. Every event takes
@@ -319,7 +320,8 @@ export interface CaseEngine {
   readonly machine: StepDownMachine;
 
   /**
-   * The policy the engine enforces.
+   * The policy the engine enforces: with several versions (`policies`), the newest; each case is
+   * judged by the version that governs it (its view's `policy`).
    *
    * @example
    * ```ts
@@ -369,4 +371,21 @@ export interface CaseEngine {
    * ```
    */
   updateCalendar(calendar: Calendar, options?: { readonly at?: string }): Promise<CalendarUpdateResult>;
+
+  /**
+   * Shows, without writing anything, what a Team Manager's `policy.adopted` of `version` would
+   * change on the case, dated `options.at` (the engine's clock when omitted): every deadline whose
+   * due instant or review window moves, the open deadlines left as they are and why, every pending
+   * step whose date moves, and the breaches recorded or withdrawn. An adoption that would be refused
+   * throws the same `StepDownError` (`UNKNOWN_POLICY_VERSION`, `NO_EFFECT`, `POLICY_NOT_NEWER`,
+   * `POLICY_NOT_IN_FORCE`, …), unaudited. Sending the adoption at the same date changes exactly this.
+   *
+   * @example
+   * ```ts
+   * const change = await engine.previewPolicyChange('C-1', '2025-04', { at: '2025-04-02T09:00:00+01:00' });
+   * for (const d of change.deadlines) console.log(d.deadlineId, d.before.due, '→', d.after.due);
+   * await engine.send('C-1', { type: 'policy.adopted', at: change.at, actor: { id: 'tm-1', role: 'team-manager' }, policyVersion: '2025-04' });
+   * ```
+   */
+  previewPolicyChange(caseId: string, version: string, options?: { readonly at?: string }): Promise<PolicyChange>;
 }

@@ -11,9 +11,10 @@ import { gatesFor } from '../machine/gates.js';
 import { instant } from '../machine/instants.js';
 import { caseInputSchema } from '../machine/initial-context.js';
 import { judgeEvent } from './judge.js';
-import { createStepDownMachine, machineVersion } from '../machine/machine.js';
+import { policyCalendar } from '../machine/working-days.js';
+import { machineVersion } from '../machine/machine.js';
 import { emittedNotifications, type Notification } from '../machine/notifications.js';
-import { persistCase, restoreCase, snapshotVersion } from '../machine/persistence.js';
+import { persistCase, snapshotVersion } from '../machine/persistence.js';
 import type { CaseSnapshot } from '../machine/snapshot.js';
 import { defaultPolicy, type Policy } from '../policy/define-policy.js';
 import { roleSchema } from '../policy/roles.js';
@@ -24,7 +25,6 @@ import { canonicalJson } from './audit-chain.js';
 import type { CaseEngine } from './case-engine.js';
 import { breachChanges } from './breach-diff.js';
 import { contentDigest, ledgerEntry, ledgerOf, type Ledger } from './ledger.js';
-import { foldEvents } from '../machine/fold.js';
 import type { EventOf } from '../events/index.js';
 import { defaultDeliveryOptions, deliverOutbox, type DeliveryOptions, type DeliveryResult, type Emitter } from './delivery.js';
 import { deliveryRelay, messageIdPattern, type RelayOptions } from './relay.js';
@@ -41,6 +41,8 @@ import { workItems } from './worklist.js';
 import { tickEventAt } from './tick-at.js';
 import { updateCalendar } from './calendar-update.js';
 import { calendarTimeline } from './calendar-replay.js';
+import { auditedVersion, engineVersions, foldVersioned, judgeAdoption, openingInput, previewActor, restoreVersioned, withCalendar, type PolicyChange } from './policy-versions.js';
+import { identityOf, type PolicyIdentity } from '../policy/versions.js';
 
 /** A case as the engine returns it: {@link describeCase} plus the stored version and the events voided. */
 export interface CaseView extends CaseDescription {
@@ -49,6 +51,8 @@ export interface CaseView extends CaseDescription {
   readonly voided: readonly { readonly eventId: string; readonly type: string; readonly voidedBy: string }[];
   /** From `send`: the id of the event just recorded (the host's, or the one the engine gave it). */
   readonly eventId?: string;
+  /** The version of the council's policy that governs the case (docs/decisions.md "Policy versions"). */
+  readonly policy: PolicyIdentity;
 }
 
 /** Anything the engine delivers: the machine's notifications and its own. */
@@ -61,7 +65,7 @@ export type Listener = (notification: EngineEvent, meta: { id: string }) => void
 export interface CaseEngineOptions {
   /** Where cases live; the in-memory store when omitted. */
   readonly store?: CaseStore;
-  /** The council's policy; the guidance's own when omitted. */
+  /** The council's policy; the guidance's own when omitted. One version: see `policies` for several. */
   readonly policy?: Policy;
   /** Delivery beyond in-process listeners, e.g. a webhook. */
   readonly emitters?: readonly Emitter[];
@@ -96,6 +100,12 @@ export interface CaseEngineOptions {
    * letters, with ids, types, rule ids and codes only. No logging when omitted.
    */
   readonly logger?: EngineLogger;
+  /**
+   * Every version of the council's policy, each built by `definePolicy` with its `version` and
+   * `effectiveFrom` (instead of `policy`). A case is governed by the version in force on its decision
+   * date, and moves to a newer one only by a Team Manager's `policy.adopted`.
+   */
+  readonly policies?: readonly Policy[];
 }
 
 /** What opens a case. */
@@ -146,9 +156,11 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   const heads = headPolicy(options.audit);
   // Every write passes the head policy to the store; a write refused AUDIT_TRAIL_BROKEN is notified.
   const stored = withHeads(guardStore(store), heads, () => now(), (message) => inProcess.deliver(message));
-  // `let`: engine.updateCalendar puts a policy with the new calendar (and its machine) in force.
-  let policy = options.policy ?? defaultPolicy;
-  let machine = createStepDownMachine(policy);
+  // `let`: engine.updateCalendar puts every version with the new calendar (and its machine) in force.
+  // The newest version is the engine's `policy`; each case runs by the version that governs it.
+  let policyVersions = engineVersions(options);
+  let policy = policyVersions.list.at(-1) ?? defaultPolicy;
+  let machine = policyVersions.machineOf(policy);
   const now = options.now ?? (() => new Date());
   const delivery = { ...defaultDeliveryOptions, ...options.delivery };
   if (options.tickBatchSize !== undefined && !(Number.isInteger(options.tickBatchSize) && options.tickBatchSize > 0)) {
@@ -192,6 +204,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
       .filter(([, e]) => e.voidedBy !== null)
       .map(([id, e]) => ({ eventId: id, type: e.type, voidedBy: e.voidedBy as string })),
     ...(eventId ? { eventId } : {}),
+    policy: identityOf(policyVersions.governing(snapshot.context)),
   });
 
   const load = async (caseId: string): Promise<StoredCase> => {
@@ -207,7 +220,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
    * short (entries removed from its end, which the chain alone cannot show) or runs past it is named.
    */
   const replay = (record: StoredCase, entries: readonly AuditEntry[]): ReplayedCase => {
-    const replayed = replayAuditTrail(record.caseId, entries, { machine, policy });
+    const replayed = replayAuditTrail(record.caseId, entries, { machine, policy, policies: policyVersions.list });
     const versions = { expected: record.version, found: replayed.version };
     const reach = `the trail reaches version ${replayed.version}, the case is at version ${record.version}`;
     if (replayed.version < record.version) {
@@ -238,9 +251,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   const restored = new WeakMap<StoredCase, Promise<CaseSnapshot>>();
   const restoreRecord = async (record: StoredCase): Promise<CaseSnapshot> => {
     const found = snapshotVersion(record.snapshot);
-    if (found === machineVersion) return restoreCase(record.snapshot, machine);
+    if (found === machineVersion) return restoreVersioned(policyVersions, record.snapshot);
     const migrated = migrateSnapshot(record.snapshot, migrations);
-    if (migrated !== null) return restoreCase(migrated, machine);
+    if (migrated !== null) return restoreVersioned(policyVersions, migrated);
     try {
       // Only the trail up to the version loaded: an event saved since (by another process) is the
       // next version's, and the caller meets it as a VERSION_CONFLICT when it saves.
@@ -311,6 +324,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         accepted: false,
         errorCode: error.code,
         rules: { checked: rules, breached: [] },
+        ...auditedVersion((snapshot ?? null)?.context ?? (record.snapshot as { context?: { policyVersion?: string } }).context),
       }),
       [{ id: `${record.caseId}:refused:${randomUUID()}`, caseId: record.caseId, notification, attempts: 0, availableAt: 0 }],
     );
@@ -391,8 +405,14 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     if (event.type === 'event.voided') {
       return voidEvent(record, snapshot, ledger, event as EventOf<'event.voided'> & { eventId: string }, sink);
     }
+    if (event.type === 'policy.adopted') {
+      const judged = judgeAdoption(policyVersions, snapshot, event);
+      if ('refusal' in judged) return refuse(record, snapshot, event, event.type, judged.refusal.error, judged.refusal.rules);
+      return commit(record, snapshot, judged.next, { ...ledger, [event.eventId]: ledgerEntry(event) }, event, [...gatesFor[event.type]], [], []);
+    }
+    const casePolicy = policyVersions.governing(snapshot.context);
 
-    const judged = judgeEvent(machine, policy, snapshot, event);
+    const judged = judgeEvent(policyVersions.machineOf(casePolicy), casePolicy, snapshot, event);
     if (!judged.accepted) return refuse(record, snapshot, event, event.type, judged.error, judged.rules);
     const { next, actions } = judged;
     const notifications: EngineEvent[] = emittedNotifications(actions);
@@ -437,6 +457,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         version,
         accepted: true,
         rules: { checked, breached },
+        ...auditedVersion(next.context),
       }),
       outbox: notifications.map((notification, index) => ({
         id: `${caseId}:v${version}:${index}`,
@@ -496,8 +517,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     const replayed = replay(record, trailUpTo(await stored.audit(caseId), record.version));
     const remaining = replayed.events.filter((e) => e.eventId !== targetId);
     // Each stretch counts with the bank-holiday calendar it was recorded under (calendar-replay.ts).
-    const timeline = calendarTimeline({ policy, machine }, remaining);
-    const folded = foldEvents(timeline.initial.machine, timeline.initial.policy, replayed.input, remaining, timeline.after);
+    const timeline = calendarTimeline(policyVersions, remaining);
+    const folded = foldVersioned(timeline.initial, replayed.input, remaining, timeline.after);
     if (folded.refused.length > 0) {
       const ids = folded.refused.map((r) => r.eventId ?? `(entry without an id, position ${r.index + 1})`);
       return refuseVoid('VOID_CONFLICT', `voiding ${targetId} would leave later events refused: ${ids.join(', ')}. Void those first, newest first.`, {
@@ -578,7 +599,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         throw new StepDownError('INVALID_INPUT', `Cannot open the case: ${[...new Set(issues)].join('; ')}`, { issues });
       }
       const { caseId, route, familyId, at } = parsed.data;
-      const input: CaseInput = { caseId, route, openedAt: at, ...(familyId ? { familyId } : {}) };
+      // The version in force on the decision date governs the case (docs/decisions.md "Policy versions").
+      const { input, policy: governing } = openingInput(policyVersions, { caseId, route, openedAt: at, ...(familyId ? { familyId } : {}) });
       // A case opened in the future would refuse every true event after it (all dated before it).
       const clock = now();
       if (instant(input.openedAt) > clock.getTime() + futureToleranceMs) {
@@ -588,7 +610,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
           { caseId: input.caseId, at: input.openedAt, now: clock.toISOString() },
         );
       }
-      const [snapshot, actions] = initialTransition(machine, input);
+      const [snapshot, actions] = initialTransition(policyVersions.machineOf(governing), input);
       const notifications: EngineEvent[] = [
         { type: 'case.opened', caseId: input.caseId, at: input.openedAt },
         ...emittedNotifications(actions),
@@ -612,6 +634,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
           stateAfter: activeStates(snapshot),
           version: 1,
           accepted: true,
+          ...auditedVersion(input),
         }),
         notifications.map((notification, index) => ({
           id: `${record.caseId}:v1:${index}`,
@@ -678,7 +701,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
 
     async explain(caseId, input) {
       const record = await load(caseId);
-      return explainRefusal(await restore(record), parseEvent(input), policy);
+      const snapshot = await restore(record);
+      return explainRefusal(snapshot, parseEvent(input), policyVersions.governing(snapshot.context));
     },
 
     async complianceReport(caseId: string): Promise<ComplianceReport> {
@@ -708,7 +732,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         const expected = found === machineVersion ? record.snapshot : migrateSnapshot(record.snapshot, migrations);
         if (expected !== null) {
           // A malformed snapshot (or migration result) is INVALID_SNAPSHOT, as on load, not a diff.
-          restoreCase(expected, machine);
+          restoreVersioned(policyVersions, expected);
           const rebuilt = persistCase(replayed.snapshot, replayed.ledger);
           if (canonicalJson(expected) !== canonicalJson(rebuilt)) {
             // Every entry replayed as recorded, so the difference is in what the last one saved.
@@ -834,9 +858,11 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         {
           store: stored,
           policy: () => policy,
+          policyOf: (view) => policyVersions.find(view.policy.version) ?? policy,
           usePolicy: (next) => {
-            policy = next;
-            machine = createStepDownMachine(next);
+            policyVersions = withCalendar(policyVersions, policyCalendar(next));
+            policy = policyVersions.list.at(-1)!;
+            machine = policyVersions.machineOf(policy);
           },
           get: (caseId) => api.get(caseId),
           send: (caseId, event, sendOptions) => api.send(caseId, event, sendOptions),
@@ -845,6 +871,14 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         calendar,
         updateOptions,
       ),
+    async previewPolicyChange(caseId: string, version: string, previewOptions: { readonly at?: string } = {}): Promise<PolicyChange> {
+      const record = await load(caseId);
+      // Judged as the adoption itself would be, by a Team Manager, and never written.
+      const event = parseEvent({ type: 'policy.adopted', at: previewOptions.at ?? now().toISOString(), actor: previewActor, policyVersion: version });
+      const judged = judgeAdoption(policyVersions, await restore(record), event as EventOf<'policy.adopted'>);
+      if ('refusal' in judged) throw judged.refusal.error;
+      return judged.change;
+    },
   };
   return observeEngine(api, options.logger);
 

@@ -4,7 +4,7 @@ import { isEventType, parseEvent, type StepDownEvent } from '../events/index.js'
 import { describeCase } from '../machine/describe.js';
 import { explainRefusal } from '../machine/explain.js';
 import { caseInputSchema } from '../machine/initial-context.js';
-import { createStepDownMachine, type StepDownMachine } from '../machine/machine.js';
+import type { StepDownMachine } from '../machine/machine.js';
 import type { CaseSnapshot } from '../machine/snapshot.js';
 import { defaultPolicy, type Policy } from '../policy/define-policy.js';
 import { canonicalJson, verifyAuditTrail } from './audit-chain.js';
@@ -12,8 +12,8 @@ import { breachChanges } from './breach-diff.js';
 import { ledgerEntry, type Ledger, type LedgerEntry } from './ledger.js';
 import type { AuditEntry } from './store.js';
 import { upgradeV1Event, v1People } from './v1-events.js';
-import { foldEvents } from '../machine/fold.js';
 import { calendarTimeline } from './calendar-replay.js';
+import { engineVersions, foldVersioned, judgeAdoption } from './policy-versions.js';
 
 /** The accepted `calendar.updated` events of a trail that parse (one that does not is named by the replay itself). */
 function calendarUpdatesOf(entries: readonly AuditEntry[]): StepDownEvent[] {
@@ -73,6 +73,11 @@ export interface ReplayOptions {
   readonly policy?: Policy;
   /** The machine to replay through; built from `policy` when omitted (the engine passes its own). */
   readonly machine?: StepDownMachine;
+  /**
+   * Every version of the policy the case may have run under (instead of `policy`): the trail's
+   * opening and each `policy.adopted` name the version that judged the entries after it.
+   */
+  readonly policies?: readonly Policy[];
 }
 
 /**
@@ -103,12 +108,12 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
       { caseId, problem: verification.problem, seq: verification.seq, index: verification.index },
     );
   }
-  // Each stretch of the trail counts with the bank-holiday calendar it was recorded under.
+  // Each stretch of the trail counts with the bank-holiday calendar it was recorded under, in every version.
   const timeline = calendarTimeline(
-    { policy: options.policy ?? defaultPolicy, machine: options.machine ?? createStepDownMachine(options.policy ?? defaultPolicy) },
+    engineVersions(options.policies ? { policies: options.policies } : { policy: options.policy ?? defaultPolicy }, options.machine),
     calendarUpdatesOf(entries),
   );
-  let { policy, machine } = timeline.initial;
+  let versions = timeline.initial;
 
   const opening = entries[0];
   if (!opening) throw mismatch(caseId, 1, null, 'opening', 'is missing: the trail is empty');
@@ -118,7 +123,7 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
   }
   // A version-1 trail whose ladder's end closed the case at once keeps the rules it was judged by.
   const openingInput = legacyRules(entries) ? { ...input.data, rulesVersion: 1 as const } : input.data;
-  let [snapshot] = initialTransition(machine, openingInput);
+  let [snapshot] = initialTransition(versions.machineOf(versions.governing(openingInput)), openingInput);
   compareStates(caseId, opening, 'state-after', opening.stateAfter, describeCase(snapshot).states);
   let version = 1;
   const seqOfVersion = [opening.seq];
@@ -161,7 +166,7 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
       if (!target || target.voidedBy !== null) {
         throw mismatch(caseId, entry.seq, entry.type, 'refused', 'voids an event the case does not hold', { code: 'UNKNOWN_EVENT' });
       }
-      const folded = foldEvents(timeline.initial.machine, timeline.initial.policy, openingInput, applied.filter((e) => !e.eventId || !voided.has(e.eventId)), timeline.after);
+      const folded = foldVersioned(timeline.initial, openingInput, applied.filter((e) => !e.eventId || !voided.has(e.eventId)), timeline.after);
       if (folded.refused.length > 0) {
         throw mismatch(caseId, entry.seq, entry.type, 'refused', 'is refused on replay (VOID_CONFLICT)', { code: 'VOID_CONFLICT' });
       }
@@ -172,6 +177,16 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
       for (const step of events) {
         // The same check the engine made before accepting it: an event the machine would now refuse
         // would otherwise be dropped silently by `transition` and surface only as a later difference.
+        if (step.type === 'policy.adopted') {
+          const adopted = judgeAdoption(versions, next, step);
+          if ('refusal' in adopted) {
+            throw mismatch(caseId, entry.seq, entry.type, 'refused', `is refused on replay (${adopted.refusal.error.code})`, { code: adopted.refusal.error.code });
+          }
+          next = adopted.next;
+          applied.push(step);
+          continue;
+        }
+        const policy = versions.governing(next.context);
         const refusal = explainRefusal(next, step, policy);
         if (refusal) {
           throw mismatch(caseId, entry.seq, entry.type, 'refused', `is refused on replay (${refusal.code})`, {
@@ -180,14 +195,13 @@ export function replayAuditTrail(caseId: string, entries: readonly AuditEntry[],
           });
         }
         try {
-          [next] = transition(machine, next, step);
+          [next] = transition(versions.machineOf(policy), next, step);
         } catch (error) {
           if (!isStepDownError(error)) throw error;
           throw mismatch(caseId, entry.seq, entry.type, 'refused', `is refused on replay (${error.code})`, { code: error.code });
         }
         applied.push(step);
-        const switched = timeline.after(step);
-        if (switched) ({ policy, machine } = switched);
+        versions = timeline.after(step) ?? versions;
       }
     }
     if (event.eventId) ledger[event.eventId] = ledgerEntry({ ...event, eventId: event.eventId });

@@ -113,6 +113,11 @@ export interface AuditEntry {
   readonly prevHash: string;
   /** SHA-256 over `prevHash` and the canonical JSON of this entry without its hash. */
   readonly hash: string;
+  /**
+   * The policy version that governed the case at this entry (after it, for a `policy.adopted`); absent
+   * when the case records none: the engine's only (or earliest) version (docs/decisions.md "Policy versions").
+   */
+  readonly policyVersion?: string;
 }
 
 /** An audit entry before the store gives it its place in the chain. */

@@ -15,6 +15,7 @@ export * from './ehm.js';
 export * from './early-help.js';
 export * from './time.js';
 export * from './corrections.js';
+export * from './policy-adoption.js';
 export { eventSchemas, eventTypes, isEventType, stepDownEventSchema } from './registry.js';
 export type { EventInputOf, EventOf, EventType, StepDownEvent, StepDownEventInput } from './registry.js';
 export { parseEvent } from './parse.js';

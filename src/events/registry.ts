@@ -5,6 +5,7 @@ import { earlyHelpEventSchemas } from './early-help.js';
 import { ehmEventSchemas } from './ehm.js';
 import { finalMeetingEventSchemas } from './final-meeting.js';
 import { peopleEventSchemas } from './people.js';
+import { policyEventSchemas } from './policy-adoption.js';
 import { preparationEventSchemas } from './preparation.js';
 import { timeEventSchemas } from './time.js';
 
@@ -18,6 +19,7 @@ const allEventSchemas = [
   ...earlyHelpEventSchemas,
   ...timeEventSchemas,
   ...correctionEventSchemas,
+  ...policyEventSchemas,
 ] as const;
 
 type AllEventSchemas = typeof allEventSchemas;

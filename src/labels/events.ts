@@ -51,6 +51,7 @@ export const eventLabels: Readonly<Record<EventType | 'case.opened', string>> = 
   'clock.tick': 'Deadlines checked',
   'calendar.updated': 'Bank holidays updated: deadlines moved',
   'event.voided': 'Entry voided as recorded in error',
+  'policy.adopted': 'Case moved to a newer version of the policy',
 };
 
 /**

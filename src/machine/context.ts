@@ -217,6 +217,12 @@ export interface CaseContext {
   /** The latest date of any step on file: an outcome may not predate a step the case has taken. */
   readonly lastStepAt: string;
   readonly outcome: Outcome | null;
+  /**
+   * The version of the council's policy that governs the case (docs/decisions.md "Policy versions"):
+   * the one in force on its decision date, or the one a `policy.adopted` moved it to. Absent: the
+   * engine's earliest (for an engine with one policy, its only) version, so older snapshots load.
+   */
+  readonly policyVersion?: string;
 }
 
 /** The input that opens a case. */
@@ -230,4 +236,6 @@ export interface CaseInput {
   readonly familyId?: string;
   /** Only for reading version-1 trails: the rules the case was judged by (default 2). */
   readonly rulesVersion?: 1 | 2;
+  /** The policy version that governs the case, when the engine holds several (see {@link CaseContext.policyVersion}). */
+  readonly policyVersion?: string;
 }

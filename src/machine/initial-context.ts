@@ -11,6 +11,7 @@ export const caseInputSchema = z
     openedAt: z.iso.datetime({ offset: true }).describe('When the step-down decision was taken, ISO 8601 with offset'),
     familyId: idSchema.optional().describe('The family group of siblings stepping down together'),
     rulesVersion: z.union([z.literal(1), z.literal(2)]).optional().describe('Only for reading version-1 trails'),
+    policyVersion: idSchema.optional().describe('The policy version that governs the case, when the engine holds several'),
   })
   .strict();
 
@@ -21,7 +22,7 @@ export function initialContext(input: CaseInput): CaseContext {
   if (input === undefined) throw withoutStack(() => invalidInput((missingInput ??= caseInputSchema.safeParse(input))));
   const parsed = caseInputSchema.safeParse(input);
   if (!parsed.success) throw invalidInput(parsed);
-  const { caseId, route, openedAt, familyId, rulesVersion } = parsed.data;
+  const { caseId, route, openedAt, familyId, rulesVersion, policyVersion } = parsed.data;
   return {
     caseId,
     route,
@@ -60,6 +61,7 @@ export function initialContext(input: CaseInput): CaseContext {
     withdrawnBreaches: [],
     lastStepAt: openedAt,
     outcome: null,
+    ...(policyVersion !== undefined ? { policyVersion } : {}),
   };
 }
 

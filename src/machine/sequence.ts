@@ -47,6 +47,8 @@ export function sequenceFloor(context: CaseContext, event: StepDownEvent): strin
     }
     case 'stepDown.withdrawn':
     case 'case.transferredOut':
+    // A case is judged by a newer policy version from its adoption on: not from before a step on file.
+    case 'policy.adopted':
       return context.lastStepAt;
     case 'finalMeeting.held':
       return finalMeetingFloor(context);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { StepDownError } from '../errors.js';
+import { idSchema } from '../ids/id.js';
 import type { Calendar, Division } from '../calendar/index.js';
 import type { EventType } from '../events/index.js';
 import { defaultPermissions } from './permissions.js';
@@ -36,7 +37,33 @@ export interface Policy {
   readonly timescales: Timescales;
   /** Which roles may send each event. Fixed by the policy; not overridable. */
   readonly permissions: Readonly<Record<EventType, readonly Role[]>>;
+  /** Which policy this is: the council's name for it, id-shaped (`caf-step-down` by default). */
+  readonly id: string;
+  /** Which version of it, id-shaped (`2024-08` by default: the guidance as reviewed August 2024). */
+  readonly version: string;
+  /** The London date from which it governs a case decided on or after it (`YYYY-MM-DD`). */
+  readonly effectiveFrom: string;
 }
+
+/**
+ * The guidance's own identity: "Reviewed August 2024" (the practice guidance's last line), in force
+ * from the first of that month (docs/decisions.md "Policy versions").
+ *
+ * @example
+ * ```ts
+ * definePolicy().version === defaultPolicyIdentity.version; // => true
+ * ```
+ */
+export const defaultPolicyIdentity = { id: 'caf-step-down', version: '2024-08', effectiveFrom: '2024-08-01' } as const;
+
+/** A London calendar date, `YYYY-MM-DD`, that exists (no 31 April). */
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date as YYYY-MM-DD' })
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+  }, { message: 'expected a date that exists, as YYYY-MM-DD' });
 
 /** The council's own deadlines, as the practice guidance gives them. */
 export const defaultTimescales: Timescales = {
@@ -54,6 +81,9 @@ const days = z.number().int().min(1).max(366);
 /** The overrides {@link definePolicy} accepts, validated strictly: an unknown field is an error. */
 export const policyOverridesSchema = z
   .object({
+    id: idSchema.optional(),
+    version: idSchema.optional(),
+    effectiveFrom: isoDate.optional(),
     division: z.enum(['england-and-wales', 'scotland', 'northern-ireland']).optional(),
     calendar: z
       .custom<Calendar>((value) => typeof value === 'object' && value !== null && 'division' in value, {
@@ -75,7 +105,10 @@ export const policyOverridesSchema = z
   })
   .strict();
 
-/** What a council may change: timescales and the bank-holiday division or calendar. */
+/**
+ * What a council may change: timescales and the bank-holiday division or calendar, and which version
+ * of its policy this is (`id`, `version` and `effectiveFrom`; `version` and `effectiveFrom` go together).
+ */
 export type PolicyOverrides = z.input<typeof policyOverridesSchema>;
 
 /**
@@ -86,6 +119,7 @@ export type PolicyOverrides = z.input<typeof policyOverridesSchema>;
  * ```ts
  * const scottish = definePolicy({ division: 'scotland' });
  * const stricter = definePolicy({ timescales: { disagreementResolutionWorkingDays: 3 } });
+ * const revised = definePolicy({ version: '2025-04', effectiveFrom: '2025-04-01', timescales: { firstFamilyPlanMeetingDays: 20 } });
  * ```
  */
 export function definePolicy(overrides: PolicyOverrides = {}): Policy {
@@ -116,12 +150,24 @@ export function definePolicy(overrides: PolicyOverrides = {}): Policy {
       { issues: [{ path: 'timescales.reassessmentWindowMonths', message: 'more than cafMonths' }] },
     );
   }
+  const { id, version, effectiveFrom } = parsed.data;
+  if ((version === undefined) !== (effectiveFrom === undefined)) {
+    const missing = version === undefined ? 'version' : 'effectiveFrom';
+    throw new StepDownError(
+      'INVALID_POLICY',
+      `Policy overrides are invalid: ${missing}: a policy version needs both a version and the date it is in force from (effectiveFrom).`,
+      { issues: [{ path: missing, message: 'required with the other' }] },
+    );
+  }
   const calendar = parsed.data.calendar;
   return {
     division: calendar?.division ?? parsed.data.division ?? 'england-and-wales',
     calendar,
     timescales,
     permissions: defaultPermissions,
+    id: id ?? defaultPolicyIdentity.id,
+    version: version ?? defaultPolicyIdentity.version,
+    effectiveFrom: effectiveFrom ?? defaultPolicyIdentity.effectiveFrom,
   };
 }
 

@@ -70,4 +70,8 @@ export const defaultPermissions: Readonly<Record<EventType, readonly Role[]>> = 
   // DOMAIN "Real case work": mistakes are corrected by voiding. The engine checks that the void comes
   // from the role that sent the event, or from a Team Manager (docs/decisions.md "Voids").
   'event.voided': [SW, TM, CLW, LP, EHM],
+  // DOMAIN "Time": a case moves to a newer policy version only by an audited decision; G "Role of the
+  // Social Work Team Manager" ¶1 and "Role of the Social Worker" ¶1 make the Team Manager the one who
+  // agrees the case's decisions (docs/decisions.md "Policy versions").
+  'policy.adopted': [TM],
 };

@@ -1,3 +1,5 @@
+import { defaultPolicyIdentity } from '../policy/define-policy.js';
+import { reportPolicy } from './policy-version.js';
 /**
  * The compliance report: every rule of the catalogue judged against one case, with the audit
  * entries that show it and the rule's citation. It is built from two things the engine already
@@ -210,6 +212,8 @@ export function buildComplianceReport(
       problem: verification.ok ? null : verification.message,
       lastHash: last?.hash ?? null,
     },
+    // A view saved before policy versions carries none: it was judged by the guidance's own.
+    policy: reportPolicy(view.policy ?? defaultPolicyIdentity, facts.entries, facts.voidedBy),
   };
 }
 

@@ -7,6 +7,7 @@ import { refusalLabel } from '../labels/refusals.js';
 import { rules as catalogue, type RuleId } from '../policy/rules.js';
 import { escapeHtml as esc } from './escape.js';
 import { correctionReason, plainBasis, roleName as role, ruleStageOrder, statusColours, statusLabels, withdrawnBecauseLabels } from './format.js';
+import { policySentence } from './policy-version.js';
 import { govukDate, govukPage, govukTable, summaryList, tag, type TableRow } from './page.js';
 import { stageColours, timelineSvg } from './timeline-svg.js';
 import { ruleStatuses, type ComplianceReport, type ReportDeadline, type ReportEntry, type RuleReport } from './types.js';
@@ -155,6 +156,7 @@ export function reportToHtml(report: ComplianceReport): string {
     ['Outcome', esc(outcome)],
     ['Opened', govukDate(report.openedAt)],
     ['Latest date on the case', govukDate(report.asOf)],
+    ['Policy', policySentence(report.policy, (iso) => govukDate(iso), (id) => `<code>${esc(id)}</code>`)],
   ]);
 
   const totals = `<h2 class="govuk-heading-l" id="summary-heading">Summary</h2><ul class="app-totals">${ruleStatuses

@@ -5,6 +5,7 @@ import { pendingStepLabel, pendingStepReference } from '../labels/steps.js';
 import { refusalLabel } from '../labels/refusals.js';
 import { deadlineLabel, outcomeLabels, routeLabels, stageLabels } from '../labels/vocabulary.js';
 import { rules as catalogue } from '../policy/rules.js';
+import { policySentence } from './policy-version.js';
 import { escapeMarkdown as md } from './escape.js';
 import {
   correctionOutcome,
@@ -83,6 +84,7 @@ export function reportToMarkdown(report: ComplianceReport): string {
     '',
   );
 
+  lines.push(md(policySentence(report.policy, (iso) => londonDay(iso))), '');
   lines.push('## Summary', '');
   for (const status of ruleStatuses) lines.push(`- ${md(statusLabels[status])}: ${report.totals[status]}`);
   const voided = report.entries.filter((e) => e.voidedBy !== null).length;

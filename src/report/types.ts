@@ -1,4 +1,5 @@
 import type { Relationship } from '../events/people.js';
+import type { ReportPolicy } from './policy-version.js';
 import type { Deadline, Outcome, Route } from '../machine/context.js';
 import type { Stage } from '../machine/notifications.js';
 import type { PendingStep } from '../machine/pending.js';
@@ -201,4 +202,6 @@ export interface ComplianceReport {
   /** How many rules have each status. */
   readonly totals: Readonly<Record<RuleStatus, number>>;
   readonly auditTrail: ReportAuditTrail;
+  /** The version of the council's policy the case is judged by, and the adoptions that moved it there. */
+  readonly policy: ReportPolicy;
 }

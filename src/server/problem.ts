@@ -68,6 +68,11 @@ const statusOf: Readonly<Record<StepDownErrorCode, number>> = {
   UNAUTHENTICATED: 401,
   INTERNAL_ERROR: 500,
   CALENDAR_CONFLICT: 500,
+  // A version the engine lacks is 422 (it names nothing that exists); an older one, or one not yet in
+  // force, depends on the case and the date: 409.
+  UNKNOWN_POLICY_VERSION: 422,
+  POLICY_NOT_NEWER: 409,
+  POLICY_NOT_IN_FORCE: 409,
 };
 
 /**

@@ -197,6 +197,7 @@ export const defaultPayloads: PayloadFixtures = {
     voidedEventId: requestedId(requested, 'voidedEventId') ?? 'kit-1',
     reason: 'Recorded in error.',
   }),
+  'policy.adopted': ({ requested }) => ({ policyVersion: requestedId(requested, 'policyVersion') ?? '2024-08' }),
   'decision.agreed': () => ({
     rationale:
       'Attendance has risen to 95% over the plan, the family has engaged with every service offered and no new concerns have been raised for six months; the remaining needs can be met through Early Help.',

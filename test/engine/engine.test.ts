@@ -500,7 +500,7 @@ describe('engine.get and engine.history', () => {
     const view = await engine.get('C-1');
     expect(recording.calls.map((c) => c.operation)).toEqual(['load']);
     const record = (await recording.inner.load('C-1'))!;
-    expect(view).toEqual({ ...describeCase(restoreCase(record.snapshot, engine.machine)), version: 7, voided: [] });
+    expect(view).toEqual({ ...describeCase(restoreCase(record.snapshot, engine.machine)), version: 7, voided: [], policy: { id: 'caf-step-down', version: '2024-08', effectiveFrom: '2024-08-01' } });
     expect(view).toMatchObject({
       stage: 'preparation',
       version: 7,

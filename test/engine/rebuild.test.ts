@@ -336,7 +336,9 @@ describe('engine.rebuild', () => {
     expect([...new Set(checked)]).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
 
     const { snapshot, version } = replayAuditTrail('C-V', await engine.history('C-V'));
-    expect({ ...describeCase(snapshot), version, voided: [] }).toEqual(await engine.get('C-V'));
+    expect({ ...describeCase(snapshot), version, voided: [], policy: { id: 'caf-step-down', version: '2024-08', effectiveFrom: '2024-08-01' } }).toEqual(
+      await engine.get('C-V'),
+    );
   });
 
   it('replays a void as the engine made it: the case recomputed without the voided event, the ledger naming the void', async () => {

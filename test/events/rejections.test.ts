@@ -72,6 +72,7 @@ const requiredText: Readonly<Record<EventType, readonly string[]>> = {
   'clock.tick': [],
   'calendar.updated': [],
   'event.voided': ['reason'],
+  'policy.adopted': [],
 };
 
 /**
@@ -93,6 +94,7 @@ const requiredIds: Readonly<Partial<Record<EventType, readonly string[]>>> = {
   'familyPlanMeeting.held': ['actions.0.id'],
   'consent.withdrawn': ['personId'],
   'event.voided': ['voidedEventId'],
+  'policy.adopted': ['policyVersion'],
 };
 
 const idMessage = 'expected an id: letters, digits and . _ : - only, starting with a letter or digit, at most 128 characters';

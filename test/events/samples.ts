@@ -165,6 +165,7 @@ const senders: Readonly<Record<EventType, Actor>> = {
   'clock.tick': samplePeople.clock,
   'calendar.updated': samplePeople.clock,
   'event.voided': tm,
+  'policy.adopted': tm,
 };
 
 /** An event's own fields: everything but `type`, `at` and `actor`. */
@@ -374,6 +375,7 @@ const payloads: { readonly [T in EventType]: (at: string) => Payload<T> } = {
     voidedEventId: 'evt-1',
     reason: 'Recorded on the wrong case.',
   }),
+  'policy.adopted': () => ({ policyVersion: '2025-04' }),
 };
 
 /**

@@ -14,9 +14,10 @@ import { sampleEvent, sampleUniversalServicesMeeting } from './samples.js';
 const at = '2024-05-01T10:00:00+01:00';
 
 describe('the event vocabulary', () => {
-  it('has the 38 public event types, keyed by type: the 33 of the policy, the 3 about people, the calendar update and the void', () => {
-    expect(eventTypes).toHaveLength(38);
+  it('has the 39 public event types, keyed by type: the 33 of the policy, the 3 about people, the calendar update, the policy adoption and the void', () => {
+    expect(eventTypes).toHaveLength(39);
     expect(eventTypes).toContain('calendar.updated');
+    expect(eventTypes).toContain('policy.adopted');
     expect(eventTypes).toEqual(expect.arrayContaining(['leadProfessional.left', 'case.transferredOut']));
     expect(eventTypes.slice(0, 3)).toEqual(['person.added', 'person.updated', 'involvement.ended']);
     expect(eventTypes.at(-1)).toBe('event.voided');

@@ -91,6 +91,7 @@ const expectedSenders: Readonly<Record<EventType, readonly Role[]>> = {
   // "Mistakes are corrected, never rewritten": any role that records events may void one (the engine
   // checks it is the sender's own or the TM's); the bare machine ignores a void (see below).
   'event.voided': [SW, TM, CLW, LP, EHM],
+  'policy.adopted': [TM],
 };
 
 /** One actor id per role, none of them a sample person (so no author of the closure summary). */
@@ -207,6 +208,7 @@ const scenarios: { readonly [T in EventType]: { readonly steps: () => StepDownEv
   'person.updated': { steps: path.decided, probe: () => event('person.updated', d.prep) },
   'involvement.ended': { steps: path.decided, probe: () => event('involvement.ended', d.prep) },
   'event.voided': { steps: path.decided, probe: () => event('event.voided', d.prep) },
+  'policy.adopted': { steps: path.decided, probe: () => event('policy.adopted', d.prep) },
   'decision.agreed': { steps: path.opened, probe: e.decision },
   'views.recorded': { steps: path.decided, probe: () => event('views.recorded', d.prep) },
   'consent.given': { steps: path.decided, probe: () => event('consent.given', d.prep) },
@@ -284,8 +286,8 @@ describe('division-of-duties: every event type × every role (DOMAIN.md "Roles",
     for (const type of eventTypes) expect(expectedSenders[type].length, type).toBeGreaterThan(0);
   });
 
-  // The bare machine ignores event.voided: the engine recomputes the case without the voided event.
-  for (const type of eventTypes.filter((t) => t !== 'event.voided')) {
+  // The bare machine ignores event.voided and policy.adopted: the engine recomputes the case.
+  for (const type of eventTypes.filter((t) => t !== 'event.voided' && t !== 'policy.adopted')) {
     const allowed = expectedSenders[type];
     it(`division-of-duties: ${type} accepts only ${allowed.join(', ')}`, () => {
       const run = caseAfter(scenarios[type].steps());
@@ -383,6 +385,20 @@ describe('event.voided is the engine’s: the bare machine ignores it whoever se
       expect(observed).toEqual(
         Object.fromEntries(
           roles.map((role) => [role, role === SYSTEM ? 'NOT_ALLOWED division-of-duties' : 'EVENT_NOT_ACCEPTED step-sequence']),
+        ),
+      );
+    }
+  });
+});
+
+describe('policy.adopted is the engine’s: the bare machine, built for one policy, ignores it', () => {
+  it('division-of-duties: policy.adopted changes nothing in the bare machine; only the team-manager passes the role check', () => {
+    for (const steps of [path.decided, path.met, path.closed]) {
+      const run = caseAfter(steps());
+      const observed = Object.fromEntries(roles.map((role) => [role, outcomeOf(run, sentBy(event('policy.adopted', d.underCaf), actorOf(role)))]));
+      expect(observed).toEqual(
+        Object.fromEntries(
+          roles.map((role) => [role, role === TM ? 'EVENT_NOT_ACCEPTED step-sequence' : 'NOT_ALLOWED division-of-duties']),
         ),
       );
     }

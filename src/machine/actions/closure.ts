@@ -1,4 +1,4 @@
-import { addDays, addMonths, endOfDay, toLondonDate } from '../../calendar/index.js';
+import { dueOf } from '../deadline-due.js';
 import type { EventOf } from '../../events/index.js';
 import type { Policy } from '../../policy/define-policy.js';
 import { openDeadline, type Effects } from '../deadlines.js';
@@ -80,8 +80,7 @@ export function closeToCsc(effects: Effects, event: EventOf<'csc.closed'>, polic
   let next: Effects = { ...effects, context: { ...effects.context, closure } };
   // A step down to universal services ends here: no CAF, no family plan clocks.
   if (effects.context.destination === 'universal-services') return next;
-  const closedOn = toLondonDate(event.at);
-  const firstMeetingDue = endOfDay(addDays(closedOn, policy.timescales.firstFamilyPlanMeetingDays));
+  const firstMeetingDue = dueOf('first-family-plan-meeting', event.at, policy).due;
   next = openDeadline(next, {
     id: 'first-family-plan-meeting',
     rule: 'first-family-plan-meeting',
@@ -102,6 +101,6 @@ export function closeToCsc(effects: Effects, event: EventOf<'csc.closed'>, polic
     id: 'caf-twelve-months:1',
     rule: 'caf-twelve-months',
     opensAt: event.at,
-    due: endOfDay(addMonths(closedOn, policy.timescales.cafMonths)),
+    ...dueOf('caf-twelve-months', event.at, policy),
   });
 }

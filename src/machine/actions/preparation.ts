@@ -3,7 +3,7 @@ import type { Policy } from '../../policy/define-policy.js';
 import type { Disagreement } from '../context.js';
 import { meetDeadline, openDeadline, type Effects } from '../deadlines.js';
 import { isAfter } from '../instants.js';
-import { workingDayDue } from '../working-days.js';
+import { dueOf } from '../deadline-due.js';
 import { partiesToInform } from './outcome.js';
 
 /** G "Role of the Social Worker" ¶1: the decision agreed in supervision opens preparation. */
@@ -86,12 +86,10 @@ function openDisagreement(effects: Effects, id: string, personId: string, at: st
     ...effects,
     context: { ...effects.context, disagreements: [...effects.context.disagreements, disagreement] },
   };
-  const { due, calendarVersion } = workingDayDue('disagreement-resolution', at, policy)!;
   return openDeadline(withDisagreement, {
     id: `disagreement-resolution:${id}`,
     rule: 'disagreement-resolution',
     opensAt: at,
-    due,
-    calendarVersion,
+    ...dueOf('disagreement-resolution', at, policy),
   });
 }

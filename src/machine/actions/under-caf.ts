@@ -1,4 +1,5 @@
-import { addDays, addMonths, endOfDay, toLondonDate } from '../../calendar/index.js';
+import { addMonths, toLondonDate } from '../../calendar/index.js';
+import { dueOf } from '../deadline-due.js';
 import type { EventOf } from '../../events/index.js';
 import type { Policy } from '../../policy/define-policy.js';
 import { countDeadlines, meetDeadline, openDeadline, recordBreach, unmetDeadlineOf, type Effects } from '../deadlines.js';
@@ -94,8 +95,7 @@ export function holdFamilyPlanMeeting(effects: Effects, event: EventOf<'familyPl
     id: `family-plan-review:${number}`,
     rule: 'family-plan-review',
     opensAt: event.at,
-    due: endOfDay(addDays(toLondonDate(event.at), policy.timescales.reviewWindowEndDays)),
-    windowOpens: addDays(toLondonDate(event.at), policy.timescales.reviewWindowStartDays),
+    ...dueOf('family-plan-review', event.at, policy),
   });
 }
 
@@ -122,7 +122,7 @@ export function completeReassessment(effects: Effects, event: EventOf<'reassessm
     id: `caf-twelve-months:${number}`,
     rule: 'caf-twelve-months',
     opensAt: event.at,
-    due: endOfDay(addMonths(toLondonDate(event.at), policy.timescales.cafMonths)),
+    ...dueOf('caf-twelve-months', event.at, policy),
   });
 }
 
