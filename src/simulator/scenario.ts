@@ -8,7 +8,8 @@ import { relationshipSchema } from '../events/people.js';
 import { idSchema } from '../ids/id.js';
 import { outcomes, type Outcome } from '../machine/context.js';
 import type { Stage } from '../machine/notifications.js';
-import { definePolicy } from '../policy/define-policy.js';
+import { policyOverridesSchema } from '../policy/define-policy.js';
+import { scenarioPolicies } from './scenario-policies.js';
 import { rules, type RuleId } from '../policy/rules.js';
 import { roles } from '../policy/roles.js';
 import { CaseSoFar } from './case-so-far.js';
@@ -21,8 +22,9 @@ export const stages: readonly Stage[] = ['decision', 'preparation', 'closure', '
 
 /**
  * The refusal codes a step may expect: the engine's refusals of one event, those of a correction
- * (`UNKNOWN_EVENT`, `VOID_CONFLICT`) and of an event's identity and date (`DUPLICATE_EVENT`,
- * `NO_EFFECT`, `FUTURE_DATED`).
+ * (`UNKNOWN_EVENT`, `VOID_CONFLICT`), of an event's identity and date (`DUPLICATE_EVENT`,
+ * `NO_EFFECT`, `FUTURE_DATED`) and of a move to another policy version (`UNKNOWN_POLICY_VERSION`,
+ * `POLICY_NOT_NEWER`, `POLICY_NOT_IN_FORCE`).
  */
 export const refusalCodes = [
   'INVALID_EVENT',
@@ -35,6 +37,9 @@ export const refusalCodes = [
   'DUPLICATE_EVENT',
   'UNKNOWN_EVENT',
   'VOID_CONFLICT',
+  'UNKNOWN_POLICY_VERSION',
+  'POLICY_NOT_NEWER',
+  'POLICY_NOT_IN_FORCE',
 ] as const;
 
 /** A refusal code a step may expect, e.g. `GATE_BLOCKED`. */
@@ -120,6 +125,7 @@ export const caseExpectationSchema = z
       .array(expectedPending)
       .optional()
       .describe('Steps the case should be waiting for (each among its pending steps, matching every field given).'),
+    policyVersion: z.string().optional().describe('The version of the policy that governs the case (one of the scenario’s policies).'),
   })
   .describe('What the case should look like.');
 
@@ -278,6 +284,23 @@ export const scenarioFamilySchema = z
   })
   .describe('A family group: siblings stepping down together.');
 
+/**
+ * A version of the policy a scenario runs under: the guidance's timescales with the changes it
+ * names, in force from a London date (docs/decisions.md "Policy versions").
+ *
+ * @example
+ * ```ts
+ * scenarioPolicySchema.parse({ version: '2025-04', effectiveFrom: '2025-04-01', timescales: { disagreementResolutionWorkingDays: 3 } });
+ * ```
+ */
+export const scenarioPolicySchema = z
+  .strictObject({
+    version: idSchema.describe('The version, e.g. 2025-04: what a policy.adopted step names.'),
+    effectiveFrom: isoDate.describe('The London date (YYYY-MM-DD) it is in force from: cases decided from then on are governed by it.'),
+    timescales: policyOverridesSchema.shape.timescales.describe("The timescales that differ from the guidance's."),
+  })
+  .describe('A version of the council’s policy.');
+
 /** A scenario: one case's journey, step by step, on real dates, with what it should come to. */
 export const scenarioSchema = z
   .strictObject({
@@ -300,6 +323,20 @@ export const scenarioSchema = z
     family: scenarioFamilySchema
       .optional()
       .describe('Siblings stepping down together: several cases opened with one familyId. Each event step then names its case, or goes toFamily.'),
+    policies: z
+      .array(scenarioPolicySchema)
+      .min(1)
+      .superRefine((policies, ctx) => {
+        for (const field of ['version', 'effectiveFrom'] as const) {
+          const seen = new Set<string>();
+          policies.forEach((p, index) => {
+            if (seen.has(p[field])) ctx.addIssue({ code: 'custom', path: [index, field], message: `another version has this ${field}; give each its own` });
+            seen.add(p[field]);
+          });
+        }
+      })
+      .optional()
+      .describe("The versions of the council's policy, each in force from its date (default: the guidance alone). A case is governed by the version in force when it opens; a Team Manager's policy.adopted step moves it to a newer one."),
     steps: z.array(scenarioStepSchema).min(1).describe('The steps, in the order they are recorded.'),
     expect: expectationSchema.optional().describe('What the case (each case of a family) should come to after the last step.'),
   })
@@ -534,10 +571,10 @@ export function scenarioCases(scenario: Scenario, caseId?: string): ScenarioCase
 /** Builds each step's event the way the simulator will and validates it, naming lines for its problems. */
 function checkEvents(scenario: Scenario, source: JsonSource): ScenarioIssue[] {
   // The defaults follow the case, so each case is followed here exactly as the simulator follows it.
-  const policy = definePolicy({ division: scenario.division });
+  const versions = scenarioPolicies(scenario);
   const cases = scenarioCases(scenario).map((c) => ({
     ...c,
-    sofar: new CaseSoFar({ caseId: c.caseId, route: scenario.route, openedAt: c.openedAt, ...(scenario.family ? { familyId: scenarioFamilyId(scenario)! } : {}) }, policy),
+    sofar: new CaseSoFar({ caseId: c.caseId, route: scenario.route, openedAt: c.openedAt, ...(scenario.family ? { familyId: scenarioFamilyId(scenario)! } : {}) }, versions.inForceOn(c.openedAt)),
   }));
   const issues: ScenarioIssue[] = [];
   const reported = new Set<string>();

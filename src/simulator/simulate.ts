@@ -10,7 +10,7 @@ import { getRule, rules as catalogue } from '../policy/rules.js';
 import type { Breach, DeadlineStatus, Outcome, Route } from '../machine/context.js';
 import type { DeadlineView } from '../machine/describe.js';
 import type { Stage } from '../machine/notifications.js';
-import { definePolicy } from '../policy/define-policy.js';
+import { scenarioPolicies } from './scenario-policies.js';
 import type { Role } from '../policy/roles.js';
 import { fixtureActors } from '../testing/people.js';
 import { CaseSoFar, futureToleranceMs } from './case-so-far.js';
@@ -216,8 +216,8 @@ export interface SimulationResult {
 export async function simulate(scenario: Scenario, options: SimulateOptions = {}): Promise<SimulationResult> {
   // A scenario built in code has not been through the file reader: validate it the same way.
   const checked = defineScenario(scenario);
-  const policy = definePolicy({ division: checked.division });
-  const division = policy.division;
+  const versions = scenarioPolicies(checked);
+  const division = versions.list[0]!.division;
   const familyId = scenarioFamilyId(checked);
   const planned = scenarioCases(checked, options.caseId);
   // The engine's clock follows the scenario: each step is recorded at its own recordedAt, or at the
@@ -225,7 +225,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   let clock = planned[0]!.openedAt;
   const engine = createCaseEngine({
     store: scopedStore(options.store ?? memoryStore(), planned.map((c) => c.caseId)),
-    policy,
+    policies: versions.list,
     now: () => new Date(instant(clock)),
     futureToleranceMs,
   });
@@ -246,7 +246,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
       caseId: c.caseId,
       view: await engine.open(input),
       // What the default payloads read: the same case, followed step by step on the pure machine.
-      sofar: new CaseSoFar({ caseId: c.caseId, route: checked.route, openedAt: c.openedAt, ...(familyId ? { familyId } : {}) }, policy),
+      sofar: new CaseSoFar({ caseId: c.caseId, route: checked.route, openedAt: c.openedAt, ...(familyId ? { familyId } : {}) }, versions.inForceOn(c.openedAt)),
     };
     cases.push(run);
     const opening = { step: 0, line: null, at: c.openedAt, recordedAt: clock, who: openedBy, what: 'case.opened', eventId: null, about: [] };
@@ -490,6 +490,9 @@ export function checkExpectation(expect: CaseExpectation, view: CaseView): strin
     }
   }
   if (expect.stage !== undefined && expect.stage !== view.stage) problems.push(`expected stage ${expect.stage}, got ${view.stage}`);
+  if (expect.policyVersion !== undefined && expect.policyVersion !== view.policy.version) {
+    problems.push(`expected policy version ${expect.policyVersion}, got ${view.policy.version}`);
+  }
   if (expect.outcome !== undefined && expect.outcome !== view.outcome) {
     problems.push(`expected outcome ${expect.outcome ?? 'none (still open)'}, got ${view.outcome ?? 'none (still open)'}`);
   }
