@@ -238,7 +238,10 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
   const openedBy = checked.openedBy ?? 'team-manager';
   const cases: RunCase[] = [];
   let completed = true;
-  for (const [caseIndex, c] of planned.entries()) {
+  // A case opens when the scenario reaches its decision date (siblings' cases may be decided days
+  // apart), so the steps before it are recorded at their own dates, not after the last opening.
+  const openCase = async (c: (typeof planned)[number]): Promise<void> => {
+    const caseIndex = planned.indexOf(c);
     if (isAfter(c.openedAt, clock)) clock = c.openedAt;
     const input = { caseId: c.caseId, route: checked.route, at: c.openedAt, actor: { id: fixtureActors[openedBy].id, role: openedBy }, ...(familyId ? { familyId } : {}) };
     const run: RunCase = {
@@ -267,17 +270,25 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
         timeline.push(entry(head(run, added), before, run.view, refusal, [message]));
         failures.push({ step: 0, line, message });
         completed = false;
-        break;
+        return;
       }
     }
-    if (!completed) break;
-  }
+  };
+  const openDue = async (at: string | null, key?: string | null): Promise<void> => {
+    for (const c of planned) {
+      if (!completed || cases.some((run) => run.caseId === c.caseId)) continue;
+      if (at === null || !isAfter(c.openedAt, at) || (key != null && c.key === key)) await openCase(c);
+    }
+  };
+  await openCase(planned[0]!);
 
   for (const [index, step] of checked.steps.entries()) {
     if (!completed) break;
     const number = index + 1;
     const line = lineOf(index);
     const where = `step ${number}${line ? ` (line ${line})` : ''}`;
+    await openDue(resolveAt(step.at, step.tick ? 'tick' : 'event'), step.case);
+    if (!completed) break;
     clock = recordingClock(step, clock);
     const befores = new Map(cases.map((c) => [c.caseId, c.view]));
     /** The cases the step reached, each with its refusal (null when it took the step). */
@@ -332,6 +343,10 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
         const problems = expectationsOf(step.expect, run, reached.some((r) => r.run === run)).flatMap((e) => checkExpectation(e, run.view));
         caseFailures.set(run.caseId, problems.map((m) => `${where}${caseText(run)}: ${m}`));
       }
+      for (const key of Object.keys(step.expect.cases ?? {})) {
+        const later = planned.find((c) => c.key === key && !cases.some((run) => run.caseId === c.caseId));
+        if (later) stepFailures.push(`${where}: expects case ${key}, which opens later (${later.openedAt}); move the expectation after it opens`);
+      }
     }
     // A case's problems go under its own entry; one the step did not reach, under the step's first.
     const orphans = cases.filter((c) => !reached.some((r) => r.run === c)).flatMap((c) => caseFailures.get(c.caseId) ?? []);
@@ -343,6 +358,8 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     failures.push(...all.map((message) => ({ step: number, line, message })));
   }
 
+  await openDue(null);
+  cases.sort((a, b) => planned.findIndex((c) => c.caseId === a.caseId) - planned.findIndex((c) => c.caseId === b.caseId));
   if (completed && checked.expect) {
     const line = options.source?.expectLine ?? null;
     const where = `at the end${line ? ` (expect, line ${line})` : ''}`;

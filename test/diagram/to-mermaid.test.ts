@@ -80,10 +80,11 @@ describe('toMermaid: the statechart from the machine', () => {
     }
   });
 
-  it('labels an arrow with every event of the vocabulary but event.voided, which the engine handles and the machine ignores', () => {
+  it('labels an arrow with every event of the vocabulary but event.voided and policy.adopted, which the engine handles and the machine ignores', () => {
     const events = new Set(labels.map((label) => label.split(' ')[0]));
-    for (const type of eventTypes.filter((t) => t !== 'event.voided')) expect(events, type).toContain(type);
+    for (const type of eventTypes.filter((t) => t !== 'event.voided' && t !== 'policy.adopted')) expect(events, type).toContain(type);
     expect(events).not.toContain('event.voided');
+    expect(events).not.toContain('policy.adopted');
   });
 
   it('labels each transition with the rule ids of its guard, the shared ones said once', () => {
@@ -91,7 +92,7 @@ describe('toMermaid: the statechart from the machine', () => {
     const shared = ['valid-event', 'division-of-duties', 'own-cases-only', 'step-sequence', 'people-on-record'];
     expect(sharedGuards(stepDownMachine)).toEqual(shared);
     expect(diagram).toContain(`%% Every transition is also guarded by: ${shared.join(', ')}`);
-    for (const type of eventTypes.filter((t) => t !== 'event.voided')) {
+    for (const type of eventTypes.filter((t) => t !== 'event.voided' && t !== 'policy.adopted')) {
       const particular = gatesFor[type].filter((rule) => !shared.includes(rule));
       const expected = particular.length === 0 ? type : `${type} [${particular.join(', ')}`;
       expect(labels.some((label) => label.startsWith(expected)), expected).toBe(true);

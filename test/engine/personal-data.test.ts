@@ -277,6 +277,9 @@ async function fullJourney(engine: CaseEngine, outputs: Outputs, caseId: string)
   expect(moved.deadlines).toBeGreaterThan(0);
   outputs.results.push(['updateCalendar', moved]);
   sentTypes.add('calendar.updated');
+  // A policy.adopted holds a version only; this engine has one version, so it changes nothing.
+  await refuse(m('policy.adopted', '2024-03-07T13:00:00Z', { policyVersion: '2024-08', actor: { id: 'tm-1', role: 'team-manager' } }), 'NO_EFFECT');
+  sentTypes.add('policy.adopted');
   // Blocked by the open disagreements and the refused consent: the reasons must not quote the event.
   await refuse(m('finalMeeting.held', '2024-03-07T13:00:00Z'), 'GATE_BLOCKED');
   // A disagreement that was never raised.
@@ -499,6 +502,7 @@ describe('personal data never leaves the audit trail', () => {
         'DUPLICATE_EVENT',
         'VOID_CONFLICT',
         'FUTURE_DATED',
+        'UNKNOWN_POLICY_VERSION',
       ]),
     );
     // The logger and the spans were really searched: every refusal is in both, by code, and every
@@ -528,6 +532,7 @@ describe('personal data never leaves the audit trail', () => {
       'leadProfessional.panelFailed',
       'clock.tick',
       'calendar.updated',
+      'policy.adopted',
     ];
     expect(eventTypes.filter((t) => !withoutText.includes(t) && !typesWithMarkers.has(t))).toEqual([]);
     if (process.env['SHOW_MARKERS']) process.stdout.write(`${[...origin].map(([mk, where]) => `${mk} ${where}`).join('\n')}\n`);

@@ -43,9 +43,9 @@ function only<T>(items: readonly T[]): T {
 }
 
 describe('built-in scenarios', () => {
-  it('are the eleven journeys of issue 6, four of issue 9 and five of issue 10, each file named after its scenario', async () => {
-    expect(builtInScenarioNames()).toEqual(Object.keys(journeys).sort());
-    for (const name of builtInScenarioNames()) {
+  it('are the eleven journeys of issue 6, four of issue 9, five of issue 10 and the worked example of issue 13, each file named after its scenario', async () => {
+    expect(builtInScenarioNames()).toEqual([...Object.keys(journeys), 'policy-revised-from-april'].sort());
+    for (const name of Object.keys(journeys)) {
       const { scenario, source } = await resolveScenario(name);
       expect(scenario.name).toBe(name);
       expect(basename(source.file)).toBe(`${name}.json`);
