@@ -1,7 +1,7 @@
 import { eventTypes } from '../events/registry.js';
 import { contractComponents } from './contract-components.js';
 import { authenticatedProblems, routeSpecs, type RouteResponse } from './routes.js';
-import { eventBodySchemas, explainResult, jsonSchemaOf, openCaseBody, problemBody, tickBody, tickResult, verifyAllResult, verifyResult } from './schemas.js';
+import { eventBodySchemas, explainResult, jsonSchemaOf, openCaseBody, policyChangeResult, policyPreviewBody, problemBody, tickBody, tickResult, verifyAllResult, verifyResult } from './schemas.js';
 
 const schemaRef = (schema: string | Readonly<Record<string, unknown>>) =>
   typeof schema === 'string' ? { $ref: `#/components/schemas/${schema}` } : schema;
@@ -105,6 +105,8 @@ export function openApiDocument(): Record<string, unknown> {
         VerifyAllResult: jsonSchemaOf(verifyAllResult),
         VerifyResult: jsonSchemaOf(verifyResult),
         ExplainResult: jsonSchemaOf(explainResult),
+        PolicyPreview: jsonSchemaOf(policyPreviewBody),
+        PolicyChange: jsonSchemaOf(policyChangeResult),
         Problem: jsonSchemaOf(problemBody),
         ...contractComponents(),
         EventBody: {

@@ -6,7 +6,7 @@ import { isStepDownError, StepDownError } from '../errors.js';
 import type { Actor } from '../events/common.js';
 import { reportToHtml } from '../report/html.js';
 import { reportToMarkdown } from '../report/markdown.js';
-import { worklistParameters } from './schemas.js';
+import { policyPreviewBody, worklistParameters } from './schemas.js';
 
 /** What a route's handler gets: the engine, the authenticated actor (null on open routes) and the request's parts. */
 export interface RouteContext {
@@ -200,6 +200,28 @@ export const routeSpecs: readonly RouteSpec[] = [
       const actor = needActor(context);
       const body = bodyWithoutActor(context.body, 'INVALID_EVENT');
       return { refusal: await context.engine.explain(context.params['caseId'] ?? '', { ...body, actor } as StepDownEventInput) };
+    },
+  },
+  {
+    method: 'POST',
+    url: '/cases/:caseId/policy-preview',
+    operationId: 'previewPolicyChange',
+    summary: 'Preview moving a case to a newer policy version',
+    description:
+      "Every deadline, pending step and breach a Team Manager's `policy.adopted` of `policyVersion` would change, dated `at`. Stores nothing; an adoption that would be refused is answered with its problem (UNKNOWN_POLICY_VERSION, NO_EFFECT, POLICY_NOT_NEWER, POLICY_NOT_IN_FORCE).",
+    auth: true,
+    body: { schema: 'PolicyPreview', required: true },
+    responses: { '200': { description: 'What the adoption would change.', content: json('PolicyChange') } },
+    async handler(context) {
+      needActor(context);
+      const body = bodyWithoutActor(context.body, 'INVALID_INPUT');
+      const parsed = policyPreviewBody.safeParse(body);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+        throw new StepDownError('INVALID_INPUT', `The preview body is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, { issues });
+      }
+      const { policyVersion, at } = parsed.data;
+      return context.engine.previewPolicyChange(context.params['caseId'] ?? '', policyVersion, at !== undefined ? { at } : {});
     },
   },
   {

@@ -4,6 +4,7 @@ import { isoDateTime } from '../events/common.js';
 import { eventsJsonSchema } from '../events/json-schema.js';
 import { caseInputSchema } from '../machine/initial-context.js';
 import { roleSchema } from '../policy/roles.js';
+import { idSchema } from '../ids/id.js';
 
 /**
  * The request and response bodies of the service that are not events, as zod schemas: the OpenAPI
@@ -122,3 +123,32 @@ export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
   return rest;
 }
+
+/** `POST /cases/{caseId}/policy-preview`: the version a Team Manager would move the case to, and when. */
+export const policyPreviewBody = z
+  .strictObject({
+    policyVersion: idSchema.describe('The newer version of the policy, e.g. 2025-04.'),
+    at: isoDateTime.optional().describe("The date of the adoption to preview; the server's clock when omitted."),
+  })
+  .describe("What a Team Manager's policy.adopted would change on the case. Stores nothing.");
+
+const identity = z.object({ id: z.string(), version: z.string(), effectiveFrom: z.string() });
+const timing = z.object({ due: isoDateTime, windowOpens: z.string().optional() });
+
+/** What `POST /cases/{caseId}/policy-preview` answers: `engine.previewPolicyChange`. */
+export const policyChangeResult = z
+  .object({
+    caseId: z.string(),
+    from: identity,
+    to: identity,
+    at: isoDateTime.describe('The date of the adoption.'),
+    deadlines: z.array(z.object({ deadlineId: z.string(), rule: z.string(), before: timing, after: timing })).describe('Every deadline whose due instant or window moves.'),
+    kept: z
+      .array(z.object({ deadlineId: z.string(), rule: z.string(), reason: z.enum(['overdue', 'new-due-passed']) }))
+      .describe('Open deadlines the adoption leaves as they are, and why.'),
+    pending: z
+      .array(z.object({ step: z.string(), rule: z.string(), detail: z.string().optional(), before: z.string().optional(), after: z.string().optional() }))
+      .describe('Pending steps whose due instant moves.'),
+    breaches: z.object({ recorded: z.array(z.object({}).loose()), withdrawn: z.array(z.object({}).loose()) }),
+  })
+  .describe('What moving the case to another policy version would change: ids, rule ids and dates only.');
