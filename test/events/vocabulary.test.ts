@@ -20,7 +20,7 @@ describe('the event vocabulary', () => {
     expect(eventTypes).toContain('policy.adopted');
     expect(eventTypes).toEqual(expect.arrayContaining(['leadProfessional.left', 'case.transferredOut']));
     expect(eventTypes.slice(0, 3)).toEqual(['person.added', 'person.updated', 'involvement.ended']);
-    expect(eventTypes.at(-1)).toBe('event.voided');
+    expect(eventTypes.slice(-2)).toEqual(['event.voided', 'policy.adopted']);
     expect(Object.keys(eventSchemas)).toEqual([...eventTypes]);
     for (const type of eventTypes) expect(eventSchemas[type].shape.type.value).toBe(type);
   });
