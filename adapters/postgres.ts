@@ -17,6 +17,7 @@ import {
   type StoredSnapshot,
   type StoredWorkItem,
 } from './sealing.js';
+import { loadStatement, readTail, readTails, writeStatement, type LoadedRow } from './postgres-save.js';
 
 export type { EncryptionOptions, RekeyResult, Seal, SealingStore } from './sealing.js';
 
@@ -339,6 +340,56 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     return entry;
   };
 
+  const tails = readTails();
+  /** The parameters of {@link writeStatement}'s first twelve: the row, the entry, the messages, the work list. */
+  const writeParams = (record: StoredCase, entry: AuditEntry, outbox: readonly OutboxMessage[], writeOptions: WriteOptions | undefined): unknown[] => {
+    const messages = outbox.map((message) => {
+      const m = sealer.sealMessage(message);
+      return { id: m.id, case_id: m.caseId, notification: m.notification, attempts: m.attempts, available_at: m.availableAt };
+    });
+    const work = (record.work ?? []).map((item, n) => workRow(item, n));
+    return [
+      record.caseId,
+      entry.seq,
+      JSON.stringify(sealer.sealEntry(entry)),
+      JSON.stringify(messages),
+      work.length,
+      JSON.stringify(work),
+      record.version,
+      storedSnapshot(record),
+      record.nextDueAt,
+      entry.hash,
+      lookup(record.familyId),
+      JSON.stringify(nextHead(entry, record.version, writeOptions)),
+    ];
+  };
+  /**
+   * The save as one statement against the row and trail end `load` read, checked here as the locked
+   * save checks them; null when there is no such read, it fails the check, or the row or trail moved
+   * since (then nothing was written).
+   */
+  const saveAsRead = async (
+    record: StoredCase,
+    expectedVersion: number,
+    draft: AuditDraft,
+    outbox: readonly OutboxMessage[],
+    writeOptions: WriteOptions | undefined,
+  ): Promise<AuditEntry | null> => {
+    const read = tails.take(record.caseId, expectedVersion);
+    if (read === null) return null;
+    try {
+      const last = sealer.openEntry(read.tailEntry, record.caseId);
+      checkTrailHead(record.caseId, read.version, read.head, { seq: read.lastSeq, hash: read.lastHash }, last, writeOptions);
+    } catch {
+      // The locked save reads the trail again and throws what it finds, if it still finds it.
+      return null;
+    }
+    const entry = chainEntry({ seq: read.lastSeq, hash: read.lastHash }, draft);
+    const params = [...writeParams(record, entry, outbox, writeOptions), read.rowXmin, expectedVersion, read.tailSeq, read.tailXmin];
+    const { rows } = await client.query<{ n: number }>(writeStatement(p, true), params);
+    return rows[0]?.n === 1 ? entry : null;
+  };
+
   /**
    * The work list: one query over `<prefix>_work` with only the filters asked for, so the planner
    * can take the matching index (role, person, user, breached, or due) and read it in order,
@@ -388,10 +439,8 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
 
   return {
     async load(caseId) {
-      const row = (await client.query<{ version: number; snapshot: StoredSnapshot; next_due_at: string | number | null; head: SignedHead | null }>(
-        `SELECT version, snapshot, next_due_at, head FROM ${p}_cases WHERE case_id = $1`,
-        [caseId],
-      )).rows[0];
+      const row = (await client.query<LoadedRow>(loadStatement(p), [caseId])).rows[0];
+      tails.remember(caseId, row ? readTail(row) : null);
       if (!row) return null;
       return {
         caseId,
@@ -421,11 +470,17 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
       });
     },
     async save(record, expectedVersion, draft, outbox, writeOptions) {
+      // One statement when the case is still as this store's last `load` read it; otherwise (or when
+      // that read does not pass the head check) the locked transaction, which reads it all again.
+      const written = await saveAsRead(record, expectedVersion, draft, outbox, writeOptions);
+      if (written !== null) return written;
       return inTransaction(client, async (sql) => {
         const row = await lockCase(sql, record.caseId);
         checkVersion(record.caseId, row, expectedVersion);
         await checkHead(sql, record.caseId, row!, writeOptions);
-        return writeCase(sql, record, row!, draft, outbox, writeOptions);
+        const entry = chainEntry({ seq: row!.last_seq, hash: row!.last_hash }, draft);
+        await sql.query(writeStatement(p, false), writeParams(record, entry, outbox, writeOptions));
+        return entry;
       });
     },
     async saveMany(writes: readonly CaseWrite[], writeOptions) {
