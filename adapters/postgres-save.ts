@@ -131,3 +131,20 @@ export const writeStatement = (p: string, guarded: boolean) => `WITH saved AS (
       IS DISTINCT FROM (EXCLUDED.due_at, EXCLUDED.sort_key, EXCLUDED.role, EXCLUDED.person_id, EXCLUDED.actor_id, EXCLUDED.breached, EXCLUDED.item)
   )
   SELECT count(*)::int AS n FROM saved`;
+
+/** The query method of a `pg` Pool, which also takes a named statement. */
+interface NamedQuery {
+  query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
+}
+
+/**
+ * Runs the save's two statements: as named statements on a `pg` Pool, so each connection parses and
+ * plans them once (planning the write's CTE cost about as much as running it), and as plain
+ * queries on anything else (PGlite, or a host's own wrapper, which may take only text). A `pg` Pool
+ * is known by its counters, which neither has.
+ */
+export function statements(client: { query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }> }, prefix: string) {
+  const pool = typeof (client as { totalCount?: unknown }).totalCount === 'number' && !('transaction' in client);
+  return async <R>(name: 'load' | 'write', text: string, values: unknown[]): Promise<{ rows: R[] }> =>
+    pool ? (client as unknown as NamedQuery).query<R>({ name: `${prefix}_${name}`, text, values }) : client.query<R>(text, values);
+}

@@ -17,7 +17,7 @@ import {
   type StoredSnapshot,
   type StoredWorkItem,
 } from './sealing.js';
-import { loadStatement, readTail, readTails, writeStatement, type LoadedRow } from './postgres-save.js';
+import { loadStatement, readTail, readTails, statements, writeStatement, type LoadedRow } from './postgres-save.js';
 
 export type { EncryptionOptions, RekeyResult, Seal, SealingStore } from './sealing.js';
 
@@ -341,6 +341,9 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
   };
 
   const tails = readTails();
+  const run = statements(client, p);
+  const load = loadStatement(p);
+  const guardedWrite = writeStatement(p, true);
   /** The parameters of {@link writeStatement}'s first twelve: the row, the entry, the messages, the work list. */
   const writeParams = (record: StoredCase, entry: AuditEntry, outbox: readonly OutboxMessage[], writeOptions: WriteOptions | undefined): unknown[] => {
     const messages = outbox.map((message) => {
@@ -386,7 +389,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     }
     const entry = chainEntry({ seq: read.lastSeq, hash: read.lastHash }, draft);
     const params = [...writeParams(record, entry, outbox, writeOptions), read.rowXmin, expectedVersion, read.tailSeq, read.tailXmin];
-    const { rows } = await client.query<{ n: number }>(writeStatement(p, true), params);
+    const { rows } = await run<{ n: number }>('write', guardedWrite, params);
     return rows[0]?.n === 1 ? entry : null;
   };
 
@@ -439,7 +442,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
 
   return {
     async load(caseId) {
-      const row = (await client.query<LoadedRow>(loadStatement(p), [caseId])).rows[0];
+      const row = (await run<LoadedRow>('load', load, [caseId])).rows[0];
       tails.remember(caseId, row ? readTail(row) : null);
       if (!row) return null;
       return {
