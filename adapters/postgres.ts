@@ -207,7 +207,9 @@ export async function migrate(client: PgPoolLike | PGliteLike, prefix = 'step_do
 
 /**
  * A store in PostgreSQL (a server through `pg`, or PGlite in process). Optimistic concurrency on the
- * case's version column; the case row lock orders each case's audit chain; `FOR UPDATE SKIP LOCKED`
+ * case's version column; the case row lock orders each case's audit chain (a save after a `load`
+ * of the case is one statement that takes that lock only if the row is still as read, and the
+ * locked transaction otherwise); `FOR UPDATE SKIP LOCKED`
  * lets several processes sweep due deadlines and claim the outbox without waiting on each other.
  * Call {@link migrate} once before use. With `encryption`, event payloads, snapshots' context,
  * the work list's ids and waiting notifications are sealed in their columns, and the ids the work list and family groups are
