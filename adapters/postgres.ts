@@ -17,6 +17,7 @@ import {
   type StoredSnapshot,
   type StoredWorkItem,
 } from './sealing.js';
+import { loadStatement, readTail, readTails, statements, writeStatement, type LoadedRow } from './postgres-save.js';
 
 export type { EncryptionOptions, RekeyResult, Seal, SealingStore } from './sealing.js';
 
@@ -206,7 +207,9 @@ export async function migrate(client: PgPoolLike | PGliteLike, prefix = 'step_do
 
 /**
  * A store in PostgreSQL (a server through `pg`, or PGlite in process). Optimistic concurrency on the
- * case's version column; the case row lock orders each case's audit chain; `FOR UPDATE SKIP LOCKED`
+ * case's version column; the case row lock orders each case's audit chain (a save after a `load`
+ * of the case is one statement that takes that lock only if the row is still as read, and the
+ * locked transaction otherwise); `FOR UPDATE SKIP LOCKED`
  * lets several processes sweep due deadlines and claim the outbox without waiting on each other.
  * Call {@link migrate} once before use. With `encryption`, event payloads, snapshots' context,
  * the work list's ids and waiting notifications are sealed in their columns, and the ids the work list and family groups are
@@ -339,6 +342,59 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     return entry;
   };
 
+  const tails = readTails();
+  const run = statements(client, p);
+  const load = loadStatement(p);
+  const guardedWrite = writeStatement(p, true);
+  /** The parameters of {@link writeStatement}'s first twelve: the row, the entry, the messages, the work list. */
+  const writeParams = (record: StoredCase, entry: AuditEntry, outbox: readonly OutboxMessage[], writeOptions: WriteOptions | undefined): unknown[] => {
+    const messages = outbox.map((message) => {
+      const m = sealer.sealMessage(message);
+      return { id: m.id, case_id: m.caseId, notification: m.notification, attempts: m.attempts, available_at: m.availableAt };
+    });
+    const work = (record.work ?? []).map((item, n) => workRow(item, n));
+    return [
+      record.caseId,
+      entry.seq,
+      JSON.stringify(sealer.sealEntry(entry)),
+      JSON.stringify(messages),
+      work.length,
+      JSON.stringify(work),
+      record.version,
+      storedSnapshot(record),
+      record.nextDueAt,
+      entry.hash,
+      lookup(record.familyId),
+      JSON.stringify(nextHead(entry, record.version, writeOptions)),
+    ];
+  };
+  /**
+   * The save as one statement against the row and trail end `load` read, checked here as the locked
+   * save checks them; null when there is no such read, it fails the check, or the row or trail moved
+   * since (then nothing was written).
+   */
+  const saveAsRead = async (
+    record: StoredCase,
+    expectedVersion: number,
+    draft: AuditDraft,
+    outbox: readonly OutboxMessage[],
+    writeOptions: WriteOptions | undefined,
+  ): Promise<AuditEntry | null> => {
+    const read = tails.take(record.caseId, expectedVersion);
+    if (read === null) return null;
+    try {
+      const last = sealer.openEntry(read.tailEntry, record.caseId);
+      checkTrailHead(record.caseId, read.version, read.head, { seq: read.lastSeq, hash: read.lastHash }, last, writeOptions);
+    } catch {
+      // The locked save reads the trail again and throws what it finds, if it still finds it.
+      return null;
+    }
+    const entry = chainEntry({ seq: read.lastSeq, hash: read.lastHash }, draft);
+    const params = [...writeParams(record, entry, outbox, writeOptions), read.rowXmin, expectedVersion, read.tailSeq, read.tailXmin];
+    const { rows } = await run<{ n: number }>('write', guardedWrite, params);
+    return rows[0]?.n === 1 ? entry : null;
+  };
+
   /**
    * The work list: one query over `<prefix>_work` with only the filters asked for, so the planner
    * can take the matching index (role, person, user, breached, or due) and read it in order,
@@ -388,10 +444,8 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
 
   return {
     async load(caseId) {
-      const row = (await client.query<{ version: number; snapshot: StoredSnapshot; next_due_at: string | number | null; head: SignedHead | null }>(
-        `SELECT version, snapshot, next_due_at, head FROM ${p}_cases WHERE case_id = $1`,
-        [caseId],
-      )).rows[0];
+      const row = (await run<LoadedRow>('load', load, [caseId])).rows[0];
+      tails.remember(caseId, row ? readTail(row) : null);
       if (!row) return null;
       return {
         caseId,
@@ -421,11 +475,17 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
       });
     },
     async save(record, expectedVersion, draft, outbox, writeOptions) {
+      // One statement when the case is still as this store's last `load` read it; otherwise (or when
+      // that read does not pass the head check) the locked transaction, which reads it all again.
+      const written = await saveAsRead(record, expectedVersion, draft, outbox, writeOptions);
+      if (written !== null) return written;
       return inTransaction(client, async (sql) => {
         const row = await lockCase(sql, record.caseId);
         checkVersion(record.caseId, row, expectedVersion);
         await checkHead(sql, record.caseId, row!, writeOptions);
-        return writeCase(sql, record, row!, draft, outbox, writeOptions);
+        const entry = chainEntry({ seq: row!.last_seq, hash: row!.last_hash }, draft);
+        await sql.query(writeStatement(p, false), writeParams(record, entry, outbox, writeOptions));
+        return entry;
       });
     },
     async saveMany(writes: readonly CaseWrite[], writeOptions) {

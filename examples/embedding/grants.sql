@@ -8,8 +8,8 @@ GRANT USAGE ON SCHEMA public TO caf_step_down_app;
 GRANT SELECT, INSERT, UPDATE ON step_down_cases TO caf_step_down_app;
 -- The audit trail is append-only: no UPDATE, no DELETE.
 GRANT SELECT, INSERT ON step_down_audit TO caf_step_down_app;
--- The work list is rewritten with each save.
-GRANT SELECT, INSERT, DELETE ON step_down_work TO caf_step_down_app;
+-- The work list is rewritten with each save (its rows upserted, the ones left over deleted).
+GRANT SELECT, INSERT, UPDATE, DELETE ON step_down_work TO caf_step_down_app;
 -- The outbox: claimed, retried and acknowledged by the relay.
 GRANT SELECT, INSERT, UPDATE, DELETE ON step_down_outbox TO caf_step_down_app;
 -- Dead letters: buried by the relay, revived by redeliver.

@@ -120,5 +120,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
+  // Exit now: the relay's polls and the pool would keep a failed worker alive, and the test would
+  // wait out its timeout for a report instead of showing this error.
+  process.exit(1);
 });

@@ -78,7 +78,7 @@ describe.skipIf(!url)('several engine processes on one PostgreSQL', () => {
 
   afterAll(async () => {
     if (!pool) return;
-    for (const table of ['outbox_log', 'outbox', 'audit', 'cases', 'migrations']) {
+    for (const table of ['outbox_log', 'outbox', 'audit', 'work', 'dead', 'cases', 'migrations']) {
       await pool.query(`DROP TABLE IF EXISTS ${tablePrefix}_${table} CASCADE`);
     }
     await pool.query(`DROP FUNCTION IF EXISTS ${tablePrefix}_log_outbox()`);
