@@ -169,7 +169,7 @@ export function buildComplianceReport(
   history: readonly AuditEntry[],
   options: BuildReportOptions = {},
 ): ComplianceReport {
-  const facts = caseFacts(view, history);
+  const facts: CaseFacts = { ...caseFacts(view, history), ...(options.timescales ? { timescales: options.timescales } : {}) };
   const deadlines: ReportDeadline[] = view.deadlines.map((d) => {
     // The engine's view carries the deadline's `recordedAt` where the case keeps it.
     const recordedAt = (d as { readonly recordedAt?: unknown }).recordedAt;
