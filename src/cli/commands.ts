@@ -155,7 +155,14 @@ export async function listCommand(options: CliOptions, io: CliIo): Promise<numbe
       name,
       route: scenario.route,
       outcome: scenario.expect?.outcome ?? null,
-      breaches: (scenario.expect?.breaches ?? []).map((b) => (typeof b === 'string' ? b : b.rule)),
+      // A family scenario may expect breaches per case: the list names each rule once.
+      breaches: [
+        ...new Set(
+          [scenario.expect?.breaches ?? [], ...Object.values(scenario.expect?.cases ?? {}).map((c) => c.breaches ?? [])]
+            .flat()
+            .map((b) => (typeof b === 'string' ? b : b.rule)),
+        ),
+      ],
       description: scenario.description,
     });
   }

@@ -707,7 +707,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
 
     async complianceReport(caseId: string): Promise<ComplianceReport> {
       const record = await load(caseId);
-      return buildComplianceReport(view(record, await restore(record)), await stored.audit(caseId));
+      const snapshot = await restore(record);
+      // The labels say the timescales of the version the case is judged by, never the guidance's by default.
+      return buildComplianceReport(view(record, snapshot), await stored.audit(caseId), { timescales: policyVersions.governing(snapshot.context).timescales });
     },
 
     async history(caseId: string): Promise<AuditEntry[]> {

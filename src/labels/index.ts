@@ -6,7 +6,7 @@
  * @module
  */
 export { eventLabels, eventLabel, relationshipLabels } from './events.js';
-export { ruleLabels, breachLabel, ruleStageLabels } from './rules.js';
+export { ruleLabels, ruleLabel, breachLabel, ruleStageLabels } from './rules.js';
 export {
   stageLabels,
   outcomeLabels,

@@ -1,4 +1,6 @@
+import type { Timescales } from '../policy/define-policy.js';
 import type { RuleId, RuleStage } from '../policy/rules.js';
+import { timescaleBreachLabels, timescaleRuleLabels } from './timescale-words.js';
 
 /**
  * Every rule of the catalogue as a short name a practitioner knows it by: what the policy asks for.
@@ -63,18 +65,38 @@ export const ruleLabels: Readonly<Record<RuleId, string>> = {
 };
 
 /**
+ * A rule's name (as {@link ruleLabels}), with the timescales of the policy version that governs the
+ * case: "Disagreement resolved within 3 working days" under a version with 3. Without `timescales`,
+ * the guidance's own words. A rule id this version does not know is shown as it is.
+ *
+ * @example
+ * ```ts
+ * ruleLabel('family-plan-review'); // => 'Family plan reviewed every 6 to 8 weeks'
+ * ruleLabel('disagreement-resolution', { ...defaultTimescales, disagreementResolutionWorkingDays: 3 });
+ * // => 'Disagreement resolved within 3 working days'
+ * ```
+ */
+export function ruleLabel(rule: RuleId, timescales?: Timescales): string {
+  return (timescales ? timescaleRuleLabels(timescales)[rule] : undefined) ?? ruleLabels[rule] ?? rule;
+}
+
+/**
  * A breach of a rule as a manager reads it: what went wrong. For the rules whose breach has words
  * of its own ("Family plan review held late"); any other rule's breach is "Not met: " and its name.
+ * Without `timescales`, the guidance's own words.
  *
  * @example
  * ```ts
  * breachLabel('family-plan-review'); // => 'Family plan review held late'
  * breachLabel('views-recorded'); // => 'Not met: Views of the child, parents and partners recorded'
+ * // With the timescales of the version that governs the case:
+ * breachLabel('disagreement-resolution', { ...defaultTimescales, disagreementResolutionWorkingDays: 3 });
+ * // => 'Disagreement not resolved within 3 working days'
  * ```
  */
-export function breachLabel(rule: RuleId): string {
+export function breachLabel(rule: RuleId, timescales?: Timescales): string {
   // A report read back from a file may name a rule this version does not know: show its id.
-  return breachLabels[rule] ?? `Not met: ${ruleLabels[rule] ?? rule}`;
+  return (timescales ? timescaleBreachLabels(timescales)[rule] : undefined) ?? breachLabels[rule] ?? `Not met: ${ruleLabel(rule, timescales)}`;
 }
 
 const breachLabels: Partial<Record<RuleId, string>> = {

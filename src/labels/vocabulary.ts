@@ -1,7 +1,9 @@
 import type { DeadlineStatus, Outcome, Route } from '../machine/context.js';
 import type { Stage } from '../machine/notifications.js';
+import type { Timescales } from '../policy/define-policy.js';
 import type { Role } from '../policy/roles.js';
 import type { RuleId } from '../policy/rules.js';
+import { timescaleDeadlineKindLabels } from './timescale-words.js';
 
 /**
  * The stages a case goes through, as managers name them.
@@ -109,17 +111,19 @@ export const deadlineKindLabels: Readonly<Record<DeadlineKind, string>> = {
 
 /**
  * A deadline by its id, in words: its kind's label, then which one ("Family plan review 3",
- * "Disagreement resolved (D-1)"). An id of no known kind is shown as it is.
+ * "Disagreement resolved (D-1)"). An id of no known kind is shown as it is. With `timescales`, a
+ * kind that names one says the governing version's ("Plan's 18-month check"); without, the guidance's.
  *
  * @example
  * ```ts
  * deadlineLabel('family-plan-review:3'); // => 'Family plan review 3'
  * deadlineLabel('disagreement-resolution:D-1'); // => 'Disagreement resolved (D-1)'
+ * deadlineLabel('caf-twelve-months', { ...defaultTimescales, cafMonths: 18 }); // => "Plan's 18-month check"
  * ```
  */
-export function deadlineLabel(id: string): string {
+export function deadlineLabel(id: string, timescales?: Timescales): string {
   const [kind = id, which] = splitOnce(id);
-  const label = (deadlineKindLabels as Readonly<Record<string, string>>)[kind];
+  const label = (timescales ? timescaleDeadlineKindLabels(timescales)[kind] : undefined) ?? (deadlineKindLabels as Readonly<Record<string, string>>)[kind];
   if (label === undefined) return id;
   if (which === undefined) return label;
   return /^\d+$/.test(which) ? `${label} ${which}` : `${label} (${which})`;

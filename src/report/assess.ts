@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../engine/store.js';
 import type { EventType } from '../events/index.js';
 import { toLondonDate } from '../calendar/index.js';
+import { defaultTimescales } from '../policy/define-policy.js';
 import type { RuleId } from '../policy/rules.js';
 import { eventField, recordedLateDays, type CaseFacts, type DisagreementParty } from './facts.js';
 import type { RuleStatus } from './types.js';
@@ -442,8 +443,10 @@ export const ruleSpecs = {
     assess: (facts) => {
       const done = facts.accepted('reassessment.completed');
       if (done.length > 0) return met(`Completed: ${list(done)}.`);
-      if (facts.active && facts.waitsOn('caf-twelve-months')) return pending('12 months have passed with the plan not met: a reassessment is due.');
-      return notApplicable('The CAF did not pass 12 months with its plan unmet.');
+      const n = (facts.timescales ?? defaultTimescales).cafMonths;
+      const months = n === 1 ? '1 month' : `${n} months`;
+      if (facts.active && facts.waitsOn('caf-twelve-months')) return pending(`${months} ${n === 1 ? 'has' : 'have'} passed with the plan not met: a reassessment is due.`);
+      return notApplicable(`The CAF did not pass ${months} with its plan unmet.`);
     },
   },
   'lead-professional-change': {

@@ -1,7 +1,8 @@
 import type { WorkItem } from '../engine/store.js';
-import { breachLabel, ruleLabels } from '../labels/rules.js';
+import { breachLabel, ruleLabel } from '../labels/rules.js';
 import { pendingStepLabel, pendingStepReference } from '../labels/steps.js';
 import { roleLabels, stageLabels } from '../labels/vocabulary.js';
+import type { Timescales } from '../policy/define-policy.js';
 import type { RuleId } from '../policy/rules.js';
 import { escapeHtml as esc } from './escape.js';
 import { govukDate, govukPage, govukTable, tag, type TableRow } from './page.js';
@@ -24,6 +25,12 @@ export interface CaseloadOptions {
   readonly source?: string;
   /** The role the items were already filtered to, if any: the page then says so and lists no other role. */
   readonly role?: string;
+  /**
+   * The timescales of the policy version governing each case, by case id
+   * (`(await engine.complianceReport(caseId)).policy.timescales`), so its labels say the ones it is
+   * judged by; a case left out reads the guidance's.
+   */
+  readonly timescales?: Readonly<Record<string, Timescales>>;
 }
 
 interface CaseRow {
@@ -32,6 +39,7 @@ interface CaseRow {
   readonly stage: string;
   readonly steps: readonly WorkItem[];
   readonly breaches: readonly CaseloadBreach[];
+  readonly timescales: Timescales | undefined;
 }
 
 function roleName(role: string): string {
@@ -43,7 +51,7 @@ function stageName(stage: string): string {
 }
 
 /** Cases in the order of their soonest step, as the work list gives them: overdue first, undated last. */
-function casesOf(items: readonly WorkItem[], breaches: Readonly<Record<string, readonly CaseloadBreach[]>>): CaseRow[] {
+function casesOf(items: readonly WorkItem[], options: CaseloadOptions): CaseRow[] {
   const byCase = new Map<string, WorkItem[]>();
   const ordered = [...items].sort((a, b) => (a.dueAt ?? Infinity) - (b.dueAt ?? Infinity) || (a.caseId < b.caseId ? -1 : a.caseId > b.caseId ? 1 : 0));
   for (const item of ordered) {
@@ -56,14 +64,15 @@ function casesOf(items: readonly WorkItem[], breaches: Readonly<Record<string, r
     familyId: steps[0]!.familyId,
     stage: steps[0]!.stage,
     steps,
-    breaches: breaches[steps[0]!.caseId] ?? [],
+    breaches: options.breaches?.[steps[0]!.caseId] ?? [],
+    timescales: options.timescales?.[steps[0]!.caseId],
   }));
 }
 
-function stepText(item: WorkItem, now: number, withDue = true): string {
+function stepText(item: WorkItem, t: Timescales | undefined, now: number, withDue = true): string {
   const reference = pendingStepReference(item.step, item.detail);
   const about = reference ? `<span class="app-secondary">${esc(reference.noun)} <code>${esc(reference.id)}</code></span>` : '';
-  const rule = `<span class="app-secondary">${esc((ruleLabels as Readonly<Record<string, string>>)[item.rule] ?? item.rule)} (rule <code>${esc(item.rule)}</code>)</span>`;
+  const rule = `<span class="app-secondary">${esc(ruleLabel(item.rule as RuleId, t))} (rule <code>${esc(item.rule)}</code>)</span>`;
   const overdue = item.dueAt !== null && item.dueAt < now;
   const due = item.due === null || !withDue ? '' : ` — due ${govukDate(item.due)}${overdue ? ` ${tag('Overdue', 'red')}` : ''}`;
   return `${esc(pendingStepLabel(item.step, item.detail))}${due}${about}${rule}`;
@@ -78,7 +87,7 @@ function whoText(item: WorkItem): string {
 function breachesText(row: CaseRow): string {
   if (row.breaches.length === 0) return row.steps.some((s) => s.breached) ? tag('Deadline missed', 'red') : 'None';
   const items = row.breaches
-    .map((b) => `<li>${esc(breachLabel(b.rule as RuleId))}${b.due ? `, due ${govukDate(b.due)}` : ''} <span class="app-ref">${esc(b.rule)}</span></li>`)
+    .map((b) => `<li>${esc(breachLabel(b.rule as RuleId, row.timescales))}${b.due ? `, due ${govukDate(b.due)}` : ''} <span class="app-ref">${esc(b.rule)}</span></li>`)
     .join('');
   return `${tag(`${row.breaches.length} breach${row.breaches.length === 1 ? '' : 'es'}`, 'red')}<ul class="govuk-list govuk-body-s govuk-!-margin-top-1">${items}</ul>`;
 }
@@ -91,13 +100,13 @@ function caseRow(row: CaseRow, now: number): TableRow {
       ? ''
       : `<details class="govuk-details govuk-!-margin-bottom-0 govuk-!-margin-top-1"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">` +
         `${more.length} more step${more.length === 1 ? '' : 's'}<span class="govuk-visually-hidden"> for case ${esc(row.caseId)}</span></span></summary>` +
-        `<div class="govuk-details__text"><ul class="govuk-list govuk-body-s">${more.map((s) => `<li>${stepText(s, now)}<span class="app-secondary">From the ${esc(roleName(s.role))}</span></li>`).join('')}</ul></div></details>`;
+        `<div class="govuk-details__text"><ul class="govuk-list govuk-body-s">${more.map((s) => `<li>${stepText(s, row.timescales, now)}<span class="app-secondary">From the ${esc(roleName(s.role))}</span></li>`).join('')}</ul></div></details>`;
   return {
     data: { case: row.caseId, overdue, breached: row.breaches.length > 0 || row.steps.some((s) => s.breached) },
     cells: [
       { header: true, html: `${esc(row.caseId)}${row.familyId ? `<span class="app-secondary">Family <code>${esc(row.familyId)}</code></span>` : ''}` },
       esc(stageName(row.stage)),
-      `${stepText(next!, now, false)}${others}`,
+      `${stepText(next!, row.timescales, now, false)}${others}`,
       whoText(next!),
       next!.due === null ? 'No deadline' : `${govukDate(next!.due)}${overdue ? ` ${tag('Overdue', 'red')}` : ''}`,
       breachesText(row),
@@ -144,7 +153,7 @@ export function caseloadToHtml(items: readonly WorkItem[], options: CaseloadOpti
   const asOf = options.asOf === undefined ? new Date() : options.asOf;
   const now = typeof asOf === 'string' ? Date.parse(asOf) : asOf.getTime();
   const asOfIso = typeof asOf === 'string' ? asOf : asOf.toISOString();
-  const cases = casesOf(items, options.breaches ?? {});
+  const cases = casesOf(items, options);
   const breached = cases.filter((c) => c.breaches.length > 0 || c.steps.some((s) => s.breached));
   const overdueSteps = items.filter((i) => i.dueAt !== null && i.dueAt < now).length;
   const roles = [...new Set(items.map((i) => i.role))].sort((a, b) => roleName(a).localeCompare(roleName(b)));
@@ -169,7 +178,7 @@ export function caseloadToHtml(items: readonly WorkItem[], options: CaseloadOpti
           section(
             `role-${r}`,
             `Waiting for the ${roleName(r)}`,
-            casesTable(casesOf(items.filter((i) => i.role === r), options.breaches ?? {}), `Cases waiting for the ${roleName(r)}, overdue first`, now, 'None.'),
+            casesTable(casesOf(items.filter((i) => i.role === r), options), `Cases waiting for the ${roleName(r)}, overdue first`, now, 'None.'),
           ),
         )
       : []),

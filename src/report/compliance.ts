@@ -1,4 +1,4 @@
-import { defaultPolicyIdentity } from '../policy/define-policy.js';
+import { defaultPolicyIdentity, type Timescales } from '../policy/define-policy.js';
 import { reportPolicy } from './policy-version.js';
 /**
  * The compliance report: every rule of the catalogue judged against one case, with the audit
@@ -111,6 +111,11 @@ export interface ReportSource {
   get(caseId: string): Promise<ReportView>;
   /** The case's audit entries, oldest first (`engine.history`). */
   history(caseId: string): Promise<AuditEntry[]>;
+  /**
+   * The engine's own report (`engine.complianceReport`), used when the source has it: the engine
+   * knows the timescales of the version governing the case, which the view does not carry.
+   */
+  complianceReport?(caseId: string): Promise<ComplianceReport>;
 }
 
 /**
@@ -125,6 +130,7 @@ export interface ReportSource {
  * ```
  */
 export async function complianceReport(source: ReportSource, caseId: string): Promise<ComplianceReport> {
+  if (typeof source.complianceReport === 'function') return source.complianceReport(caseId);
   // The view first: history read after it can only be ahead of it, and the builder drops what is ahead.
   const view = await source.get(caseId);
   const history = await source.history(caseId);
@@ -138,6 +144,11 @@ export interface BuildReportOptions {
    * view does not carry them itself. The view's own `withdrawnBreaches` win when it has them.
    */
   readonly context?: { readonly withdrawnBreaches: readonly WithdrawnBreach[] };
+  /**
+   * The timescales of the policy version that governs the case (`report.policy.timescales`), so the
+   * rendered labels say them. Without them the labels say the guidance's.
+   */
+  readonly timescales?: Timescales;
 }
 
 /**
@@ -158,7 +169,7 @@ export function buildComplianceReport(
   history: readonly AuditEntry[],
   options: BuildReportOptions = {},
 ): ComplianceReport {
-  const facts = caseFacts(view, history);
+  const facts: CaseFacts = { ...caseFacts(view, history), ...(options.timescales ? { timescales: options.timescales } : {}) };
   const deadlines: ReportDeadline[] = view.deadlines.map((d) => {
     // The engine's view carries the deadline's `recordedAt` where the case keeps it.
     const recordedAt = (d as { readonly recordedAt?: unknown }).recordedAt;
@@ -213,7 +224,7 @@ export function buildComplianceReport(
       lastHash: last?.hash ?? null,
     },
     // A view saved before policy versions carries none: it was judged by the guidance's own.
-    policy: reportPolicy(view.policy ?? defaultPolicyIdentity, facts.entries, facts.voidedBy),
+    policy: reportPolicy(view.policy ?? defaultPolicyIdentity, facts.entries, facts.voidedBy, options.timescales),
   };
 }
 

@@ -6,6 +6,7 @@ import { toLondonDate } from '../calendar/index.js';
 import { instant, isAfter } from '../machine/instants.js';
 import type { Stage } from '../machine/notifications.js';
 import type { Relationship, WithdrawnBreach } from '../machine/context.js';
+import type { Timescales } from '../policy/define-policy.js';
 import type { RuleId } from '../policy/rules.js';
 import type { StageSpan } from './types.js';
 
@@ -37,6 +38,8 @@ export interface CaseFacts {
   readonly voidedBy: ReadonlyMap<number, number>;
   /** True while the case has no outcome. */
   readonly active: boolean;
+  /** The timescales of the version governing the case, where the report was given them; its words then say them. */
+  readonly timescales?: Timescales;
   /** Accepted, unvoided entries of any of the types, oldest first. */
   accepted(...types: readonly (EventType | 'case.opened')[]): AuditEntry[];
   /** Accepted, unvoided entries that moved the case into a state whose dotted path ends with `leaf`. */

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { RuleStage } from '../policy/rules.js';
+import type { Timescales } from '../policy/define-policy.js';
 import { deadlineLabel, deadlineStatusLabels, outcomeLabels, roleLabels, routeLabels } from '../labels/vocabulary.js';
 import { eventLabel, eventLabels } from '../labels/events.js';
 import { refusalLabel } from '../labels/refusals.js';
@@ -165,7 +166,7 @@ export const statusColours: Readonly<Record<RuleStatus, 'red' | 'yellow' | 'gree
  * // => "Met when 'Final meeting held' (entry 8, 2024-03-14) was accepted."
  * ```
  */
-export function plainBasis(basis: string): string {
+export function plainBasis(basis: string, timescales?: Timescales): string {
   return basis
     .replace(/\b(?:[a-z]+[A-Za-z]*\.[a-z][A-Za-z]*)\b/g, (type) => {
       const label = (eventLabels as Readonly<Record<string, string>>)[type];
@@ -174,7 +175,7 @@ export function plainBasis(basis: string): string {
     .replace(/#(\d+)/g, 'entry $1')
     .replace(/\b([a-z]+(?:-[a-z]+)+)(?::[A-Za-z0-9._-]+)?\b/g, (id) => {
       const words = { ...routeLabels, ...outcomeLabels, ...finalMeetingKindWords } as Readonly<Record<string, string>>;
-      const label = deadlineLabel(id);
+      const label = deadlineLabel(id, timescales);
       if (label !== id) return `'${label}'`;
       return words[id] ?? id;
     });

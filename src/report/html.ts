@@ -1,9 +1,10 @@
 import { eventLabel } from '../labels/events.js';
-import { breachLabel, ruleLabels, ruleStageLabels } from '../labels/rules.js';
+import { breachLabel, ruleLabel, ruleStageLabels } from '../labels/rules.js';
 import { deadlineLabel, deadlineStatusLabels, outcomeLabels, roleLabels, routeLabels, stageLabels } from '../labels/vocabulary.js';
 import { citationText } from '../labels/citations.js';
 import { pendingStepLabel, pendingStepReference } from '../labels/steps.js';
 import { refusalLabel } from '../labels/refusals.js';
+import type { Timescales } from '../policy/define-policy.js';
 import { rules as catalogue, type RuleId } from '../policy/rules.js';
 import { escapeHtml as esc } from './escape.js';
 import { correctionReason, plainBasis, roleName as role, ruleStageOrder, statusColours, statusLabels, withdrawnBecauseLabels } from './format.js';
@@ -14,9 +15,12 @@ import { ruleStatuses, type ComplianceReport, type ReportDeadline, type ReportEn
 
 const citationsById = new Map<string, readonly string[]>(catalogue.map((r) => [r.id, r.citations.map(citationText)]));
 
-/** A rule's name, with its id below as a reference for developers. A rule the catalogue lacks keeps its id. */
-function ruleName(rule: string, link = true): string {
-  const label = (ruleLabels as Readonly<Record<string, string>>)[rule] ?? rule;
+/**
+ * A rule's name, with its id below as a reference for developers. A rule the catalogue lacks keeps its id.
+ * `t`: the timescales of the version governing the case, so a timescale says the one it is judged by.
+ */
+function ruleName(rule: string, t: Timescales | undefined, link = true): string {
+  const label = ruleLabel(rule as RuleId, t);
   const name = link ? `<a class="govuk-link" href="#${esc(anchor(rule))}">${esc(label)}</a>` : esc(label);
   return `${name}<span class="app-secondary">Rule <code>${esc(rule)}</code></span>`;
 }
@@ -45,8 +49,8 @@ function refusal(code: string | null): string {
   return `${tag('Refused', 'red')}${why ? ` ${esc(why[0]!.toUpperCase() + why.slice(1))}.` : ''}${code ? ` <span class="app-ref">${esc(code)}</span>` : ''}`;
 }
 
-function deadlineName(id: string): string {
-  const label = deadlineLabel(id);
+function deadlineName(id: string, t: Timescales | undefined): string {
+  const label = deadlineLabel(id, t);
   return label === id ? `<code>${esc(id)}</code>` : `${esc(label)}<span class="app-secondary">Deadline <code>${esc(id)}</code></span>`;
 }
 
@@ -58,7 +62,7 @@ function deadlineStatus(d: ReportDeadline): string {
   return `${status} ${tag('Recorded late', 'orange')}<span class="app-secondary">Recorded ${days} after the date it happened</span>`;
 }
 
-function evidence(r: RuleReport): string {
+function evidence(r: RuleReport, t: Timescales | undefined): string {
   if (r.evidence.length === 0) return 'None';
   const items = r.evidence
     .map((e) => {
@@ -69,19 +73,19 @@ function evidence(r: RuleReport): string {
   const noun = r.evidence.length === 1 ? 'entry' : 'entries';
   return (
     `<details class="govuk-details govuk-!-margin-bottom-0"><summary class="govuk-details__summary"><span class="govuk-details__summary-text">` +
-    `${r.evidence.length} audit ${noun}<span class="govuk-visually-hidden"> for ${esc(ruleLabels[r.rule as RuleId] ?? r.rule)}</span></span></summary>` +
+    `${r.evidence.length} audit ${noun}<span class="govuk-visually-hidden"> for ${esc(ruleLabel(r.rule as RuleId, t))}</span></span></summary>` +
     `<div class="govuk-details__text"><ol class="govuk-list govuk-list--number govuk-body-s">${items}</ol></div></details>`
   );
 }
 
-function ruleRow(r: RuleReport): TableRow {
+function ruleRow(r: RuleReport, t: Timescales | undefined): TableRow {
   return {
     data: { rule: r.rule, status: r.status },
     cells: [
-      { header: true, html: `<span id="${esc(anchor(r.rule))}">${ruleName(r.rule, false)}</span>` },
+      { header: true, html: `<span id="${esc(anchor(r.rule))}">${ruleName(r.rule, t, false)}</span>` },
       tag(statusLabels[r.status], statusColours[r.status]),
-      esc(plainBasis(r.basis)),
-      evidence(r),
+      esc(plainBasis(r.basis, t)),
+      evidence(r, t),
       citations(r.rule, r.citation),
     ],
   };
@@ -89,6 +93,7 @@ function ruleRow(r: RuleReport): TableRow {
 
 /** The case's history in the MOJ timeline pattern: newest first, breaches found and withdrawn among the entries. */
 function history(report: ComplianceReport): string {
+  const t = report.policy.timescales;
   type Item = { at: string; order: number; html: string };
   const items: Item[] = [];
   const entryItem = (e: ReportEntry): string => {
@@ -110,7 +115,7 @@ function history(report: ComplianceReport): string {
       at: b.detectedAt,
       order: Number.MAX_SAFE_INTEGER - 1,
       html:
-        `<li class="moj-timeline__item" data-breach-found="${i}"><div class="moj-timeline__header"><h3 class="moj-timeline__title">Breach: ${esc(breachLabel(b.rule))}</h3></div>` +
+        `<li class="moj-timeline__item" data-breach-found="${i}"><div class="moj-timeline__header"><h3 class="moj-timeline__title">Breach: ${esc(breachLabel(b.rule, t))}</h3></div>` +
         `<p class="moj-timeline__date">${govukDate(b.detectedAt, { time: true })}</p>` +
         `<div class="moj-timeline__description">${tag('Breached', 'red')}${b.due ? ` Due ${govukDate(b.due)}.` : ''}</div></li>`,
     }),
@@ -120,7 +125,7 @@ function history(report: ComplianceReport): string {
       at: b.withdrawnAt,
       order: Number.MAX_SAFE_INTEGER,
       html:
-        `<li class="moj-timeline__item" data-breach-withdrawn="${i}"><div class="moj-timeline__header"><h3 class="moj-timeline__title">Breach withdrawn: ${esc(breachLabel(b.rule))}</h3></div>` +
+        `<li class="moj-timeline__item" data-breach-withdrawn="${i}"><div class="moj-timeline__header"><h3 class="moj-timeline__title">Breach withdrawn: ${esc(breachLabel(b.rule, t))}</h3></div>` +
         `<p class="moj-timeline__date">${govukDate(b.withdrawnAt, { time: true })}</p>` +
         `<div class="moj-timeline__description">${tag('Withdrawn', 'grey')} ${esc(withdrawnBecauseLabels[b.withdrawnBecause])}. Found ${govukDate(b.detectedAt)}; it does not count against the rule.</div></li>`,
     }),
@@ -148,6 +153,7 @@ function history(report: ComplianceReport): string {
  * ```
  */
 export function reportToHtml(report: ComplianceReport): string {
+  const t = report.policy.timescales;
   const outcome = report.outcome === null ? 'Open' : (outcomeLabels[report.outcome] ?? report.outcome);
   const facts = summaryList([
     ['Case reference', esc(report.caseId)],
@@ -173,8 +179,8 @@ export function reportToHtml(report: ComplianceReport): string {
           rows: report.breaches.map((b) => ({
             data: { rule: b.rule },
             cells: [
-              { header: true, html: `${esc(breachLabel(b.rule))}<span class="app-secondary">${ruleName(b.rule)}</span>` },
-              b.deadlineId ? deadlineName(b.deadlineId) : 'None',
+              { header: true, html: `${esc(breachLabel(b.rule, t))}<span class="app-secondary">${ruleName(b.rule, t)}</span>` },
+              b.deadlineId ? deadlineName(b.deadlineId, t) : 'None',
               govukDate(b.due),
               govukDate(b.detectedAt),
               citations(b.rule, b.citation),
@@ -194,7 +200,7 @@ export function reportToHtml(report: ComplianceReport): string {
           rows: report.withdrawnBreaches.map((b) => ({
             data: { 'withdrawn-breach': b.deadlineId ?? b.rule, because: b.withdrawnBecause },
             cells: [
-              { header: true, html: `${esc(breachLabel(b.rule))} ${tag('Withdrawn', 'grey')}<span class="app-secondary">${ruleName(b.rule)}</span>` },
+              { header: true, html: `${esc(breachLabel(b.rule, t))} ${tag('Withdrawn', 'grey')}<span class="app-secondary">${ruleName(b.rule, t)}</span>` },
               govukDate(b.detectedAt),
               govukDate(b.withdrawnAt),
               esc(withdrawnBecauseLabels[b.withdrawnBecause]),
@@ -214,7 +220,7 @@ export function reportToHtml(report: ComplianceReport): string {
               { header: true, html: pendingStepName(p.step, p.detail) },
               esc(role(p.role)),
               govukDate(p.due ?? null),
-              ruleName(p.rule),
+              ruleName(p.rule, t),
             ],
           })),
         });
@@ -270,7 +276,7 @@ export function reportToHtml(report: ComplianceReport): string {
           head: ['Deadline', 'Opened', 'Due', 'Status', 'Closed'],
           rows: report.deadlines.map((d) => ({
             data: { 'deadline-row': d.id, ...(d.recordedLateDays === null ? {} : { 'recorded-late': d.recordedLateDays }) },
-            cells: [{ header: true, html: deadlineName(d.id) }, govukDate(d.opensAt), govukDate(d.due, { time: true }), deadlineStatus(d), govukDate(d.closedAt)],
+            cells: [{ header: true, html: deadlineName(d.id, t) }, govukDate(d.opensAt), govukDate(d.due, { time: true }), deadlineStatus(d), govukDate(d.closedAt)],
           })),
         });
 
@@ -289,7 +295,7 @@ export function reportToHtml(report: ComplianceReport): string {
           captionClass: 'govuk-visually-hidden',
           className: 'app-rules',
           head: ['Rule', 'Status', 'Why', 'Evidence', 'Policy'],
-          rows: group.map(ruleRow),
+          rows: group.map((r) => ruleRow(r, t)),
         }) +
         '</section>'
       );

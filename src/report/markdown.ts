@@ -1,10 +1,11 @@
 import { eventLabel } from '../labels/events.js';
 import { citationText } from '../labels/citations.js';
-import { breachLabel, ruleLabels } from '../labels/rules.js';
+import { breachLabel, ruleLabel } from '../labels/rules.js';
 import { pendingStepLabel, pendingStepReference } from '../labels/steps.js';
 import { refusalLabel } from '../labels/refusals.js';
 import { deadlineLabel, outcomeLabels, routeLabels, stageLabels } from '../labels/vocabulary.js';
-import { rules as catalogue } from '../policy/rules.js';
+import type { Timescales } from '../policy/define-policy.js';
+import { rules as catalogue, type RuleId } from '../policy/rules.js';
 import { policySentence } from './policy-version.js';
 import { escapeMarkdown as md } from './escape.js';
 import {
@@ -37,9 +38,9 @@ function lookup(table: Readonly<Record<string, string>>, key: string): string {
   return table[key] ?? key;
 }
 
-/** A rule's name in words; a rule this version does not know keeps its id. */
-function ruleName(rule: string): string {
-  return lookup(ruleLabels, rule);
+/** A rule's name in words, with the governing version's timescales `t`; a rule this version does not know keeps its id. */
+function ruleName(rule: string, t: Timescales | undefined): string {
+  return ruleLabel(rule as RuleId, t);
 }
 
 /** A rule's citations written out in full; the house form as it came when the catalogue lacks the rule. */
@@ -48,8 +49,8 @@ function policy(rule: string, fallback: string): string {
 }
 
 /** A deadline by its id in words, the id itself when it is of no known kind. */
-function deadlineName(id: string | null): string {
-  return id === null ? 'None' : deadlineLabel(id);
+function deadlineName(id: string | null, t: Timescales | undefined): string {
+  return id === null ? 'None' : deadlineLabel(id, t);
 }
 
 /**
@@ -68,6 +69,7 @@ function deadlineName(id: string | null): string {
  */
 export function reportToMarkdown(report: ComplianceReport): string {
   const lines: string[] = [];
+  const t = report.policy.timescales;
   const outcome = report.outcome === null ? 'Open' : lookup(outcomeLabels, report.outcome);
   lines.push(`# Compliance report: case ${md(report.caseId)}`, '', 'Step down to CAF. Dates are London dates.', '');
   lines.push(
@@ -104,7 +106,7 @@ export function reportToMarkdown(report: ComplianceReport): string {
     lines.push(
       ...table(
         ['What went wrong', 'Deadline', 'Due', 'Found', 'Policy', 'Rule id'],
-        report.breaches.map((b) => [breachLabel(b.rule), deadlineName(b.deadlineId), londonDay(b.due, true), londonDay(b.detectedAt, true), policy(b.rule, b.citation), b.rule]),
+        report.breaches.map((b) => [breachLabel(b.rule, t), deadlineName(b.deadlineId, t), londonDay(b.due, true), londonDay(b.detectedAt, true), policy(b.rule, b.citation), b.rule]),
       ),
       '',
     );
@@ -119,7 +121,7 @@ export function reportToMarkdown(report: ComplianceReport): string {
       ...table(
         ['Breach', 'Deadline', 'Due', 'Found', 'Withdrawn', 'Why', 'Policy', 'Rule id'],
         report.withdrawnBreaches.map((b) => [
-          breachLabel(b.rule), deadlineName(b.deadlineId), londonDay(b.due, true), londonDay(b.detectedAt, true), londonDay(b.withdrawnAt, true),
+          breachLabel(b.rule, t), deadlineName(b.deadlineId, t), londonDay(b.due, true), londonDay(b.detectedAt, true), londonDay(b.withdrawnAt, true),
           withdrawnBecauseLabels[b.withdrawnBecause], policy(b.rule, b.citation), b.rule,
         ]),
       ),
@@ -135,7 +137,7 @@ export function reportToMarkdown(report: ComplianceReport): string {
         ['Next step', 'About', 'Who', 'Due', 'Rule', 'Rule id'],
         report.pending.map((p) => {
           const reference = pendingStepReference(p.step, p.detail);
-          return [pendingStepLabel(p.step, p.detail), reference ? `${reference.noun} ${reference.id}` : '—', roleName(p.role), londonDay(p.due ?? null), ruleName(p.rule), p.rule];
+          return [pendingStepLabel(p.step, p.detail), reference ? `${reference.noun} ${reference.id}` : '—', roleName(p.role), londonDay(p.due ?? null), ruleName(p.rule, t), p.rule];
         }),
       ),
       '',
@@ -171,7 +173,7 @@ export function reportToMarkdown(report: ComplianceReport): string {
     lines.push(
       ...table(
         ['Deadline', 'Opened', 'Due', 'Status', 'Closed', 'Deadline id'],
-        report.deadlines.map((d) => [deadlineName(d.id), londonDay(d.opensAt), londonDay(d.due, true), deadlineStatusText(d), londonDay(d.closedAt), d.id]),
+        report.deadlines.map((d) => [deadlineName(d.id, t), londonDay(d.opensAt), londonDay(d.due, true), deadlineStatusText(d), londonDay(d.closedAt), d.id]),
       ),
       '',
     );
@@ -187,7 +189,7 @@ export function reportToMarkdown(report: ComplianceReport): string {
     lines.push(
       ...table(
         ['Rule', 'Status', 'Why', 'Policy', 'Rule id'],
-        group.map((r) => [ruleName(r.rule), statusLabels[r.status], plainBasis(r.basis), policy(r.rule, r.citation), `${r.rule} (${r.kind})`]),
+        group.map((r) => [ruleName(r.rule, t), statusLabels[r.status], plainBasis(r.basis, t), policy(r.rule, r.citation), `${r.rule} (${r.kind})`]),
       ),
       '',
     );
@@ -199,7 +201,7 @@ export function reportToMarkdown(report: ComplianceReport): string {
     'The audit entries bearing on each rule: what happened, when, by whom, and whether it was accepted. Voided entries are left out.',
     '',
   );
-  for (const r of report.rules) lines.push(...evidenceBlock(r));
+  for (const r of report.rules) lines.push(...evidenceBlock(r, t));
   lines.push('', '_Case references, person ids, dates, roles and the policy\'s words only: no personal data._', '');
   return lines.join('\n');
 }
@@ -212,8 +214,8 @@ function entryRow(e: ReportEntry): string[] {
   return [String(e.seq), londonDay(e.at, true), eventLabel(e.type, e.whose), roleName(e.role), notes.join('. ') || '—', e.type];
 }
 
-function evidenceBlock(r: RuleReport): string[] {
-  const head = `- **${md(ruleName(r.rule))}** (${md(statusLabels[r.status])}; rule id ${md(r.rule)})`;
+function evidenceBlock(r: RuleReport, t: Timescales | undefined): string[] {
+  const head = `- **${md(ruleName(r.rule, t))}** (${md(statusLabels[r.status])}; rule id ${md(r.rule)})`;
   if (r.evidence.length === 0) return [`${head}: none`];
   return [`${head}:`, ...r.evidence.map((e) => `  - ${md(evidenceLine(e))}`)];
 }

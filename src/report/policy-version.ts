@@ -1,4 +1,5 @@
 import type { AuditEntry } from '../engine/store.js';
+import type { Timescales } from '../policy/define-policy.js';
 import type { PolicyIdentity } from '../policy/versions.js';
 
 /**
@@ -12,14 +13,25 @@ import type { PolicyIdentity } from '../policy/versions.js';
 export interface ReportPolicy extends PolicyIdentity {
   /** Each accepted, unvoided `policy.adopted` of the trail, oldest first: its entry, date and the version adopted. */
   readonly adoptions: readonly { readonly seq: number; readonly at: string | null; readonly version: string }[];
+  /**
+   * The timescales of this version, so the report's labels say the ones the case is judged by
+   * ("within 3 working days"). Absent from a report built without them (read back from a file
+   * written before, or built from a view alone): its labels then say the guidance's.
+   */
+  readonly timescales?: Timescales;
 }
 
 /** The case's policy version from its view, with the adoptions its trail records. */
-export function reportPolicy(policy: PolicyIdentity, entries: readonly AuditEntry[], voided: ReadonlyMap<number, unknown>): ReportPolicy {
+export function reportPolicy(
+  policy: PolicyIdentity,
+  entries: readonly AuditEntry[],
+  voided: ReadonlyMap<number, unknown>,
+  timescales?: Timescales,
+): ReportPolicy {
   const adoptions = entries
     .filter((e) => e.accepted && e.type === 'policy.adopted' && !voided.has(e.seq))
     .map((e) => ({ seq: e.seq, at: e.at, version: String((e.event as { policyVersion?: unknown } | null)?.policyVersion ?? '') }));
-  return { id: policy.id, version: policy.version, effectiveFrom: policy.effectiveFrom, adoptions };
+  return { id: policy.id, version: policy.version, effectiveFrom: policy.effectiveFrom, adoptions, ...(timescales ? { timescales: { ...timescales } } : {}) };
 }
 
 /**

@@ -190,14 +190,14 @@ export function timelineSvg(report: ComplianceReport): string {
 
   // Deadlines: one row each.
   for (const d of report.deadlines) {
-    parts.push(rowLabel(deadlineLabel(d.id), y, d.id));
+    parts.push(rowLabel(deadlineLabel(d.id, report.policy.timescales), y, d.id));
     const x0 = xi(d.opensAt);
     const dueMs = ms(d.due);
     const clipped = dueMs > end;
     const x1 = x(dueMs);
     const top = y + 5;
     const h = rowHeight - 10;
-    const title = `${deadlineLabel(d.id)}: opened ${londonDateTime(d.opensAt)}, due ${londonDateTime(d.due)}, ${deadlineStatusText(d)}${d.closedAt ? ` ${londonDateTime(d.closedAt)}` : ''}`;
+    const title = `${deadlineLabel(d.id, report.policy.timescales)}: opened ${londonDateTime(d.opensAt)}, due ${londonDateTime(d.due)}, ${deadlineStatusText(d)}${d.closedAt ? ` ${londonDateTime(d.closedAt)}` : ''}`;
     const dashed = d.status === 'cancelled' ? ' stroke-dasharray="4 3"' : '';
     parts.push(
       `<g data-deadline="${esc(d.id)}" data-status="${esc(d.status)}"><title>${esc(title)}</title>` +
@@ -226,12 +226,12 @@ export function timelineSvg(report: ComplianceReport): string {
   y += 4;
   parts.push(rowLabel(report.breaches.length === 0 ? 'Breaches: none' : 'Breaches', y));
   report.breaches.forEach((b, index) => {
-    const title = `Breach: ${breachLabel(b.rule as RuleId)}${b.due ? ` (due ${londonDateTime(b.due)})` : ''}, found ${londonDateTime(b.detectedAt)}`;
+    const title = `Breach: ${breachLabel(b.rule as RuleId, report.policy.timescales)}${b.due ? ` (due ${londonDateTime(b.due)})` : ''}, found ${londonDateTime(b.detectedAt)}`;
     parts.push(diamond(xi(b.detectedAt), y + rowHeight / 2, 7, { index, rule: b.rule, title }));
   });
   report.withdrawnBreaches.forEach((b, index) => {
     const title =
-      `Breach withdrawn: ${breachLabel(b.rule as RuleId)}${b.due ? ` (due ${londonDateTime(b.due)})` : ''}, found ${londonDateTime(b.detectedAt)}, ` +
+      `Breach withdrawn: ${breachLabel(b.rule as RuleId, report.policy.timescales)}${b.due ? ` (due ${londonDateTime(b.due)})` : ''}, found ${londonDateTime(b.detectedAt)}, ` +
       `withdrawn ${londonDateTime(b.withdrawnAt)}: ${withdrawnBecauseLabels[b.withdrawnBecause]}`;
     parts.push(hollowDiamond(xi(b.detectedAt), y + rowHeight / 2, 7, { index, rule: b.rule, title }));
   });

@@ -2,10 +2,12 @@ import { DateTime } from 'luxon';
 import type { Relationship } from '../events/people.js';
 import { citationText } from '../labels/citations.js';
 import { eventLabel } from '../labels/events.js';
-import { breachLabel, ruleLabels } from '../labels/rules.js';
+import { breachLabel, ruleLabel } from '../labels/rules.js';
 import { refusalLabel } from '../labels/refusals.js';
 import { deadlineLabel, outcomeLabels, roleLabels, routeLabels, stageLabels } from '../labels/vocabulary.js';
+import type { Timescales } from '../policy/define-policy.js';
 import { rules, type RuleId } from '../policy/rules.js';
+import { reviewWindowAdjective } from '../labels/timescale-words.js';
 import type { SimulationResult, TimelineBreach, TimelineDeadline, TimelineEntry } from './simulate.js';
 import { wrapText } from './wrap-text.js';
 
@@ -28,12 +30,12 @@ function stageText(entry: Pick<TimelineEntry, 'stage' | 'outcome'>): string {
   return entry.outcome ? `${stage} (${lookup(outcomeLabels, entry.outcome)})` : stage;
 }
 
-function deadlineText(d: TimelineDeadline): string {
-  return `${deadlineLabel(d.id)}, due ${day(d.dueDate)}`;
+function deadlineText(d: TimelineDeadline, t: Timescales | undefined): string {
+  return `${deadlineLabel(d.id, t)}, due ${day(d.dueDate)}`;
 }
 
-function breachName(rule: string): string {
-  return breachLabel(rule as RuleId);
+function breachName(rule: string, t: Timescales | undefined): string {
+  return breachLabel(rule as RuleId, t);
 }
 
 const withdrawnText: Readonly<Record<TimelineEntry['breachesWithdrawn'][number]['reason'], string>> = {
@@ -43,7 +45,8 @@ const withdrawnText: Readonly<Record<TimelineEntry['breachesWithdrawn'][number][
   'calendar-changed': 'a new bank-holiday calendar moved its deadline',
 };
 
-function entryLines(entry: TimelineEntry, people: Readonly<Record<string, Relationship>>): string[] {
+/** `t`: the timescales of the version governing the entry's case, so a label says the one it was judged by. */
+function entryLines(entry: TimelineEntry, people: Readonly<Record<string, Relationship>>, t: Timescales | undefined): string[] {
   const about = entry.about.length > 0 ? ` (${entry.about.join(', ')})` : '';
   const whose = entry.about[0] === undefined ? undefined : people[entry.about[0]];
   const what = `${entry.case !== null ? `${entry.case}: ` : ''}${eventLabel(entry.what, whose)}${about}`;
@@ -54,18 +57,18 @@ function entryLines(entry: TimelineEntry, people: Readonly<Record<string, Relati
   const line = (text: string) => out.push(`${indent}${text}`);
   if (entry.recordedOn !== entry.date) line(`Recorded on ${day(entry.recordedOn)}, though it happened on ${day(entry.date)}`);
   for (const v of entry.voided) line(`Voided as recorded in error: ${eventLabel(v.type)} (${v.eventId})`);
-  for (const d of entry.deadlines.met) line(`${d.status === 'met-late' ? 'Deadline met late' : 'Deadline met'}: ${deadlineText(d)}`);
-  for (const d of entry.deadlines.missed) line(`Deadline missed: ${deadlineText(d)}`);
-  for (const d of entry.deadlines.cancelled) line(`Deadline no longer applies: ${deadlineText(d)}`);
-  for (const d of entry.deadlines.reopened) line(`Deadline open again: ${deadlineText(d)}${windowText(d)}`);
-  for (const d of entry.deadlines.opened) line(`Deadline set: ${deadlineText(d)}${windowText(d)}`);
+  for (const d of entry.deadlines.met) line(`${d.status === 'met-late' ? 'Deadline met late' : 'Deadline met'}: ${deadlineText(d, t)}`);
+  for (const d of entry.deadlines.missed) line(`Deadline missed: ${deadlineText(d, t)}`);
+  for (const d of entry.deadlines.cancelled) line(`Deadline no longer applies: ${deadlineText(d, t)}`);
+  for (const d of entry.deadlines.reopened) line(`Deadline open again: ${deadlineText(d, t)}${windowText(d, t)}`);
+  for (const d of entry.deadlines.opened) line(`Deadline set: ${deadlineText(d, t)}${windowText(d, t)}`);
   for (const b of entry.breaches) {
-    line(`BREACH: ${breachText(b)}`);
+    line(`BREACH: ${breachText(b, t)}`);
     for (const c of citationsOf.get(b.rule) ?? [b.citation]) line(`  ${c}`);
   }
-  for (const b of entry.breachesWithdrawn) line(`Breach withdrawn: ${breachName(b.rule)} (${withdrawnText[b.reason]})`);
+  for (const b of entry.breachesWithdrawn) line(`Breach withdrawn: ${breachName(b.rule, t)} (${withdrawnText[b.reason]})`);
   if (entry.refusal) {
-    const reasons = entry.refusal.rules.map((r) => lookup(ruleLabels, r.rule)).join('; ');
+    const reasons = entry.refusal.rules.map((r) => ruleLabel(r.rule as RuleId, t)).join('; ');
     const head = entry.refusal.expected ? 'Refused, as the scenario expects' : 'REFUSED';
     // The code stays as a reference after the words, as rule ids do beside their labels.
     const why = refusalLabel(entry.refusal.code).replace(/^Refused:?\s*/, '');
@@ -79,26 +82,27 @@ function entryLines(entry: TimelineEntry, people: Readonly<Record<string, Relati
   return out;
 }
 
-function windowText(d: TimelineDeadline): string {
-  return d.windowOpens ? ` (the 6 to 8 week window opens ${day(d.windowOpens)})` : '';
+function windowText(d: TimelineDeadline, t: Timescales | undefined): string {
+  return d.windowOpens ? ` (the ${t ? reviewWindowAdjective(t) : '6 to 8 week'} window opens ${day(d.windowOpens)})` : '';
 }
 
-function breachText(b: TimelineBreach): string {
-  return `${breachName(b.rule)}${b.dueDate ? `, due ${day(b.dueDate)}` : ''}, found ${day(b.detectedOn)}`;
+function breachText(b: TimelineBreach, t: Timescales | undefined): string {
+  return `${breachName(b.rule, t)}${b.dueDate ? `, due ${day(b.dueDate)}` : ''}, found ${day(b.detectedOn)}`;
 }
 
 function summaryLines(result: SimulationResult): string[] {
   const out: string[] = [];
   const family = result.scenario.familyId !== null;
   for (const { key, caseId, final } of result.cases) {
+    const t = timescalesOf(result, final.policyVersion);
     const indent = family ? '  ' : '';
     if (family) out.push(`Case ${key} (${caseId}):`);
     out.push(`${indent}Outcome: ${final.outcome ? lookup(outcomeLabels, final.outcome) : 'none yet (the case is open)'} · stage ${lookup(stageLabels, final.stage)}`);
     out.push(
-      indent + (final.breaches.length === 0 ? 'Breaches: none' : `Breaches: ${final.breaches.length} — ${final.breaches.map(breachText).join('; ')}`),
+      indent + (final.breaches.length === 0 ? 'Breaches: none' : `Breaches: ${final.breaches.length} — ${final.breaches.map((b) => breachText(b, t)).join('; ')}`),
     );
     const open = final.deadlines.filter((d) => d.status === 'open');
-    if (open.length > 0) out.push(`${indent}Open deadlines: ${open.map(deadlineText).join('; ')}`);
+    if (open.length > 0) out.push(`${indent}Open deadlines: ${open.map((d) => deadlineText(d, t)).join('; ')}`);
     if (final.voided.length > 0) out.push(`${indent}Voided: ${final.voided.map((v) => `${eventLabel(v.type)} (${v.eventId}, by ${v.voidedBy})`).join('; ')}`);
   }
   if (!result.completed) out.push('Stopped: a step was refused that the scenario did not expect to be.');
@@ -108,6 +112,11 @@ function summaryLines(result: SimulationResult): string[] {
     for (const failure of result.failures) out.push(`  - ${failure.message}`);
   }
   return out;
+}
+
+/** The timescales of a version of the run; none (the guidance's words) for a result read back from before versions. */
+function timescalesOf(result: SimulationResult, version: string | null | undefined): Timescales | undefined {
+  return version == null ? undefined : result.scenario.timescales?.[version];
 }
 
 /** The plain-English timeline of {@link formatTimeline}: roles, labels, dates in words, citations in full. */
@@ -122,7 +131,7 @@ export function formatPlainTimeline(result: SimulationResult, people: Readonly<R
     '',
     `${'#'.padStart(columns.step)}  ${'date'.padEnd(columns.date)}  ${'who'.padEnd(columns.who)}  ${'what happened'.padEnd(columns.what)}  stage after`,
   ];
-  for (const entry of result.timeline) lines.push(...entryLines(entry, people));
+  for (const entry of result.timeline) lines.push(...entryLines(entry, people, timescalesOf(result, entry.policyVersion)));
   lines.push('', ...summaryLines(result));
   return `${lines.join('\n')}\n`;
 }

@@ -11,6 +11,7 @@ import type { Breach, DeadlineStatus, Outcome, Route } from '../machine/context.
 import type { DeadlineView } from '../machine/describe.js';
 import type { Stage } from '../machine/notifications.js';
 import { scenarioPolicies } from './scenario-policies.js';
+import type { Timescales } from '../policy/define-policy.js';
 import type { Role } from '../policy/roles.js';
 import { fixtureActors } from '../testing/people.js';
 import { CaseSoFar, futureToleranceMs } from './case-so-far.js';
@@ -155,6 +156,8 @@ export interface TimelineEntry {
   readonly refusal: TimelineRefusal | null;
   /** What the scenario expected at this step and did not happen. */
   readonly failures: readonly string[];
+  /** The version of the policy governing the case after the step (`view.policy.version`): its timescales are in `scenario.timescales`. */
+  readonly policyVersion: string;
 }
 
 /** A case at the end of a run. */
@@ -165,6 +168,8 @@ export interface SimulationFinal {
   readonly breaches: readonly TimelineBreach[];
   /** The events voided, with the void's id. */
   readonly voided: readonly { readonly eventId: string; readonly type: string; readonly voidedBy: string }[];
+  /** The version of the policy governing the case at the end; null when the case never opened. */
+  readonly policyVersion: string | null;
 }
 
 /** A scenario's run: the timeline, the case (each case of a family) at the end, and whether it went as the scenario expected. */
@@ -180,6 +185,8 @@ export interface SimulationResult {
     readonly familyId: string | null;
     /** Every case of the run, in the order opened: its key in the family (null for one case) and id. */
     readonly cases: readonly { readonly key: string | null; readonly caseId: string }[];
+    /** The timescales of each version of the policy the run knows, by version: what a label of a case under it says. */
+    readonly timescales: Readonly<Record<string, Timescales>>;
   };
   readonly timeline: readonly TimelineEntry[];
   /** The case at the end; in a family scenario, the first case's (see `cases` for each). */
@@ -379,6 +386,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
       caseId: planned[0]!.caseId,
       familyId,
       cases: planned.map((c) => ({ key: c.key, caseId: c.caseId })),
+      timescales: Object.fromEntries(versions.list.map((p) => [p.version, { ...p.timescales }])),
     },
     timeline,
     final: finals[0]?.final ?? finalOf(null),
@@ -415,13 +423,14 @@ function expectationsOf(expect: Expectation, run: RunCase, reached: boolean): Ca
 
 /** A case at the end of a run, as the result shows it. */
 function finalOf(view: CaseView | null): SimulationFinal {
-  if (view === null) return { stage: 'decision', outcome: null, deadlines: [], breaches: [], voided: [] };
+  if (view === null) return { stage: 'decision', outcome: null, deadlines: [], breaches: [], voided: [], policyVersion: null };
   return {
     stage: view.stage,
     outcome: view.outcome,
     deadlines: view.deadlines.map(toTimelineDeadline),
     breaches: view.breaches.map(toTimelineBreach),
     voided: view.voided.map((v) => ({ eventId: v.eventId, type: v.type, voidedBy: v.voidedBy })),
+    policyVersion: view.policy.version,
   };
 }
 
@@ -617,6 +626,7 @@ function entry(
     })),
     refusal,
     failures,
+    policyVersion: after.policy.version,
   };
 }
 

@@ -68,13 +68,14 @@ describe.concurrent('caf-step-down', () => {
     expect(worklist.stdout).toContain('--due-within 5wd lists what is due by the end of the 5th working day after today');
   }, slow);
 
-  it('lists the twenty built-in scenarios, as text and as JSON', async () => {
+  it('lists the twenty-one built-in scenarios, as text and as JSON', async () => {
     const [text, json] = await Promise.all([cli(['list']), cli(['list', '--json'])]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^ {2}review-missed-over-christmas +cin-outcome, expects caf-closed, breach: family-plan-review$/m);
     expect(text.stdout).toMatch(/^ {2}breaches-withdrawn-by-later-records +cin-outcome, expects stepped-up, no breaches$/m);
     const rows = JSON.parse(json.stdout) as { name: string; outcome: string }[];
-    expect(rows).toHaveLength(20);
+    expect(rows).toHaveLength(21);
+    expect(text.stdout).toMatch(/^ {2}policy-revised-from-april +cin-outcome, expects open, breach: disagreement-resolution$/m);
     expect(text.stdout).toMatch(/^ {2}siblings-step-down-together +cin-outcome, expects caf-closed, no breaches$/m);
     expect(rows.find((r) => r.name === 'transfer-out')?.outcome).toBe('transferred-out');
     expect(rows.find((r) => r.name === 'lead-professional-ladder')?.outcome).toBe('universal-services');

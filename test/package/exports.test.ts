@@ -29,7 +29,7 @@ const rootValues = [
   'personUpdatedSchema', 'policyAdoptedSchema', 'policyEventSchemas', 'policyOverridesSchema', 'preparationEventSchemas', 'reassessmentCompletedSchema',
   'refusalLabel', 'refusalLabels', 'relationshipLabels', 'relationshipSchema', 'reportToHtml',
   'reportToMarkdown', 'restoreCase', 'roleLabels', 'roleSchema', 'roles', 'routeLabels', 'ruleCitations',
-  'ruleLabels', 'ruleStageLabels', 'ruleStatuses', 'rules', 'shippedBankHolidays', 'socialCareEpisodeClosure',
+  'ruleLabel', 'ruleLabels', 'ruleStageLabels', 'ruleStatuses', 'rules', 'shippedBankHolidays', 'socialCareEpisodeClosure',
   'stageLabels', 'stepDownAuthorisedSchema', 'stepDownEventSchema', 'stepDownMachine',
   'stepDownReturnedSchema', 'stepDownWithdrawnSchema', 'stepUpReferredSchema', 'telemetryAttributes',
   'timeEventSchemas', 'timelineSvg', 'toLondonDate', 'toMermaid', 'toMermaidGantt',
