@@ -16,18 +16,20 @@ export interface PolicyInForce {
  * entry met (docs/decisions.md "A calendar update moves open deadlines"). The calendar in force now
  * is the last; each `calendar.updated` of the trail names the days it added and removed, so the
  * calendar before it is the one after it with those undone. `initial` is the one the trail opened
- * under; `after(event)` the one a `calendar.updated` put in force (null for any other event).
+ * under; `after(event)` the one a `calendar.updated` put in force (null for any other event). `make`
+ * builds the machine of each earlier calendar (a fold of the deadline history keeps settled ones).
  */
 export function calendarTimeline(
   current: PolicyInForce,
   events: readonly StepDownEvent[],
+  make: (policy: Policy) => StepDownMachine = createStepDownMachine,
 ): { initial: PolicyInForce; after: (event: StepDownEvent) => PolicyInForce | null } {
   const updates = events.filter((e): e is EventOf<'calendar.updated'> => e.type === 'calendar.updated');
   if (updates.length === 0) return { initial: current, after: () => null };
   const now = policyCalendar(current.policy);
   const byUpdate = new Map<string, PolicyInForce>();
   const inForce = (calendar: Calendar): PolicyInForce =>
-    calendar.version === now.version ? current : { policy: { ...current.policy, calendar }, machine: createStepDownMachine({ ...current.policy, calendar }) };
+    calendar.version === now.version ? current : { policy: { ...current.policy, calendar }, machine: make({ ...current.policy, calendar }) };
   let dates = new Set(now.holidays.map((h) => h.date));
   let later: PolicyInForce = current;
   for (const update of [...updates].reverse()) {

@@ -683,7 +683,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
 
     async complianceReport(caseId: string): Promise<ComplianceReport> {
       const record = await load(caseId);
-      return buildComplianceReport(view(record, await restore(record)), await stored.audit(caseId));
+      return buildComplianceReport(view(record, await restore(record)), await stored.audit(caseId), { policy });
     },
 
     async history(caseId: string): Promise<AuditEntry[]> {

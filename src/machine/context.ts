@@ -217,6 +217,12 @@ export interface CaseContext {
   /** The latest date of any step on file: an outcome may not predate a step the case has taken. */
   readonly lastStepAt: string;
   readonly outcome: Outcome | null;
+  /**
+   * How many deadlines of each rule have settled (met, met late, or cancelled) and left `deadlines`
+   * (snapshot version 3): the snapshot keeps what is still open, and the audit trail keeps the rest.
+   * The next deadline of a rule is numbered after all of them.
+   */
+  readonly settledDeadlines: Readonly<Partial<Record<RuleId, number>>>;
 }
 
 /** The input that opens a case. */

@@ -60,6 +60,7 @@ export function initialContext(input: CaseInput): CaseContext {
     withdrawnBreaches: [],
     lastStepAt: openedAt,
     outcome: null,
+    settledDeadlines: {},
   };
 }
 

@@ -76,6 +76,8 @@ import type { Relationship } from '../events/people.js';
 import { relationshipLabels } from '../labels/events.js';
 import type { WithdrawnBreach } from '../machine/context.js';
 import { rules, type RuleId } from '../policy/rules.js';
+import type { Policy } from '../policy/define-policy.js';
+import { reportDeadlines } from './settled-deadlines.js';
 import { assessRule, ruleSpecs, type Assessment } from './assess.js';
 import {
   caseFacts,
@@ -109,6 +111,8 @@ export interface ReportSource {
   get(caseId: string): Promise<ReportView>;
   /** The case's audit entries, oldest first (`engine.history`). */
   history(caseId: string): Promise<AuditEntry[]>;
+  /** The policy the case runs under (`engine.policy`), for the due instants of settled deadlines folded from the trail. */
+  readonly policy?: Policy;
 }
 
 /**
@@ -126,7 +130,7 @@ export async function complianceReport(source: ReportSource, caseId: string): Pr
   // The view first: history read after it can only be ahead of it, and the builder drops what is ahead.
   const view = await source.get(caseId);
   const history = await source.history(caseId);
-  return buildComplianceReport(view, history);
+  return buildComplianceReport(view, history, source.policy ? { policy: source.policy } : {});
 }
 
 /** Options of {@link buildComplianceReport}. */
@@ -136,6 +140,11 @@ export interface BuildReportOptions {
    * view does not carry them itself. The view's own `withdrawnBreaches` win when it has them.
    */
   readonly context?: { readonly withdrawnBreaches: readonly WithdrawnBreach[] };
+  /**
+   * The policy the case runs under, the guidance's own when omitted: settled deadlines are no longer
+   * in the stored snapshot (version 3), so the report folds them from the trail under this policy.
+   */
+  readonly policy?: Policy;
 }
 
 /**
@@ -157,7 +166,7 @@ export function buildComplianceReport(
   options: BuildReportOptions = {},
 ): ComplianceReport {
   const facts = caseFacts(view, history);
-  const deadlines: ReportDeadline[] = view.deadlines.map((d) => {
+  const deadlines: ReportDeadline[] = reportDeadlines(view, facts.entries, options.policy).map((d) => {
     // The engine's view carries the deadline's `recordedAt` where the case keeps it.
     const recordedAt = (d as { readonly recordedAt?: unknown }).recordedAt;
     const recorded = typeof recordedAt === 'string' ? recordedAt : null;
