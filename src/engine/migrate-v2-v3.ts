@@ -10,5 +10,6 @@ import type { SnapshotMigration } from './migrations.js';
  */
 export const v2ToV3: SnapshotMigration = (old) => {
   const context = old['context'] as CaseContext;
-  return { ...old, context: compactContext({ ...context, settledDeadlines: {} }) };
+  // A version-2 context has no counts; one a host's own migration already gave counts keeps them.
+  return { ...old, context: compactContext({ ...context, settledDeadlines: context.settledDeadlines ?? {} }) };
 };

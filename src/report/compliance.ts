@@ -81,6 +81,7 @@ import { reportDeadlines } from './settled-deadlines.js';
 import { assessRule, ruleSpecs, type Assessment } from './assess.js';
 import {
   caseFacts,
+  consistentEntries,
   entryWithEventId,
   eventField,
   latestAt,
@@ -165,8 +166,10 @@ export function buildComplianceReport(
   history: readonly AuditEntry[],
   options: BuildReportOptions = {},
 ): ComplianceReport {
-  const facts = caseFacts(view, history);
-  const deadlines: ReportDeadline[] = reportDeadlines(view, facts.entries, options.policy).map((d) => {
+  // Settled deadlines are not in a version-3 view: every rule is judged on the whole record, folded from the trail.
+  const whole: ReportView = { ...view, deadlines: reportDeadlines(view, consistentEntries(view, history), options.policy) };
+  const facts = caseFacts(whole, history);
+  const deadlines: ReportDeadline[] = whole.deadlines.map((d) => {
     // The engine's view carries the deadline's `recordedAt` where the case keeps it.
     const recordedAt = (d as { readonly recordedAt?: unknown }).recordedAt;
     const recorded = typeof recordedAt === 'string' ? recordedAt : null;
@@ -192,7 +195,7 @@ export function buildComplianceReport(
   const totals: Record<RuleStatus, number> = { breached: 0, pending: 0, met: 0, 'not-applicable': 0 };
   for (const r of ruleReports) totals[r.status] += 1;
   const opened = facts.live.find((e) => e.type === 'case.opened' && e.at !== null);
-  const openedAt = opened?.at ?? facts.live.find((e) => e.at !== null)?.at ?? view.deadlines[0]?.opensAt ?? '';
+  const openedAt = opened?.at ?? facts.live.find((e) => e.at !== null)?.at ?? whole.deadlines[0]?.opensAt ?? '';
   const verification = verifyAuditTrail(facts.entries, { caseId: view.caseId });
   const last = facts.entries[facts.entries.length - 1];
   return {

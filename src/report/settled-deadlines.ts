@@ -1,6 +1,8 @@
 import { deadlineHistory } from '../engine/deadline-history.js';
 import type { AuditEntry } from '../engine/store.js';
 import type { Deadline } from '../machine/context.js';
+import type { DeadlineView } from '../machine/describe.js';
+import { getRule } from '../policy/rules.js';
 import type { Policy } from '../policy/define-policy.js';
 import type { ReportView } from './facts.js';
 
@@ -11,15 +13,24 @@ import type { ReportView } from './facts.js';
  * (broken, or short of the view) leaves the view's alone: the report says the chain is broken
  * elsewhere, and a status is never rested on a replay that failed.
  */
-export function reportDeadlines(view: ReportView, entries: readonly AuditEntry[], policy: Policy | undefined): readonly Deadline[] {
-  let history: Deadline[];
+export function reportDeadlines(view: ReportView, entries: readonly AuditEntry[], policy: Policy | undefined): readonly DeadlineView[] {
+  let history: ReturnType<typeof deadlineHistory>;
   try {
     history = deadlineHistory(view.caseId, entries, policy ? { policy } : {});
   } catch {
     return view.deadlines;
   }
-  const shown = new Map(view.deadlines.map((d) => [d.id, d]));
-  const merged = history.map((d) => shown.get(d.id) ?? d);
-  const folded = new Set(history.map((d) => d.id));
-  return [...merged, ...view.deadlines.filter((d) => !folded.has(d.id))];
+  return withSettledDeadlines(view.deadlines, history);
+}
+
+/**
+ * A view's deadlines with the settled ones of `every` (a case's whole deadline record, in the order
+ * they opened) put back in their places. The view's own entry wins for a deadline it shows; one it
+ * shows that `every` lacks stays, at the end.
+ */
+export function withSettledDeadlines(shown: readonly DeadlineView[], every: readonly Deadline[]): DeadlineView[] {
+  const byId = new Map(shown.map((d) => [d.id, d]));
+  const merged = every.map((d) => byId.get(d.id) ?? { ...d, citation: getRule(d.rule).citation });
+  const folded = new Set(every.map((d) => d.id));
+  return [...merged, ...shown.filter((d) => !folded.has(d.id))];
 }
