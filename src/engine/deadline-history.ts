@@ -3,16 +3,17 @@ import type { Deadline } from '../machine/context.js';
 import { createStepDownMachine } from '../machine/machine.js';
 import { defaultPolicy, type Policy } from '../policy/define-policy.js';
 import { calendarTimeline } from './calendar-replay.js';
-import { replayAuditTrail, type ReplayOptions } from './rebuild.js';
+import { replayAuditTrail } from './rebuild.js';
 import type { AuditEntry } from './store.js';
 
 /**
  * Every deadline a case has had, settled ones included, in the order they opened: folded from its
  * audit trail, since the stored snapshot keeps only those still open or missed (snapshot version 3).
- * The trail is replayed and checked as {@link replayAuditTrail} does, then its accepted, unvoided
- * events are folded again through a machine that keeps settled deadlines; every judgement is the
- * same, so the open ones are those the case shows. For the report, the statutory returns and anyone
- * who needs a case's whole record of timescales.
+ * The trail is replayed and checked as `engine.rebuild` replays it (a broken chain is
+ * `AUDIT_TRAIL_BROKEN`, an entry that does not replay as recorded `REBUILD_MISMATCH`), then its
+ * accepted, unvoided events are folded again through a machine that keeps settled deadlines; every
+ * judgement is the same, so the open ones are those the case shows. For the compliance report, and
+ * for a host that needs a case's whole record of timescales.
  *
  * @example
  * ```ts
@@ -20,7 +21,7 @@ import type { AuditEntry } from './store.js';
  * all.filter((d) => d.status === 'met-late'); // every deadline met after its due instant
  * ```
  */
-export function deadlineHistory(caseId: string, entries: readonly AuditEntry[], options: Pick<ReplayOptions, 'policy'> = {}): Deadline[] {
+export function deadlineHistory(caseId: string, entries: readonly AuditEntry[], options: { readonly policy?: Policy } = {}): Deadline[] {
   const policy: Policy = options.policy ?? defaultPolicy;
   const { input, events } = replayAuditTrail(caseId, entries, { policy });
   const make = (p: Policy) => createStepDownMachine(p, { keepSettledDeadlines: true });
