@@ -1,5 +1,9 @@
 import { foldEvents } from '../machine/fold.js';
 import type { Deadline } from '../machine/context.js';
+import type { DeadlineView } from '../machine/describe.js';
+import { getRule } from '../policy/rules.js';
+import type { CaseEngine } from './case-engine.js';
+import type { CaseView } from './engine.js';
 import { createStepDownMachine } from '../machine/machine.js';
 import { defaultPolicy, type Policy } from '../policy/define-policy.js';
 import { calendarTimeline } from './calendar-replay.js';
@@ -28,4 +32,25 @@ export function deadlineHistory(caseId: string, entries: readonly AuditEntry[], 
   const timeline = calendarTimeline({ policy, machine: make(policy) }, events, make);
   const { snapshot } = foldEvents(timeline.initial.machine, timeline.initial.policy, input, events, timeline.after);
   return [...snapshot.context.deadlines];
+}
+
+/**
+ * A view's deadlines with the settled ones of `every` (a case's whole deadline record, in the order
+ * they opened) put back in their places. The view's own entry wins for a deadline it shows; one it
+ * shows that `every` lacks stays, at the end.
+ */
+export function withSettledDeadlines(shown: readonly DeadlineView[], every: readonly Deadline[]): DeadlineView[] {
+  const byId = new Map(shown.map((d) => [d.id, d]));
+  const merged = every.map((d) => byId.get(d.id) ?? { ...d, citation: getRule(d.rule).citation });
+  const folded = new Set(every.map((d) => d.id));
+  return [...merged, ...shown.filter((d) => !folded.has(d.id))];
+}
+
+/**
+ * A case's view with its settled deadlines folded back from its trail ({@link deadlineHistory}): for
+ * a timeline or chart that shows every deadline the case had.
+ */
+export async function withEveryDeadline(engine: Pick<CaseEngine, 'history' | 'policy'>, view: CaseView): Promise<CaseView> {
+  const every = deadlineHistory(view.caseId, await engine.history(view.caseId), { policy: engine.policy });
+  return { ...view, deadlines: withSettledDeadlines(view.deadlines, every) };
 }

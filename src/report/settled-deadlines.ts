@@ -1,8 +1,6 @@
-import { deadlineHistory } from '../engine/deadline-history.js';
+import { deadlineHistory, withSettledDeadlines } from '../engine/deadline-history.js';
 import type { AuditEntry } from '../engine/store.js';
-import type { Deadline } from '../machine/context.js';
 import type { DeadlineView } from '../machine/describe.js';
-import { getRule } from '../policy/rules.js';
 import type { Policy } from '../policy/define-policy.js';
 import type { ReportView } from './facts.js';
 
@@ -21,16 +19,4 @@ export function reportDeadlines(view: ReportView, entries: readonly AuditEntry[]
     return view.deadlines;
   }
   return withSettledDeadlines(view.deadlines, history);
-}
-
-/**
- * A view's deadlines with the settled ones of `every` (a case's whole deadline record, in the order
- * they opened) put back in their places. The view's own entry wins for a deadline it shows; one it
- * shows that `every` lacks stays, at the end.
- */
-export function withSettledDeadlines(shown: readonly DeadlineView[], every: readonly Deadline[]): DeadlineView[] {
-  const byId = new Map(shown.map((d) => [d.id, d]));
-  const merged = every.map((d) => byId.get(d.id) ?? { ...d, citation: getRule(d.rule).citation });
-  const folded = new Set(every.map((d) => d.id));
-  return [...merged, ...shown.filter((d) => !folded.has(d.id))];
 }

@@ -1,10 +1,8 @@
 import { memoryStore } from '../../adapters/memory.js';
 import { toLondonDate, type Division } from '../calendar/index.js';
 import { createCaseEngine, type CaseView } from '../engine/engine.js';
-import type { CaseEngine } from '../engine/case-engine.js';
 import type { CaseStore } from '../engine/store.js';
-import { withSettledDeadlines } from '../report/settled-deadlines.js';
-import { deadlineHistory } from '../engine/deadline-history.js';
+import { withEveryDeadline } from '../engine/deadline-history.js';
 import { StepDownError, isStepDownError } from '../errors.js';
 import { isEventType, type EventType, type StepDownEventInput } from '../events/index.js';
 import { isId } from '../ids/id.js';
@@ -262,7 +260,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
       try {
         run.view = await engine.send(c.caseId, event as StepDownEventInput);
         run.sofar.record(event, clock);
-        run.view = await wholeView(engine, run);
+        run.view = await withEveryDeadline(engine, run.view);
         timeline.push(entry(head(run, added), before, run.view, null, []));
       } catch (error) {
         if (!isRefusal(error)) throw error;
@@ -296,7 +294,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
         if (failed) throw new StepDownError('STORE_FAILURE', `The tick at ${at} could not be recorded on case ${run.caseId} (${failed.code}).`, { caseId: run.caseId, code: failed.code });
         run.view = await engine.get(run.caseId);
         run.sofar.tick(at, clock);
-        run.view = await wholeView(engine, run);
+        run.view = await withEveryDeadline(engine, run.view);
         reached.push({ run, refusal: null, head: head(run, { step: number, line, at, recordedAt: clock, who: 'system', what: 'clock.tick', eventId: null, about: [] }) });
       }
     } else {
@@ -314,7 +312,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
           for (const run of targets) run.view = await engine.send(run.caseId, event as StepDownEventInput);
         }
         for (const run of targets) run.sofar.record(event, clock);
-        for (const run of targets) run.view = await wholeView(engine, run);
+        for (const run of targets) run.view = await withEveryDeadline(engine, run.view);
         if (step.expectRefusal) stepFailures.push(`${where}: ${step.event} was accepted, but the scenario expected ${step.expectRefusal}`);
       } catch (error) {
         if (!isRefusal(error)) throw error;
@@ -376,16 +374,6 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
     passed: completed && failures.length === 0,
     failures,
   };
-}
-
-/**
- * The engine's view with the deadlines its stored snapshot no longer keeps (settled ones, snapshot
- * version 3) folded back from the case's trail: a scenario expects, and its timeline shows, how each
- * deadline was met, missed or cancelled, with when it was recorded.
- */
-async function wholeView(engine: CaseEngine, run: RunCase): Promise<CaseView> {
-  const every = deadlineHistory(run.caseId, await engine.history(run.caseId), { policy: engine.policy });
-  return { ...run.view, deadlines: withSettledDeadlines(run.view.deadlines, every) };
 }
 
 /** One case of a run: its key in the family (null for a scenario of one case), its view, and the case so far the defaults read. */
