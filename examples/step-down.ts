@@ -12,6 +12,8 @@
  */
 import {
   createCaseEngine,
+  deadlineHistory,
+  getRule,
   isStepDownError,
   verifyAuditTrail,
   type CaseView,
@@ -143,7 +145,10 @@ for (const e of early) await show(e.type, await engine.send(caseId, e));
 const view = await engine.get(caseId);
 console.log(`\nOutcome: ${view.outcome}`);
 console.log('Deadlines:');
-for (const d of view.deadlines) console.log(`  ${d.status.padEnd(9)} ${d.id.padEnd(32)} due ${d.due}  ${d.citation}`);
+// The view keeps only deadlines still open or missed; every one the case has had is folded from its trail.
+for (const d of deadlineHistory(caseId, await engine.history(caseId), { policy: engine.policy })) {
+  console.log(`  ${d.status.padEnd(9)} ${d.id.padEnd(32)} due ${d.due}  ${getRule(d.rule).citation}`);
+}
 console.log('Breaches:');
 for (const b of view.breaches) console.log(`  ${b.rule} (${b.citation}), detected ${b.detectedAt}`);
 

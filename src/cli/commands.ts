@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { createCaseEngine } from '../engine/engine.js';
+import { withEveryDeadline } from '../engine/deadline-history.js';
 import { isStepDownError, StepDownError } from '../errors.js';
 import { builtInScenarioDirectory, builtInScenarioNames, resolveScenario } from '../simulator/builtin.js';
 import { formatTimeline, wrapText } from '../simulator/format.js';
@@ -113,7 +114,7 @@ export async function reportCommand(target: string, options: CliOptions, io: Cli
     }
     const text =
       format === 'mermaid'
-        ? withNewline(toMermaidGantt({ ...(await engine.get(caseId)), stages: (await complianceReport(engine, caseId)).stages }))
+        ? withNewline(toMermaidGantt({ ...(await withEveryDeadline(engine, await engine.get(caseId))), stages: (await complianceReport(engine, caseId)).stages }))
         : format === 'html'
           ? reportToHtml(await complianceReport(engine, caseId))
           : reportToMarkdown(await complianceReport(engine, caseId));

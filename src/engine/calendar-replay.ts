@@ -9,7 +9,8 @@ import { withCalendar, type EngineVersions } from './policy-versions.js';
  * entry met (docs/decisions.md "A calendar update moves open deadlines"). The calendar in force now
  * (in every policy version) is the last; each `calendar.updated` of the trail names the days it added and removed, so the
  * calendar before it is the one after it with those undone. `initial` is the one the trail opened
- * under; `after(event)` the one a `calendar.updated` put in force (null for any other event).
+ * under; `after(event)` the one a `calendar.updated` put in force (null for any other event). `make`
+ * builds the machine of each earlier calendar (a fold of the deadline history keeps settled ones).
  */
 export function calendarTimeline(
   current: EngineVersions,

@@ -331,6 +331,17 @@ export interface CaseEngine {
   readonly policy: Policy;
 
   /**
+   * Every version of the policy the engine holds, oldest first (one, `policy`, unless it was given
+   * `policies`), with the bank-holiday calendar now in force.
+   *
+   * @example
+   * ```ts
+   * engine.policies.map((p) => `${p.version} from ${p.effectiveFrom}`); // => ['2024-08 from 2024-08-01', '2025-04 from 2025-04-01']
+   * ```
+   */
+  readonly policies: readonly Policy[];
+
+  /**
    * Ticks one case at `at`: sends it `clock.tick` when it has a deadline due before `at`, recording
    * each missed deadline as a breach once, as {@link CaseEngine.tick} does for every due case. For a
    * job queue that schedules each case at its own due instant (`caf-step-down/adapters/graphile-worker`).

@@ -708,8 +708,12 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     async complianceReport(caseId: string): Promise<ComplianceReport> {
       const record = await load(caseId);
       const snapshot = await restore(record);
-      // The labels say the timescales of the version the case is judged by, never the guidance's by default.
-      return buildComplianceReport(view(record, snapshot), await stored.audit(caseId), { timescales: policyVersions.governing(snapshot.context).timescales });
+      // The labels say the timescales of the version the case is judged by, never the guidance's by default;
+      // settled deadlines are folded from the trail under every version the case may have run by.
+      return buildComplianceReport(view(record, snapshot), await stored.audit(caseId), {
+        timescales: policyVersions.governing(snapshot.context).timescales,
+        policies: policyVersions.list,
+      });
     },
 
     async history(caseId: string): Promise<AuditEntry[]> {
@@ -831,6 +835,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     },
     get policy() {
       return policy;
+    },
+    get policies() {
+      return policyVersions.list;
     },
 
     async heads(headOptions: { readonly caseIds?: readonly string[] } = {}): Promise<string[]> {

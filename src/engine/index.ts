@@ -22,3 +22,4 @@ export type { SnapshotMigration, SnapshotMigrations } from './migrations.js';
 export { telemetryAttributes } from './telemetry.js';
 export type { EngineLogger, EngineLogFields } from './logger.js';
 export type { CalendarUpdateResult } from './calendar-update.js';
+export { deadlineHistory } from './deadline-history.js';

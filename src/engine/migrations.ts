@@ -1,6 +1,7 @@
 import { StepDownError, isStepDownError } from '../errors.js';
 import { machineVersion } from '../machine/machine.js';
 import { snapshotVersion } from '../machine/persistence.js';
+import { v2ToV3 } from './migrate-v2-v3.js';
 
 /**
  * One step in the life of the stored snapshot's shape: it takes a snapshot as machine version `n`
@@ -29,11 +30,11 @@ export type SnapshotMigration = (persisted: Readonly<Record<string, unknown>>) =
 export type SnapshotMigrations = Readonly<Record<number, SnapshotMigration>>;
 
 /**
- * The library's own migrations, one for each step between released machine versions. Empty while
- * version 1 is the only one released. Frozen: it is a constant of this release, not a registry that
+ * The library's own migrations, one for each step between released machine versions. Version 1 has
+ * none (its cases are rebuilt from their trails); version 2 to 3 drops settled deadlines. Frozen: it is a constant of this release, not a registry that
  * code elsewhere can add to (a host adds its own through `createCaseEngine({ migrations })`).
  */
-export const snapshotMigrations: SnapshotMigrations = Object.freeze({});
+export const snapshotMigrations: SnapshotMigrations = Object.freeze({ 2: v2ToV3 });
 
 /**
  * Checks the migrations a host passes to `createCaseEngine` and merges them over the library's own,

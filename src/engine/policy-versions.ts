@@ -25,14 +25,19 @@ import type { Calendar } from '../calendar/index.js';
 export interface EngineVersions extends PolicyVersions {
   /** The machine built for a version. */
   machineOf(policy: Policy): StepDownMachine;
+  /** True when the machines keep settled deadlines in the context (a fold of the whole deadline record). */
+  readonly keepSettled?: boolean;
 }
 
 // One machine per policy object, however many engines and replays use it: building one is not free.
 const machines = new WeakMap<Policy, StepDownMachine>();
+// Machines that keep settled deadlines in the context: for folding a case's whole deadline record.
+const keepingMachines = new WeakMap<Policy, StepDownMachine>();
 
-function machineFor(policy: Policy): StepDownMachine {
-  const built = machines.get(policy) ?? createStepDownMachine(policy);
-  machines.set(policy, built);
+function machineFor(policy: Policy, keepSettled = false): StepDownMachine {
+  const cache = keepSettled ? keepingMachines : machines;
+  const built = cache.get(policy) ?? createStepDownMachine(policy, keepSettled ? { keepSettledDeadlines: true } : {});
+  cache.set(policy, built);
   return built;
 }
 
@@ -60,7 +65,13 @@ export function engineVersions(
  */
 export function withCalendar(versions: EngineVersions, calendar: Calendar): EngineVersions {
   const list = versions.list.map((policy) => ({ ...policy, calendar }));
-  return { ...policyVersions(list), machineOf: (policy) => machineFor(policy) };
+  const keepSettled = versions.keepSettled === true;
+  return { ...policyVersions(list), keepSettled, machineOf: (policy) => machineFor(policy, keepSettled) };
+}
+
+/** The same versions with machines that keep settled deadlines (snapshot version 3 drops them): for `deadlineHistory`. */
+export function keepingSettled(versions: EngineVersions): EngineVersions {
+  return { ...versions, keepSettled: true, machineOf: (policy) => machineFor(policy, true) };
 }
 
 /** The audit entry's record of the version that governs a case, when the case records one. */

@@ -223,6 +223,12 @@ export interface CaseContext {
    * engine's earliest (for an engine with one policy, its only) version, so older snapshots load.
    */
   readonly policyVersion?: string;
+  /**
+   * How many deadlines of each rule have settled (met, met late, or cancelled) and left `deadlines`
+   * (snapshot version 3): the snapshot keeps what is still open, and the audit trail keeps the rest.
+   * The next deadline of a rule is numbered after all of them.
+   */
+  readonly settledDeadlines: Readonly<Partial<Record<RuleId, number>>>;
 }
 
 /** The input that opens a case. */

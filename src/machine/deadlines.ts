@@ -107,7 +107,8 @@ export function unmetDeadlineOf(context: CaseContext, rule: RuleId): Deadline | 
 
 /** How many deadlines of a rule have been opened: numbers the next one's id. */
 export function countDeadlines(context: CaseContext, rule: RuleId): number {
-  return context.deadlines.filter((d) => d.rule === rule).length;
+  // Settled ones have left the snapshot (src/machine/compaction.ts) but still count.
+  return (context.settledDeadlines[rule] ?? 0) + context.deadlines.filter((d) => d.rule === rule).length;
 }
 
 function replaceDeadline(effects: Effects, deadline: Deadline): Effects {

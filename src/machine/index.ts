@@ -1,5 +1,5 @@
 export { createStepDownMachine, stepDownMachine, machineVersion } from './machine.js';
-export type { StepDownMachine } from './machine.js';
+export type { StepDownMachine, StepDownMachineOptions } from './machine.js';
 export { describeCase } from './describe.js';
 export type { CaseDescription, DeadlineView } from './describe.js';
 export { explainRefusal } from './explain.js';

@@ -62,6 +62,7 @@ export function initialContext(input: CaseInput): CaseContext {
     lastStepAt: openedAt,
     outcome: null,
     ...(policyVersion !== undefined ? { policyVersion } : {}),
+    settledDeadlines: {},
   };
 }
 

@@ -16,12 +16,13 @@ import { initialContext } from './initial-context.js';
 import { latest } from './instants.js';
 import type { Notification, Stage } from './notifications.js';
 import { validEventCheck } from './valid-event.js';
+import { compactContext } from './compaction.js';
 
 /**
  * The version of the machine's snapshot shape. Raise it when a change would make an older
  * persisted snapshot read differently; register a migration for the step (see the engine).
  */
-export const machineVersion = 2;
+export const machineVersion = 3;
 
 type Reducer<E extends StepDownEvent> = (effects: Effects, event: E, policy: Policy) => Effects;
 
@@ -39,7 +40,9 @@ type Reducer<E extends StepDownEvent> = (effects: Effects, event: E, policy: Pol
  * const [opened] = initialTransition(machine, { caseId: 'C-1', route: 'cin-outcome', openedAt: '2024-05-01T10:00:00+01:00' });
  * ```
  */
-export function createStepDownMachine(policy: Policy = defaultPolicy) {
+export function createStepDownMachine(policy: Policy = defaultPolicy, options: StepDownMachineOptions = {}) {
+  // Settled deadlines leave the snapshot unless a fold of the trail asks to see them (src/machine/compaction.ts).
+  const keep = options.keepSettledDeadlines === true ? (context: CaseContext) => context : compactContext;
   /** Wraps a reducer as an action that assigns its context and emits its notifications. */
   const effect = <T extends EventType>(_type: T, reducer: Reducer<EventOf<T>>) =>
     enqueueActions<CaseContext, StepDownEvent, undefined, StepDownEvent, never, never, never, never, Notification>(
@@ -47,7 +50,7 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
         const result = reducer({ context, notifications: [] }, event as EventOf<T>, policy);
         // The latest date of any step on file, whatever order the steps were typed in; the clock is not a step.
         const lastStepAt = event.type === 'clock.tick' || event.type === 'calendar.updated' ? result.context.lastStepAt : (latest(context.lastStepAt, event.at) ?? event.at);
-        enqueue.assign(() => ({ ...result.context, lastStepAt }));
+        enqueue.assign(() => keep({ ...result.context, lastStepAt }));
         for (const notification of result.notifications) enqueue.emit(notification);
       },
     );
@@ -56,7 +59,7 @@ export function createStepDownMachine(policy: Policy = defaultPolicy) {
     enqueueActions<CaseContext, StepDownEvent, undefined, StepDownEvent, never, never, never, never, Notification>(
       ({ context, event, enqueue }) => {
         const result = reachOutcome({ context, notifications: [] }, target, event.at, reason);
-        enqueue.assign(() => result.context);
+        enqueue.assign(() => keep(result.context));
         for (const notification of result.notifications) enqueue.emit(notification);
       },
     );
@@ -526,3 +529,13 @@ export const stepDownMachine = createStepDownMachine();
 
 /** The type of a step-down machine. */
 export type StepDownMachine = ReturnType<typeof createStepDownMachine>;
+
+/** Options of {@link createStepDownMachine}. */
+export interface StepDownMachineOptions {
+  /**
+   * Keep settled deadlines (met, met late, cancelled) in the context instead of dropping them from the
+   * snapshot. For folding a case's whole deadline history from its audit trail (`deadlineHistory`);
+   * every judgement is the same either way. A snapshot of such a machine is never stored.
+   */
+  readonly keepSettledDeadlines?: boolean;
+}

@@ -78,9 +78,12 @@ import type { Relationship } from '../events/people.js';
 import { relationshipLabels } from '../labels/events.js';
 import type { WithdrawnBreach } from '../machine/context.js';
 import { rules, type RuleId } from '../policy/rules.js';
+import type { Policy } from '../policy/define-policy.js';
+import { reportDeadlines } from './settled-deadlines.js';
 import { assessRule, ruleSpecs, type Assessment } from './assess.js';
 import {
   caseFacts,
+  consistentEntries,
   entryWithEventId,
   eventField,
   latestAt,
@@ -116,6 +119,10 @@ export interface ReportSource {
    * knows the timescales of the version governing the case, which the view does not carry.
    */
   complianceReport?(caseId: string): Promise<ComplianceReport>;
+  /** The policy the case runs under (`engine.policy`), for the due instants of settled deadlines folded from the trail. */
+  readonly policy?: Policy;
+  /** Every version of the policy (`engine.policies`): settled deadlines are folded by the version that governed each stretch. */
+  readonly policies?: readonly Policy[];
 }
 
 /**
@@ -134,7 +141,7 @@ export async function complianceReport(source: ReportSource, caseId: string): Pr
   // The view first: history read after it can only be ahead of it, and the builder drops what is ahead.
   const view = await source.get(caseId);
   const history = await source.history(caseId);
-  return buildComplianceReport(view, history);
+  return buildComplianceReport(view, history, source.policy ? { policy: source.policy } : {});
 }
 
 /** Options of {@link buildComplianceReport}. */
@@ -149,6 +156,13 @@ export interface BuildReportOptions {
    * rendered labels say them. Without them the labels say the guidance's.
    */
   readonly timescales?: Timescales;
+  /**
+   * The policy the case runs under, the guidance's own when omitted: settled deadlines are no longer
+   * in the stored snapshot (version 3), so the report folds them from the trail under this policy.
+   */
+  readonly policy?: Policy;
+  /** Every version of the policy the case may have run under (instead of `policy`), as the engine holds them. */
+  readonly policies?: readonly Policy[];
 }
 
 /**
@@ -169,8 +183,10 @@ export function buildComplianceReport(
   history: readonly AuditEntry[],
   options: BuildReportOptions = {},
 ): ComplianceReport {
-  const facts: CaseFacts = { ...caseFacts(view, history), ...(options.timescales ? { timescales: options.timescales } : {}) };
-  const deadlines: ReportDeadline[] = view.deadlines.map((d) => {
+  // Settled deadlines are not in a version-3 view: every rule is judged on the whole record, folded from the trail.
+  const whole: ReportView = { ...view, deadlines: reportDeadlines(view, consistentEntries(view, history), options) };
+  const facts: CaseFacts = { ...caseFacts(whole, history), ...(options.timescales ? { timescales: options.timescales } : {}) };
+  const deadlines: ReportDeadline[] = whole.deadlines.map((d) => {
     // The engine's view carries the deadline's `recordedAt` where the case keeps it.
     const recordedAt = (d as { readonly recordedAt?: unknown }).recordedAt;
     const recorded = typeof recordedAt === 'string' ? recordedAt : null;
@@ -196,7 +212,7 @@ export function buildComplianceReport(
   const totals: Record<RuleStatus, number> = { breached: 0, pending: 0, met: 0, 'not-applicable': 0 };
   for (const r of ruleReports) totals[r.status] += 1;
   const opened = facts.live.find((e) => e.type === 'case.opened' && e.at !== null);
-  const openedAt = opened?.at ?? facts.live.find((e) => e.at !== null)?.at ?? view.deadlines[0]?.opensAt ?? '';
+  const openedAt = opened?.at ?? facts.live.find((e) => e.at !== null)?.at ?? whole.deadlines[0]?.opensAt ?? '';
   const verification = verifyAuditTrail(facts.entries, { caseId: view.caseId });
   const last = facts.entries[facts.entries.length - 1];
   return {

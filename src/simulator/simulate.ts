@@ -2,6 +2,7 @@ import { memoryStore } from '../../adapters/memory.js';
 import { toLondonDate, type Division } from '../calendar/index.js';
 import { createCaseEngine, type CaseView } from '../engine/engine.js';
 import type { CaseStore } from '../engine/store.js';
+import { withEveryDeadline } from '../engine/deadline-history.js';
 import { StepDownError, isStepDownError } from '../errors.js';
 import { isEventType, type EventType, type StepDownEventInput } from '../events/index.js';
 import { isId } from '../ids/id.js';
@@ -269,6 +270,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
       try {
         run.view = await engine.send(c.caseId, event as StepDownEventInput);
         run.sofar.record(event, clock);
+        run.view = await withEveryDeadline(engine, run.view);
         timeline.push(entry(head(run, added), before, run.view, null, []));
       } catch (error) {
         if (!isRefusal(error)) throw error;
@@ -310,6 +312,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
         if (failed) throw new StepDownError('STORE_FAILURE', `The tick at ${at} could not be recorded on case ${run.caseId} (${failed.code}).`, { caseId: run.caseId, code: failed.code });
         run.view = await engine.get(run.caseId);
         run.sofar.tick(at, clock);
+        run.view = await withEveryDeadline(engine, run.view);
         reached.push({ run, refusal: null, head: head(run, { step: number, line, at, recordedAt: clock, who: 'system', what: 'clock.tick', eventId: null, about: [] }) });
       }
     } else {
@@ -327,6 +330,7 @@ export async function simulate(scenario: Scenario, options: SimulateOptions = {}
           for (const run of targets) run.view = await engine.send(run.caseId, event as StepDownEventInput);
         }
         for (const run of targets) run.sofar.record(event, clock);
+        for (const run of targets) run.view = await withEveryDeadline(engine, run.view);
         if (step.expectRefusal) stepFailures.push(`${where}: ${step.event} was accepted, but the scenario expected ${step.expectRefusal}`);
       } catch (error) {
         if (!isRefusal(error)) throw error;

@@ -92,7 +92,9 @@ export class CaseRecord {
     readonly input: CaseInput,
     readonly policy: Policy,
   ) {
-    this.machine = createStepDownMachine(policy);
+    // A test reads how each deadline was met, so settled deadlines stay in this case's context; the
+    // engine's snapshot drops them, and every judgement is the same either way.
+    this.machine = createStepDownMachine(policy, { keepSettledDeadlines: true });
     const [snapshot, actions] = initialTransition(this.machine, input);
     this.current = snapshot;
     this.openingNotifications = emittedNotifications(actions);

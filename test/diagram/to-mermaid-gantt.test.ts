@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createCaseEngine, toMermaidGantt, type GanttCase } from '../../src/index.js';
 import { runToClosedCaf } from '../engine/journey.js';
+import { withEveryDeadline } from '../../src/engine/deadline-history.js';
 
 /** The task line of a deadline: Mermaid task names cannot hold `:`, so `family-plan-review:1` reads `family-plan-review 1`. */
 function taskLine(chart: string, deadlineId: string): string {
@@ -12,7 +13,9 @@ function taskLine(chart: string, deadlineId: string): string {
 
 describe('toMermaidGantt: one case’s deadlines', () => {
   it('charts every deadline of a whole journey, London dates, the late initial meeting marked crit', async () => {
-    const view = await runToClosedCaf(createCaseEngine(), 'C-gantt');
+    // A closed case's view keeps no deadline since snapshot version 3: every one is folded from its trail.
+    const engine = createCaseEngine();
+    const view = await withEveryDeadline(engine, await runToClosedCaf(engine, 'C-gantt'));
     const chart = toMermaidGantt(view);
     expect(chart.startsWith('gantt\n')).toBe(true);
     expect(chart).toContain('title Case C-gantt deadlines (stage closed, outcome caf-closed)');
@@ -37,7 +40,7 @@ describe('toMermaidGantt: one case’s deadlines', () => {
 
   it('opens with the stages the case went through when given a compliance report’s stages', async () => {
     const engine = createCaseEngine();
-    const view = await runToClosedCaf(engine, 'C-stages');
+    const view = await withEveryDeadline(engine, await runToClosedCaf(engine, 'C-stages'));
     const chart = toMermaidGantt({ ...view, stages: (await engine.complianceReport('C-stages')).stages });
     const stageLines = chart.split('\n').slice(chart.split('\n').indexOf('  section stages') + 1, chart.split('\n').indexOf('  section stages') + 6);
     expect(stageLines.map((l) => l.trim())).toEqual([

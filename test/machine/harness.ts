@@ -22,6 +22,7 @@ import {
   type StepDownEvent,
 } from '../../src/index.js';
 import { emittedNotifications } from '../../src/machine/notifications.js';
+import { compactContext } from '../../src/machine/compaction.js';
 import { personAdded, sampleEvent, sampleFamilyAdded, samplePeople, sampleRecipients } from '../events/samples.js';
 
 /** A valid sample event of `type` at `at`, sent by the sample person of a role given that step, with overrides. */
@@ -41,6 +42,9 @@ export class CaseRun {
   snapshot: CaseSnapshot;
   readonly notifications: Notification[] = [];
   private readonly machine;
+  /** The same case on the compacting machine the engine stores, stepped alongside: it must judge alike. */
+  private compacted: CaseSnapshot;
+  private readonly compacting;
 
   constructor(
     readonly route: Route,
@@ -49,10 +53,14 @@ export class CaseRun {
     caseId = 'case-1',
     input: Pick<CaseInput, 'familyId' | 'rulesVersion'> = {},
   ) {
-    this.machine = createStepDownMachine(policy);
+    // Settled deadlines kept, so a test can read how each was met; every judgement is the same as the
+    // compacting machine's (test/machine/compaction.test.ts).
+    this.machine = createStepDownMachine(policy, { keepSettledDeadlines: true });
     const [snapshot, actions] = initialTransition(this.machine, { caseId, route, openedAt, ...input });
     this.snapshot = snapshot;
     this.notifications.push(...emittedNotifications(actions));
+    this.compacting = createStepDownMachine(policy);
+    this.compacted = initialTransition(this.compacting, { caseId, route, openedAt, ...input })[0];
   }
 
   /** Sends an event the case must accept; fails the test with the refusal otherwise. */
@@ -65,6 +73,13 @@ export class CaseRun {
     expect(persistCase(fromJson)).toEqual(persistCase(next));
     expect(emittedNotifications(actionsFromJson)).toEqual(emittedNotifications(actions));
     expect(next.context, `${event.type} changed nothing`).not.toBe(this.snapshot.context);
+    // The snapshot the engine stores (settled deadlines dropped), taken from its own JSON, judges alike.
+    const stored = restoreCase(JSON.parse(JSON.stringify(persistCase(this.compacted))), this.compacting);
+    const [compacted, compactedActions] = transition(this.compacting, stored, event);
+    expect(compacted.value).toEqual(next.value);
+    expect(compacted.context).toEqual(compactContext(next.context));
+    expect(emittedNotifications(compactedActions)).toEqual(emittedNotifications(actions));
+    this.compacted = compacted;
     this.snapshot = next;
     this.notifications.push(...emittedNotifications(actions));
     return this;
@@ -76,6 +91,7 @@ export class CaseRun {
     expect(refusal, `expected ${event.type} to be refused`).not.toBeNull();
     const [next] = transition(this.machine, this.snapshot, event);
     expect(persistCase(next)).toEqual(persistCase(this.snapshot));
+    expect(explainRefusal(this.compacted, event, this.policy)).toEqual(refusal);
     return refusal!;
   }
 
