@@ -51,7 +51,9 @@ describe('machine version 3 reads every version-2 fixture through the migration'
       const view = await engine.get(f.case.caseId);
       expect(recording.callsOf('audit')).toEqual([]);
       const written = f.view;
-      expect({ ...view, deadlines: [] }).toEqual({ ...written, deadlines: [] });
+      // Written before policy versions: the case is the guidance's own (docs/decisions.md "Policy versions").
+      expect(view.policy).toEqual({ id: 'caf-step-down', version: '2024-08', effectiveFrom: '2024-08-01' });
+      expect({ ...view, deadlines: [], policy: undefined }).toEqual({ ...written, deadlines: [], policy: undefined });
       // The view keeps what is still open or missed, as it stood.
       expect(view.deadlines).toEqual(written.deadlines.filter((d) => !isSettled(d)));
       // The migrated snapshot is the one version 3 writes for the same trail, field by field.
