@@ -1,6 +1,6 @@
 import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
-import { checkTrailHead, nextHead } from '../src/engine/heads-check.js';
+import { checkKnownTrailHead, nextHead, type KnownEntry } from '../src/engine/heads-check.js';
 import type { SignedHead } from '../src/engine/heads.js';
 import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery, WriteOptions } from '../src/engine/store.js';
 import { workMatches } from '../src/engine/worklist.js';
@@ -27,7 +27,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   // Each case kept as the JSON text of its record (its version and due time beside it for the
   // indexes): a load parses it, a save stringifies once, and no deep copy is made either way.
   const cases = new Map<string, { readonly json: string; readonly version: number; readonly nextDueAt: number | null }>();
-  const trails = new Map<string, AuditEntry[]>();
+  // Each entry kept as the JSON text written, and the last one's place and hash beside it: an entry
+  // is hashed once, when it is chained, and text cannot be changed by anyone holding an object.
+  const trails = new Map<string, string[]>();
+  const lastEntries = new Map<string, KnownEntry>();
   const heads = new Map<string, SignedHead>();
   const outbox = new Map<string, OutboxMessage>();
   const dead = new Map<string, BuriedMessage>();
@@ -52,12 +55,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   /** Copies everything first, then changes state: a fault while copying leaves the store as it was. */
   const write = (record: StoredCase | null, draft: AuditDraft, messages: readonly OutboxMessage[], options?: WriteOptions): AuditEntry => {
     const { head: _head, ...recordRest } = record ?? { head: undefined };
-    const recordJson = record ? JSON.stringify(recordRest) : null;
+    // What `load` gives back, as the other stores give it: the work list and family are indexes here.
+    const recordJson = record ? JSON.stringify({ caseId: record.caseId, version: record.version, snapshot: record.snapshot, nextDueAt: record.nextDueAt }) : null;
     const recordCopy = record ? (recordRest as StoredCase) : null;
     const workCopy = recordCopy ? copy(recordCopy.work ?? []) : [];
     const messageCopies = messages.map((m) => copy(m));
-    const trail = trails.get(draft.caseId) ?? [];
-    const entry = chainEntry(trail.at(-1) ?? null, copy(draft));
+    const entry = chainEntry(lastEntries.get(draft.caseId) ?? null, draft);
+    const entryJson = JSON.stringify(entry);
     const head = copy(nextHead(entry, recordCopy?.version ?? cases.get(draft.caseId)!.version, options));
     heads.set(draft.caseId, head);
     if (recordCopy) {
@@ -67,13 +71,17 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       cases.set(recordCopy.caseId, { json: recordJson!, version: recordCopy.version, nextDueAt: recordCopy.nextDueAt });
     }
     for (const message of messageCopies) outbox.set(message.id, message);
-    trails.set(draft.caseId, [...trail, entry]);
-    return copy(entry);
+    const trail = trails.get(draft.caseId);
+    if (trail) trail.push(entryJson);
+    else trails.set(draft.caseId, [entryJson]);
+    lastEntries.set(draft.caseId, { caseId: entry.caseId, seq: entry.seq, hash: entry.hash });
+    // Only the text is kept: the caller may hold on to this object (its own draft's fields in it).
+    return entry;
   };
 
   /** The head check of every store; here the trail is in memory, so only a fault in this process could break it. */
   const checkHead = (caseId: string, options: WriteOptions | undefined): void => {
-    checkTrailHead(caseId, cases.get(caseId)!.version, heads.get(caseId), null, trails.get(caseId)?.at(-1) ?? null, options);
+    checkKnownTrailHead(caseId, cases.get(caseId)!.version, heads.get(caseId), null, lastEntries.get(caseId) ?? null, options);
   };
 
   const expectVersion = (caseId: string, expectedVersion: number): void => {
@@ -137,7 +145,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       return write(null, audit, messages, writeOptions);
     },
     async audit(caseId) {
-      return copy(trails.get(caseId) ?? []);
+      return (trails.get(caseId) ?? []).map((json) => JSON.parse(json) as AuditEntry);
     },
     async dueCases(at, limit) {
       return due.before(at, limit);

@@ -23,7 +23,7 @@ import type { CaseInput, Route } from '../machine/context.js';
 import { canonicalJson } from './audit-chain.js';
 import type { CaseEngine } from './case-engine.js';
 import { breachChanges } from './breach-diff.js';
-import { contentDigest, ledgerEntry, ledgerOf, type Ledger } from './ledger.js';
+import { contentDigest, ledgerEntry, ledgerOf, voidedEvents, type Ledger } from './ledger.js';
 import { foldEvents } from '../machine/fold.js';
 import type { EventOf } from '../events/index.js';
 import { defaultDeliveryOptions, deliverOutbox, type DeliveryOptions, type DeliveryResult, type Emitter } from './delivery.js';
@@ -185,12 +185,10 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   };
   const emitters = [inProcess, ...(options.emitters ?? [])];
 
-  const view = (record: StoredCase, snapshot: CaseSnapshot, eventId?: string): CaseView => ({
-    ...describeCase(snapshot),
+  const view = (record: StoredCase, snapshot: CaseSnapshot, eventId?: string, description = describeCase(snapshot)): CaseView => ({
+    ...description,
     version: record.version,
-    voided: Object.entries(ledgerOf(record.snapshot))
-      .filter(([, e]) => e.voidedBy !== null)
-      .map(([id, e]) => ({ eventId: id, type: e.type, voidedBy: e.voidedBy as string })),
+    voided: voidedEvents(ledgerOf(record.snapshot)),
     ...(eventId ? { eventId } : {}),
   });
 
@@ -446,7 +444,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         availableAt: 0,
       })),
     };
-    return { write, view: view(saved, next, event.eventId) };
+    return { write, view: view(saved, next, event.eventId, description) };
   };
 
   /** Saves an accepted event's case, audit entry and notifications in one atomic write; the relay delivers them. */

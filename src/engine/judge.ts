@@ -1,7 +1,8 @@
-import { transition } from 'xstate';
+import type { transition } from 'xstate';
 import { StepDownError } from '../errors.js';
 import type { StepDownEvent } from '../events/index.js';
 import { explainRefusal, type Refusal } from '../machine/explain.js';
+import { inertTransition } from '../machine/inert-transition.js';
 import type { StepDownMachine } from '../machine/machine.js';
 import type { CaseSnapshot } from '../machine/snapshot.js';
 import { eventProblem, trustParsed } from '../machine/valid-event.js';
@@ -24,7 +25,7 @@ export type Judgement =
 export function judgeEvent(machine: StepDownMachine, policy: Policy, snapshot: CaseSnapshot, event: StepDownEvent): Judgement {
   const { caseId } = snapshot.context;
   trustParsed(event);
-  const [next, actions] = transition(machine, snapshot, event);
+  const [next, actions] = inertTransition(machine, snapshot, event);
   if (next === snapshot) {
     const refusal = explainRefusal(snapshot, event, policy);
     if (refusal) return { accepted: false, error: refusalError(caseId, refusal), rules: refusal.rules.map((r) => r.rule) };

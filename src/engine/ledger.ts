@@ -39,3 +39,13 @@ export function ledgerOf(persisted: unknown): Ledger {
   const ledger = (persisted as { ledger?: unknown } | null)?.ledger;
   return ledger !== null && typeof ledger === 'object' && !Array.isArray(ledger) ? (ledger as Ledger) : {};
 }
+
+/** The events a ledger records as voided, in its order: the voided event's id and type, and the void's id. */
+export function voidedEvents(ledger: Ledger): { eventId: string; type: string; voidedBy: string }[] {
+  const voided: { eventId: string; type: string; voidedBy: string }[] = [];
+  for (const eventId in ledger) {
+    const entry = ledger[eventId]!;
+    if (entry.voidedBy !== null) voided.push({ eventId, type: entry.type, voidedBy: entry.voidedBy });
+  }
+  return voided;
+}
