@@ -19,8 +19,8 @@ export function canonicalJson(value: unknown): string {
     return `${out}]`;
   }
   const record = value as Record<string, unknown>;
-  // The default sort compares UTF-16 code units, as `<` does.
-  const keys = Object.keys(record).sort();
+  const keys = Object.keys(record);
+  sortKeys(keys);
   let out = '{';
   let first = true;
   for (const key of keys) {
@@ -30,6 +30,23 @@ export function canonicalJson(value: unknown): string {
     first = false;
   }
   return `${out}}`;
+}
+
+/**
+ * Sorts keys in place in the default sort's order (UTF-16 code units, as `<` compares): by insertion
+ * for the few keys most objects have, which, unlike `Array.prototype.sort`, allocates nothing.
+ */
+function sortKeys(keys: string[]): void {
+  if (keys.length > 16) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
 }
 
 /** SHA-256 over the previous hash and the canonical JSON of the entry without its own hash. */

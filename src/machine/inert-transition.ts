@@ -16,7 +16,7 @@ const nothing = (): void => undefined;
 
 /**
  * xstate's `transition(machine, snapshot, event)`, the same next snapshot and the same actions to
- * execute, without the throwaway actor xstate builds per call (`test/machine/inert-transition.test.ts`
+ * execute, without the throwaway actor xstate builds per call (`test/machine/hot-path.test.ts`
  * checks the two agree over every event of the built-in scenarios).
  *
  * @example

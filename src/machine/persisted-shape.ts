@@ -1,7 +1,7 @@
 /**
  * The shape `restoreCase` asks of a stored case, read without zod: a stored case is read on every
  * event, and nearly always it is the one the engine wrote. True only where `persistedSchema` would
- * accept the record too (`test/machine/persisted-shape.test.ts` holds the two together), so a false
+ * accept the record too (`test/machine/hot-path.test.ts` holds the two together), so a false
  * sends the record on to zod, whose issues name the fields that are wrong.
  *
  * @example

@@ -27,5 +27,8 @@ describe('canonicalJson', () => {
       expect(canonicalJson(value)).toBe(reference(value));
     }
     expect(canonicalJson({ b: 1, a: [undefined, { d: undefined, c: 'x' }] })).toBe('{"a":[null,{"c":"x"}],"b":1}');
+    // Objects of many keys too (sorted another way than the few keys most objects have).
+    const many = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${(i * 7) % 40}`, i % 3 === 0 ? undefined : { [`z${i}`]: i, [`a${i}`]: [i] }]));
+    expect(canonicalJson(many)).toBe(reference(many));
   });
 });
