@@ -4,6 +4,7 @@ import { checkKnownTrailHead, nextHead, type KnownEntry } from '../src/engine/he
 import type { SignedHead } from '../src/engine/heads.js';
 import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery, WriteOptions } from '../src/engine/store.js';
 import { workMatches } from '../src/engine/worklist.js';
+import { knowsWrittenFrom } from '../src/engine/own-records.js';
 import { byBurial, deadLetter, type BuriedMessage } from '../src/engine/dead-letters.js';
 
 /** Options of the in-memory store. */
@@ -27,6 +28,8 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   // Each case kept as the JSON text of its record (its version and due time beside it for the
   // indexes): a load parses it, a save stringifies once, and no deep copy is made either way.
   const cases = new Map<string, { readonly json: string; readonly version: number; readonly nextDueAt: number | null }>();
+  // The text each record object given to a write was written as (see `knowsWrittenFrom` below).
+  const textOf = new WeakMap<StoredCase, string>();
   // Each entry kept as the JSON text written, and the last one's place and hash beside it: an entry
   // is hashed once, when it is chained, and text cannot be changed by anyone holding an object.
   const trails = new Map<string, string[]>();
@@ -69,6 +72,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       work.replace(recordCopy.caseId, workCopy);
       moveFamily(recordCopy.caseId, recordCopy.familyId ?? null);
       cases.set(recordCopy.caseId, { json: recordJson!, version: recordCopy.version, nextDueAt: recordCopy.nextDueAt });
+      textOf.set(record!, recordJson!);
     }
     for (const message of messageCopies) outbox.set(message.id, message);
     const trail = trails.get(draft.caseId);
@@ -96,7 +100,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     }
   };
 
-  return {
+  const api: CaseStore = {
     async load(caseId) {
       const found = cases.get(caseId);
       const head = heads.get(caseId);
@@ -191,6 +195,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       return [...cases.keys()].filter((id) => after === null || id > after).sort(byCodeUnits).slice(0, limit);
     },
   };
+  // The same text as its last write of the case was, from this object: what a load would parse is that object's content.
+  knowsWrittenFrom(api, (caseId, record) => {
+    const found = cases.get(caseId);
+    return found !== undefined && textOf.get(record) === found.json;
+  });
+  return api;
 }
 
 /** One case in the next-due index: when it falls due, and its place in the order cases were opened. */

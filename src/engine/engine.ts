@@ -11,7 +11,7 @@ import { gatesFor } from '../machine/gates.js';
 import { instant } from '../machine/instants.js';
 import { caseInputSchema } from '../machine/initial-context.js';
 import { judgeEvent } from './judge.js';
-import { createStepDownMachine, machineVersion } from '../machine/machine.js';
+import { createStepDownMachine, machineVersion, type StepDownMachine } from '../machine/machine.js';
 import { emittedNotifications, type Notification } from '../machine/notifications.js';
 import { persistCase, restoreCase, snapshotVersion } from '../machine/persistence.js';
 import type { CaseSnapshot } from '../machine/snapshot.js';
@@ -31,6 +31,7 @@ import { deliveryRelay, messageIdPattern, type RelayOptions } from './relay.js';
 import { observeEngine } from './observe.js';
 import type { EngineLogger } from './logger.js';
 import { guardStore } from './guard-store.js';
+import { ownRecords } from './own-records.js';
 import { headPolicy, withHeads, type AuditSigningOptions } from './heads-store.js';
 import { exportHeads, verifyAllCases, type VerifyAllOptions, type VerifyAllResult } from './heads-verify.js';
 import { migrateSnapshot, resolveMigrations, type SnapshotMigrations } from './migrations.js';
@@ -234,6 +235,12 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     return restoring;
   };
   const restored = new WeakMap<StoredCase, Promise<CaseSnapshot>>();
+  // What this engine saved last, for a store that can tell it is still what is stored (the memory store).
+  const own = ownRecords(store);
+  const keep = (record: StoredCase, snapshot: CaseSnapshot, by: StepDownMachine): void => {
+    restored.set(record, Promise.resolve(snapshot));
+    own.remember(record, snapshot, by);
+  };
   const restoreRecord = async (record: StoredCase): Promise<CaseSnapshot> => {
     const found = snapshotVersion(record.snapshot);
     if (found === machineVersion) return restoreCase(record.snapshot, machine);
@@ -330,7 +337,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     loaded?: StoredCase,
   ): Promise<CaseView> => {
     const { refuse, commit } = sink;
-    const record = loaded ?? (await load(caseId));
+    const record = loaded ?? own.current(caseId, machine)?.record ?? (await load(caseId));
     // Only a known type is recorded for an invalid event: the audit keeps no raw input, and an
     // unknown `type` is raw input that may hold anything a host put in it, names included.
     const rawType: unknown = (input as { type?: unknown } | null)?.type;
@@ -450,7 +457,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   /** Saves an accepted event's case, audit entry and notifications in one atomic write; the relay delivers them. */
   const commitNow = async (...args: Parameters<typeof prepare>): Promise<CaseView> => {
     const { write, view: saved } = prepare(...args);
+    const by = machine;
     await stored.save(write.record, write.expectedVersion, write.audit, write.outbox);
+    keep(write.record, args[2], by);
     relay.nudge();
     return saved;
   };
@@ -599,6 +608,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         familyId: familyId ?? null,
         work: workItems(describeCase(snapshot), familyId ?? null),
       };
+      const by = machine;
       await stored.create(
         record,
         draft({
@@ -619,6 +629,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
           availableAt: 0,
         })),
       );
+      keep(record, snapshot, by);
       relay.nudge();
       return view(record, snapshot);
     },

@@ -55,8 +55,11 @@ describe('the send path against what it replaces', () => {
     for (const { input, events: sent } of trails) {
       let [snapshot] = initialTransition(machine, input);
       for (const event of sent) {
+        const before = JSON.stringify(snapshot.context);
         const [expected, expectedActions] = transition(machine, snapshot, event);
         const [next, actions] = inertTransition(machine, snapshot, event);
+        // Neither changed the snapshot it started from: the engine starts the next event from a kept one.
+        expect(JSON.stringify(snapshot.context)).toBe(before);
         // The same snapshot object back when nothing changed: the engine's test for a refusal.
         expect(next === snapshot).toBe(expected === snapshot);
         if (next === snapshot) unchanged += 1;
@@ -70,6 +73,9 @@ describe('the send path against what it replaces', () => {
         expect(plain(actions)).toEqual(plain(expectedActions));
         expect(emittedNotifications(actions)).toEqual(emittedNotifications(expectedActions));
         for (const path of paths) expect(inState(next, path)).toBe(next.matches(path as never));
+        // The context as the text a store keeps reads it back, to the last undefined field: the engine
+        // may start the next event from this very object instead of that text (own-records.ts).
+        expect(JSON.parse(JSON.stringify(next.context))).toStrictEqual(next.context);
         const persisted = JSON.parse(JSON.stringify(persistCase(next, {})));
         expect(plainlyPersisted(persisted)).toBe(true);
         expect(restoreCase(persisted, machine).context).toEqual(next.context);
