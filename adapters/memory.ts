@@ -4,7 +4,7 @@ import { checkKnownTrailHead, nextHead, type KnownEntry } from '../src/engine/he
 import type { SignedHead } from '../src/engine/heads.js';
 import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery, WriteOptions } from '../src/engine/store.js';
 import { workMatches } from '../src/engine/worklist.js';
-import { knowsWrittenFrom } from '../src/engine/own-records.js';
+import { isUnchanging, knowsWrittenFrom } from '../src/engine/own-records.js';
 import { byBurial, deadLetter, type BuriedMessage } from '../src/engine/dead-letters.js';
 
 /** Options of the in-memory store. */
@@ -26,10 +26,15 @@ export interface MemoryStoreOptions {
  */
 export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   // Each case kept as the JSON text of its record (its version and due time beside it for the
-  // indexes): a load parses it, a save stringifies once, and no deep copy is made either way.
-  const cases = new Map<string, { readonly json: string; readonly version: number; readonly nextDueAt: number | null }>();
-  // The text each record object given to a write was written as (see `knowsWrittenFrom` below).
-  const textOf = new WeakMap<StoredCase, string>();
+  // indexes): a load parses it, a save stringifies once, and no deep copy is made either way. A
+  // record its writer never changes (the engine's own, `unchanged`) is kept as it is until a load
+  // first needs its text. `write` counts the case's writes, for `knowsWrittenFrom` below.
+  const cases = new Map<string, { json: string | null; kept: StoredCase | null; readonly version: number; readonly nextDueAt: number | null; readonly write: number }>();
+  const writeOf = new WeakMap<StoredCase, number>();
+  let writes = 0;
+  const textOf = (record: StoredCase): string =>
+    // What `load` gives back, as the other stores give it: the work list and family are indexes here.
+    JSON.stringify({ caseId: record.caseId, version: record.version, snapshot: record.snapshot, nextDueAt: record.nextDueAt });
   // Each entry kept as the JSON text written, and the last one's place and hash beside it: an entry
   // is hashed once, when it is chained, and text cannot be changed by anyone holding an object.
   const trails = new Map<string, string[]>();
@@ -58,21 +63,23 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   /** Copies everything first, then changes state: a fault while copying leaves the store as it was. */
   const write = (record: StoredCase | null, draft: AuditDraft, messages: readonly OutboxMessage[], options?: WriteOptions): AuditEntry => {
     const { head: _head, ...recordRest } = record ?? { head: undefined };
-    // What `load` gives back, as the other stores give it: the work list and family are indexes here.
-    const recordJson = record ? JSON.stringify({ caseId: record.caseId, version: record.version, snapshot: record.snapshot, nextDueAt: record.nextDueAt }) : null;
+    const kept = record !== null && isUnchanging(record);
+    const recordJson = record && !kept ? textOf(record) : null;
     const recordCopy = record ? (recordRest as StoredCase) : null;
-    const workCopy = recordCopy ? copy(recordCopy.work ?? []) : [];
+    const workCopy = recordCopy ? (kept ? [...(recordCopy.work ?? [])] : copy(recordCopy.work ?? [])) : [];
     const messageCopies = messages.map((m) => copy(m));
     const entry = chainEntry(lastEntries.get(draft.caseId) ?? null, draft);
     const entryJson = JSON.stringify(entry);
-    const head = copy(nextHead(entry, recordCopy?.version ?? cases.get(draft.caseId)!.version, options));
+    // Of primitives only, and made for this write.
+    const head = { ...nextHead(entry, recordCopy?.version ?? cases.get(draft.caseId)!.version, options) };
     heads.set(draft.caseId, head);
     if (recordCopy) {
       due.move(recordCopy.caseId, cases.get(recordCopy.caseId)?.nextDueAt ?? null, recordCopy.nextDueAt);
       work.replace(recordCopy.caseId, workCopy);
       moveFamily(recordCopy.caseId, recordCopy.familyId ?? null);
-      cases.set(recordCopy.caseId, { json: recordJson!, version: recordCopy.version, nextDueAt: recordCopy.nextDueAt });
-      textOf.set(record!, recordJson!);
+      writes += 1;
+      cases.set(recordCopy.caseId, { json: recordJson, kept: kept ? record : null, version: recordCopy.version, nextDueAt: recordCopy.nextDueAt, write: writes });
+      writeOf.set(record!, writes);
     }
     for (const message of messageCopies) outbox.set(message.id, message);
     const trail = trails.get(draft.caseId);
@@ -105,8 +112,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       const found = cases.get(caseId);
       const head = heads.get(caseId);
       if (!found) return null;
+      if (found.json === null) {
+        found.json = textOf(found.kept!);
+        found.kept = null;
+      }
       const record = JSON.parse(found.json) as StoredCase;
-      return head ? { ...record, head: copy(head) } : record;
+      return head ? { ...record, head: { ...head } } : record;
     },
     async create(record, audit, messages, writeOptions) {
       options.beforeWrite?.('create');
@@ -195,10 +206,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       return [...cases.keys()].filter((id) => after === null || id > after).sort(byCodeUnits).slice(0, limit);
     },
   };
-  // The same text as its last write of the case was, from this object: what a load would parse is that object's content.
+  // The case's last write was of this very object: for a record that never changes (the only kind
+  // the engine asks about), what a load would parse is that object's content.
   knowsWrittenFrom(api, (caseId, record) => {
     const found = cases.get(caseId);
-    return found !== undefined && textOf.get(record) === found.json;
+    return found !== undefined && isUnchanging(record) && writeOf.get(record) === found.write;
   });
   return api;
 }

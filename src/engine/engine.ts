@@ -31,7 +31,7 @@ import { deliveryRelay, messageIdPattern, type RelayOptions } from './relay.js';
 import { observeEngine } from './observe.js';
 import type { EngineLogger } from './logger.js';
 import { guardStore } from './guard-store.js';
-import { ownRecords } from './own-records.js';
+import { ownRecords, unchanged } from './own-records.js';
 import { headPolicy, withHeads, type AuditSigningOptions } from './heads-store.js';
 import { exportHeads, verifyAllCases, type VerifyAllOptions, type VerifyAllResult } from './heads-verify.js';
 import { migrateSnapshot, resolveMigrations, type SnapshotMigrations } from './migrations.js';
@@ -458,7 +458,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   const commitNow = async (...args: Parameters<typeof prepare>): Promise<CaseView> => {
     const { write, view: saved } = prepare(...args);
     const by = machine;
-    await stored.save(write.record, write.expectedVersion, write.audit, write.outbox);
+    await stored.save(unchanged(write.record), write.expectedVersion, write.audit, write.outbox);
     keep(write.record, args[2], by);
     relay.nudge();
     return saved;
@@ -610,7 +610,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
       };
       const by = machine;
       await stored.create(
-        record,
+        unchanged(record),
         draft({
           caseId: record.caseId,
           type: 'case.opened',

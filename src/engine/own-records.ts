@@ -25,6 +25,28 @@ export function knowsWrittenFrom(store: CaseStore, answer: (caseId: string, reco
   writtenFrom.set(store, answer);
 }
 
+/** Records whose writer never changes them once written: the engine's own. */
+const unchanging = new WeakSet<StoredCase>();
+
+/**
+ * Marks a record its writer will never change, nor give out, once written: a store in this process
+ * may keep the object itself rather than a copy, and write its text only when the case is read.
+ *
+ * @example
+ * ```ts
+ * await store.save(unchanged(record), version, draft, outbox);
+ * ```
+ */
+export function unchanged(record: StoredCase): StoredCase {
+  unchanging.add(record);
+  return record;
+}
+
+/** True for a record marked with {@link unchanged}. */
+export function isUnchanging(record: StoredCase): boolean {
+  return unchanging.has(record);
+}
+
 /** The record an engine last saved for a case, with the snapshot it was made from and the machine that made it. */
 interface Kept {
   readonly record: StoredCase;
