@@ -1,5 +1,5 @@
 import { StepDownError } from '../src/errors.js';
-import { chainEntry } from '../src/engine/audit-chain.js';
+import { chainEntryText } from '../src/engine/audit-chain.js';
 import { checkKnownTrailHead, nextHead, type KnownEntry } from '../src/engine/heads-check.js';
 import type { SignedHead } from '../src/engine/heads.js';
 import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery, WriteOptions } from '../src/engine/store.js';
@@ -67,9 +67,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     const recordJson = record && !kept ? textOf(record) : null;
     const recordCopy = record ? (recordRest as StoredCase) : null;
     const workCopy = recordCopy ? (kept ? [...(recordCopy.work ?? [])] : copy(recordCopy.work ?? [])) : [];
-    const messageCopies = messages.map((m) => copy(m));
-    const entry = chainEntry(lastEntries.get(draft.caseId) ?? null, draft);
-    const entryJson = JSON.stringify(entry);
+    const messageCopies = messages.map((m) => (isUnchanging(m) ? m : copy(m)));
+    // Kept as the canonical text its hash was taken over (hash added last): one writing for both.
+    const { entry, text: entryJson } = chainEntryText(lastEntries.get(draft.caseId) ?? null, draft);
     // Of primitives only, and made for this write.
     const head = { ...nextHead(entry, recordCopy?.version ?? cases.get(draft.caseId)!.version, options) };
     heads.set(draft.caseId, head);

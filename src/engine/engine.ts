@@ -458,7 +458,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   const commitNow = async (...args: Parameters<typeof prepare>): Promise<CaseView> => {
     const { write, view: saved } = prepare(...args);
     const by = machine;
-    await stored.save(unchanged(write.record), write.expectedVersion, write.audit, write.outbox);
+    await stored.save(unchanged(write.record), write.expectedVersion, write.audit, write.outbox.map(unchanged));
     keep(write.record, args[2], by);
     relay.nudge();
     return saved;

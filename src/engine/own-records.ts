@@ -25,26 +25,27 @@ export function knowsWrittenFrom(store: CaseStore, answer: (caseId: string, reco
   writtenFrom.set(store, answer);
 }
 
-/** Records whose writer never changes them once written: the engine's own. */
-const unchanging = new WeakSet<StoredCase>();
+/** Records and messages whose writer never changes them once written: the engine's own. */
+const unchanging = new WeakSet<object>();
 
 /**
- * Marks a record its writer will never change, nor give out, once written: a store in this process
- * may keep the object itself rather than a copy, and write its text only when the case is read.
+ * Marks a record (or an outbox message) its writer will never change, nor give out, once written: a
+ * store in this process may keep the object itself rather than a copy, and write a record's text
+ * only when the case is read.
  *
  * @example
  * ```ts
- * await store.save(unchanged(record), version, draft, outbox);
+ * await store.save(unchanged(record), version, draft, outbox.map(unchanged));
  * ```
  */
-export function unchanged(record: StoredCase): StoredCase {
-  unchanging.add(record);
-  return record;
+export function unchanged<T extends object>(value: T): T {
+  unchanging.add(value);
+  return value;
 }
 
-/** True for a record marked with {@link unchanged}. */
-export function isUnchanging(record: StoredCase): boolean {
-  return unchanging.has(record);
+/** True for an object marked with {@link unchanged}. */
+export function isUnchanging(value: object): boolean {
+  return unchanging.has(value);
 }
 
 /** The record an engine last saved for a case, with the snapshot it was made from and the machine that made it. */
