@@ -1,9 +1,10 @@
 import { StepDownError } from '../src/errors.js';
-import { chainEntry } from '../src/engine/audit-chain.js';
-import { checkTrailHead, nextHead } from '../src/engine/heads-check.js';
+import { chainEntryText } from '../src/engine/audit-chain.js';
+import { checkKnownTrailHead, nextHead, type KnownEntry } from '../src/engine/heads-check.js';
 import type { SignedHead } from '../src/engine/heads.js';
 import type { AuditDraft, AuditEntry, CaseStore, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery, WriteOptions } from '../src/engine/store.js';
 import { workMatches } from '../src/engine/worklist.js';
+import { isUnchanging, knowsWrittenFrom } from '../src/engine/own-records.js';
 import { byBurial, deadLetter, type BuriedMessage } from '../src/engine/dead-letters.js';
 
 /** Options of the in-memory store. */
@@ -25,9 +26,19 @@ export interface MemoryStoreOptions {
  */
 export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   // Each case kept as the JSON text of its record (its version and due time beside it for the
-  // indexes): a load parses it, a save stringifies once, and no deep copy is made either way.
-  const cases = new Map<string, { readonly json: string; readonly version: number; readonly nextDueAt: number | null }>();
-  const trails = new Map<string, AuditEntry[]>();
+  // indexes): a load parses it, a save stringifies once, and no deep copy is made either way. A
+  // record its writer never changes (the engine's own, `unchanged`) is kept as it is until a load
+  // first needs its text. `write` counts the case's writes, for `knowsWrittenFrom` below.
+  const cases = new Map<string, { json: string | null; kept: StoredCase | null; readonly version: number; readonly nextDueAt: number | null; readonly write: number }>();
+  const writeOf = new WeakMap<StoredCase, number>();
+  let writes = 0;
+  const textOf = (record: StoredCase): string =>
+    // What `load` gives back, as the other stores give it: the work list and family are indexes here.
+    JSON.stringify({ caseId: record.caseId, version: record.version, snapshot: record.snapshot, nextDueAt: record.nextDueAt });
+  // Each entry kept as the JSON text written, and the last one's place and hash beside it: an entry
+  // is hashed once, when it is chained, and text cannot be changed by anyone holding an object.
+  const trails = new Map<string, string[]>();
+  const lastEntries = new Map<string, KnownEntry>();
   const heads = new Map<string, SignedHead>();
   const outbox = new Map<string, OutboxMessage>();
   const dead = new Map<string, BuriedMessage>();
@@ -52,28 +63,36 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
   /** Copies everything first, then changes state: a fault while copying leaves the store as it was. */
   const write = (record: StoredCase | null, draft: AuditDraft, messages: readonly OutboxMessage[], options?: WriteOptions): AuditEntry => {
     const { head: _head, ...recordRest } = record ?? { head: undefined };
-    const recordJson = record ? JSON.stringify(recordRest) : null;
+    const kept = record !== null && isUnchanging(record);
+    const recordJson = record && !kept ? textOf(record) : null;
     const recordCopy = record ? (recordRest as StoredCase) : null;
-    const workCopy = recordCopy ? copy(recordCopy.work ?? []) : [];
-    const messageCopies = messages.map((m) => copy(m));
-    const trail = trails.get(draft.caseId) ?? [];
-    const entry = chainEntry(trail.at(-1) ?? null, copy(draft));
-    const head = copy(nextHead(entry, recordCopy?.version ?? cases.get(draft.caseId)!.version, options));
+    const workCopy = recordCopy ? (kept ? [...(recordCopy.work ?? [])] : copy(recordCopy.work ?? [])) : [];
+    const messageCopies = messages.map((m) => (isUnchanging(m) ? m : copy(m)));
+    // Kept as the canonical text its hash was taken over (hash added last): one writing for both.
+    const { entry, text: entryJson } = chainEntryText(lastEntries.get(draft.caseId) ?? null, draft);
+    // Of primitives only, and made for this write.
+    const head = { ...nextHead(entry, recordCopy?.version ?? cases.get(draft.caseId)!.version, options) };
     heads.set(draft.caseId, head);
     if (recordCopy) {
       due.move(recordCopy.caseId, cases.get(recordCopy.caseId)?.nextDueAt ?? null, recordCopy.nextDueAt);
       work.replace(recordCopy.caseId, workCopy);
       moveFamily(recordCopy.caseId, recordCopy.familyId ?? null);
-      cases.set(recordCopy.caseId, { json: recordJson!, version: recordCopy.version, nextDueAt: recordCopy.nextDueAt });
+      writes += 1;
+      cases.set(recordCopy.caseId, { json: recordJson, kept: kept ? record : null, version: recordCopy.version, nextDueAt: recordCopy.nextDueAt, write: writes });
+      writeOf.set(record!, writes);
     }
     for (const message of messageCopies) outbox.set(message.id, message);
-    trails.set(draft.caseId, [...trail, entry]);
-    return copy(entry);
+    const trail = trails.get(draft.caseId);
+    if (trail) trail.push(entryJson);
+    else trails.set(draft.caseId, [entryJson]);
+    lastEntries.set(draft.caseId, { caseId: entry.caseId, seq: entry.seq, hash: entry.hash });
+    // Only the text is kept: the caller may hold on to this object (its own draft's fields in it).
+    return entry;
   };
 
   /** The head check of every store; here the trail is in memory, so only a fault in this process could break it. */
   const checkHead = (caseId: string, options: WriteOptions | undefined): void => {
-    checkTrailHead(caseId, cases.get(caseId)!.version, heads.get(caseId), null, trails.get(caseId)?.at(-1) ?? null, options);
+    checkKnownTrailHead(caseId, cases.get(caseId)!.version, heads.get(caseId), null, lastEntries.get(caseId) ?? null, options);
   };
 
   const expectVersion = (caseId: string, expectedVersion: number): void => {
@@ -88,13 +107,17 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
     }
   };
 
-  return {
+  const api: CaseStore = {
     async load(caseId) {
       const found = cases.get(caseId);
       const head = heads.get(caseId);
       if (!found) return null;
+      if (found.json === null) {
+        found.json = textOf(found.kept!);
+        found.kept = null;
+      }
       const record = JSON.parse(found.json) as StoredCase;
-      return head ? { ...record, head: copy(head) } : record;
+      return head ? { ...record, head: { ...head } } : record;
     },
     async create(record, audit, messages, writeOptions) {
       options.beforeWrite?.('create');
@@ -137,7 +160,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       return write(null, audit, messages, writeOptions);
     },
     async audit(caseId) {
-      return copy(trails.get(caseId) ?? []);
+      return (trails.get(caseId) ?? []).map((json) => JSON.parse(json) as AuditEntry);
     },
     async dueCases(at, limit) {
       return due.before(at, limit);
@@ -183,6 +206,13 @@ export function memoryStore(options: MemoryStoreOptions = {}): CaseStore {
       return [...cases.keys()].filter((id) => after === null || id > after).sort(byCodeUnits).slice(0, limit);
     },
   };
+  // The case's last write was of this very object: for a record that never changes (the only kind
+  // the engine asks about), what a load would parse is that object's content.
+  knowsWrittenFrom(api, (caseId, record) => {
+    const found = cases.get(caseId);
+    return found !== undefined && isUnchanging(record) && writeOf.get(record) === found.write;
+  });
+  return api;
 }
 
 /** One case in the next-due index: when it falls due, and its place in the order cases were opened. */

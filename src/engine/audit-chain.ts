@@ -18,24 +18,88 @@ export function canonicalJson(value: unknown): string {
     for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + canonicalJson(value[i]);
     return `${out}]`;
   }
-  const record = value as Record<string, unknown>;
-  // The default sort compares UTF-16 code units, as `<` does.
-  const keys = Object.keys(record).sort();
+  return objectText(value as Record<string, unknown>, canonicalJson);
+}
+
+/** An object's canonical JSON, each field's value written by `text`. */
+function objectText(record: Record<string, unknown>, text: (field: unknown) => string): string {
+  const keys = Object.keys(record);
+  sortKeys(keys);
   let out = '{';
   let first = true;
   for (const key of keys) {
     const field = record[key];
     if (field === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${canonicalJson(field)}`;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${text(field)}`;
     first = false;
   }
   return `${out}}`;
 }
 
+/**
+ * The canonical JSON of objects the engine made and never changes, already written (an event's,
+ * for its ledger digest): an audit entry's hash reads it rather than writing the event out again.
+ */
+const knownTexts = new WeakMap<object, string>();
+
+/**
+ * An object's canonical JSON whole and without some of its fields, written once: the engine
+ * digests an event without its id and hashes its audit entry with it. The whole text is remembered
+ * for the entry's hash, so the object must never change after this.
+ *
+ * @example
+ * ```ts
+ * const { without } = canonicalParts(event, new Set(['eventId', 'recordedAt']));
+ * ```
+ */
+export function canonicalParts(value: object, omit: ReadonlySet<string>): { readonly whole: string; readonly without: string } {
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  sortKeys(keys);
+  let whole = '{';
+  let without = '{';
+  for (const key of keys) {
+    const field = record[key];
+    if (field === undefined) continue;
+    const part = `${JSON.stringify(key)}:${canonicalJson(field)}`;
+    whole += whole.length === 1 ? part : `,${part}`;
+    if (!omit.has(key)) without += without.length === 1 ? part : `,${part}`;
+  }
+  whole += '}';
+  knownTexts.set(value, whole);
+  return { whole, without: `${without}}` };
+}
+
+/** A field of an audit entry: its remembered text, or written out. */
+const entryField = (field: unknown): string =>
+  (field !== null && typeof field === 'object' && knownTexts.get(field)) || canonicalJson(field);
+
+/** The canonical JSON of an entry without its hash: what the hash is taken over. */
+const entryText = (entry: Omit<AuditEntry, 'hash'>): string => objectText(entry as unknown as Record<string, unknown>, entryField);
+
+/**
+ * Sorts keys in place in the default sort's order (UTF-16 code units, as `<` compares): by insertion
+ * for the few keys most objects have, which, unlike `Array.prototype.sort`, allocates nothing.
+ */
+function sortKeys(keys: string[]): void {
+  if (keys.length > 16) {
+    keys.sort();
+    return;
+  }
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
+}
+
 /** SHA-256 over the previous hash and the canonical JSON of the entry without its own hash. */
 export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
-  return createHash('sha256').update(entry.prevHash).update('\n').update(canonicalJson(entry)).digest('hex');
+  return hashOf(entry.prevHash, entryText(entry));
 }
+
+const hashOf = (prevHash: string, text: string): string => createHash('sha256').update(prevHash).update('\n').update(text).digest('hex');
 
 /**
  * Gives a draft its place in the chain after `previous` (null for the case's first entry). Every
@@ -48,8 +112,24 @@ export function hashEntry(entry: Omit<AuditEntry, 'hash'>): string {
  * ```
  */
 export function chainEntry(previous: { readonly seq: number; readonly hash: string } | null, draft: AuditDraft): AuditEntry {
+  return chainEntryText(previous, draft).entry;
+}
+
+/**
+ * {@link chainEntry}, with the entry as JSON text (the canonical text its hash was taken over, its
+ * hash added last), for a store that keeps entries as text: one writing serves both.
+ *
+ * @example
+ * ```ts
+ * const { entry, text } = chainEntryText(last, draft);
+ * JSON.parse(text); // equal to entry
+ * ```
+ */
+export function chainEntryText(previous: { readonly seq: number; readonly hash: string } | null, draft: AuditDraft): { readonly entry: AuditEntry; readonly text: string } {
   const linked = { ...draft, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? genesisHash };
-  return { ...linked, hash: hashEntry(linked) };
+  const text = entryText(linked);
+  const hash = hashOf(linked.prevHash, text);
+  return { entry: { ...linked, hash }, text: `${text.slice(0, -1)},"hash":"${hash}"}` };
 }
 
 /** What {@link verifyAuditTrail} can find wrong. */

@@ -12,7 +12,7 @@ import { instant } from '../machine/instants.js';
 import { caseInputSchema } from '../machine/initial-context.js';
 import { judgeEvent } from './judge.js';
 import { policyCalendar } from '../machine/working-days.js';
-import { machineVersion } from '../machine/machine.js';
+import { machineVersion, type StepDownMachine } from '../machine/machine.js';
 import { emittedNotifications, type Notification } from '../machine/notifications.js';
 import { persistCase, snapshotVersion } from '../machine/persistence.js';
 import type { CaseSnapshot } from '../machine/snapshot.js';
@@ -24,13 +24,14 @@ import type { CaseInput, Route } from '../machine/context.js';
 import { canonicalJson } from './audit-chain.js';
 import type { CaseEngine } from './case-engine.js';
 import { breachChanges } from './breach-diff.js';
-import { contentDigest, ledgerEntry, ledgerOf, type Ledger } from './ledger.js';
+import { contentDigest, ledgerEntry, ledgerOf, voidedEvents, type Ledger } from './ledger.js';
 import type { EventOf } from '../events/index.js';
 import { defaultDeliveryOptions, deliverOutbox, type DeliveryOptions, type DeliveryResult, type Emitter } from './delivery.js';
 import { deliveryRelay, messageIdPattern, type RelayOptions } from './relay.js';
 import { observeEngine } from './observe.js';
 import type { EngineLogger } from './logger.js';
 import { guardStore } from './guard-store.js';
+import { ownRecords, unchanged } from './own-records.js';
 import { headPolicy, withHeads, type AuditSigningOptions } from './heads-store.js';
 import { exportHeads, verifyAllCases, type VerifyAllOptions, type VerifyAllResult } from './heads-verify.js';
 import { migrateSnapshot, resolveMigrations, type SnapshotMigrations } from './migrations.js';
@@ -197,12 +198,10 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   };
   const emitters = [inProcess, ...(options.emitters ?? [])];
 
-  const view = (record: StoredCase, snapshot: CaseSnapshot, eventId?: string): CaseView => ({
-    ...describeCase(snapshot),
+  const view = (record: StoredCase, snapshot: CaseSnapshot, eventId?: string, description = describeCase(snapshot)): CaseView => ({
+    ...description,
     version: record.version,
-    voided: Object.entries(ledgerOf(record.snapshot))
-      .filter(([, e]) => e.voidedBy !== null)
-      .map(([id, e]) => ({ eventId: id, type: e.type, voidedBy: e.voidedBy as string })),
+    voided: voidedEvents(ledgerOf(record.snapshot)),
     ...(eventId ? { eventId } : {}),
     policy: identityOf(policyVersions.governing(snapshot.context)),
   });
@@ -249,6 +248,12 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     return restoring;
   };
   const restored = new WeakMap<StoredCase, Promise<CaseSnapshot>>();
+  // What this engine saved last, for a store that can tell it is still what is stored (the memory store).
+  const own = ownRecords(store);
+  const keep = (record: StoredCase, snapshot: CaseSnapshot, by: StepDownMachine): void => {
+    restored.set(record, Promise.resolve(snapshot));
+    own.remember(record, snapshot, by);
+  };
   const restoreRecord = async (record: StoredCase): Promise<CaseSnapshot> => {
     const found = snapshotVersion(record.snapshot);
     if (found === machineVersion) return restoreVersioned(policyVersions, record.snapshot);
@@ -346,7 +351,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     loaded?: StoredCase,
   ): Promise<CaseView> => {
     const { refuse, commit } = sink;
-    const record = loaded ?? (await load(caseId));
+    const record = loaded ?? own.current(caseId, machine)?.record ?? (await load(caseId));
     // Only a known type is recorded for an invalid event: the audit keeps no raw input, and an
     // unknown `type` is raw input that may hold anything a host put in it, names included.
     const rawType: unknown = (input as { type?: unknown } | null)?.type;
@@ -467,13 +472,15 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         availableAt: 0,
       })),
     };
-    return { write, view: view(saved, next, event.eventId) };
+    return { write, view: view(saved, next, event.eventId, description) };
   };
 
   /** Saves an accepted event's case, audit entry and notifications in one atomic write; the relay delivers them. */
   const commitNow = async (...args: Parameters<typeof prepare>): Promise<CaseView> => {
     const { write, view: saved } = prepare(...args);
-    await stored.save(write.record, write.expectedVersion, write.audit, write.outbox);
+    const by = machine;
+    await stored.save(unchanged(write.record), write.expectedVersion, write.audit, write.outbox.map(unchanged));
+    keep(write.record, args[2], by);
     relay.nudge();
     return saved;
   };
@@ -623,8 +630,9 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         familyId: familyId ?? null,
         work: workItems(describeCase(snapshot), familyId ?? null),
       };
+      const by = machine;
       await stored.create(
-        record,
+        unchanged(record),
         draft({
           caseId: record.caseId,
           type: 'case.opened',
@@ -644,6 +652,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
           availableAt: 0,
         })),
       );
+      keep(record, snapshot, by);
       relay.nudge();
       return view(record, snapshot);
     },

@@ -52,6 +52,45 @@ export function checkTrailHead(
   last: AuditEntry | null,
   options: WriteOptions | undefined,
 ): void {
+  checkHeadAgainst(caseId, version, head, recorded, last, (entry) => {
+    const { hash, ...rest } = entry as AuditEntry;
+    return hashEntry(rest) === hash;
+  }, options);
+}
+
+/**
+ * {@link checkTrailHead} for a store whose trail's last entry is one it hashed itself and holds
+ * where nothing else can change it (the memory store keeps each entry as the text it wrote): the
+ * same checks in the same order, but the entry's hash is taken as its content's, not recomputed.
+ *
+ * @example
+ * ```ts
+ * checkKnownTrailHead(caseId, version, heads.get(caseId), null, lastWritten.get(caseId) ?? null, options);
+ * ```
+ */
+export function checkKnownTrailHead(
+  caseId: string,
+  version: number,
+  head: SignedHead | null | undefined,
+  recorded: { readonly seq: number; readonly hash: string } | null,
+  last: KnownEntry | null,
+  options: WriteOptions | undefined,
+): void {
+  checkHeadAgainst(caseId, version, head, recorded, last, () => true, options);
+}
+
+/** What {@link checkKnownTrailHead} reads of a trail's last entry. */
+export type KnownEntry = Pick<AuditEntry, 'caseId' | 'seq' | 'hash'>;
+
+function checkHeadAgainst(
+  caseId: string,
+  version: number,
+  head: SignedHead | null | undefined,
+  recorded: { readonly seq: number; readonly hash: string } | null,
+  last: KnownEntry | null,
+  hashHolds: (entry: KnownEntry) => boolean,
+  options: WriteOptions | undefined,
+): void {
   const expected = head ?? recorded;
   if (expected === null) return;
   // A head at sequence 0 records an empty trail: consistent with a trail that has no entry.
@@ -63,9 +102,8 @@ export function checkTrailHead(
     throw trailBroken(caseId, last.seq, 'appended', `the audit trail runs past entry ${expected.seq}, which its head records, to entry ${last.seq}`);
   }
   if (last.caseId !== caseId) throw trailBroken(caseId, last.seq, 'moved', `entry ${last.seq} belongs to another case's trail`);
-  const { hash, ...rest } = last;
-  if (hashEntry(rest) !== hash) throw trailBroken(caseId, last.seq, 'changed', `entry ${last.seq} was changed after it was written`);
-  if (hash !== expected.hash) throw trailBroken(caseId, last.seq, 'forged', `entry ${last.seq} is not the entry its head records`);
+  if (!hashHolds(last)) throw trailBroken(caseId, last.seq, 'changed', `entry ${last.seq} was changed after it was written`);
+  if (last.hash !== expected.hash) throw trailBroken(caseId, last.seq, 'forged', `entry ${last.seq} is not the entry its head records`);
   if (head) {
     if (head.caseId !== caseId) throw trailBroken(caseId, head.seq, 'moved', "the stored head is another case's");
     if (head.version !== version) {

@@ -1,12 +1,13 @@
-import { transition } from 'xstate';
+import type { transition } from 'xstate';
 import { StepDownError } from '../errors.js';
 import type { StepDownEvent } from '../events/index.js';
 import { explainRefusal, type Refusal } from '../machine/explain.js';
+import { inertTransition } from '../machine/inert-transition.js';
 import type { StepDownMachine } from '../machine/machine.js';
 import type { CaseSnapshot } from '../machine/snapshot.js';
 import { eventProblem, trustParsed } from '../machine/valid-event.js';
 import type { Policy } from '../policy/define-policy.js';
-import { canonicalJson } from './audit-chain.js';
+import { sameJson } from './same-json.js';
 
 /** What the machine made of an event: the next snapshot and its actions, or why it took nothing. */
 export type Judgement =
@@ -24,7 +25,7 @@ export type Judgement =
 export function judgeEvent(machine: StepDownMachine, policy: Policy, snapshot: CaseSnapshot, event: StepDownEvent): Judgement {
   const { caseId } = snapshot.context;
   trustParsed(event);
-  const [next, actions] = transition(machine, snapshot, event);
+  const [next, actions] = inertTransition(machine, snapshot, event);
   if (next === snapshot) {
     const refusal = explainRefusal(snapshot, event, policy);
     if (refusal) return { accepted: false, error: refusalError(caseId, refusal), rules: refusal.rules.map((r) => r.rule) };
@@ -33,7 +34,7 @@ export function judgeEvent(machine: StepDownMachine, policy: Policy, snapshot: C
     if (problem) return { accepted: false, error: problem, rules: [] };
   }
   // `lastStepAt` is bookkeeping every dated event moves: a record that moves nothing else changes nothing.
-  if (next === snapshot || (canonicalJson(next.value) === canonicalJson(snapshot.value) && sameRecord(next.context, snapshot.context))) {
+  if (next === snapshot || (sameJson(next.value, snapshot.value) && sameRecord(next.context, snapshot.context))) {
     return {
       accepted: false,
       rules: [],
@@ -57,19 +58,21 @@ function refusalError(caseId: string, refusal: Refusal): StepDownError {
 
 /**
  * True when two contexts record the same facts, whatever their `lastStepAt`: the canonical JSON of
- * each, compared field by field, and only for fields the transition replaced (xstate keeps the
+ * each (`sameJson`), compared field by field, and only for fields the transition replaced (xstate keeps the
  * objects an action did not touch).
  */
 function sameRecord(a: CaseSnapshot['context'], b: CaseSnapshot['context']): boolean {
   const left = a as unknown as Record<string, unknown>;
   const right = b as unknown as Record<string, unknown>;
-  for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
-    if (key === 'lastStepAt') continue;
+  const differs = (key: string): boolean => {
+    if (key === 'lastStepAt') return false;
     const x = left[key];
     const y = right[key];
-    if (x === y) continue;
+    if (x === y) return false;
     // An absent field and one set to undefined are the same JSON; either and null are not.
-    if ((x === undefined) !== (y === undefined) || canonicalJson(x) !== canonicalJson(y)) return false;
-  }
+    return (x === undefined) !== (y === undefined) || !sameJson(x, y);
+  };
+  for (const key of Object.keys(left)) if (differs(key)) return false;
+  for (const key of Object.keys(right)) if (!Object.prototype.propertyIsEnumerable.call(left, key) && differs(key)) return false;
   return true;
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { StepDownEvent } from '../events/index.js';
-import { canonicalJson } from './audit-chain.js';
+import { canonicalParts } from './audit-chain.js';
 
 /**
  * What the engine remembers of each accepted event, by its `eventId`: enough to recognise a resend
@@ -22,12 +22,15 @@ export type Ledger = Readonly<Record<string, LedgerEntry>>;
 
 /**
  * The digest of what an event says: its content without its identity (`eventId`) or the time it
- * was recorded (`recordedAt`), so a resend of the same record matches whenever it is sent.
+ * was recorded (`recordedAt`), so a resend of the same record matches whenever it is sent. The event
+ * must not change after this: its canonical text is remembered for its audit entry.
  */
 export function contentDigest(event: StepDownEvent): string {
-  const { eventId: _id, recordedAt: _recorded, ...content } = event;
-  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+  // Written once: the event's whole text is kept for its audit entry's hash (`canonicalParts`).
+  return createHash('sha256').update(canonicalParts(event, identity).without).digest('hex');
 }
+
+const identity: ReadonlySet<string> = new Set(['eventId', 'recordedAt']);
 
 /** The ledger entry of an accepted event. */
 export function ledgerEntry(event: StepDownEvent & { eventId: string }): LedgerEntry {
@@ -38,4 +41,14 @@ export function ledgerEntry(event: StepDownEvent & { eventId: string }): LedgerE
 export function ledgerOf(persisted: unknown): Ledger {
   const ledger = (persisted as { ledger?: unknown } | null)?.ledger;
   return ledger !== null && typeof ledger === 'object' && !Array.isArray(ledger) ? (ledger as Ledger) : {};
+}
+
+/** The events a ledger records as voided, in its order: the voided event's id and type, and the void's id. */
+export function voidedEvents(ledger: Ledger): { eventId: string; type: string; voidedBy: string }[] {
+  const voided: { eventId: string; type: string; voidedBy: string }[] = [];
+  for (const eventId in ledger) {
+    const entry = ledger[eventId]!;
+    if (entry.voidedBy !== null) voided.push({ eventId, type: entry.type, voidedBy: entry.voidedBy });
+  }
+  return voided;
 }

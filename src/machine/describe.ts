@@ -62,8 +62,9 @@ export function describeCase(snapshot: CaseSnapshot): CaseDescription {
     outcome: context.outcome,
     states: activeStates(snapshot),
     deadlines: context.deadlines.map((d) => ({ ...d, citation: getRule(d.rule).citation })),
-    breaches: context.breaches,
-    withdrawnBreaches: context.withdrawnBreaches,
+    // Copies: a description is the host's to keep, and the engine may start its next event from this context.
+    breaches: context.breaches.map((b) => ({ ...b })),
+    withdrawnBreaches: context.withdrawnBreaches.map((b) => ({ ...b })),
     pending: pendingSteps(snapshot),
   };
 }

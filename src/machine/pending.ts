@@ -4,6 +4,8 @@ import type { RuleId } from '../policy/rules.js';
 import { agreedAsLeadProfessional, disagreesUnraised, gateChecks, peopleWhoseViewsAreNeeded } from './gates.js';
 import type { CaseContext } from './context.js';
 import { isAfter } from './instants.js';
+import type { StateValue } from 'xstate';
+import { inState } from './in-state.js';
 import type { CaseSnapshot } from './snapshot.js';
 
 /**
@@ -59,7 +61,7 @@ function withWho(context: CaseContext, step: PendingStep): PendingStep {
 
 function waitingFor(snapshot: CaseSnapshot): PendingStep[] {
   const context = snapshot.context;
-  const at = (path: Parameters<CaseSnapshot['matches']>[0]) => snapshot.matches(path);
+  const at = (path: Parameters<CaseSnapshot['matches']>[0]) => inState(snapshot, path as StateValue);
   if (at({ withChildrensSocialCare: 'decision' })) {
     return [{ step: 'decision.agreed', role: 'team-manager', rule: 'threshold-decision' }];
   }
@@ -87,7 +89,7 @@ function preparationSteps(snapshot: CaseSnapshot, context: CaseContext): Pending
     const carers = needed.filter(([, p]) => p.relationship === 'parent-carer').map(([id]) => id);
     steps.push({ step: 'consent.given', role: 'social-worker', rule: 'informed-consent', ...(carers.length === 1 ? { detail: carers[0] } : {}) });
   }
-  const ladder = (state: string) => snapshot.matches({ withChildrensSocialCare: { preparation: state } } as never);
+  const ladder = (state: string) => inState(snapshot, { withChildrensSocialCare: { preparation: state } });
   if (ladder('seekingLeadProfessional')) {
     steps.push({ step: 'leadProfessional.agreed', role: 'social-worker', rule: 'lead-professional-identified' });
   } else if (ladder('withCafLinkWorker')) {
@@ -141,8 +143,8 @@ function closureSteps(snapshot: CaseSnapshot, context: CaseContext): PendingStep
 
 function underCafSteps(snapshot: CaseSnapshot, context: CaseContext): PendingStep[] {
   const steps: PendingStep[] = [];
-  const ehm = (state: string) => snapshot.matches({ underCaf: { ehm: state } } as never);
-  const plan = (state: string) => snapshot.matches({ underCaf: { familyPlan: state } } as never);
+  const ehm = (state: string) => inState(snapshot, { underCaf: { ehm: state } });
+  const plan = (state: string) => inState(snapshot, { underCaf: { familyPlan: state } });
   if (ehm('qualityAssurance')) steps.push({ step: 'ehm.authorised', role: 'caf-link-worker', rule: 'ehm-quality-assurance' });
   if (ehm('awaitingInformation')) steps.push({ step: 'ehm.infoProvided', role: 'social-worker', rule: 'ehm-quality-assurance' });
   if (ehm('transferred')) {

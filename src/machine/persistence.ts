@@ -3,6 +3,7 @@ import { StepDownError } from '../errors.js';
 import type { CaseContext } from './context.js';
 import { machineVersion, stepDownMachine, type StepDownMachine } from './machine.js';
 import type { CaseSnapshot } from './snapshot.js';
+import { plainlyPersisted } from './persisted-shape.js';
 
 /**
  * A case as stored: the machine version that wrote it, the state value and the context. Plain JSON,
@@ -113,7 +114,7 @@ export function restoreCase(persisted: unknown, machine: StepDownMachine = stepD
       { found, problem: 'older', expected: machineVersion },
     );
   }
-  const parsed = persistedSchema.safeParse(persisted);
+  const parsed = plainlyPersisted(persisted) ? { success: true as const, data: persisted as z.infer<typeof persistedSchema> } : persistedSchema.safeParse(persisted);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)');
     throw new StepDownError('INVALID_SNAPSHOT', `Stored case is malformed at: ${fields.join(', ')}.`, { fields });

@@ -1,6 +1,7 @@
 import type { SnapshotFrom } from 'xstate';
 import type { StepDownMachine } from './machine.js';
 import type { Stage } from './notifications.js';
+import { inState } from './in-state.js';
 
 /** A snapshot of a step-down machine, live or restored from JSON. */
 export type CaseSnapshot = SnapshotFrom<StepDownMachine>;
@@ -8,9 +9,9 @@ export type CaseSnapshot = SnapshotFrom<StepDownMachine>;
 /** The stage a snapshot is in, as DOMAIN.md names the stages. */
 export function stageOf(snapshot: CaseSnapshot): Stage {
   if (snapshot.status !== 'active') return 'closed';
-  if (snapshot.matches('underCaf')) return 'early-help';
-  if (snapshot.matches({ withChildrensSocialCare: 'closure' })) return 'closure';
-  if (snapshot.matches({ withChildrensSocialCare: 'preparation' })) return 'preparation';
+  if (inState(snapshot, 'underCaf')) return 'early-help';
+  if (inState(snapshot, { withChildrensSocialCare: 'closure' })) return 'closure';
+  if (inState(snapshot, { withChildrensSocialCare: 'preparation' })) return 'preparation';
   return 'decision';
 }
 

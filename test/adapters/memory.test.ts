@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../../adapters/memory.js';
 import { workMatches, workOrder } from '../../src/engine/worklist.js';
+import { unchanged } from '../../src/engine/own-records.js';
 import type { AuditDraft, CaseStore, StoredCase, WorkItem, WorklistQuery } from '../../src/index.js';
 import { testStore } from './conformance.js';
 import { testDeliveryStore } from './conformance-delivery.js';
@@ -169,5 +170,32 @@ describe('memory store: the work-list index', () => {
     // The other role's steps due in the same window (half the cases) and the Team Manager's later ones
     // are not read: the ratio stays near 1 where a walk of every step due would be ~200×.
     expect(large / Math.max(small, 0.05)).toBeLessThan(10);
+  });
+});
+
+describe('memory store: what it keeps of a record', () => {
+  const snapshotOf = (caseId: string) => ({ machineVersion: 2, value: 'x', context: { caseId, deadlines: [] } }) as unknown as StoredCase['snapshot'];
+  const withoutHead = (stored: StoredCase | null) => {
+    const { head: _head, ...rest } = stored!;
+    return rest;
+  };
+
+  it('keeps a copy of a caller’s record: changing the object afterwards changes nothing stored', async () => {
+    const store = memoryStore();
+    const given: StoredCase = { ...record('C-1', 1, 5), snapshot: snapshotOf('C-1') };
+    await store.create(given, draft('C-1', 1), []);
+    (given.snapshot.context as { caseId: string }).caseId = 'changed';
+    expect((await store.load('C-1'))!.snapshot.context.caseId).toBe('C-1');
+  });
+
+  it('keeps a record its writer never changes (the engine’s own) as it is, and reads it back as a copy would be', async () => {
+    const store = memoryStore();
+    const own = unchanged({ ...record('C-2', 1, 5), snapshot: snapshotOf('C-2'), familyId: null, work: [] });
+    await store.create(own, draft('C-2', 1), []);
+    const loaded = await store.load('C-2');
+    expect(withoutHead(loaded)).toEqual({ caseId: 'C-2', version: 1, snapshot: snapshotOf('C-2'), nextDueAt: 5 });
+    // A load is the reader's own copy, whatever it does with it.
+    (loaded!.snapshot.context as { caseId: string }).caseId = 'changed';
+    expect((await store.load('C-2'))!.snapshot.context.caseId).toBe('C-2');
   });
 });
