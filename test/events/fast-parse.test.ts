@@ -27,11 +27,11 @@ function agree(input: unknown): { zod: boolean; quick: boolean } {
   return { zod: parsed.success, quick: fast !== undefined };
 }
 
-/** True when every object in `value` is a plain object (or null-prototype) or a real array. */
+/** True when every object in `value` is a plain object (or null-prototype) or an array with an array's prototype. */
 function plainThroughout(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return true;
-  if (Array.isArray(value)) return value.every(plainThroughout);
   const proto = Object.getPrototypeOf(value);
+  if (Array.isArray(value)) return proto === Array.prototype && value.every(plainThroughout);
   if (proto !== Object.prototype && proto !== null) return false;
   return Object.values(value).every(plainThroughout);
 }
