@@ -859,12 +859,13 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
 
     async tickCase(caseId: string, tickOptions: { readonly at: string }) {
       const { event: tickEvent, atMs } = tickEventAt(tickOptions?.at, now(), futureToleranceMs);
-      await load(caseId);
-      const breaches = await tickCase(caseId, tickEvent, atMs);
+      // The record loaded to check the id is the one the first try sends to: one load per tick, not three.
+      const seen: { record: StoredCase | null; stale: boolean } = { record: await load(caseId), stale: false };
+      const breaches = await tickCase(caseId, tickEvent, atMs, seen);
       if (breaches === null) {
         // Nothing to tick, or every try lost a race: only the second leaves the case still due, and a
         // job queue must then retry rather than count the deadline done.
-        const record = await stored.load(caseId);
+        const record = seen.stale ? await stored.load(caseId) : seen.record;
         if (record !== null && record.nextDueAt !== null && record.nextDueAt < atMs) {
           throw new StepDownError('VERSION_CONFLICT', `Case ${caseId} kept changing while it was ticked: tick it again.`, { caseId });
         }
@@ -900,9 +901,23 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   };
   return observeEngine(api, options.logger);
 
-  async function tickCase(caseId: string, event: StepDownEvent, atMs: number): Promise<number | null> {
+  /**
+   * Ticks one case, retrying a lost race. `seen`, when given, holds a record already loaded for the
+   * first try and is left holding the last record read, `stale` when a write was lost after it (so a
+   * caller reads the case again to tell "another process ticked it" from "kept losing").
+   */
+  async function tickCase(
+    caseId: string,
+    event: StepDownEvent,
+    atMs: number,
+    seen?: { record: StoredCase | null; stale: boolean },
+  ): Promise<number | null> {
     for (let attempt = 0; attempt <= conflictRetries; attempt += 1) {
-      const record = await stored.load(caseId);
+      const record = attempt === 0 && seen?.record ? seen.record : await stored.load(caseId);
+      if (seen) {
+        seen.record = record;
+        seen.stale = false;
+      }
       // Another process may have ticked it already, or it closed.
       if (!record || record.nextDueAt === null || record.nextDueAt >= atMs) return null;
       try {
@@ -912,6 +927,7 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
         return after.breaches.length - before;
       } catch (error) {
         if (!isStepDownError(error, 'VERSION_CONFLICT')) throw error;
+        if (seen) seen.stale = true;
       }
     }
     return null;

@@ -70,4 +70,22 @@ describe('engine.tickCase', () => {
     racing = false;
     expect(await engine.tickCase('C-1', { at: justAfter })).toEqual({ ticked: true, breaches: 1 });
   });
+
+  it('reads the case once for a due case and once for one not due: the record that checks the id is the one ticked', async () => {
+    const inner = memoryStore();
+    let loads = 0;
+    const store: CaseStore = { ...inner, load: async (caseId) => ((loads += 1), inner.load(caseId)) };
+    const engine = createCaseEngine({ store, now: () => new Date('2024-03-20T12:00:00Z') });
+    await caseWithDisagreement(engine);
+    loads = 0;
+    expect(await engine.tickCase('C-1', { at: due })).toEqual({ ticked: false, breaches: 0 });
+    expect(loads).toBe(1);
+    loads = 0;
+    expect(await engine.tickCase('C-1', { at: justAfter })).toEqual({ ticked: true, breaches: 1 });
+    expect(loads).toBe(1);
+    // Ticked: nothing more is due, and a second job for the same instant reads it once and writes nothing.
+    loads = 0;
+    expect(await engine.tickCase('C-1', { at: justAfter })).toEqual({ ticked: false, breaches: 0 });
+    expect(loads).toBe(1);
+  });
 });
