@@ -38,8 +38,8 @@ export interface CalendarUpdateDeps {
   readonly policy: () => Policy;
   /** The version (with the calendar now in force) that governs a case: each counts by its own timescales. */
   readonly policyOf: (view: CaseView) => Policy;
-  /** Puts the policy with the new calendar in force for every later event and tick. */
-  readonly usePolicy: (policy: Policy) => void;
+  /** Puts the new calendar in force, in every policy version, for every later event and tick. */
+  readonly useCalendar: (calendar: Calendar) => void;
   readonly get: (caseId: string) => Promise<CaseView>;
   readonly send: (caseId: string, event: EventInputOf<'calendar.updated'>, options: { expectedVersion: number }) => Promise<CaseView>;
   readonly now: () => Date;
@@ -110,8 +110,7 @@ export async function updateCalendar(
     if (!parsed.success) throw new StepDownError('INVALID_INPUT', 'at: expected an ISO 8601 date-time with an offset.', { issues: ['at: not a date-time'] });
     at = parsed.data;
   }
-  const next: Policy = { ...policy, calendar };
-  deps.usePolicy(next);
+  deps.useCalendar(calendar);
   const result = { cases: 0, deadlines: 0, withdrawn: 0, failed: [] as { caseId: string; code: string }[] };
   const versions = { calendarVersion: calendar.version, previousCalendarVersion: previous.version };
   if (calendar.version === previous.version) return { ...versions, ...result };

@@ -11,7 +11,6 @@ import { gatesFor } from '../machine/gates.js';
 import { instant } from '../machine/instants.js';
 import { caseInputSchema } from '../machine/initial-context.js';
 import { judgeEvent } from './judge.js';
-import { policyCalendar } from '../machine/working-days.js';
 import { machineVersion, type StepDownMachine } from '../machine/machine.js';
 import { emittedNotifications, type Notification } from '../machine/notifications.js';
 import { persistCase, snapshotVersion } from '../machine/persistence.js';
@@ -878,8 +877,8 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
           store: stored,
           policy: () => policy,
           policyOf: (view) => policyVersions.find(view.policy.version) ?? policy,
-          usePolicy: (next) => {
-            policyVersions = withCalendar(policyVersions, policyCalendar(next));
+          useCalendar: (calendar) => {
+            policyVersions = withCalendar(policyVersions, calendar);
             policy = policyVersions.list.at(-1)!;
             machine = policyVersions.machineOf(policy);
           },

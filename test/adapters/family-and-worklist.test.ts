@@ -8,6 +8,7 @@ import type { EncryptionOptions } from '../../adapters/sealing.js';
 import { workMatches, workOrder } from '../../src/engine/worklist.js';
 import { createCaseEngine, isStepDownError, type AuditDraft, type CaseStore, type CaseWrite, type StoredCase, type WorkItem, type WorklistQuery } from '../../src/index.js';
 import { event } from '../machine/harness.js';
+import { auditDraft } from './store-records.js';
 import { sampleFamilyAdded, samplePeople } from '../events/samples.js';
 import { freshPrefix } from './postgres-place.js';
 import { postgresServerUrl } from '../servers.js';
@@ -20,20 +21,7 @@ import { postgresServerUrl } from '../servers.js';
 const encryption = (): EncryptionOptions => ({ keys: { k1: randomBytes(32) }, current: 'k1', indexKey: randomBytes(32) });
 
 function draft(caseId: string, version: number): AuditDraft {
-  return {
-    caseId,
-    type: 'test.event',
-    event: { type: 'test.event' },
-    actor: { id: 'sw-1', role: 'social-worker' },
-    at: '2024-05-01T10:00:00+01:00',
-    recordedAt: '2024-05-01T10:00:01.000Z',
-    stateBefore: null,
-    stateAfter: null,
-    version,
-    rules: { checked: [], breached: [] },
-    accepted: true,
-    errorCode: null,
-  };
+  return { ...auditDraft(caseId, version), type: 'test.event', event: { type: 'test.event' } };
 }
 
 const snapshot = (caseId: string) => ({ machineVersion: 2, value: 'x', context: { caseId }, ledger: {} }) as unknown as StoredCase['snapshot'];
