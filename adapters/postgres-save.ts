@@ -7,6 +7,7 @@
  * written and the save runs its locked transaction instead, which reads everything afresh.
  */
 import type { SignedHead } from '../src/engine/heads.js';
+import type { AuditEntry } from '../src/engine/store.js';
 import type { StoredAuditEntry, StoredSnapshot } from './sealing.js';
 
 /** A case row as `load` reads it, with the trail's last row beside it. */
@@ -24,7 +25,10 @@ export interface LoadedRow {
   tail_xmin: string | null;
 }
 
-/** What a save may write against without locking first: the row and the trail's end as `load` read them. */
+/**
+ * What a save may write against without locking first: the row and the trail's end as `load` read
+ * them, or as this store's own last save of the case wrote them (`written`).
+ */
 export interface ReadTail {
   readonly version: number;
   readonly lastSeq: number;
@@ -32,8 +36,15 @@ export interface ReadTail {
   readonly head: SignedHead | null;
   readonly rowXmin: string;
   readonly tailSeq: number;
-  readonly tailEntry: StoredAuditEntry;
+  /** The trail's last row as read; null when the store wrote it itself (`written`). */
+  readonly tailEntry: StoredAuditEntry | null;
   readonly tailXmin: string;
+  /**
+   * The entry this store's save wrote last, as it chained it (its hash its own); absent after a
+   * `load`. A save against it that finds the row or trail moved is a `VERSION_CONFLICT`: the engine
+   * judged a case it had not read, and reads it before judging again.
+   */
+  readonly written?: AuditEntry;
 }
 
 /**
@@ -65,6 +76,11 @@ export function readTail(row: LoadedRow): ReadTail | null {
   };
 }
 
+/** The row and trail's end a save just wrote: the entry is the trail's last row, in the transaction whose id is `xmin`. */
+export function writtenTail(version: number, entry: AuditEntry, head: SignedHead, xmin: string): ReadTail {
+  return { version, lastSeq: entry.seq, lastHash: entry.hash, head, rowXmin: xmin, tailSeq: entry.seq, tailEntry: null, tailXmin: xmin, written: entry };
+}
+
 /**
  * The rows read by `load`, by case, for the save that usually follows. Only a hint: a save checks
  * them against the database in its own statement. Bounded, oldest first out.
@@ -92,7 +108,8 @@ export function readTails(limit = 1024) {
  * Every write of a save in one statement: the versioned case row, then (only if it was written)
  * the audit entry, the messages, and the case's work-list rows (upserted by position, an unchanged
  * row left alone; those past the new count deleted). The rows come as JSON parameters, so the text
- * is the same for every save. Returns one row `{ n }`: 1 when written, 0 when not.
+ * is the same for every save. Returns one row `{ n, xmin }`: 1 and the writing transaction's id
+ * (the new row's and the new entry's `xmin`, as text) when written, 0 and null when not.
  *
  * `guarded`: the row is updated only if it is still the version `load` read (`$13`, its `xmin`),
  * at the version expected (`$14`), and the trail still ends at the row read (`$15` its seq, `$16`
@@ -111,7 +128,7 @@ export const writeStatement = (p: string, guarded: boolean) => `WITH saved AS (
       AND NOT EXISTS (SELECT 1 FROM ${p}_audit a WHERE a.case_id = $1 AND a.seq > $15)`
         : ''
     }
-    RETURNING c.case_id
+    RETURNING c.case_id, c.xmin::text AS row_xmin
   ), audit AS (
     INSERT INTO ${p}_audit (case_id, seq, entry) SELECT s.case_id, $2, $3::jsonb FROM saved s
   ), outbox AS (
@@ -130,7 +147,7 @@ export const writeStatement = (p: string, guarded: boolean) => `WITH saved AS (
     WHERE (w.due_at, w.sort_key, w.role, w.person_id, w.actor_id, w.breached, w.item)
       IS DISTINCT FROM (EXCLUDED.due_at, EXCLUDED.sort_key, EXCLUDED.role, EXCLUDED.person_id, EXCLUDED.actor_id, EXCLUDED.breached, EXCLUDED.item)
   )
-  SELECT count(*)::int AS n FROM saved`;
+  SELECT count(*)::int AS n, min(s.row_xmin) AS xmin FROM saved s`;
 
 /** The query method of a `pg` Pool, which also takes a named statement. */
 interface NamedQuery {

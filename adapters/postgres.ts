@@ -1,6 +1,7 @@
 import { StepDownError } from '../src/errors.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
-import { checkTrailHead, nextHead } from '../src/engine/heads-check.js';
+import { checkKnownTrailHead, checkTrailHead, nextHead } from '../src/engine/heads-check.js';
+import { checksWrittenAtSave, isWrittenUnread } from '../src/engine/own-records.js';
 import type { SignedHead } from '../src/engine/heads.js';
 import type { DeadLetterReason } from '../src/engine/delivery.js';
 import type { AuditDraft, AuditEntry, CaseWrite, OutboxMessage, StoredCase, WorkItem, WorklistQuery, WriteOptions } from '../src/engine/store.js';
@@ -17,7 +18,7 @@ import {
   type StoredSnapshot,
   type StoredWorkItem,
 } from './sealing.js';
-import { loadStatement, readTail, readTails, statements, writeStatement, type LoadedRow } from './postgres-save.js';
+import { loadStatement, readTail, readTails, statements, writeStatement, writtenTail, type LoadedRow } from './postgres-save.js';
 
 export type { EncryptionOptions, RekeyResult, Seal, SealingStore } from './sealing.js';
 
@@ -347,7 +348,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
   const load = loadStatement(p);
   const guardedWrite = writeStatement(p, true);
   /** The parameters of {@link writeStatement}'s first twelve: the row, the entry, the messages, the work list. */
-  const writeParams = (record: StoredCase, entry: AuditEntry, outbox: readonly OutboxMessage[], writeOptions: WriteOptions | undefined): unknown[] => {
+  const writeParams = (record: StoredCase, entry: AuditEntry, outbox: readonly OutboxMessage[], head: SignedHead): unknown[] => {
     const messages = outbox.map((message) => {
       const m = sealer.sealMessage(message);
       return { id: m.id, case_id: m.caseId, notification: m.notification, attempts: m.attempts, available_at: m.availableAt };
@@ -365,7 +366,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
       record.nextDueAt,
       entry.hash,
       lookup(record.familyId),
-      JSON.stringify(nextHead(entry, record.version, writeOptions)),
+      JSON.stringify(head),
     ];
   };
   /**
@@ -381,18 +382,37 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     writeOptions: WriteOptions | undefined,
   ): Promise<AuditEntry | null> => {
     const read = tails.take(record.caseId, expectedVersion);
-    if (read === null) return null;
+    const unread = isWrittenUnread(record);
+    if (read === null || (unread && !read.written)) return unread ? changedSince(record.caseId, expectedVersion) : null;
     try {
-      const last = sealer.openEntry(read.tailEntry, record.caseId);
-      checkTrailHead(record.caseId, read.version, read.head, { seq: read.lastSeq, hash: read.lastHash }, last, writeOptions);
+      const recorded = { seq: read.lastSeq, hash: read.lastHash };
+      // The store's own last entry needs no second hashing: the guard below holds it to be unchanged.
+      if (read.written) checkKnownTrailHead(record.caseId, read.version, read.head, recorded, read.written, writeOptions);
+      else checkTrailHead(record.caseId, read.version, read.head, recorded, sealer.openEntry(read.tailEntry!, record.caseId), writeOptions);
     } catch {
       // The locked save reads the trail again and throws what it finds, if it still finds it.
-      return null;
+      return unread ? changedSince(record.caseId, expectedVersion) : null;
     }
     const entry = chainEntry({ seq: read.lastSeq, hash: read.lastHash }, draft);
-    const params = [...writeParams(record, entry, outbox, writeOptions), read.rowXmin, expectedVersion, read.tailSeq, read.tailXmin];
-    const { rows } = await run<{ n: number }>('write', guardedWrite, params);
-    return rows[0]?.n === 1 ? entry : null;
+    const head = nextHead(entry, record.version, writeOptions);
+    const params = [...writeParams(record, entry, outbox, head), read.rowXmin, expectedVersion, read.tailSeq, read.tailXmin];
+    const { rows } = await run<{ n: number; xmin: string | null }>('write', guardedWrite, params);
+    if (rows[0]?.n === 1) {
+      tails.remember(record.caseId, writtenTail(record.version, entry, head, rows[0].xmin!));
+      return entry;
+    }
+    return unread ? changedSince(record.caseId, expectedVersion) : null;
+  };
+  /**
+   * The refusal of a record the engine judged without reading the case (`writtenUnread`) when the case
+   * is not exactly as this store last wrote it (a write elsewhere, a refusal appended, a row
+   * rewritten, or no memory of it here): nothing is written, and the engine reads it and judges again.
+   */
+  const changedSince = (caseId: string, expectedVersion: number): never => {
+    throw new StepDownError('VERSION_CONFLICT', `Case ${caseId} changed since it was last written here: reload it and send again.`, {
+      caseId,
+      expectedVersion,
+    });
   };
 
   /**
@@ -442,7 +462,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     return items.sort(workOrder).slice(0, limit ?? undefined);
   };
 
-  return {
+  const api: SealingStore = {
     async load(caseId) {
       const row = (await run<LoadedRow>('load', load, [caseId])).rows[0];
       tails.remember(caseId, row ? readTail(row) : null);
@@ -459,10 +479,11 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
       return inTransaction(client, async (sql) => {
         // The opening entry is chained first, so the case row is written once, already pointing at it.
         const entry = chainEntry(null, draft);
-        const inserted = await sql.query(
+        const head = nextHead(entry, record.version, writeOptions);
+        const inserted = await sql.query<{ xmin: string }>(
           `INSERT INTO ${p}_cases (case_id, version, snapshot, next_due_at, last_seq, last_hash, family_id, head)
-           VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8::jsonb) ON CONFLICT (case_id) DO NOTHING RETURNING case_id`,
-          [record.caseId, record.version, storedSnapshot(record), record.nextDueAt, entry.seq, entry.hash, lookup(record.familyId), JSON.stringify(nextHead(entry, record.version, writeOptions))],
+           VALUES ($1, $2, $3::jsonb, $4, $5, $6, $7, $8::jsonb) ON CONFLICT (case_id) DO NOTHING RETURNING xmin::text AS xmin`,
+          [record.caseId, record.version, storedSnapshot(record), record.nextDueAt, entry.seq, entry.hash, lookup(record.familyId), JSON.stringify(head)],
         );
         if (inserted.rows.length === 0) {
           throw new StepDownError('CASE_EXISTS', `Case ${record.caseId} already exists; open it once, then send events.`, {
@@ -471,6 +492,9 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
         }
         await insertEntry(sql, entry, outbox);
         await writeWork(sql, record, true);
+        return { entry, tail: writtenTail(record.version, entry, head, inserted.rows[0]!.xmin) };
+      }).then(({ entry, tail }) => {
+        tails.remember(record.caseId, tail);
         return entry;
       });
     },
@@ -484,7 +508,12 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
         checkVersion(record.caseId, row, expectedVersion);
         await checkHead(sql, record.caseId, row!, writeOptions);
         const entry = chainEntry({ seq: row!.last_seq, hash: row!.last_hash }, draft);
-        await sql.query(writeStatement(p, false), writeParams(record, entry, outbox, writeOptions));
+        const head = nextHead(entry, record.version, writeOptions);
+        const { rows } = await sql.query<{ xmin: string }>(writeStatement(p, false), writeParams(record, entry, outbox, head));
+        // Remembered only once committed: a transaction that fails after this line keeps nothing.
+        return { entry, tail: writtenTail(record.version, entry, head, rows[0]!.xmin) };
+      }).then(({ entry, tail }) => {
+        tails.remember(record.caseId, tail);
         return entry;
       });
     },
@@ -633,6 +662,10 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
       return { cases, records };
     },
   };
+  // Its save holds a write made on its own last write to the row and trail it wrote (their xmin), so
+  // the engine may judge the next event on the record it saved, without reading it back.
+  checksWrittenAtSave(api);
+  return api;
 
   /**
    * Re-seals the notifications of the outbox and the dead letters not under the current key (not

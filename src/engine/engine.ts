@@ -30,7 +30,7 @@ import { deliveryRelay, messageIdPattern, type RelayOptions } from './relay.js';
 import { observeEngine } from './observe.js';
 import type { EngineLogger } from './logger.js';
 import { guardStore } from './guard-store.js';
-import { ownRecords, unchanged } from './own-records.js';
+import { ownRecords, unchanged, writtenUnread } from './own-records.js';
 import { headPolicy, withHeads, type AuditSigningOptions } from './heads-store.js';
 import { exportHeads, verifyAllCases, type VerifyAllOptions, type VerifyAllResult } from './heads-verify.js';
 import { migrateSnapshot, resolveMigrations, type SnapshotMigrations } from './migrations.js';
@@ -340,17 +340,44 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   interface Sink {
     refuse: typeof refuseNow;
     commit: typeof commitNow;
+    /** False when the record judged is one only the save can confirm: anything but an accepted write reads it afresh. */
+    confirmed?: false;
   }
+  /** Thrown where a send on an unconfirmed record would answer without a write: the case is read and judged again. */
+  const unconfirmedRecord = Symbol('unconfirmed record');
 
+  /**
+   * One send, judged on the case as the engine last saved it when the store allows that, else as
+   * loaded. A record only the store's save can confirm (PostgreSQL) serves an accepted write alone:
+   * a refusal, a resend's answer, or a save refused as stale, and the case is read and judged again,
+   * so nothing is ever recorded or answered from a stale case.
+   */
   const sendOnce = async (
     caseId: string,
     input: unknown,
     expectedVersion: number | undefined,
-    sink: Sink = { refuse: refuseNow, commit: commitNow },
+    sink: Sink = sendNow,
     loaded?: StoredCase,
   ): Promise<CaseView> => {
+    const kept = loaded === undefined && expectedVersion === undefined && sink === sendNow ? own.current(caseId, machine) : null;
+    if (kept === null || kept.confirmed) return judgeAndWrite(caseId, input, expectedVersion, sink, loaded ?? kept?.record ?? (await load(caseId)));
+    try {
+      return await judgeAndWrite(caseId, input, undefined, onUnconfirmed, kept.record);
+    } catch (error) {
+      if (error !== unconfirmedRecord && !isStepDownError(error, 'VERSION_CONFLICT')) throw error;
+      own.forget(caseId);
+    }
+    return judgeAndWrite(caseId, input, undefined, sink, await load(caseId));
+  };
+
+  const judgeAndWrite = async (
+    caseId: string,
+    input: unknown,
+    expectedVersion: number | undefined,
+    sink: Sink,
+    record: StoredCase,
+  ): Promise<CaseView> => {
     const { refuse, commit } = sink;
-    const record = loaded ?? own.current(caseId, machine)?.record ?? (await load(caseId));
     // Only a known type is recorded for an invalid event: the audit keeps no raw input, and an
     // unknown `type` is raw input that may hold anything a host put in it, names included.
     const rawType: unknown = (input as { type?: unknown } | null)?.type;
@@ -392,7 +419,10 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     const snapshot = await restore(record);
     if (known) {
       // A resend of a record the case holds changes nothing and writes nothing: hosts and webhooks retry.
-      if (known.digest === contentDigest(event) && known.type === event.type) return view(record, snapshot, event.eventId);
+      if (known.digest === contentDigest(event) && known.type === event.type) {
+        if (sink.confirmed === false) throw unconfirmedRecord;
+        return view(record, snapshot, event.eventId);
+      }
       return refuse(record, snapshot, event, event.type, new StepDownError(
         'DUPLICATE_EVENT',
         `Case ${caseId} already holds event ${event.eventId} with other content: give a new record its own eventId, or void the old one with event.voided.`,
@@ -475,14 +505,18 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   };
 
   /** Saves an accepted event's case, audit entry and notifications in one atomic write; the relay delivers them. */
-  const commitNow = async (...args: Parameters<typeof prepare>): Promise<CaseView> => {
+  const commitWith = (unread: boolean) => async (...args: Parameters<typeof prepare>): Promise<CaseView> => {
     const { write, view: saved } = prepare(...args);
     const by = machine;
-    await stored.save(unchanged(write.record), write.expectedVersion, write.audit, write.outbox.map(unchanged));
+    const record = unchanged(write.record);
+    await stored.save(unread ? writtenUnread(record) : record, write.expectedVersion, write.audit, write.outbox.map(unchanged));
     keep(write.record, args[2], by);
     relay.nudge();
     return saved;
   };
+  const commitNow = commitWith(false);
+  const sendNow: Sink = { refuse: refuseNow, commit: commitNow };
+  const onUnconfirmed: Sink = { refuse: () => Promise.reject(unconfirmedRecord), commit: commitWith(true), confirmed: false };
 
   /**
    * `event.voided`: the case is recomputed from its trail's accepted events without the voided one

@@ -25,6 +25,28 @@ export function knowsWrittenFrom(store: CaseStore, answer: (caseId: string, reco
   writtenFrom.set(store, answer);
 }
 
+/**
+ * Stores whose `save` refuses with `VERSION_CONFLICT` a write made against a record they wrote
+ * themselves once the case has changed in any way since (the PostgreSQL store: its save is guarded
+ * by the row's and the trail's transaction ids). Such a store cannot say before the write that the
+ * engine's last record is still current, but a write made on it is never made on a stale case.
+ */
+const checkedAtSave = new WeakSet<CaseStore>();
+
+/**
+ * Registers a store whose save of a write made against its own last write of the case fails with
+ * `VERSION_CONFLICT` when the case changed since (see {@link ownRecords}). The PostgreSQL store
+ * registers itself.
+ *
+ * @example
+ * ```ts
+ * checksWrittenAtSave(store);
+ * ```
+ */
+export function checksWrittenAtSave(store: CaseStore): void {
+  checkedAtSave.add(store);
+}
+
 /** Records and messages whose writer never changes them once written: the engine's own. */
 const unchanging = new WeakSet<object>();
 
@@ -43,6 +65,30 @@ export function unchanged<T extends object>(value: T): T {
   return value;
 }
 
+/** Records the engine made from a case as it last saved it, without reading it back. */
+const unread = new WeakSet<StoredCase>();
+
+/**
+ * Marks a record the engine judged on the case as it last saved it, not as read
+ * ({@link checksWrittenAtSave}): the store writes it only if the case is exactly as the store itself
+ * last wrote it, and otherwise refuses it with `VERSION_CONFLICT` (the engine then reads the case and
+ * judges again), even at the expected version.
+ *
+ * @example
+ * ```ts
+ * await store.save(writtenUnread(record), version, draft, outbox);
+ * ```
+ */
+export function writtenUnread(record: StoredCase): StoredCase {
+  unread.add(record);
+  return record;
+}
+
+/** True for a record marked with {@link writtenUnread}. */
+export function isWrittenUnread(record: StoredCase): boolean {
+  return unread.has(record);
+}
+
 /** True for an object marked with {@link unchanged}. */
 export function isUnchanging(value: object): boolean {
   return unchanging.has(value);
@@ -53,13 +99,21 @@ interface Kept {
   readonly record: StoredCase;
   readonly snapshot: CaseSnapshot;
   readonly machine: StepDownMachine;
+  /**
+   * True when the store has just said the case is still stored exactly so; false when only the save
+   * can tell ({@link checksWrittenAtSave}): the record may then serve an accepted write, whose save
+   * is refused if it is stale, but nothing else (a refusal or a resend's answer is read afresh).
+   */
+  readonly confirmed: boolean;
 }
 
 /**
  * The records an engine saved last, by case, for a store that can say they are still current
- * ({@link knowsWrittenFrom}): the next event to the case starts from the record and snapshot the engine
- * already holds instead of reading, parsing and resolving the text it wrote. At most `limit` cases
- * are kept (the ones written last); with any other store nothing is.
+ * ({@link knowsWrittenFrom}) or whose save refuses a write on them once they are not
+ * ({@link checksWrittenAtSave}): the next event to the case starts from the record and snapshot the
+ * engine already holds instead of reading, parsing and resolving the text it wrote. At most `limit`
+ * cases are kept (the ones written last; a quarter of that where only the save can tell, since the
+ * records are then copies the store does not hold); with any other store nothing is.
  *
  * The engine never changes a record or snapshot once saved, and gives out neither: `describeCase`
  * copies what it shows of the context.
@@ -69,23 +123,34 @@ interface Kept {
  * const own = ownRecords(store);
  * own.remember(record, snapshot, machine);            // after the save
  * const current = own.current(caseId, machine);     // before the next event: null means load it
+ * if (current && !current.confirmed) { } // only an accepted write may be made on it
  * ```
  */
 export function ownRecords(store: CaseStore, limit = 1_000) {
   const check = writtenFrom.get(store);
-  const kept = new Map<string, Kept>();
+  const atSave = check === undefined && checkedAtSave.has(store);
+  const most = atSave ? Math.ceil(limit / 4) : limit;
+  const kept = new Map<string, Omit<Kept, 'confirmed'>>();
   return {
     remember(record: StoredCase, snapshot: CaseSnapshot, machine: StepDownMachine): void {
-      if (!check) return;
+      if (!check && !atSave) return;
       kept.delete(record.caseId);
       kept.set(record.caseId, { record, snapshot, machine });
-      if (kept.size > limit) kept.delete(kept.keys().next().value!);
+      if (kept.size > most) kept.delete(kept.keys().next().value!);
     },
-    /** The case as the engine last saved it, if the store holds exactly that still and the machine is the same. */
+    /** Forgets a case, after its save was refused as stale: the next event reads it. */
+    forget(caseId: string): void {
+      kept.delete(caseId);
+    },
+    /**
+     * The case as the engine last saved it, if the machine is the same and the store holds exactly
+     * that still (`confirmed`) or will refuse a write on it otherwise (not `confirmed`).
+     */
     current(caseId: string, machine: StepDownMachine): Kept | null {
       const found = kept.get(caseId);
-      if (!found || !check || found.machine !== machine || !check(caseId, found.record)) return null;
-      return found;
+      if (!found || found.machine !== machine) return null;
+      if (atSave) return { ...found, confirmed: false };
+      return check!(caseId, found.record) ? { ...found, confirmed: true } : null;
     },
   };
 }
