@@ -144,6 +144,15 @@ describe('named statements on PGlite', () => {
     expect(held.rows.map((r) => r.name).sort()).toEqual([`${p1}_load`, `${p1}_write`, `${p2}_load`, `${p2}_write`].sort());
   });
 
+  it('gives a second text under a name already taken on the instance a name of its own', async () => {
+    const named = pgliteStatements(db)!;
+    expect((await named('t_same', 'SELECT 1 AS a', [])).rows).toEqual([{ a: 1 }]);
+    expect((await named('t_same', 'SELECT 2 AS a', [])).rows).toEqual([{ a: 2 }]);
+    expect((await named('t_same', 'SELECT 1 AS a', [])).rows).toEqual([{ a: 1 }]);
+    const held = await db.query<{ name: string; statement: string }>(`SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 't_same%' ORDER BY name`);
+    expect(held.rows).toEqual([{ name: 't_same', statement: 'SELECT 1 AS a' }, { name: 't_same_2', statement: 'SELECT 2 AS a' }]);
+  });
+
   it('never runs inside a host transaction on the same instance: the sends wait for it, and its rollback takes none of them', async () => {
     const p = freshPrefix();
     const { engine, lifecycle, replay } = await engineOn(db, p);
