@@ -9,6 +9,7 @@
 import type { SignedHead } from '../src/engine/heads.js';
 import type { AuditEntry } from '../src/engine/store.js';
 import type { StoredAuditEntry, StoredSnapshot } from './sealing.js';
+import { pgliteStatements } from './pglite-statements.js';
 
 /** A case row as `load` reads it, with the trail's last row beside it. */
 export interface LoadedRow {
@@ -156,12 +157,18 @@ interface NamedQuery {
 
 /**
  * Runs the save's two statements: as named statements on a `pg` Pool, so each connection parses and
- * plans them once (planning the write's CTE cost about as much as running it), and as plain
- * queries on anything else (PGlite, or a host's own wrapper, which may take only text). A `pg` Pool
- * is known by its counters, which neither has.
+ * plans them once (planning the write's CTE cost about as much as running it), as named statements
+ * on a PGlite instance through its wire protocol (`pglite-statements.ts`), and as plain queries on
+ * anything else (a host's own wrapper, which may take only text). A `pg` Pool is known by its
+ * counters, which neither has.
  */
 export function statements(client: { query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }> }, prefix: string) {
   const pool = typeof (client as { totalCount?: unknown }).totalCount === 'number' && !('transaction' in client);
+  const lite = pool ? null : pgliteStatements(client);
   return async <R>(name: 'load' | 'write', text: string, values: unknown[]): Promise<{ rows: R[] }> =>
-    pool ? (client as unknown as NamedQuery).query<R>({ name: `${prefix}_${name}`, text, values }) : client.query<R>(text, values);
+    pool
+      ? (client as unknown as NamedQuery).query<R>({ name: `${prefix}_${name}`, text, values })
+      : lite
+        ? lite<R>(`${prefix}_${name}`, text, values)
+        : client.query<R>(text, values);
 }
