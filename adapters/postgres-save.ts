@@ -90,9 +90,13 @@ export function readTails(limit = 1024) {
   const tails = new Map<string, ReadTail>();
   return {
     remember(caseId: string, tail: ReadTail | null): void {
+      const held = tails.get(caseId);
       tails.delete(caseId);
       if (tail === null) return;
-      tails.set(caseId, tail);
+      // A read of exactly what this store wrote last keeps what it wrote: a write made on the
+      // engine's own record after a read (a `get` between sends) still needs no second read.
+      const same = held?.written !== undefined && held.version === tail.version && held.rowXmin === tail.rowXmin && held.tailSeq === tail.tailSeq && held.tailXmin === tail.tailXmin;
+      tails.set(caseId, same ? held : tail);
       if (tails.size > limit) tails.delete(tails.keys().next().value!);
     },
     /** The tail read for `caseId` at `version`, taken out: each read serves at most one save. */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash as oneShotHash } from 'node:crypto';
 import type { StepDownEvent } from '../events/index.js';
 import { canonicalParts } from './audit-chain.js';
 
@@ -27,7 +27,7 @@ export type Ledger = Readonly<Record<string, LedgerEntry>>;
  */
 export function contentDigest(event: StepDownEvent): string {
   // Written once: the event's whole text is kept for its audit entry's hash (`canonicalParts`).
-  return createHash('sha256').update(canonicalParts(event, identity).without).digest('hex');
+  return oneShotHash('sha256', canonicalParts(event, identity).without, 'hex');
 }
 
 const identity: ReadonlySet<string> = new Set(['eventId', 'recordedAt']);
