@@ -78,6 +78,27 @@ const entryField = (field: unknown): string =>
 const entryText = (entry: Omit<AuditEntry, 'hash'>): string => objectText(entry as unknown as Record<string, unknown>, entryField);
 
 /**
+ * {@link entryText} of a draft given its place (`seq`, `prevHash`): the same text, without first
+ * copying the draft into an entry to write it out.
+ */
+function placedText(draft: AuditDraft, seq: number, prevHash: string): string {
+  const record = draft as unknown as Record<string, unknown>;
+  const keys = Object.keys(record);
+  if (!('seq' in record)) keys.push('seq');
+  if (!('prevHash' in record)) keys.push('prevHash');
+  sortKeys(keys);
+  let out = '{';
+  let first = true;
+  for (const key of keys) {
+    const field = key === 'seq' ? seq : key === 'prevHash' ? prevHash : record[key];
+    if (field === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(key)}:${entryField(field)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/**
  * Sorts keys in place in the default sort's order (UTF-16 code units, as `<` compares): by insertion
  * for the few keys most objects have, which, unlike `Array.prototype.sort`, allocates nothing.
  */
@@ -127,10 +148,11 @@ export function chainEntry(previous: { readonly seq: number; readonly hash: stri
  * ```
  */
 export function chainEntryText(previous: { readonly seq: number; readonly hash: string } | null, draft: AuditDraft): { readonly entry: AuditEntry; readonly text: string } {
-  const linked = { ...draft, seq: (previous?.seq ?? 0) + 1, prevHash: previous?.hash ?? genesisHash };
-  const text = entryText(linked);
-  const hash = hashOf(linked.prevHash, text);
-  return { entry: { ...linked, hash }, text: `${text.slice(0, -1)},"hash":"${hash}"}` };
+  const seq = (previous?.seq ?? 0) + 1;
+  const prevHash = previous?.hash ?? genesisHash;
+  const text = placedText(draft, seq, prevHash);
+  const hash = hashOf(prevHash, text);
+  return { entry: { ...draft, seq, prevHash, hash }, text: `${text.slice(0, -1)},"hash":"${hash}"}` };
 }
 
 /** What {@link verifyAuditTrail} can find wrong. */

@@ -197,13 +197,15 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
   };
   const emitters = [inProcess, ...(options.emitters ?? [])];
 
-  const view = (record: StoredCase, snapshot: CaseSnapshot, eventId?: string, description = describeCase(snapshot)): CaseView => ({
-    ...description,
-    version: record.version,
-    voided: voidedEvents(ledgerOf(record.snapshot)),
-    ...(eventId ? { eventId } : {}),
-    policy: identityOf(policyVersions.governing(snapshot.context)),
-  });
+  // The description is made for this view alone (fresh from describeCase), so it is completed in place, not copied.
+  const view = (record: StoredCase, snapshot: CaseSnapshot, eventId?: string, description = describeCase(snapshot)): CaseView => {
+    const completed = description as CaseDescription & { version: number; voided: CaseView['voided']; eventId?: string; policy: CaseView['policy'] };
+    completed.version = record.version;
+    completed.voided = voidedEvents(ledgerOf(record.snapshot));
+    if (eventId) completed.eventId = eventId;
+    completed.policy = identityOf(policyVersions.governing(snapshot.context));
+    return completed;
+  };
 
   const load = async (caseId: string): Promise<StoredCase> => {
     // A case id that is not id-shaped may be a name typed in the wrong place: refused, never quoted.
@@ -411,9 +413,10 @@ export function createCaseEngine(options: CaseEngineOptions = {}): CaseEngine {
     }
     // The engine's clock stamps when the event was recorded; the host's `at` says when it happened.
     const clock = now();
-    const event = { ...parsed, eventId: parsed.eventId ?? randomUUID(), recordedAt: clock.toISOString() } as StepDownEvent & {
-      eventId: string;
-    };
+    // The parsed event is the reader's own new object: completed in place, as a copy would be.
+    const event = parsed as StepDownEvent & { eventId: string; recordedAt: string };
+    event.eventId = parsed.eventId ?? randomUUID();
+    event.recordedAt = clock.toISOString();
     const ledger = ledgerOf(record.snapshot);
     const known = ledger[event.eventId];
     const snapshot = await restore(record);

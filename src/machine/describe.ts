@@ -77,7 +77,13 @@ export function activeStates(snapshot: CaseSnapshot): string[] {
   return leafStates(snapshot.value);
 }
 
-function leafStates(value: unknown, prefix = ''): string[] {
-  if (typeof value === 'string') return [prefix + value];
-  return Object.entries(value as Record<string, unknown>).flatMap(([key, child]) => leafStates(child, `${prefix}${key}.`));
+function leafStates(value: unknown, prefix = '', found: string[] = []): string[] {
+  // Into one list as it goes: an audit entry takes the states before and after every event.
+  if (typeof value === 'string') {
+    found.push(prefix + value);
+    return found;
+  }
+  const children = value as Record<string, unknown>;
+  for (const key of Object.keys(children)) leafStates(children[key], `${prefix}${key}.`, found);
+  return found;
 }
