@@ -12,7 +12,9 @@ import type { BenchSuite } from './harness.js';
 import { reassessmentLifecycle } from './lifecycle.js';
 import { paired, ratioText, type PairedResult } from './paired.js';
 
-const casesPerRound = 12;
+// Rounds of a few hundred milliseconds each, so one collection of the heap does not decide a round.
+const casesPerRound = 36;
+const rounds = 15;
 let result: PairedResult | null = null;
 let sends = 0;
 
@@ -36,8 +38,8 @@ export const sendOverheadSuite: BenchSuite = {
     return (
       `Each round sends the ${sends} accepted events of the \`reassessment-at-twelve-months\` scenario to ` +
       `${casesPerRound} fresh cases (opened untimed before the round), through \`engine.send\` on a memory store, ` +
-      'and runs the same events through the bare work on a JSON string. Two untimed pairs of rounds, then 9 ' +
-      'timed pairs, alternating which side goes first; the time is the median round, the ratio each round\'s.'
+      'and runs the same events through the bare work on a JSON string. Two untimed pairs of rounds, then ' +
+      `${rounds} timed pairs, alternating which side goes first; the time is the median round, the ratio each round's.`
     );
   },
   summary: () => (result ? `engine.send ÷ bare transition: **${ratioText(result)}** (target ≤ 1.5×).` : null),
@@ -66,6 +68,7 @@ export const sendOverheadSuite: BenchSuite = {
         return casesPerRound * sends;
       },
       {
+        rounds,
         prepare: async (r) => {
           for (const caseId of ids(r)) await engine.open({ ...lifecycle.open, caseId });
         },
