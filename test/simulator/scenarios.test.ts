@@ -18,7 +18,7 @@ beforeAll(async () => {
     const { scenario, source } = await resolveScenario(name);
     results.set(name, await simulate(scenario, { source }));
   }
-}, 300_000); // twenty scenarios (twenty-one cases) through the engine, one after another: seconds, more on a busy machine
+}, 300_000); // twenty-one scenarios (twenty-four cases) through the engine, one after another: seconds, more on a busy machine
 
 function run(name: string): SimulationResult {
   const result = results.get(name);
