@@ -27,6 +27,7 @@ import { addDays, addWorkingDays, endOfDay, isWorkingDay } from '../src/calendar
 import { instant } from '../src/machine/instants.js';
 import { createCaseEngine, type AuditDraft, type AuditEntry, type CaseStore, type StoredCase, type WorkItem, type WorklistQuery } from '../src/index.js';
 import { chainEntry } from '../src/engine/audit-chain.js';
+import { nextHead } from '../src/engine/heads-check.js';
 import { samplePeople } from '../test/events/samples.js';
 import type { BenchRow, BenchSuite } from './harness.js';
 
@@ -178,6 +179,7 @@ async function bulkCreate(client: PgPoolLike | PGliteLike, p: string, records: r
     const cases = batch.map(([record], i) => ({
       case_id: record.caseId, version: record.version, snapshot: record.snapshot, next_due_at: record.nextDueAt,
       last_seq: entries[i]!.seq, last_hash: entries[i]!.hash, family_id: record.familyId ?? null,
+      head: nextHead(entries[i]!, record.version, undefined),
     }));
     const work = batch.flatMap(([record]) =>
       (record.work ?? []).map((item, n) => ({
@@ -186,8 +188,8 @@ async function bulkCreate(client: PgPoolLike | PGliteLike, p: string, records: r
       })),
     );
     await client.query(
-      `INSERT INTO ${p}_cases (case_id, version, snapshot, next_due_at, last_seq, last_hash, family_id)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(case_id text, version integer, snapshot jsonb, next_due_at bigint, last_seq integer, last_hash text, family_id text)`,
+      `INSERT INTO ${p}_cases (case_id, version, snapshot, next_due_at, last_seq, last_hash, family_id, head)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(case_id text, version integer, snapshot jsonb, next_due_at bigint, last_seq integer, last_hash text, family_id text, head jsonb)`,
       [JSON.stringify(cases)],
     );
     await client.query(
