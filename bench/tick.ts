@@ -158,7 +158,7 @@ export const tickSuite: BenchSuite = {
       await pool.query(`CREATE TABLE ${p}_reset AS SELECT * FROM ${p}_cases WHERE case_id LIKE 'DUE-%'`);
       const reset = async () => {
         await pool.query(
-          `UPDATE ${p}_cases c SET version = r.version, snapshot = r.snapshot, next_due_at = r.next_due_at, last_seq = r.last_seq, last_hash = r.last_hash
+          `UPDATE ${p}_cases c SET version = r.version, snapshot = r.snapshot, next_due_at = r.next_due_at, last_seq = r.last_seq, last_hash = r.last_hash, head = r.head
            FROM ${p}_reset r WHERE c.case_id = r.case_id`,
         );
         await pool.query(`DELETE FROM ${p}_audit a USING ${p}_reset r WHERE a.case_id = r.case_id AND a.seq > r.last_seq`);
