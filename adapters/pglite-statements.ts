@@ -90,15 +90,6 @@ function pgliteProtocol(): Promise<Protocol | null> {
   return protocol;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** What `query` adds to a database error before throwing it, so a caller cannot tell the paths apart. */
 function asQueryError(error: unknown, text: string, values: readonly unknown[]): unknown {
@@ -131,7 +122,7 @@ export function pgliteStatements(db: unknown) {
   const prepare = async (p: Protocol, name: string, text: string): Promise<Prepared> => {
     const { serialize } = p.protocol;
     const messages = await lite.execProtocolStream(
-      concat([serialize.close({ type: 'S', name }), serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+      Buffer.concat([serialize.close({ type: 'S', name }), serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()]),
       { syncToFs: false },
     );
     const params = messages.find((m) => m.name === 'parameterDescription') as { dataTypeIDs: number[] } | undefined;
@@ -152,7 +143,7 @@ export function pgliteStatements(db: unknown) {
       return serializer ? serializer(value) : String(value);
     });
     const messages = await lite.execProtocolStream(
-      concat([serialize.bind({ statement: prepared.name, values: bound }), serialize.execute({}), serialize.sync()]),
+      Buffer.concat([serialize.bind({ statement: prepared.name, values: bound }), serialize.execute({}), serialize.sync()]),
       { syncToFs: false },
     );
     // `query` syncs a file-backed instance after every statement outside `transaction()`, and none runs while this holds its lock.

@@ -18,7 +18,7 @@ import {
   type StoredSnapshot,
   type StoredWorkItem,
 } from './sealing.js';
-import { loadStatement, readTail, readTails, statements, writeStatement, writtenTail, type LoadedRow } from './postgres-save.js';
+import { loadStatement, readTail, readTails, statements, writeStatement, writtenTail, type LoadedRow, type ReadTail } from './postgres-save.js';
 
 export type { EncryptionOptions, RekeyResult, Seal, SealingStore } from './sealing.js';
 
@@ -397,11 +397,13 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
     const head = nextHead(entry, record.version, writeOptions);
     const params = [...writeParams(record, entry, outbox, head), read.rowXmin, expectedVersion, read.tailSeq, read.tailXmin];
     const { rows } = await run<{ n: number; xmin: string | null }>('write', guardedWrite, params);
-    if (rows[0]?.n === 1) {
-      tails.remember(record.caseId, writtenTail(record.version, entry, head, rows[0].xmin!));
-      return entry;
-    }
+    if (rows[0]?.n === 1) return rememberWritten({ entry, tail: writtenTail(record.version, entry, head, rows[0].xmin!) });
     return unread ? changedSince(record.caseId, expectedVersion) : null;
+  };
+  /** Keeps what a write left (once it is committed) for the next save of the case, and gives its entry back. */
+  const rememberWritten = ({ entry, tail }: { entry: AuditEntry; tail: ReadTail }): AuditEntry => {
+    tails.remember(entry.caseId, tail);
+    return entry;
   };
   /**
    * The refusal of a record the engine judged without reading the case (`writtenUnread`) when the case
@@ -493,10 +495,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
         await insertEntry(sql, entry, outbox);
         await writeWork(sql, record, true);
         return { entry, tail: writtenTail(record.version, entry, head, inserted.rows[0]!.xmin) };
-      }).then(({ entry, tail }) => {
-        tails.remember(record.caseId, tail);
-        return entry;
-      });
+      }).then(rememberWritten);
     },
     async save(record, expectedVersion, draft, outbox, writeOptions) {
       // One statement when the case is still as this store's last `load` read it; otherwise (or when
@@ -512,10 +511,7 @@ export function postgresStore(options: PostgresStoreOptions): SealingStore {
         const { rows } = await sql.query<{ xmin: string }>(writeStatement(p, false), writeParams(record, entry, outbox, head));
         // Remembered only once committed: a transaction that fails after this line keeps nothing.
         return { entry, tail: writtenTail(record.version, entry, head, rows[0]!.xmin) };
-      }).then(({ entry, tail }) => {
-        tails.remember(record.caseId, tail);
-        return entry;
-      });
+      }).then(rememberWritten);
     },
     async saveMany(writes: readonly CaseWrite[], writeOptions) {
       const ids = writes.map((w) => w.record.caseId);

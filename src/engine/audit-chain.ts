@@ -21,14 +21,18 @@ export function canonicalJson(value: unknown): string {
   return objectText(value as Record<string, unknown>, canonicalJson);
 }
 
-/** An object's canonical JSON, each field's value written by `text`. */
-function objectText(record: Record<string, unknown>, text: (field: unknown) => string): string {
+/**
+ * An object's canonical JSON, each field's value written by `text`; with `extra`, as if its fields
+ * were the object's too (an entry's place beside its draft), without copying the object first.
+ */
+function objectText(record: Record<string, unknown>, text: (field: unknown) => string, extra: Readonly<Record<string, unknown>> | null = null): string {
   const keys = Object.keys(record);
+  if (extra !== null) for (const key of Object.keys(extra)) if (!(key in record)) keys.push(key);
   sortKeys(keys);
   let out = '{';
   let first = true;
   for (const key of keys) {
-    const field = record[key];
+    const field = extra !== null && key in extra ? extra[key] : record[key];
     if (field === undefined) continue;
     out += `${first ? '' : ','}${JSON.stringify(key)}:${text(field)}`;
     first = false;
@@ -76,27 +80,6 @@ const entryField = (field: unknown): string =>
 
 /** The canonical JSON of an entry without its hash: what the hash is taken over. */
 const entryText = (entry: Omit<AuditEntry, 'hash'>): string => objectText(entry as unknown as Record<string, unknown>, entryField);
-
-/**
- * {@link entryText} of a draft given its place (`seq`, `prevHash`): the same text, without first
- * copying the draft into an entry to write it out.
- */
-function placedText(draft: AuditDraft, seq: number, prevHash: string): string {
-  const record = draft as unknown as Record<string, unknown>;
-  const keys = Object.keys(record);
-  if (!('seq' in record)) keys.push('seq');
-  if (!('prevHash' in record)) keys.push('prevHash');
-  sortKeys(keys);
-  let out = '{';
-  let first = true;
-  for (const key of keys) {
-    const field = key === 'seq' ? seq : key === 'prevHash' ? prevHash : record[key];
-    if (field === undefined) continue;
-    out += `${first ? '' : ','}${JSON.stringify(key)}:${entryField(field)}`;
-    first = false;
-  }
-  return `${out}}`;
-}
 
 /**
  * Sorts keys in place in the default sort's order (UTF-16 code units, as `<` compares): by insertion
@@ -150,7 +133,7 @@ export function chainEntry(previous: { readonly seq: number; readonly hash: stri
 export function chainEntryText(previous: { readonly seq: number; readonly hash: string } | null, draft: AuditDraft): { readonly entry: AuditEntry; readonly text: string } {
   const seq = (previous?.seq ?? 0) + 1;
   const prevHash = previous?.hash ?? genesisHash;
-  const text = placedText(draft, seq, prevHash);
+  const text = objectText(draft as unknown as Record<string, unknown>, entryField, { seq, prevHash });
   const hash = hashOf(prevHash, text);
   return { entry: { ...draft, seq, prevHash, hash }, text: `${text.slice(0, -1)},"hash":"${hash}"}` };
 }

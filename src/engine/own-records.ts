@@ -130,12 +130,13 @@ export function ownRecords(store: CaseStore, limit = 1_000) {
   const check = writtenFrom.get(store);
   const atSave = check === undefined && checkedAtSave.has(store);
   const most = atSave ? Math.ceil(limit / 4) : limit;
-  const kept = new Map<string, Omit<Kept, 'confirmed'>>();
+  const kept = new Map<string, Kept>();
   return {
     remember(record: StoredCase, snapshot: CaseSnapshot, machine: StepDownMachine): void {
       if (!check && !atSave) return;
       kept.delete(record.caseId);
-      kept.set(record.caseId, { record, snapshot, machine });
+      // Confirmed by the store's own answer (`check`) when asked; a store that checks at save never confirms.
+      kept.set(record.caseId, { record, snapshot, machine, confirmed: !atSave });
       if (kept.size > most) kept.delete(kept.keys().next().value!);
     },
     /** Forgets a case, after its save was refused as stale: the next event reads it. */
@@ -149,8 +150,7 @@ export function ownRecords(store: CaseStore, limit = 1_000) {
     current(caseId: string, machine: StepDownMachine): Kept | null {
       const found = kept.get(caseId);
       if (!found || found.machine !== machine) return null;
-      if (atSave) return { ...found, confirmed: false };
-      return check!(caseId, found.record) ? { ...found, confirmed: true } : null;
+      return atSave || check!(caseId, found.record) ? found : null;
     },
   };
 }

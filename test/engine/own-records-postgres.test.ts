@@ -57,6 +57,16 @@ const failure = (promise: Promise<unknown>) =>
     },
   );
 
+/** Two engines on one store; the first has opened `caseId` and sent it the journey's first event (`a`), `b` is the next. */
+async function afterOneSend(caseId: string) {
+  const { engine } = await place();
+  const [first, second] = [engine(), engine()];
+  const [a, b] = steps() as [StepDownEvent, StepDownEvent];
+  await first.open({ caseId, ...journeyOpening });
+  await first.send(caseId, a);
+  return { first, second, a, b };
+}
+
 describe('the engine’s own last records on PostgreSQL', () => {
   it('sends the whole journey without reading the case back, with the trail of an engine that reads it every time', async () => {
     const { tablePrefix, engine } = await place();
@@ -118,26 +128,18 @@ describe('the engine’s own last records on PostgreSQL', () => {
   });
 
   it('answers a resend from the case as stored, not from its own older record', async () => {
-    const { engine } = await place();
-    const [first, second] = [engine(), engine()];
-    const [a, b] = steps();
-    await first.open({ caseId: 'K-5', ...journeyOpening });
-    await first.send('K-5', a!);
-    await second.send('K-5', b!);
-    const again = await first.send('K-5', a!);
+    const { first, second, a, b } = await afterOneSend('K-5');
+    await second.send('K-5', b);
+    const again = await first.send('K-5', a);
     expect(again.version).toBe(3);
     expect((await first.history('K-5')).length).toBe(3);
   });
 
   it('chains after a refusal another engine appended since its own write', async () => {
-    const { engine } = await place();
-    const [first, second] = [engine(), engine()];
-    const [a, b] = steps();
-    await first.open({ caseId: 'K-6', ...journeyOpening });
-    await first.send('K-6', a!);
+    const { first, second, a, b } = await afterOneSend('K-6');
     // A duplicate id with other content: refused and recorded, the version unchanged.
-    expect((await failure(second.send('K-6', { ...b!, eventId: a!.eventId }))).code).toBe('DUPLICATE_EVENT');
-    expect((await first.send('K-6', b!)).version).toBe(3);
+    expect((await failure(second.send('K-6', { ...b, eventId: a.eventId }))).code).toBe('DUPLICATE_EVENT');
+    expect((await first.send('K-6', b)).version).toBe(3);
     const history = await first.history('K-6');
     expect(history.map((e) => [e.seq, e.accepted])).toEqual([[1, true], [2, true], [3, false], [4, true]]);
     expect(verifyAuditTrail(history, { caseId: 'K-6' }).ok).toBe(true);
